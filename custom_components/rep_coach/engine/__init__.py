@@ -1,0 +1,80 @@
+"""Rep Coach engine: pure Python, no Home Assistant imports.
+
+Turns a stream of ToF distance readings into reps, holds, tempo, sets and sides.
+"""
+
+from .core import CalibrationStep, FeedResult, RepEngine
+from .events import (
+    CalibratedEvent,
+    EngineEvent,
+    EventKind,
+    FormWarning,
+    FormWarningEvent,
+    HoldReachedEvent,
+    PresenceEvent,
+    RepEvent,
+    RepsAdjustedEvent,
+    RestFinishedEvent,
+    RestStartedEvent,
+    SensorEvent,
+    SensorState,
+    SessionResetEvent,
+    SetEndEvent,
+    SetEndReason,
+    SetStartEvent,
+    SideSwitchedEvent,
+)
+from .payload import PayloadError, PayloadErrorCode, PayloadFormat, decode_payload, detect_format
+from .settings import (
+    PROGRAMS,
+    DistanceUnit,
+    EngineSettings,
+    Orientation,
+    Program,
+    Sensitivity,
+    Side,
+    SideMode,
+    Variation,
+)
+from .state import Calibration, EngineState, Phase, SideStats
+
+__all__ = [
+    "PROGRAMS",
+    "CalibratedEvent",
+    "Calibration",
+    "CalibrationStep",
+    "DistanceUnit",
+    "EngineEvent",
+    "EngineSettings",
+    "EngineState",
+    "EventKind",
+    "FeedResult",
+    "FormWarning",
+    "FormWarningEvent",
+    "HoldReachedEvent",
+    "Orientation",
+    "PayloadError",
+    "PayloadErrorCode",
+    "PayloadFormat",
+    "Phase",
+    "PresenceEvent",
+    "Program",
+    "RepEngine",
+    "RepEvent",
+    "RepsAdjustedEvent",
+    "RestFinishedEvent",
+    "RestStartedEvent",
+    "SensorEvent",
+    "SensorState",
+    "Sensitivity",
+    "SessionResetEvent",
+    "SetEndEvent",
+    "SetEndReason",
+    "SetStartEvent",
+    "Side",
+    "SideMode",
+    "SideStats",
+    "Variation",
+    "decode_payload",
+    "detect_format",
+]

@@ -1,0 +1,239 @@
+"""Immutable event records: the engine's only output.
+
+Home Assistant entities and bus events, the CLI's JSON lines and the benchmark all consume these.
+Every event carries ``t``, the timestamp (s) of the sample or tick that produced it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from .settings import Side
+
+
+class EventKind(StrEnum):
+    """What happened, in a lifter's words."""
+
+    REP = "rep"  # a rep ended: counted when ``complete``, a partial rep otherwise
+    HOLD_REACHED = "hold_reached"  # the squeeze at the top reached the hold target
+    SET_START = "set_start"
+    SET_END = "set_end"
+    SIDE_SWITCHED = "side_switched"
+    REST_STARTED = "rest_started"
+    REST_FINISHED = "rest_finished"
+    FORM_WARNING = "form_warning"
+    PRESENCE = "presence"  # lifter arrived on / left the bench
+    SENSOR = "sensor"  # sensor state changed (ok, no target, invalid data, stale)
+    CALIBRATED = "calibrated"
+    SESSION_RESET = "session_reset"
+    REPS_ADJUSTED = "reps_adjusted"
+
+
+class FormWarning(StrEnum):
+    """Feedback mapped to the guide's common mistakes."""
+
+    HOLD_TOO_SHORT = "hold_too_short"  # "Lack of glute squeeze at the top"
+    LOWERED_TOO_FAST = "lowered_too_fast"  # "Too fast or jerky movements": 2-3 s lower
+    JERKY = "jerky"  # bouncing or uneven lowering
+    PARTIAL_RANGE = "partial_range"  # hips not driven to full extension
+    IMBALANCE = "imbalance"  # left/right difference (unilateral work finds it)
+
+
+class SensorState(StrEnum):
+    """Health of the distance stream."""
+
+    OK = "ok"
+    NO_TARGET = "no_target"  # out of range readings: nobody or nothing in view
+    INVALID = "invalid"  # only invalid readings or undecodable payloads
+    STALE = "stale"  # no data for ``stale_after_s``
+
+
+class SetEndReason(StrEnum):
+    """Why a set ended."""
+
+    TARGET = "target"
+    IDLE = "idle"
+    LEFT_BENCH = "left_bench"
+    MANUAL = "manual"
+    SENSOR_LOST = "sensor_lost"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return str(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 3)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EngineEvent:
+    """Base record."""
+
+    kind: ClassVar[EventKind]
+    t: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with ``event`` first (floats rounded to ms/mm precision)."""
+        data: dict[str, Any] = {"event": str(self.kind)}
+        for field in fields(self):
+            data[field.name] = _plain(getattr(self, field.name))
+        return data
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RepEvent(EngineEvent):
+    """A rep ended. Partial reps (``complete`` false) are reported, not counted.
+
+    Timing definitions (one band rule, used identically by the simulator's ground truth):
+    the rep's range is ``rom_mm`` = its highest point minus the level it started from;
+    ``hold_s`` runs from the first to the last moment the hips are within the hold band
+    (10 % of the range, 14 % on a stability ball) of the highest point; ``concentric_s`` from
+    leaving the bottom band (lowest 10 % of the range) to entering the hold band;
+    ``eccentric_s`` from leaving the hold band to re-entering the bottom band.
+    """
+
+    kind: ClassVar[EventKind] = EventKind.REP
+    complete: bool
+    side: Side
+    set: int  # set number on this side, 1-based
+    rep: int  # counted reps in this set after this one (unchanged by a partial rep)
+    started_t: float
+    concentric_s: float
+    hold_s: float
+    eccentric_s: float
+    rom_mm: float
+    rom_pct: float  # range as % of the calibrated range for this side
+    peak_speed_mm_s: float
+    warnings: tuple[FormWarning, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HoldReachedEvent(EngineEvent):
+    """The squeeze reached the hold target; emitted the moment it happens."""
+
+    kind: ClassVar[EventKind] = EventKind.HOLD_REACHED
+    side: Side
+    set: int
+    rep: int  # the number this rep will get when it completes
+    hold_target_s: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SetStartEvent(EngineEvent):
+    """A set began (first rep attempt or the start-set command)."""
+
+    kind: ClassVar[EventKind] = EventKind.SET_START
+    side: Side
+    set: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SetEndEvent(EngineEvent):
+    """A set ended."""
+
+    kind: ClassVar[EventKind] = EventKind.SET_END
+    side: Side
+    set: int
+    reps: int
+    partial_reps: int
+    reason: SetEndReason
+    target_reps: int
+    mean_hold_s: float
+    mean_eccentric_s: float
+    mean_rom_mm: float
+    time_under_tension_s: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SideSwitchedEvent(EngineEvent):
+    """The working side changed."""
+
+    kind: ClassVar[EventKind] = EventKind.SIDE_SWITCHED
+    side: Side
+    previous: Side
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RestStartedEvent(EngineEvent):
+    """The rest timer started."""
+
+    kind: ClassVar[EventKind] = EventKind.REST_STARTED
+    duration_s: float
+    ends_t: float
+    next_side: Side
+    next_set: int
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RestFinishedEvent(EngineEvent):
+    """Rest is over (or was cut short by a new set)."""
+
+    kind: ClassVar[EventKind] = EventKind.REST_FINISHED
+    next_side: Side
+    next_set: int
+    interrupted: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FormWarningEvent(EngineEvent):
+    """One piece of form feedback, per rep or per side."""
+
+    kind: ClassVar[EventKind] = EventKind.FORM_WARNING
+    warning: FormWarning
+    side: Side
+    set: int
+    rep: int
+    value: float  # the measured figure (s, %, ...)
+    target: float  # what the guide asks for
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PresenceEvent(EngineEvent):
+    """The lifter arrived on or left the bench."""
+
+    kind: ClassVar[EventKind] = EventKind.PRESENCE
+    present: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SensorEvent(EngineEvent):
+    """The distance stream changed health."""
+
+    kind: ClassVar[EventKind] = EventKind.SENSOR
+    state: SensorState
+    previous: SensorState
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CalibratedEvent(EngineEvent):
+    """Bottom/top levels (mm, as the sensor reads them) were learned or set."""
+
+    kind: ClassVar[EventKind] = EventKind.CALIBRATED
+    side: Side
+    bottom_mm: float
+    top_mm: float
+    automatic: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SessionResetEvent(EngineEvent):
+    """Counters were cleared."""
+
+    kind: ClassVar[EventKind] = EventKind.SESSION_RESET
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RepsAdjustedEvent(EngineEvent):
+    """The user corrected the count (undo or adjust)."""
+
+    kind: ClassVar[EventKind] = EventKind.REPS_ADJUSTED
+    side: Side
+    set: int
+    reps: int
+    delta: int
