@@ -1,0 +1,121 @@
+"""Health of a sensor's stream: log lines for bad payloads and repair issues for lasting trouble."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import (
+    CONF_STATE_TOPIC,
+    DOMAIN,
+    INVALID_PAYLOAD_ISSUE_AFTER,
+    LOGGER,
+    SILENT_ISSUE_AFTER_S,
+)
+from .engine import FeedResult
+
+ISSUE_INVALID_PAYLOADS = "invalid_payloads"
+ISSUE_SENSOR_SILENT = "sensor_silent"
+
+
+class StreamHealth:
+    """Counts what arrives on the sample topic and raises or clears repair issues."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, now: float) -> None:
+        """Start counting at ``now`` (clock seconds)."""
+        self._hass = hass
+        self._entry = entry
+        self.payloads = 0
+        self.rejected_payloads = 0
+        self.readings = 0
+        self.invalid_readings = 0
+        self.consecutive_rejected = 0
+        self.last_error: str | None = None
+        self.last_payload_t: float | None = None
+        self._silence_from = now
+        self._open_issues: set[str] = set()
+
+    @callback
+    def async_payload(self, now: float, result: FeedResult) -> None:
+        """Account for one payload the engine has just read."""
+        self.payloads += 1
+        self.readings += result.readings
+        self.invalid_readings += result.invalid
+        self.last_payload_t = self._silence_from = now
+        self._async_clear(ISSUE_SENSOR_SILENT)
+        if result.error is None:
+            if self.consecutive_rejected:
+                LOGGER.info(
+                    "%s: readable payloads again after %d rejected",
+                    self._entry.title,
+                    self.consecutive_rejected,
+                )
+            self.consecutive_rejected = 0
+            self._async_clear(ISSUE_INVALID_PAYLOADS)
+            return
+        self.rejected_payloads += 1
+        self.consecutive_rejected += 1
+        self.last_error = f"{result.error.code}: {result.error.detail}"
+        if self.consecutive_rejected == 1:
+            # One line per run of bad payloads: at 10 messages/s more would drown the log.
+            LOGGER.warning(
+                "%s: rejected payload on %s (%s); further rejections are logged at debug level",
+                self._entry.title,
+                self._entry.data[CONF_STATE_TOPIC],
+                self.last_error,
+            )
+        else:
+            LOGGER.debug("%s: rejected payload (%s)", self._entry.title, self.last_error)
+        if self.consecutive_rejected >= INVALID_PAYLOAD_ISSUE_AFTER:
+            self._async_raise(ISSUE_INVALID_PAYLOADS, error=self.last_error)
+
+    @callback
+    def async_tick(self, now: float, *, sensor_online: bool) -> None:
+        """Raise the silence issue when an online sensor has sent nothing for long."""
+        if not sensor_online:
+            # An offline sensor (LWT) or broker is expected to be silent; count from its return.
+            self._silence_from = now
+            return
+        if now - self._silence_from >= SILENT_ISSUE_AFTER_S:
+            self._async_raise(ISSUE_SENSOR_SILENT, minutes=str(round(SILENT_ISSUE_AFTER_S / 60)))
+
+    def as_dict(self) -> dict[str, object]:
+        """Counters for diagnostics."""
+        return {
+            "payloads": self.payloads,
+            "rejected_payloads": self.rejected_payloads,
+            "consecutive_rejected": self.consecutive_rejected,
+            "readings": self.readings,
+            "invalid_readings": self.invalid_readings,
+            "last_error": self.last_error,
+            "open_issues": sorted(self._open_issues),
+        }
+
+    def _issue_id(self, key: str) -> str:
+        return f"{key}_{self._entry.entry_id}"
+
+    @callback
+    def _async_raise(self, key: str, **placeholders: str) -> None:
+        if key in self._open_issues:
+            return
+        self._open_issues.add(key)
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self._issue_id(key),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=key,
+            translation_placeholders={
+                "name": self._entry.title,
+                "topic": self._entry.data[CONF_STATE_TOPIC],
+                **placeholders,
+            },
+        )
+
+    @callback
+    def _async_clear(self, key: str) -> None:
+        if key in self._open_issues:
+            self._open_issues.discard(key)
+            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(key))

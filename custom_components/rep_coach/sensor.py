@@ -1,0 +1,231 @@
+"""Sensors: counters, last-rep figures, phase, side, rest timer and form feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.typing import StateType
+
+from .const import HIP_POSITION_MIN_INTERVAL_S
+from .coordinator import CoachData, RepCoachConfigEntry, RepCoachCoordinator
+from .engine import FormWarning, Phase, RepEvent, Side
+from .entity import RepCoachEntity
+
+PARALLEL_UPDATES = 0
+
+NO_FEEDBACK = "none"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepCoachSensorEntityDescription(SensorEntityDescription):
+    """A sensor and how to read it from the coordinator's data."""
+
+    value_fn: Callable[[CoachData], StateType | datetime]
+
+
+def _last_rep(read: Callable[[RepEvent], float]) -> Callable[[CoachData], float | None]:
+    """A reader of the last rep's figure (None before the first rep)."""
+
+    def value(data: CoachData) -> float | None:
+        last_rep = data.state.last_rep
+        return None if last_rep is None else read(last_rep)
+
+    return value
+
+
+def _seconds(
+    key: str, value_fn: Callable[[CoachData], float | None]
+) -> RepCoachSensorEntityDescription:
+    return RepCoachSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=value_fn,
+    )
+
+
+def _percent(
+    key: str, value_fn: Callable[[CoachData], float | None]
+) -> RepCoachSensorEntityDescription:
+    return RepCoachSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=value_fn,
+    )
+
+
+SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
+    RepCoachSensorEntityDescription(
+        key="reps_this_set",
+        translation_key="reps_this_set",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data: data.state.reps_this_set,
+    ),
+    RepCoachSensorEntityDescription(
+        key="left_reps",
+        translation_key="left_reps",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data: data.state.left.reps,
+    ),
+    RepCoachSensorEntityDescription(
+        key="right_reps",
+        translation_key="right_reps",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data: data.state.right.reps,
+    ),
+    RepCoachSensorEntityDescription(
+        key="left_sets",
+        translation_key="left_sets",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data: data.state.left.sets,
+    ),
+    RepCoachSensorEntityDescription(
+        key="right_sets",
+        translation_key="right_sets",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data: data.state.right.sets,
+    ),
+    RepCoachSensorEntityDescription(
+        key="total_reps",
+        translation_key="total_reps",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda data: data.state.total_reps,
+    ),
+    _seconds("last_hold_time", _last_rep(lambda rep: rep.hold_s)),
+    _seconds("last_lowering_time", _last_rep(lambda rep: rep.eccentric_s)),
+    _percent("last_range", _last_rep(lambda rep: rep.rom_pct)),
+    RepCoachSensorEntityDescription(
+        key="phase",
+        translation_key="phase",
+        device_class=SensorDeviceClass.ENUM,
+        options=[str(phase) for phase in Phase],
+        value_fn=lambda data: data.state.phase,
+    ),
+    RepCoachSensorEntityDescription(
+        key="current_side",
+        translation_key="current_side",
+        device_class=SensorDeviceClass.ENUM,
+        options=[str(side) for side in Side],
+        value_fn=lambda data: data.state.side,
+    ),
+    RepCoachSensorEntityDescription(
+        key="set_number",
+        translation_key="set_number",
+        value_fn=lambda data: data.state.set_number,
+    ),
+    RepCoachSensorEntityDescription(
+        key="rest_ends_at",
+        translation_key="rest_ends_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data: data.rest_ends_at,
+    ),
+    RepCoachSensorEntityDescription(
+        key="last_form_feedback",
+        translation_key="last_form_feedback",
+        device_class=SensorDeviceClass.ENUM,
+        options=[NO_FEEDBACK, *(str(warning) for warning in FormWarning)],
+        value_fn=lambda data: data.state.last_warning or NO_FEEDBACK,
+    ),
+    _percent("imbalance", lambda data: data.state.imbalance_pct),
+    _seconds(
+        "time_under_tension",
+        lambda data: data.state.left.time_under_tension_s + data.state.right.time_under_tension_s,
+    ),
+)
+
+HIP_POSITION = RepCoachSensorEntityDescription(
+    key="hip_position",
+    translation_key="hip_position",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    value_fn=lambda data: (
+        None if data.state.position_pct is None else round(data.state.position_pct)
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RepCoachConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of one bench sensor."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        [
+            *(RepCoachSensor(coordinator, description) for description in SENSORS),
+            HipPositionSensor(coordinator, HIP_POSITION),
+        ]
+    )
+
+
+class RepCoachSensor(RepCoachEntity, SensorEntity):
+    """A Rep Coach sensor."""
+
+    entity_description: RepCoachSensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """The value from the latest engine snapshot."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    def shown_value(self) -> Hashable:
+        """The native value decides when to write."""
+        return self.native_value
+
+
+class HipPositionSensor(RepCoachSensor):
+    """Live hip height; writes at most every ``HIP_POSITION_MIN_INTERVAL_S``."""
+
+    def __init__(
+        self, coordinator: RepCoachCoordinator, description: RepCoachSensorEntityDescription
+    ) -> None:
+        """Start with no write pending."""
+        super().__init__(coordinator, description)
+        self._last_write_t = -HIP_POSITION_MIN_INTERVAL_S
+        self._cancel_pending: CALLBACK_TYPE | None = None
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Drop a pending write."""
+        await super().async_will_remove_from_hass()
+        if self._cancel_pending is not None:
+            self._cancel_pending()
+            self._cancel_pending = None
+
+    @callback
+    def async_write_ha_state(self) -> None:
+        """Write now when allowed, otherwise once the interval has passed (latest value)."""
+        if self._cancel_pending is not None:
+            return
+        wait = self._last_write_t + HIP_POSITION_MIN_INTERVAL_S - self.coordinator.clock()
+        if wait > 0:
+            self._cancel_pending = async_call_later(self.hass, wait, self._async_write_pending)
+            return
+        self._last_write_t = self.coordinator.clock()
+        super().async_write_ha_state()
+
+    @callback
+    def _async_write_pending(self, _now: datetime) -> None:
+        self._cancel_pending = None
+        self.async_write_ha_state()
