@@ -1,0 +1,152 @@
+"""Fixtures for the integration tests: a real Home Assistant with a mocked MQTT broker."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.rep_coach.const import (
+    CONF_AVAILABILITY_TOPIC,
+    CONF_MANUFACTURER,
+    CONF_MODEL,
+    CONF_PAYLOAD_AVAILABLE,
+    CONF_PAYLOAD_FORMAT,
+    CONF_PAYLOAD_NOT_AVAILABLE,
+    CONF_SENSOR_ID,
+    CONF_STATE_TOPIC,
+    CONF_SW_VERSION,
+    DOMAIN,
+)
+from custom_components.rep_coach.engine.simulate import SimReading, simulate_session
+
+SENSOR_ID = "bench_a1b2c3"
+STATE_TOPIC = f"rep_coach/{SENSOR_ID}/samples"
+STATUS_TOPIC = f"rep_coach/{SENSOR_ID}/status"
+ANNOUNCEMENT: dict[str, Any] = {
+    "id": SENSOR_ID,
+    "name": "Hip thrust bench",
+    "model": "VL53L1X",
+    "manufacturer": "Rep Coach",
+    "sw_version": "1.0.0",
+    "state_topic": STATE_TOPIC,
+    "availability_topic": STATUS_TOPIC,
+    "payload_available": "online",
+    "payload_not_available": "offline",
+    "format": "json_batch",
+    "rate_hz": 50,
+}
+ENTRY_DATA: dict[str, Any] = {
+    CONF_SENSOR_ID: SENSOR_ID,
+    CONF_STATE_TOPIC: STATE_TOPIC,
+    CONF_AVAILABILITY_TOPIC: STATUS_TOPIC,
+    CONF_PAYLOAD_AVAILABLE: "online",
+    CONF_PAYLOAD_NOT_AVAILABLE: "offline",
+    CONF_PAYLOAD_FORMAT: "json_batch",
+    CONF_MODEL: "VL53L1X",
+    CONF_MANUFACTURER: "Rep Coach",
+    CONF_SW_VERSION: "1.0.0",
+}
+SESSION_SEED = 7
+SESSION_RATE_HZ = 10.0
+BATCH = 5
+
+type FeedSession = Callable[..., Awaitable[int]]
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant find ``custom_components/rep_coach``."""
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[None]:
+    """Keep config flow tests from setting the entry up."""
+    with patch("custom_components.rep_coach.async_setup_entry", return_value=True):
+        yield
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """A bench sensor's config entry, as discovery creates it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Hip thrust bench",
+        unique_id=SENSOR_ID,
+        data=dict(ENTRY_DATA),
+        entry_id="01JREPCOACHENTRY0000000000",
+    )
+
+
+@pytest.fixture
+def platforms() -> list[str] | None:
+    """Platforms to set up (None: all of them)."""
+    return None
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    mock_config_entry: MockConfigEntry,
+    platforms: list[str] | None,
+) -> AsyncGenerator[MockConfigEntry]:
+    """The integration set up with a live, online sensor."""
+    mock_config_entry.add_to_hass(hass)
+    if platforms is None:
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        yield mock_config_entry
+        return
+    with patch("custom_components.rep_coach.PLATFORMS", platforms):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        yield mock_config_entry
+
+
+def batch_payload(readings: list[SimReading]) -> str:
+    """The firmware's JSON batch for some readings."""
+    return json.dumps(
+        [
+            {"d": reading.distance_mm, "t": reading.device_ms, "seq": reading.seq, "status": reading.status}
+            for reading in readings
+        ]
+    )
+
+
+@pytest.fixture
+def feed_session(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> FeedSession:
+    """Replay a seeded simulated session as the firmware would publish it; returns messages sent.
+
+    Time moves to each batch's arrival, and Home Assistant's timers (the 1 s tick) fire as it goes.
+    """
+
+    async def _feed(seed: int = SESSION_SEED, rate_hz: float = SESSION_RATE_HZ, limit_s: float | None = None) -> int:
+        session = simulate_session(seed, rate_hz=rate_hz)
+        readings = [r for r in session.readings if limit_s is None or r.arrival_t <= limit_s]
+        elapsed = 0.0
+        messages = 0
+        for start in range(0, len(readings), BATCH):
+            batch = readings[start : start + BATCH]
+            arrival = batch[-1].arrival_t
+            if arrival > elapsed:
+                freezer.tick(arrival - elapsed)
+                elapsed = arrival
+                async_fire_time_changed(hass)
+            async_fire_mqtt_message(hass, STATE_TOPIC, batch_payload(batch))
+            messages += 1
+        await hass.async_block_till_done()
+        return messages
+
+    return _feed

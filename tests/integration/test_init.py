@@ -1,0 +1,81 @@
+"""Set-up, unload, removal and MQTT readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import MqttMockHAClient
+
+from custom_components.rep_coach.const import DOMAIN
+
+from .conftest import SENSOR_ID, STATE_TOPIC, STATUS_TOPIC
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """One device per entry; unloading drops the subscriptions."""
+    entry = init_integration
+    assert entry.state is ConfigEntryState.LOADED
+    device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
+    assert device is not None
+    assert (device.name, device.model, device.sw_version) == ("Hip thrust bench", "VL53L1X", "1.0.0")
+    subscribed = {call.args[0] for call in mqtt_mock.async_subscribe.call_args_list}
+    assert {STATE_TOPIC, STATUS_TOPIC} <= subscribed
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_mqtt_not_ready(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """Without the MQTT client the entry retries later."""
+    mock_config_entry.add_to_hass(hass)
+    with patch(
+        "custom_components.rep_coach.mqtt.async_wait_for_mqtt_client", return_value=False
+    ):
+        await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_remove_entry_forgets_session(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Removing the entry deletes its saved session."""
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    assert key in hass_storage
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
+
+
+@pytest.mark.parametrize("payload", [b"\xff\xfe", b"{not json", b"[{\"d\": \"far\"}]", b""])
+async def test_bad_payloads_never_crash(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    payload: bytes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Garbage on the topic gives one clear log line and changes nothing."""
+    from pytest_homeassistant_custom_component.common import async_fire_mqtt_message
+
+    async_fire_mqtt_message(hass, STATE_TOPIC, payload)
+    async_fire_mqtt_message(hass, STATE_TOPIC, payload)
+    await hass.async_block_till_done()
+    assert caplog.text.count("rejected payload on") == 1
+    assert init_integration.runtime_data.health.rejected_payloads == 2
