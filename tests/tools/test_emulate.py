@@ -1,0 +1,378 @@
+"""The sensor emulator: pure batching, payloads, CSV and pacing, then the real protocol on a
+real Mosquitto."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from custom_components.rep_coach.engine import RepEngine
+from custom_components.rep_coach.engine.payload import decode_payload
+from custom_components.rep_coach.engine.simulate import SimReading
+from custom_components.rep_coach.tools import emulate
+from custom_components.rep_coach.tools.emulate import (
+    EmulatedSensor,
+    EndMode,
+    Pacer,
+    estimate_rate_hz,
+    read_csv,
+    shift_readings,
+    stream,
+)
+from custom_components.rep_coach.tools.mqtt_client import BrokerAddress, parse_broker
+from custom_components.rep_coach.tools.mqtt_protocol import (
+    Batch,
+    SensorIdentity,
+    discovery_payload,
+    discovery_topic,
+    encode_batch,
+    plan_batches,
+    samples_topic,
+    sensor_id_from_samples_topic,
+    status_topic,
+    validate_sensor_id,
+)
+
+from .conftest import Broker, Received, Recorder, free_port, run_command
+
+type MakeReadings = Callable[..., list[SimReading]]
+type StartRecorder = Callable[..., Recorder]
+
+
+def reading(
+    t: float, *, arrival: float | None = None, d: float | None = 500.0, seq: int = 0
+) -> SimReading:
+    return SimReading(
+        t=t,
+        arrival_t=t if arrival is None else arrival,
+        device_ms=round(t * 1000),
+        seq=seq,
+        distance_mm=d,
+        status=0 if d is not None else 4,
+    )
+
+
+def emulate_command(argv: list[str]) -> int:
+    """``rep-coach emulate ...`` through the module's own ``register``."""
+    return run_command(emulate.register, argv)
+
+
+# --- Protocol -------------------------------------------------------------------------------
+
+
+def test_discovery_payload_is_the_contract() -> None:
+    identity = SensorIdentity(sensor_id="bench_a1b2c3")
+    assert discovery_payload(identity) == {
+        "id": "bench_a1b2c3",
+        "name": "Hip thrust bench",
+        "model": "VL53L1X",
+        "manufacturer": "Rep Coach",
+        "sw_version": "1.0.0",
+        "state_topic": "rep_coach/bench_a1b2c3/samples",
+        "availability_topic": "rep_coach/bench_a1b2c3/status",
+        "payload_available": "online",
+        "payload_not_available": "offline",
+        "format": "json_batch",
+        "rate_hz": 50,
+    }
+    assert discovery_topic("bench_a1b2c3") == "rep_coach/discovery/bench_a1b2c3"
+
+
+@pytest.mark.parametrize("bad", ["", "Bench", "bench-1", "bench/1", "a" * 49, "bench 1"])
+def test_bad_sensor_ids_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="lowercase"):
+        validate_sensor_id(bad)
+    with pytest.raises(ValueError, match="lowercase"):
+        SensorIdentity(sensor_id=bad)
+
+
+def test_sensor_id_from_samples_topic() -> None:
+    assert sensor_id_from_samples_topic(samples_topic("bench_1")) == "bench_1"
+    assert sensor_id_from_samples_topic(status_topic("bench_1")) is None
+    assert sensor_id_from_samples_topic("esphome/sensor/distance/state") is None
+
+
+def test_batch_payload_round_trips_through_the_engine_decoder() -> None:
+    readings = [
+        reading(0.0, d=412.04, seq=7),
+        reading(0.02, d=None, seq=8),
+        reading(0.04, d=math.nan, seq=9),
+    ]
+    payload = encode_batch(readings)
+    assert payload.startswith('[{"d":412.0,"t":0,"seq":7,"status":0},{"d":null,')
+    decoded = decode_payload(payload)
+    assert decoded.error is None
+    assert [(r.d, r.t, r.seq, r.status) for r in decoded.readings] == [
+        (412.0, 0, 7, 0),
+        (None, 20, 8, 4),
+        (None, 40, 9, 0),
+    ]
+
+
+@pytest.mark.parametrize("count", [0, 21])
+def test_batch_size_is_bounded(count: int) -> None:
+    with pytest.raises(ValueError, match=r"1\.\.20"):
+        encode_batch([reading(i / 50) for i in range(count)])
+
+
+def test_batches_follow_the_firmware_interval() -> None:
+    readings = [reading(i / 50, arrival=i / 50 + 0.013, seq=i) for i in range(23)]
+    batches = plan_batches(readings)
+    assert [len(batch.readings) for batch in batches] == [5, 5, 5, 5, 3]
+    assert [r.seq for batch in batches for r in batch.readings] == list(range(23))
+    # A message leaves once its last reading is there.
+    assert batches[0].send_t == pytest.approx(0.08 + 0.013)
+
+
+def test_batches_keep_order_when_wifi_delivers_late() -> None:
+    late_first = [reading(0.0, arrival=0.5), reading(0.1, arrival=0.12), reading(0.2, arrival=0.21)]
+    assert [batch.send_t for batch in plan_batches(late_first)] == [0.5, 0.5, 0.5]
+
+
+def test_batches_split_at_max_batch() -> None:
+    readings = [reading(i / 500, seq=i) for i in range(50)]  # 500 Hz: 50 readings in 100 ms
+    assert [len(b.readings) for b in plan_batches(readings)] == [20, 20, 10]
+    assert [len(b.readings) for b in plan_batches(readings, max_batch=8)][:2] == [8, 8]
+
+
+@pytest.mark.parametrize(("interval", "max_batch"), [(0.0, 20), (0.1, 0), (0.1, 21)])
+def test_bad_batching_is_refused(interval: float, max_batch: int) -> None:
+    with pytest.raises(ValueError, match="must be"):
+        plan_batches([reading(0.0)], interval_s=interval, max_batch=max_batch)
+
+
+# --- Sources --------------------------------------------------------------------------------
+
+
+def test_csv_replay_keeps_missing_readings_and_skips_unplaceable_rows(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lines = [
+        "t,distance_mm",
+        "10.00,600",
+        "10.02,",
+        "",
+        "10.04,abc",
+        "oops,600",
+        "10.03,600",
+        "10.06,nan",
+        "10.08,-5",
+        "10.10,598.5",
+    ]
+    with caplog.at_level(logging.WARNING):
+        report = read_csv(lines, source="test.csv")
+    assert report.skipped_rows == 2
+    assert "test.csv line 6" in caplog.text
+    assert "test.csv line 7" in caplog.text
+    assert [(r.device_ms, r.seq, r.distance_mm, r.status) for r in report.readings] == [
+        (0, 0, 600.0, 0),
+        (20, 1, None, 4),
+        (40, 2, None, 4),
+        (60, 3, None, 4),
+        (80, 4, None, 4),
+        (100, 5, 598.5, 0),
+    ]
+
+
+def test_csv_without_header_is_refused() -> None:
+    with pytest.raises(ValueError, match="t,distance_mm"):
+        read_csv(["0.0,600", "0.02,601"])
+
+
+def test_rate_is_estimated_from_the_median_period(make_readings: MakeReadings) -> None:
+    assert estimate_rate_hz(make_readings(reps=1, rate_hz=25)) == 25
+    assert estimate_rate_hz([reading(0.0)]) == 50
+
+
+def test_repeated_sessions_continue_the_device_clock_and_sequence(
+    make_readings: MakeReadings,
+) -> None:
+    first = make_readings(reps=1)
+    second = shift_readings(make_readings(reps=1), first[-1])
+    assert second[0].seq == first[-1].seq + 1
+    assert second[0].device_ms == first[-1].device_ms + 20
+    assert second[0].t == pytest.approx(first[-1].t + 0.02)
+    assert [r.distance_mm for r in second] == [r.distance_mm for r in first]
+    assert shift_readings(first, None) == first
+
+
+# --- Pacing ---------------------------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.mark.parametrize(("speed", "expected"), [(1.0, [0.1, 0.4]), (2.0, [0.05, 0.2]), (0, [])])
+def test_pacer_follows_arrival_times_scaled_by_speed(speed: float, expected: list[float]) -> None:
+    clock = FakeClock()
+    pacer = Pacer(speed=speed, clock=clock, sleep=clock.sleep)
+    for send_t in (5.0, 5.1, 5.5):
+        pacer.wait_for(Batch(send_t, (reading(0.0),)))
+    assert clock.sleeps == pytest.approx(expected)
+
+
+def test_pacer_does_not_wait_when_publishing_is_behind() -> None:
+    clock = FakeClock()
+    pacer = Pacer(speed=1.0, clock=clock, sleep=clock.sleep)
+    pacer.wait_for(Batch(0.0, (reading(0.0),)))
+    clock.now += 1.0  # publishing took longer than the gap
+    pacer.wait_for(Batch(0.5, (reading(0.5),)))
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("localhost", BrokerAddress("localhost", 1883)),
+        ("10.1.2.3:1884", BrokerAddress("10.1.2.3", 1884)),
+        ("[::1]:1885", BrokerAddress("::1", 1885)),
+        ("::1", BrokerAddress("::1", 1883)),
+    ],
+)
+def test_broker_addresses(text: str, expected: BrokerAddress) -> None:
+    assert parse_broker(text) == expected
+
+
+@pytest.mark.parametrize("text", [":1883", "host:0", "host:99999", "host:port"])
+def test_bad_broker_addresses_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="broker"):
+        parse_broker(text)
+
+
+# --- On a real broker -------------------------------------------------------------------------
+
+
+def _samples(recorder: Recorder, sensor_id: str) -> list[Received]:
+    return recorder.on(samples_topic(sensor_id))
+
+
+def _status_is(recorder: Recorder, sensor_id: str, payload: str) -> Callable[..., bool]:
+    return lambda _messages: any(m.text == payload for m in recorder.on(status_topic(sensor_id)))
+
+
+@pytest.mark.e2e
+def test_emulated_session_is_counted_by_the_engine(
+    mosquitto: Broker, mqtt_recorder: StartRecorder, make_readings: MakeReadings
+) -> None:
+    sensor_id = "bench_e2e"
+    recorder = mqtt_recorder("rep_coach/#")
+    readings = make_readings(reps=3, away_s=0)
+    sensor = EmulatedSensor(
+        parse_broker(mosquitto.address), SensorIdentity(sensor_id=sensor_id, rate_hz=50)
+    )
+    stats = stream(sensor, iter([readings, readings]), Pacer(speed=0))
+    sensor.close(EndMode.OFFLINE)
+    recorder.wait_for(_status_is(recorder, sensor_id, "offline"), "offline")
+
+    assert (stats.sessions, stats.readings) == (2, 2 * len(readings))
+    (announcement,) = recorder.on(discovery_topic(sensor_id))
+    assert announcement.json() == discovery_payload(SensorIdentity(sensor_id=sensor_id))
+    assert [m.text for m in recorder.on(status_topic(sensor_id))] == ["online", "offline"]
+    samples = _samples(recorder, sensor_id)
+    assert len(samples) == stats.messages
+    assert not any(m.retain for m in samples)
+    engine = RepEngine()
+    seqs: list[int] = []
+    for index, message in enumerate(samples):
+        result = engine.feed_payload(message.payload, index * 0.1)
+        assert result.error is None
+        seqs += [item["seq"] for item in message.json()]
+    assert seqs == list(range(2 * len(readings)))
+    assert engine.state.total_reps == 6
+
+
+@pytest.mark.e2e
+def test_announcement_and_status_are_retained(
+    mosquitto: Broker, mqtt_recorder: StartRecorder, make_readings: MakeReadings
+) -> None:
+    sensor_id = "bench_retained"
+    sensor = EmulatedSensor(parse_broker(mosquitto.address), SensorIdentity(sensor_id=sensor_id))
+    stream(sensor, iter([make_readings(reps=0)]), Pacer(speed=0))
+    sensor.close(EndMode.OFFLINE)
+
+    # A client that subscribes afterwards (Home Assistant starting later) still learns both.
+    late = mqtt_recorder("rep_coach/#")
+    late.wait_for(lambda messages: len(messages) >= 2, "retained messages")
+    assert {(m.topic, m.retain) for m in late.messages} == {
+        (discovery_topic(sensor_id), True),
+        (status_topic(sensor_id), True),
+    }
+    assert late.on(status_topic(sensor_id))[0].text == "offline"
+
+
+@pytest.mark.e2e
+def test_dropped_connection_publishes_the_last_will(
+    mosquitto: Broker, mqtt_recorder: StartRecorder, make_readings: MakeReadings
+) -> None:
+    sensor_id = "bench_power_cut"
+    recorder = mqtt_recorder(status_topic(sensor_id))
+    sensor = EmulatedSensor(parse_broker(mosquitto.address), SensorIdentity(sensor_id=sensor_id))
+    stream(sensor, iter([make_readings(reps=0)]), Pacer(speed=0))
+    sensor.close(EndMode.DROP)
+    recorder.wait_for(_status_is(recorder, sensor_id, "offline"), "the last will")
+    assert [m.text for m in recorder.messages] == ["online", "offline"]
+
+
+@pytest.mark.e2e
+def test_cli_replays_a_csv(
+    mosquitto: Broker,
+    mqtt_recorder: StartRecorder,
+    make_readings: MakeReadings,
+    tmp_path: Path,
+) -> None:
+    readings = make_readings(reps=2, rate_hz=25)
+    csv_file = tmp_path / "session.csv"
+    csv_file.write_text(
+        "t,distance_mm\n"
+        + "".join(
+            f"{r.t:.3f},{'' if r.distance_mm is None else f'{r.distance_mm:.1f}'}\n"
+            for r in readings
+        )
+    )
+    recorder = mqtt_recorder("rep_coach/#")
+    argv = ["emulate", "--broker", mosquitto.address, "--sensor-id", "bench_csv"]
+    assert emulate_command([*argv, "--csv", str(csv_file), "--speed", "0"]) == 0
+    recorder.wait_for(_status_is(recorder, "bench_csv", "offline"), "offline")
+
+    (announcement,) = recorder.on(discovery_topic("bench_csv"))
+    assert announcement.json()["rate_hz"] == 25
+    engine = RepEngine()
+    for index, message in enumerate(_samples(recorder, "bench_csv")):
+        engine.feed_payload(message.payload, index * 0.1)
+    assert engine.state.total_reps == 2
+
+
+def test_cli_reports_bad_arguments(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert emulate_command(["emulate", "--broker", "localhost:0"]) == 2
+    assert "port must be 1-65535" in capsys.readouterr().err
+    assert emulate_command(["emulate", "--broker", "localhost", "--sensor-id", "Bad-Id"]) == 2
+    assert "lowercase" in capsys.readouterr().err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("t,distance_mm\n")
+    assert emulate_command(["emulate", "--broker", "localhost", "--csv", str(empty)]) == 2
+    assert "no usable rows" in capsys.readouterr().err
+
+
+def test_cli_reports_an_unreachable_broker(
+    socket_enabled: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "one.csv"
+    csv_file.write_text("t,distance_mm\n0,600\n")
+    port = free_port()  # nothing listens there
+    argv = ["emulate", "--broker", f"127.0.0.1:{port}", "--csv", str(csv_file)]
+    assert emulate_command(argv) == 1
+    assert "cannot connect" in capsys.readouterr().err
