@@ -4,14 +4,31 @@ the caller (sample arrival or device time), never from the wall clock."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .events import EngineEvent
-from .payload import PayloadError
-from .settings import EngineSettings, Side
-from .state import EngineState
+from .calibration import CalibrationModel
+from .clock import DeviceClock
+from .conditioning import GAP_RESET_S, Conditioner, Validity, classify
+from .events import (
+    CalibratedEvent,
+    EngineEvent,
+    SensorEvent,
+    SensorState,
+    SetEndReason,
+)
+from .payload import PayloadError, PayloadFormat, decode_payload
+from .reps import RepDetector, RepMeasure, Stage
+from .session import Session, SetRecord
+from .settings import DistanceUnit, EngineSettings, Orientation, Side, SideMode
+from .state import Calibration, EngineState, Phase, SideStats
+
+EXPORT_VERSION = 1
+NO_TARGET_AFTER_S = 1.0  # out-of-range readings this long: report "no target"
+INVALID_AFTER_S = 2.0  # only invalid readings this long: report "invalid"
+SEQ_RESTART = 1000  # a sequence number this far behind means the device restarted
 
 
 class CalibrationStep(StrEnum):
@@ -32,70 +49,496 @@ class FeedResult:
     invalid: int = 0
 
 
+@dataclass(slots=True)
+class Counters:
+    """Input statistics for diagnostics."""
+
+    payloads: int = 0
+    payload_errors: int = 0
+    readings: int = 0
+    valid: int = 0
+    no_target: int = 0
+    invalid: int = 0
+    out_of_order: int = 0
+    duplicates: int = 0
+    gaps: int = 0
+    retained_ignored: int = 0
+
+
+class _Sink(Session):
+    """The session, also told when the detector calibrates."""
+
+    engine: RepEngine
+
+    def on_calibrated(self, t: float) -> None:
+        self.engine.emit_calibrated(t, automatic=True)
+
+
 class RepEngine:
     """One bench sensor's engine. Not thread-safe; call from one thread/event loop."""
 
     def __init__(self, settings: EngineSettings | None = None) -> None:
-        raise NotImplementedError
+        self._settings = settings or EngineSettings()
+        self.cal = CalibrationModel()
+        self._apply_orientation()
+        self.session = _Sink(self._settings)
+        self.session.engine = self
+        self.detector = self._new_detector()
+        self.conditioner = Conditioner()
+        self.clock = DeviceClock()
+        self.counters = Counters()
+        self.sensor_state = SensorState.OK
+        self.detected_unit: DistanceUnit | None = None
+        self.payload_format: PayloadFormat | None = None
+        self.last_error: PayloadError | None = None
+        self._last_t = -math.inf
+        self._last_seq: int | None = None
+        self._bad_since: float | None = None  # first of the current run of unusable readings
+        self._bad_kind = Validity.VALID
+        self._restored_history: list[dict[str, Any]] = []
+        self._resume_pending = False
+        self._manual_bottom_x: float | None = None
+
+    # --- construction helpers -----------------------------------------------------------
+    def _apply_orientation(self) -> None:
+        orientation = self._settings.orientation
+        self.cal.fixed_sign = orientation is not Orientation.AUTO
+        if orientation is Orientation.FARTHER:
+            self.cal.sign = 1
+        elif orientation is Orientation.NEARER:
+            self.cal.sign = -1
+
+    def _new_detector(self) -> RepDetector:
+        profile = self._settings.variation_profile
+        detector = RepDetector(
+            self.session,
+            self.cal,
+            min_rom_mm=self._settings.min_rom_mm,
+            hold_band_fraction=profile.hold_band_fraction,
+            dip_tolerance_s=profile.dip_tolerance_s,
+            hold_target_s=self._settings.hold_target_s,
+        )
+        detector.side = self.session.side
+        return detector
 
     @property
     def settings(self) -> EngineSettings:
-        raise NotImplementedError
+        """Current settings."""
+        return self._settings
 
     def update_settings(self, settings: EngineSettings, t: float) -> list[EngineEvent]:
         """Apply new settings (targets, program, side mode...) without losing counts."""
-        raise NotImplementedError
+        old = self._settings
+        self._settings = settings
+        self.session.settings = settings
+        detector = self.detector
+        profile = settings.variation_profile
+        detector.min_rom = settings.min_rom_mm
+        detector.band_fraction = profile.hold_band_fraction
+        detector.dip_tolerance = profile.dip_tolerance_s
+        detector.hold_target = settings.hold_target_s
+        if settings.orientation is not old.orientation:
+            self.cal.reset()
+            self._apply_orientation()
+        if settings.side_mode is not old.side_mode and settings.side_mode is not SideMode.ALTERNATE:
+            self.session.switch_side(t, Side(settings.side_mode.value))
+        current = self.session.current
+        if (
+            settings.target_reps > 0
+            and current is not None
+            and current.count >= settings.target_reps
+        ):
+            self.session.end_set(t, SetEndReason.TARGET)
+        return self._take()
 
-    def feed_payload(self, payload: bytes | str, arrival_t: float) -> FeedResult:
-        """Decode one MQTT payload that arrived at ``arrival_t`` and run its readings."""
-        raise NotImplementedError
+    # --- input ---------------------------------------------------------------------------
+    def _take(self) -> list[EngineEvent]:
+        events = self.session.events
+        if events:
+            self.session.events = []
+            self.detector.side = self.session.side
+        return events
 
-    def feed(self, t: float, distance_mm: float | None, status: int | None = None) -> list[EngineEvent]:
+    def feed_payload(
+        self, payload: bytes | str, arrival_t: float, *, retained: bool = False
+    ) -> FeedResult:
+        """Decode one MQTT payload that arrived at ``arrival_t`` and run its readings.
+
+        A retained payload (an old value replayed by the broker on subscribe) is decoded for
+        format detection only: it must never start a rep.
+        """
+        counters = self.counters
+        counters.payloads += 1
+        decoded = decode_payload(payload, self._settings.unit)
+        result = FeedResult(error=decoded.error)
+        if decoded.error is not None:
+            counters.payload_errors += 1
+            self.last_error = decoded.error
+            self._note_bad(arrival_t, Validity.INVALID)
+            result.events = self._take()
+            return result
+        self.payload_format = decoded.fmt
+        if decoded.unit is not None and self.detected_unit is None:
+            self.detected_unit = decoded.unit
+        if retained:
+            counters.retained_ignored += 1
+            return result
+        events: list[EngineEvent] = []
+        readings = decoded.readings
+        if len(readings) > 1 and all(r.seq is not None for r in readings):
+            readings = tuple(sorted(readings, key=lambda r: r.seq or 0))
+        newest_device = max((r.t for r in readings if r.t is not None), default=None)
+        if newest_device is not None:
+            self.clock.observe(newest_device / 1000.0, arrival_t)
+        for reading in readings:
+            if reading.seq is not None:
+                last = self._last_seq
+                if last is not None and reading.seq <= last and last - reading.seq < SEQ_RESTART:
+                    counters.duplicates += 1
+                    continue
+                self._last_seq = reading.seq
+            t = (
+                arrival_t
+                if reading.t is None
+                else min(arrival_t, self.clock.to_local(reading.t / 1000.0))
+            )
+            result.readings += 1
+            before = counters.valid
+            events.extend(self.feed(t, reading.d, reading.status))
+            if counters.valid == before:
+                result.invalid += 1
+        result.events = events
+        return result
+
+    def feed(
+        self, t: float, distance_mm: float | None, status: int | None = None
+    ) -> list[EngineEvent]:
         """Run one reading (mm; None/NaN for no reading) taken at ``t`` seconds."""
-        raise NotImplementedError
+        counters = self.counters
+        counters.readings += 1
+        if not t >= self._last_t:  # also rejects NaN timestamps
+            counters.out_of_order += 1
+            return []
+        if t - self._last_t > GAP_RESET_S * 4 and self._last_t > -math.inf:
+            counters.gaps += 1
+            self.detector.gap()
+            self.conditioner.reset()
+        self._last_t = t
+        if self._resume_pending:
+            self._resume_pending = False
+            self.session.last_activity_t = t
+        settings = self._settings
+        validity = classify(distance_mm, status, settings.min_valid_mm, settings.max_range_mm)
+        if validity is Validity.VALID:
+            assert distance_mm is not None
+            counters.valid += 1
+            self._bad_since = None
+            if self.sensor_state is not SensorState.OK:
+                self._set_sensor_state(t, SensorState.OK)
+            out = self.conditioner.push(t, distance_mm)
+            if out is not None:
+                self.detector.push(out[0], out[1])
+        else:
+            if validity is Validity.NO_TARGET:
+                counters.no_target += 1
+            else:
+                counters.invalid += 1
+            self._note_bad(t, validity)
+        session = self.session
+        if session.current is not None or session.rest_ends_t is not None:
+            session.advance(t)
+        return self._take() if session.events else []
+
+    def _note_bad(self, t: float, validity: Validity) -> None:
+        if self._bad_since is None or validity is not self._bad_kind:
+            self._bad_since = t if self._bad_since is None else self._bad_since
+            self._bad_kind = validity
+        self.detector.lost(t)
+        run = t - self._bad_since
+        if validity is Validity.NO_TARGET and run >= NO_TARGET_AFTER_S:
+            self._set_sensor_state(t, SensorState.NO_TARGET)
+        elif validity is Validity.INVALID and run >= INVALID_AFTER_S:
+            self._set_sensor_state(t, SensorState.INVALID)
+
+    def _set_sensor_state(self, t: float, state: SensorState) -> None:
+        if state is self.sensor_state:
+            return
+        previous, self.sensor_state = self.sensor_state, state
+        self.session.events.append(SensorEvent(t=t, state=state, previous=previous))
 
     def tick(self, t: float) -> list[EngineEvent]:
         """Advance timers (rest, idle set end, staleness) to ``t`` without a sample."""
-        raise NotImplementedError
+        if not t >= self._last_t:
+            return []
+        if self._resume_pending:
+            self._resume_pending = False
+            self.session.last_activity_t = t
+        stale = self._last_t > -math.inf and t - self._last_t >= self._settings.stale_after_s
+        if stale and self.sensor_state is not SensorState.STALE:
+            self._set_sensor_state(t, SensorState.STALE)
+            self.session.end_set(t, SetEndReason.SENSOR_LOST)
+            self.detector.last_valid_t = self._last_t
+            self.detector.lost(t)
+        self.session.advance(t)
+        return self._take()
 
-    # Commands (buttons and services). Each returns the events it caused.
+    # --- commands ------------------------------------------------------------------------
     def start_set(self, t: float) -> list[EngineEvent]:
-        raise NotImplementedError
+        """Start a set now."""
+        self.session.start_set(t)
+        return self._take()
 
     def end_set(self, t: float) -> list[EngineEvent]:
-        raise NotImplementedError
+        """End the running set."""
+        self.session.end_set(t)
+        return self._take()
 
     def switch_side(self, t: float, side: Side | None = None) -> list[EngineEvent]:
-        raise NotImplementedError
+        """Switch legs (to ``side``, or the other one)."""
+        self.session.switch_side(t, side)
+        return self._take()
 
     def undo_last_rep(self, t: float) -> list[EngineEvent]:
-        raise NotImplementedError
+        """Remove the last counted rep."""
+        self.session.adjust_reps(t, -1)
+        return self._take()
 
     def adjust_reps(self, t: float, delta: int) -> list[EngineEvent]:
-        raise NotImplementedError
+        """Add (or with a negative delta remove) counted reps."""
+        self.session.adjust_reps(t, delta)
+        return self._take()
 
     def reset_session(self, t: float) -> list[EngineEvent]:
-        raise NotImplementedError
+        """Clear all counters; calibration stays."""
+        self.session.reset(t)
+        self._restored_history.clear()
+        return self._take()
 
     def calibrate(self, t: float, step: CalibrationStep) -> list[EngineEvent]:
-        raise NotImplementedError
+        """Manual calibration (bottom, then top) or back to automatic learning."""
+        detector = self.detector
+        if step is CalibrationStep.AUTO:
+            self.cal.reset()
+            self._manual_bottom_x = None
+            return self._take()
+        level = detector.last_x
+        if math.isnan(level):
+            return self._take()
+        if step is CalibrationStep.BOTTOM:
+            self._manual_bottom_x = level
+            if self.cal.sign:
+                self.cal.bottom_h = self.cal.sign * level
+                self.cal.manual_bottom = True
+            return self._take()
+        bottom_x = self._manual_bottom_x
+        if bottom_x is None and self.cal.bottom_h is not None and self.cal.sign:
+            bottom_x = self.cal.sign * self.cal.bottom_h
+        if bottom_x is None or abs(level - bottom_x) < self._settings.min_rom_mm:
+            return self._take()
+        if not self.cal.fixed_sign:
+            self.cal.sign = 1 if level > bottom_x else -1
+        self.cal.bottom_h = self.cal.sign * bottom_x
+        self.cal.manual_bottom = True
+        for side in Side:
+            self.cal.ranges[side].manual = abs(level - bottom_x)
+        self.emit_calibrated(t, automatic=False)
+        return self._take()
+
+    def emit_calibrated(self, t: float, *, automatic: bool) -> None:
+        """Record a calibration event for the current side."""
+        calibration = self._calibration()
+        if calibration is None:
+            return
+        self.session.events.append(
+            CalibratedEvent(
+                t=t,
+                side=self.session.side,
+                bottom_mm=calibration.bottom_mm,
+                top_mm=calibration.top_mm,
+                automatic=automatic,
+            )
+        )
+
+    # --- views ---------------------------------------------------------------------------
+    def _calibration(self) -> Calibration | None:
+        cal = self.cal
+        rom = cal.range_for(self.session.side)
+        if not cal.sign or rom is None or cal.bottom_h is None:
+            return None
+        bottom = cal.sign * cal.bottom_h
+        return Calibration(
+            bottom_mm=bottom,
+            top_mm=bottom + cal.sign * rom,
+            rising_farther=cal.sign > 0,
+            automatic=cal.ranges[self.session.side].manual is None,
+        )
+
+    def _phase(self) -> Phase:
+        detector, session = self.detector, self.session
+        if not detector.present:
+            return Phase.AWAY
+        stage = detector.stage
+        if stage is Stage.LIFTING:
+            return Phase.LIFTING
+        if stage is Stage.HOLDING:
+            return Phase.HOLDING if detector.locked_out else Phase.LIFTING
+        if stage is Stage.LOWERING:
+            return Phase.LOWERING
+        return Phase.RESTING if session.rest_ends_t is not None else Phase.READY
+
+    def _side_stats(self, side: Side) -> SideStats:
+        totals = self.session.totals[side]
+        return SideStats(
+            reps=totals.reps,
+            sets=totals.sets,
+            partial_reps=totals.partial_reps,
+            mean_hold_s=totals.mean(totals.hold_sum),
+            mean_eccentric_s=totals.mean(totals.eccentric_sum),
+            mean_rom_mm=totals.mean(totals.rom_sum),
+            time_under_tension_s=totals.tut,
+        )
 
     @property
     def state(self) -> EngineState:
-        raise NotImplementedError
+        """Everything an entity shows, now."""
+        session, detector = self.session, self.detector
+        current = session.current
+        position = detector.position
+        return EngineState(
+            phase=self._phase(),
+            present=detector.present,
+            side=session.side,
+            set_number=session.set_number,
+            in_set=current is not None,
+            reps_this_set=current.count if current is not None else 0,
+            partial_reps_this_set=current.partial_reps if current is not None else 0,
+            left=self._side_stats(Side.LEFT),
+            right=self._side_stats(Side.RIGHT),
+            total_reps=session.total_reps,
+            last_rep=session.last_rep,
+            last_warning=session.last_warning,
+            rest_ends_t=session.rest_ends_t,
+            hold_elapsed_s=detector.hold_elapsed(self._last_t),
+            position_pct=None if position is None else 100.0 * position,
+            sensor_state=self.sensor_state,
+            calibration=self._calibration(),
+            imbalance_pct=None if session.imbalance is None else session.imbalance.largest_pct,
+            set_time_under_tension_s=sum(
+                r.concentric_s + r.hold_s + r.eccentric_s for r in (current.reps if current else [])
+            ),
+        )
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
-        raise NotImplementedError
+        session = self.session
+        sets = [*self._restored_history, *(record.as_dict() for record in session.history)]
+        if session.current is not None:
+            sets.append(session.current.as_dict())
+        imbalance = session.imbalance
+        return {
+            "side": str(session.side),
+            "total_reps": session.total_reps,
+            "sides": {
+                str(side): {
+                    "reps": stats.reps,
+                    "sets": stats.sets,
+                    "partial_reps": stats.partial_reps,
+                    "mean_hold_s": _round(stats.mean_hold_s),
+                    "mean_eccentric_s": _round(stats.mean_eccentric_s),
+                    "mean_rom_mm": _round(stats.mean_rom_mm),
+                    "time_under_tension_s": round(stats.time_under_tension_s, 1),
+                }
+                for side in Side
+                for stats in (self._side_stats(side),)
+            },
+            "sets": sets,
+            "imbalance_pct": None
+            if imbalance is None
+            else {
+                "reps": round(imbalance.reps_pct, 1),
+                "range": round(imbalance.rom_pct, 1),
+                "hold": round(imbalance.hold_pct, 1),
+                "eccentric": round(imbalance.eccentric_pct, 1),
+            },
+        }
 
     def diagnostics(self) -> dict[str, Any]:
         """JSON-ready internals for HA diagnostics (no personal data)."""
-        raise NotImplementedError
+        calibration = self._calibration()
+        return {
+            "sensor_state": str(self.sensor_state),
+            "payload_format": None if self.payload_format is None else str(self.payload_format),
+            "detected_unit": None if self.detected_unit is None else str(self.detected_unit),
+            "last_error": None
+            if self.last_error is None
+            else {"code": str(self.last_error.code), "detail": self.last_error.detail},
+            "counters": {name: getattr(self.counters, name) for name in Counters.__slots__},
+            "device_clock_resets": self.clock.resets,
+            "phase": str(self._phase()),
+            "calibration": None
+            if calibration is None
+            else {
+                "bottom_mm": round(calibration.bottom_mm, 1),
+                "top_mm": round(calibration.top_mm, 1),
+                "rising_farther": calibration.rising_farther,
+                "automatic": calibration.automatic,
+            },
+        }
 
+    # --- persistence ---------------------------------------------------------------------
     def export_state(self) -> dict[str, Any]:
         """JSON-ready state that survives a restart: counters, session, calibration, side."""
-        raise NotImplementedError
+        session = self.session
+        current = session.current
+        return {
+            "version": EXPORT_VERSION,
+            "side": str(session.side),
+            "totals": {str(side): session.totals[side].export() for side in Side},
+            "history": [*self._restored_history, *(r.as_dict() for r in session.history)][-50:],
+            "current": None
+            if current is None
+            else {
+                "side": str(current.side),
+                "number": current.number,
+                "reps": current.count,
+                "partial_reps": current.partial_reps,
+            },
+            "calibration": self.cal.export(),
+        }
 
     def restore_state(self, data: dict[str, Any]) -> None:
         """Restore what :meth:`export_state` produced; ignores unknown/invalid parts."""
-        raise NotImplementedError
+        if not isinstance(data, dict) or data.get("version") != EXPORT_VERSION:
+            return
+        session = self.session
+        if data.get("side") in {s.value for s in Side}:
+            session.side = Side(data["side"])
+        totals = data.get("totals")
+        if isinstance(totals, dict):
+            for side in Side:
+                if isinstance(totals.get(str(side)), dict):
+                    session.totals[side].restore(totals[str(side)])
+        history = data.get("history")
+        if isinstance(history, list):
+            self._restored_history = [h for h in history if isinstance(h, dict)][-50:]
+        current = data.get("current")
+        if isinstance(current, dict) and current.get("side") in {s.value for s in Side}:
+            number, reps = current.get("number"), current.get("reps")
+            if isinstance(number, int) and isinstance(reps, int) and number > 0 and reps >= 0:
+                record = SetRecord(side=Side(current["side"]), number=number, started_t=0.0)
+                record.added = reps
+                partial = current.get("partial_reps")
+                record.partial_reps = partial if isinstance(partial, int) and partial >= 0 else 0
+                session.current = record
+                self._resume_pending = True
+        calibration = data.get("calibration")
+        if isinstance(calibration, dict):
+            self.cal.restore(calibration)
+        self.detector.side = session.side
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+__all__ = ["CalibrationStep", "FeedResult", "RepEngine", "RepMeasure"]

@@ -1,0 +1,425 @@
+"""Session: sets, sides, rest, targets, per-side statistics and feedback events."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from .events import (
+    EngineEvent,
+    FormWarning,
+    FormWarningEvent,
+    HoldReachedEvent,
+    PresenceEvent,
+    RepEvent,
+    RepsAdjustedEvent,
+    RestFinishedEvent,
+    RestStartedEvent,
+    SessionResetEvent,
+    SetEndEvent,
+    SetEndReason,
+    SetStartEvent,
+    SideSwitchedEvent,
+)
+from .feedback import Imbalance, imbalance, rep_warnings
+from .reps import RepMeasure
+from .settings import EngineSettings, Side, SideMode
+
+SET_HISTORY = 200  # sets kept in detail; totals are kept forever
+
+
+@dataclass(slots=True)
+class SetRecord:
+    """One set, as the summary reports it."""
+
+    side: Side
+    number: int
+    started_t: float
+    reps: list[RepEvent] = field(default_factory=list)
+    partial_reps: int = 0
+    added: int = 0  # reps the user added by hand (no timings)
+    ended_t: float | None = None
+    reason: SetEndReason | None = None
+
+    @property
+    def count(self) -> int:
+        """Counted reps."""
+        return len(self.reps) + self.added
+
+    def mean(self, attr: str) -> float:
+        """Mean of one rep field over counted reps (0 when none)."""
+        if not self.reps:
+            return 0.0
+        return sum(float(getattr(rep, attr)) for rep in self.reps) / len(self.reps)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary of the set."""
+        warnings: dict[str, int] = {}
+        for rep in self.reps:
+            for warning in rep.warnings:
+                warnings[str(warning)] = warnings.get(str(warning), 0) + 1
+        if self.partial_reps:
+            warnings[str(FormWarning.PARTIAL_RANGE)] = self.partial_reps
+        return {
+            "side": str(self.side),
+            "set": self.number,
+            "reps": self.count,
+            "partial_reps": self.partial_reps,
+            "reason": None if self.reason is None else str(self.reason),
+            "holds_s": [round(rep.hold_s, 2) for rep in self.reps],
+            "eccentric_s": [round(rep.eccentric_s, 2) for rep in self.reps],
+            "concentric_s": [round(rep.concentric_s, 2) for rep in self.reps],
+            "rom_mm": [round(rep.rom_mm) for rep in self.reps],
+            "mean_hold_s": round(self.mean("hold_s"), 2),
+            "mean_eccentric_s": round(self.mean("eccentric_s"), 2),
+            "warnings": warnings,
+        }
+
+
+@dataclass(slots=True)
+class SideTotals:
+    """Running totals for one side (constant memory)."""
+
+    reps: int = 0
+    sets: int = 0
+    partial_reps: int = 0
+    hold_sum: float = 0.0
+    eccentric_sum: float = 0.0
+    rom_sum: float = 0.0
+    timed_reps: int = 0  # reps whose timings are in the sums (undo keeps the sums honest)
+    tut: float = 0.0
+
+    def mean(self, total: float) -> float | None:
+        """Mean over timed reps."""
+        return total / self.timed_reps if self.timed_reps else None
+
+    def add(self, rep: RepEvent) -> None:
+        """Count one rep."""
+        self.reps += 1
+        self.timed_reps += 1
+        self.hold_sum += rep.hold_s
+        self.eccentric_sum += rep.eccentric_s
+        self.rom_sum += rep.rom_mm
+        self.tut += rep.concentric_s + rep.hold_s + rep.eccentric_s
+
+    def remove(self, rep: RepEvent | None) -> None:
+        """Uncount one rep (its timings too, when known)."""
+        self.reps = max(0, self.reps - 1)
+        if rep is not None and self.timed_reps:
+            self.timed_reps -= 1
+            self.hold_sum -= rep.hold_s
+            self.eccentric_sum -= rep.eccentric_s
+            self.rom_sum -= rep.rom_mm
+            self.tut -= rep.concentric_s + rep.hold_s + rep.eccentric_s
+
+    def export(self) -> dict[str, Any]:
+        """JSON-ready copy."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Load an export; non-numeric values are ignored."""
+        for name in self.__slots__:
+            value = data.get(name)
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+            ):
+                setattr(
+                    self,
+                    name,
+                    type(getattr(self, name))(max(0, value) if name != "hold_sum" else value),
+                )
+
+
+class Session:
+    """Sets, sides and rest around the rep detector. Implements the detector's sink."""
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.settings = settings
+        self.events: list[EngineEvent] = []
+        self.side = settings.start_side
+        self.totals = {Side.LEFT: SideTotals(), Side.RIGHT: SideTotals()}
+        self.history: deque[SetRecord] = deque(maxlen=SET_HISTORY)
+        self.current: SetRecord | None = None
+        self.last_activity_t = -math.inf
+        self.rest_ends_t: float | None = None
+        self.last_rep: RepEvent | None = None
+        self.last_warning: FormWarning | None = None
+        self.imbalance: Imbalance | None = None
+        if settings.side_mode is not SideMode.ALTERNATE:
+            self.side = Side(settings.side_mode.value)
+
+    # --- derived -------------------------------------------------------------------------
+    @property
+    def in_set(self) -> bool:
+        """A set is under way."""
+        return self.current is not None
+
+    @property
+    def set_number(self) -> int:
+        """Current set on this side, or the next one."""
+        if self.current is not None:
+            return self.current.number
+        return self.totals[self.side].sets + 1
+
+    @property
+    def total_reps(self) -> int:
+        """Counted reps, both sides."""
+        return self.totals[Side.LEFT].reps + self.totals[Side.RIGHT].reps
+
+    # --- detector sink -------------------------------------------------------------------
+    def on_attempt(self, t: float) -> None:
+        """A rep attempt started: opens a set if none is running."""
+        self.last_activity_t = t
+        if self.current is None:
+            self._start_set(t)
+
+    def on_hold_reached(self, t: float) -> None:
+        """The squeeze reached the target."""
+        if self.current is None:
+            return
+        self.events.append(
+            HoldReachedEvent(
+                t=t,
+                side=self.side,
+                set=self.current.number,
+                rep=self.current.count + 1,
+                hold_target_s=self.settings.hold_target_s,
+            )
+        )
+
+    def on_rep(self, t: float, measure: RepMeasure) -> None:
+        """A rep attempt ended."""
+        self.last_activity_t = t
+        if self.current is None:
+            self._start_set(t)
+        current = self.current
+        assert current is not None
+        warnings = rep_warnings(measure, self.settings)
+        if measure.complete:
+            rep_number = current.count + 1
+        else:
+            rep_number = current.count
+            current.partial_reps += 1
+            self.totals[self.side].partial_reps += 1
+        rep = RepEvent(
+            t=t,
+            complete=measure.complete,
+            side=self.side,
+            set=current.number,
+            rep=rep_number,
+            started_t=measure.started_t,
+            concentric_s=measure.concentric_s,
+            hold_s=measure.hold_s,
+            eccentric_s=measure.eccentric_s,
+            rom_mm=measure.rom_mm,
+            rom_pct=100.0 * measure.rom_fraction,
+            peak_speed_mm_s=measure.peak_speed_mm_s,
+            warnings=warnings,
+        )
+        if measure.complete:
+            current.reps.append(rep)
+            self.totals[self.side].add(rep)
+        self.last_rep = rep
+        self.events.append(rep)
+        for warning in warnings:
+            self._warn(t, warning, rep)
+        target = self.settings.target_reps
+        if measure.complete and target > 0 and current.count >= target:
+            self._end_set(t, SetEndReason.TARGET)
+
+    def on_presence(self, t: float, present: bool) -> None:
+        """Lifter arrived or left; leaving ends the set."""
+        self.events.append(PresenceEvent(t=t, present=present))
+        if not present and self.current is not None:
+            self._end_set(t, SetEndReason.LEFT_BENCH)
+
+    def on_calibrated(self, t: float) -> None:
+        """Handled by the engine, which knows the levels."""
+
+    # --- timers --------------------------------------------------------------------------
+    def advance(self, t: float) -> None:
+        """Idle set end and rest end."""
+        if self.current is not None and t - self.last_activity_t >= self.settings.idle_end_set_s:
+            self._end_set(t, SetEndReason.IDLE)
+        if self.rest_ends_t is not None and t >= self.rest_ends_t:
+            self.rest_ends_t = None
+            self.events.append(
+                RestFinishedEvent(
+                    t=t, next_side=self.side, next_set=self.set_number, interrupted=False
+                )
+            )
+
+    # --- commands ------------------------------------------------------------------------
+    def start_set(self, t: float) -> None:
+        """Start a set now (no-op when one is running)."""
+        if self.current is None:
+            self.last_activity_t = t
+            self._start_set(t)
+
+    def end_set(self, t: float, reason: SetEndReason = SetEndReason.MANUAL) -> None:
+        """End the running set."""
+        if self.current is not None:
+            self._end_set(t, reason)
+
+    def switch_side(self, t: float, side: Side | None = None) -> None:
+        """Switch legs (ends a running set first)."""
+        target = side or self.side.other
+        if self.current is not None:
+            self._end_set(t, SetEndReason.MANUAL, auto_switch=False)
+        if target is not self.side:
+            previous, self.side = self.side, target
+            self.events.append(SideSwitchedEvent(t=t, side=target, previous=previous))
+
+    def adjust_reps(self, t: float, delta: int) -> None:
+        """Add or remove counted reps in the running set (or the last one)."""
+        record = self.current or (self.history[-1] if self.history else None)
+        if record is None or delta == 0:
+            return
+        totals = self.totals[record.side]
+        applied = 0
+        if delta > 0:
+            record.added += delta
+            totals.reps += delta
+            applied = delta
+        while applied > delta and record.count:
+            if record.added:
+                record.added -= 1
+                totals.remove(None)
+            else:
+                totals.remove(record.reps.pop())
+            applied -= 1
+        if applied:
+            self.events.append(
+                RepsAdjustedEvent(
+                    t=t, side=record.side, set=record.number, reps=record.count, delta=applied
+                )
+            )
+
+    def reset(self, t: float) -> None:
+        """Clear counters and history; keep settings."""
+        self.totals = {Side.LEFT: SideTotals(), Side.RIGHT: SideTotals()}
+        self.history.clear()
+        self.current = None
+        self.rest_ends_t = None
+        self.last_rep = None
+        self.last_warning = None
+        self.imbalance = None
+        self.side = self.settings.start_side
+        if self.settings.side_mode is not SideMode.ALTERNATE:
+            self.side = Side(self.settings.side_mode.value)
+        self.events.append(SessionResetEvent(t=t))
+
+    # --- internals -----------------------------------------------------------------------
+    def _start_set(self, t: float) -> None:
+        if self.rest_ends_t is not None:
+            self.rest_ends_t = None
+            self.events.append(
+                RestFinishedEvent(
+                    t=t, next_side=self.side, next_set=self.set_number, interrupted=True
+                )
+            )
+        self.current = SetRecord(
+            side=self.side, number=self.totals[self.side].sets + 1, started_t=t
+        )
+        self.events.append(SetStartEvent(t=t, side=self.side, set=self.current.number))
+
+    def _end_set(self, t: float, reason: SetEndReason, *, auto_switch: bool = True) -> None:
+        current = self.current
+        assert current is not None
+        self.current = None
+        current.ended_t = t
+        current.reason = reason
+        totals = self.totals[current.side]
+        if current.count == 0:
+            # Nothing counted: not a set. Nothing to rest from either.
+            return
+        totals.sets += 1
+        self.history.append(current)
+        self.events.append(
+            SetEndEvent(
+                t=t,
+                side=current.side,
+                set=current.number,
+                reps=current.count,
+                partial_reps=current.partial_reps,
+                reason=reason,
+                target_reps=self.settings.target_reps,
+                mean_hold_s=current.mean("hold_s"),
+                mean_eccentric_s=current.mean("eccentric_s"),
+                mean_rom_mm=current.mean("rom_mm"),
+                time_under_tension_s=sum(
+                    rep.concentric_s + rep.hold_s + rep.eccentric_s for rep in current.reps
+                ),
+            )
+        )
+        self._check_imbalance(t, current)
+        if auto_switch and self.settings.side_mode is SideMode.ALTERNATE:
+            previous, self.side = self.side, self.side.other
+            self.events.append(SideSwitchedEvent(t=t, side=self.side, previous=previous))
+        if self.settings.rest_s > 0:
+            self.rest_ends_t = t + self.settings.rest_s
+            self.events.append(
+                RestStartedEvent(
+                    t=t,
+                    duration_s=self.settings.rest_s,
+                    ends_t=self.rest_ends_t,
+                    next_side=self.side,
+                    next_set=self.set_number,
+                )
+            )
+
+    def side_means(self, side: Side) -> tuple[float, float, float, float] | None:
+        """(reps per set, range, hold, eccentric) means for one side, None before a set."""
+        totals = self.totals[side]
+        if totals.sets == 0 or totals.timed_reps == 0:
+            return None
+        n = totals.timed_reps
+        return (
+            totals.reps / totals.sets,
+            totals.rom_sum / n,
+            totals.hold_sum / n,
+            totals.eccentric_sum / n,
+        )
+
+    def _check_imbalance(self, t: float, finished: SetRecord) -> None:
+        left, right = self.side_means(Side.LEFT), self.side_means(Side.RIGHT)
+        if left is None or right is None:
+            return
+        self.imbalance = imbalance(left, right)
+        if self.imbalance.worth_telling:
+            self.last_warning = FormWarning.IMBALANCE
+            self.events.append(
+                FormWarningEvent(
+                    t=t,
+                    warning=FormWarning.IMBALANCE,
+                    side=finished.side,
+                    set=finished.number,
+                    rep=finished.count,
+                    value=self.imbalance.largest_pct,
+                    target=0.0,
+                )
+            )
+
+    def _warn(self, t: float, warning: FormWarning, rep: RepEvent) -> None:
+        self.last_warning = warning
+        target = {
+            FormWarning.HOLD_TOO_SHORT: (rep.hold_s, self.settings.hold_target_s),
+            FormWarning.LOWERED_TOO_FAST: (rep.eccentric_s, self.settings.eccentric_target_s),
+            FormWarning.PARTIAL_RANGE: (rep.rom_pct, 100.0),
+            FormWarning.JERKY: (rep.eccentric_s, self.settings.eccentric_target_s),
+        }.get(warning, (0.0, 0.0))
+        self.events.append(
+            FormWarningEvent(
+                t=t,
+                warning=warning,
+                side=rep.side,
+                set=rep.set,
+                rep=rep.rep,
+                value=target[0],
+                target=target[1],
+            )
+        )

@@ -1,0 +1,164 @@
+"""Rep timing by one documented definition (the simulator's ground truth uses the same one).
+
+Position bands *find* the phases; hip speed *times* them, the way velocity-based training
+devices do:
+
+- the rep's range is its highest point minus the level it started from;
+- the hold band is the top 10 % of that range (14 % on a stability ball), the bottom band the
+  lowest 10 %;
+- hip speed is the slope between the mean positions of the 0.1 s before and after a moment;
+- the lift starts when, going back from where the hips leave the bottom band, the upward speed
+  was last below 15 % of the lift's peak speed; the squeeze (hold) starts when, going forward
+  from the hold band entry, the upward speed first falls below that; the lowering starts when,
+  going back from the hold band exit, the downward speed was last below 15 % of the lowering's
+  peak speed, and ends when, going forward from the bottom band entry, it first falls below it.
+
+So ``hold_s`` is the time the hips stay (nearly) still at the top and ``eccentric_s`` the whole
+controlled descent, which is what the guide's "hold 1-2 s" and "lower in 2-3 s" mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+
+SPEED_HALF_S = 0.1
+STILL_FRACTION = 0.15
+BOTTOM_BAND = 0.10
+
+
+def half_window(ts: Sequence[float]) -> int:
+    """Samples spanning SPEED_HALF_S at this stream's rate."""
+    if len(ts) < 3:
+        return 1
+    step = median(ts[k + 1] - ts[k] for k in range(min(len(ts) - 1, 64)))
+    return max(1, round(SPEED_HALF_S / step)) if step > 0 else 1
+
+
+def speeds(ts: Sequence[float], hs: Sequence[float], a: int) -> list[float]:
+    """Hip speed (mm/s, positive rising) at every sample, from prefix sums: O(n)."""
+    n = len(hs)
+    sum_h = [0.0] * (n + 1)
+    sum_t = [0.0] * (n + 1)
+    for k in range(n):
+        sum_h[k + 1] = sum_h[k] + hs[k]
+        sum_t[k + 1] = sum_t[k] + ts[k]
+    out = [0.0] * n
+    for k in range(n):
+        lo, hi = max(0, k - a), min(n - 1, k + a)
+        if k in {lo, hi}:
+            lo, hi = max(0, k - 1), min(n - 1, k + 1)
+        before_n, after_n = k - lo + 1, hi - k + 1
+        t_before = (sum_t[k + 1] - sum_t[lo]) / before_n
+        t_after = (sum_t[hi + 1] - sum_t[k]) / after_n
+        if t_after > t_before:
+            h_before = (sum_h[k + 1] - sum_h[lo]) / before_n
+            h_after = (sum_h[hi + 1] - sum_h[k]) / after_n
+            out[k] = (h_after - h_before) / (t_after - t_before)
+    return out
+
+
+def _cross_t(ts: Sequence[float], vs: Sequence[float], k0: int, k1: int, level: float) -> float:
+    """Time between samples k0 and k1 where the speed passes ``level``."""
+    v0, v1 = vs[k0], vs[k1]
+    if v1 == v0:
+        return ts[k1]
+    frac = min(1.0, max(0.0, (level - v0) / (v1 - v0)))
+    return ts[k0] + frac * (ts[k1] - ts[k0])
+
+
+@dataclass(frozen=True, slots=True)
+class RepTiming:
+    """Phase boundaries (s) and speeds (mm/s) of one rep."""
+
+    start_t: float
+    hold_start_t: float
+    hold_end_t: float
+    end_t: float
+    rom: float
+    peak_speed: float
+    lowering_peak_speed: float
+    lowering_mean_speed: float
+
+
+def measure(
+    ts: Sequence[float],
+    hs: Sequence[float],
+    base: float,
+    band_fraction: float,
+    end: int,
+    begun: int = 0,
+) -> RepTiming:
+    """Time one rep in heights ``hs`` (rising positive) from ``base``.
+
+    Samples before ``begun`` are lead-in (where the lift may have started), up to ``end`` count.
+    """
+    end = min(end, len(hs) - 1)
+    k_peak = max(range(min(begun, end), end + 1), key=hs.__getitem__)
+    peak = hs[k_peak]
+    rom = peak - base
+    band_level = peak - band_fraction * rom
+    bottom_level = base + BOTTOM_BAND * rom
+    i = k_peak
+    while i > 0 and hs[i - 1] > bottom_level:
+        i -= 1
+    j = i
+    while j < k_peak and hs[j] < band_level:
+        j += 1
+    m = end
+    while m > k_peak and hs[m] < band_level:
+        m -= 1
+    q = m
+    while q < end and hs[q] > bottom_level:
+        q += 1
+    vs = speeds(ts, hs, half_window(ts))
+    up_peak = max(vs[i : j + 1], default=0.0)
+    down_peak = -min(vs[m : q + 1], default=0.0)
+    up_level, down_level = STILL_FRACTION * up_peak, -STILL_FRACTION * down_peak
+
+    k = i
+    while k > 0 and vs[k - 1] >= up_level:
+        k -= 1
+    start_t = _cross_t(ts, vs, k - 1, k, up_level) if k > 0 else ts[0]
+    k = j
+    while k < m and vs[k] >= up_level:
+        k += 1
+    hold_start_t = _cross_t(ts, vs, k - 1, k, up_level) if k > j else ts[j]
+    k_hold = k
+    k = m
+    while k > k_hold and vs[k] <= down_level:
+        k -= 1
+    hold_end_t = _cross_t(ts, vs, k, k + 1, down_level) if k < m else ts[m]
+    hold_end_t = max(hold_end_t, hold_start_t)
+    k = q
+    while k < end and vs[k] <= down_level:
+        k += 1
+    end_t = _cross_t(ts, vs, k - 1, k, down_level) if k > q else ts[q]
+    lowering_span = ts[q] - ts[m]
+    lowering_mean = (hs[m] - hs[q]) / lowering_span if lowering_span > 0 else 0.0
+    return RepTiming(
+        start_t=start_t,
+        hold_start_t=hold_start_t,
+        hold_end_t=hold_end_t,
+        end_t=max(end_t, hold_end_t),
+        rom=rom,
+        peak_speed=max(up_peak, down_peak),
+        lowering_peak_speed=down_peak,
+        lowering_mean_speed=lowering_mean,
+    )
+
+
+def lagged_speed(ts: Sequence[float], hs: Sequence[float], a: int) -> tuple[float, float]:
+    """(time, speed) at the newest sample that has ``a`` samples after it; for live use."""
+    n = len(hs)
+    k = n - 1 - a
+    if k < a:
+        return (ts[-1], 0.0)
+    before_t = sum(ts[k - a : k + 1]) / (a + 1)
+    after_t = sum(ts[k:n]) / (a + 1)
+    if after_t <= before_t:
+        return (ts[k], 0.0)
+    before_h = sum(hs[k - a : k + 1]) / (a + 1)
+    after_h = sum(hs[k:n]) / (a + 1)
+    return (ts[k], (after_h - before_h) / (after_t - before_t))
