@@ -1,0 +1,132 @@
+"""Fixtures for the blueprint tests: a real Home Assistant reading the repository's blueprints."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.rep_coach.bus import event_data
+from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
+from custom_components.rep_coach.engine import EngineEvent, RepEvent, Side
+
+BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "rep_coach"
+
+type UseBlueprint = Callable[[str, dict[str, Any]], Awaitable[None]]
+type FireEngineEvent = Callable[[EngineEvent], Awaitable[None]]
+
+
+async def async_settle(hass: HomeAssistant) -> None:
+    """Run the event loop until every automation run waits for time to pass or for a state.
+
+    ``hass.async_block_till_done()`` would wait for the runs themselves, i.e. for their delays
+    and timeouts in real time; here time stands still (``freezer``) until the test moves it with
+    ``async_fire_time_changed``.
+    """
+    ready = cast(Any, hass.loop)._ready  # asyncio's queue of runnable callbacks
+    for _ in range(10_000):
+        await asyncio.sleep(0)
+        if not ready:
+            return
+    raise AssertionError("the event loop never settled")
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant find ``custom_components/rep_coach``."""
+
+
+@pytest.fixture
+def blueprint_config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """A fresh config directory holding the repository's blueprints, as a user would install them."""
+    hass.config.config_dir = str(tmp_path)
+    shutil.copytree(BLUEPRINTS, tmp_path / "blueprints" / "automation" / "rep_coach")
+    return tmp_path
+
+
+@pytest.fixture
+def bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
+    """The Rep Coach device the blueprints listen to."""
+    entry = MockConfigEntry(domain=DOMAIN, title="Hip thrust bench", unique_id="bench_a1b2c3")
+    entry.add_to_hass(hass)
+    return device_registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, "bench_a1b2c3")},
+        name="Hip thrust bench",
+        manufacturer="Rep Coach",
+    )
+
+
+@pytest.fixture
+def other_bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
+    """A second bench whose events the automations must ignore."""
+    entry = MockConfigEntry(domain=DOMAIN, title="Second bench", unique_id="bench_d4e5f6")
+    entry.add_to_hass(hass)
+    return device_registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, "bench_d4e5f6")},
+        name="Second bench",
+    )
+
+
+@pytest.fixture
+def use_blueprint(hass: HomeAssistant, blueprint_config_dir: Path) -> UseBlueprint:
+    """Create one automation from a blueprint file, the way the UI does."""
+
+    async def _use(blueprint: str, inputs: dict[str, Any]) -> None:
+        name = blueprint.removesuffix(".yaml")
+        config = {
+            "automation": {
+                "id": "rep_coach_test",
+                "alias": name,
+                "use_blueprint": {"path": f"rep_coach/{blueprint}", "input": inputs},
+            }
+        }
+        assert await async_setup_component(hass, "automation", config)
+        await hass.async_block_till_done()
+        assert hass.states.get(f"automation.{name}") is not None
+
+    return _use
+
+
+def make_fire(hass: HomeAssistant, device: dr.DeviceEntry) -> FireEngineEvent:
+    """Fire engine events on the bus exactly as the integration does for ``device``."""
+
+    async def _fire(event: EngineEvent) -> None:
+        entry_id = next(iter(device.config_entries))
+        hass.bus.async_fire(EVENT_REP_COACH, event_data(entry_id, device.id, event))
+        await async_settle(hass)
+
+    return _fire
+
+
+@pytest.fixture
+def fire(hass: HomeAssistant, bench: dr.DeviceEntry) -> FireEngineEvent:
+    """Fire an engine event from the bench."""
+    return make_fire(hass, bench)
+
+
+def rep_event(rep: int, *, complete: bool = True, side: Side = Side.LEFT) -> RepEvent:
+    """A rep as the engine reports it (realistic timings for a 2 s hold, 2.5 s lowering)."""
+    return RepEvent(
+        t=100.0 + rep * 6,
+        complete=complete,
+        side=side,
+        set=1,
+        rep=rep,
+        started_t=95.0 + rep * 6,
+        concentric_s=1.1,
+        hold_s=2.0,
+        eccentric_s=2.5,
+        rom_mm=240.0 if complete else 120.0,
+        rom_pct=98.0 if complete else 49.0,
+        peak_speed_mm_s=310.0,
+    )

@@ -1,0 +1,195 @@
+"""The announce_reps blueprint, loaded by a real Home Assistant and driven by bus events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import async_mock_service
+
+from custom_components.rep_coach.const import DOMAIN
+from custom_components.rep_coach.engine import HoldReachedEvent, SetEndEvent, SetEndReason, Side
+from custom_components.rep_coach.engine.events import SideSwitchedEvent
+
+from .conftest import FireEngineEvent, UseBlueprint, async_settle, make_fire, rep_event
+
+TTS = "tts.piper"
+SPEAKER = "media_player.gym_speaker"
+HOLDING = "binary_sensor.hip_thrust_bench_holding"
+
+
+@pytest.fixture
+def speak_calls(hass: HomeAssistant) -> list[ServiceCall]:
+    """Every tts.speak call."""
+    calls: list[ServiceCall] = async_mock_service(hass, "tts", "speak")
+    return calls
+
+
+@pytest.fixture
+def holding_sensor(
+    hass: HomeAssistant, bench: dr.DeviceEntry, entity_registry: er.EntityRegistry
+) -> str:
+    """The bench's Holding binary sensor, registered as the integration registers it."""
+    entry = entity_registry.async_get_or_create(
+        "binary_sensor",
+        DOMAIN,
+        "bench_a1b2c3_holding",
+        device_id=bench.id,
+        suggested_object_id="hip_thrust_bench_holding",
+        translation_key="holding",
+    )
+    hass.states.async_set(entry.entity_id, "off")
+    return entry.entity_id
+
+
+@pytest.fixture
+async def announcer(
+    use_blueprint: UseBlueprint,
+    bench: dr.DeviceEntry,
+    holding_sensor: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    """An automation made from announce_reps for the bench (extra inputs via indirect params)."""
+    extra: dict[str, Any] = getattr(request, "param", {})
+    await use_blueprint(
+        "announce_reps.yaml",
+        {"bench": bench.id, "tts_entity": TTS, "media_player": SPEAKER, **extra},
+    )
+
+
+async def speaker_plays(hass: HomeAssistant) -> None:
+    """The speaker plays the announcement and falls idle again, as a real one does."""
+    hass.states.async_set(SPEAKER, "playing")
+    await async_settle(hass)
+    hass.states.async_set(SPEAKER, "idle")
+    await async_settle(hass)
+
+
+def spoken(calls: list[ServiceCall]) -> list[str]:
+    """What was said, in order."""
+    return [call.data["message"] for call in calls]
+
+
+@pytest.mark.usefixtures("announcer")
+@pytest.mark.parametrize(
+    ("rep", "words"),
+    [(1, "one"), (7, "seven"), (12, "twelve"), (20, "twenty"), (21, "twenty-one"), (40, "forty")],
+)
+async def test_rep_is_spoken_as_a_word(
+    hass: HomeAssistant,
+    fire: FireEngineEvent,
+    speak_calls: list[ServiceCall],
+    rep: int,
+    words: str,
+) -> None:
+    """A completed rep is counted out loud, through the chosen TTS engine and speaker."""
+    await fire(rep_event(rep))
+
+    assert len(speak_calls) == 1
+    call = speak_calls[0]
+    assert call.data["entity_id"] == [TTS]
+    assert call.data["media_player_entity_id"] == SPEAKER
+    assert call.data["message"] == words
+    await speaker_plays(hass)
+
+
+@pytest.mark.usefixtures("announcer")
+async def test_announcements_queue_behind_the_speaker(
+    hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall]
+) -> None:
+    """Set done and switch side arrive together; the second waits for the first to be played."""
+    await fire(
+        SetEndEvent(
+            t=160.0,
+            side=Side.LEFT,
+            set=1,
+            reps=10,
+            partial_reps=1,
+            reason=SetEndReason.TARGET,
+            target_reps=10,
+            mean_hold_s=1.8,
+            mean_eccentric_s=2.4,
+            mean_rom_mm=236.0,
+            time_under_tension_s=52.0,
+        )
+    )
+    await fire(SideSwitchedEvent(t=160.0, side=Side.RIGHT, previous=Side.LEFT))
+
+    assert spoken(speak_calls) == ["Set done, 10 reps"]
+    await speaker_plays(hass)
+    assert spoken(speak_calls) == ["Set done, 10 reps", "Switch to the right leg"]
+    await speaker_plays(hass)
+
+
+@pytest.mark.usefixtures("announcer")
+async def test_hold_cues(
+    hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall], holding_sensor: str
+) -> None:
+    """'Hold' when the hips reach the top, the lower cue once the hold target is reached."""
+    assert holding_sensor == HOLDING
+    hass.states.async_set(HOLDING, "on")
+    await async_settle(hass)
+    assert spoken(speak_calls) == ["Hold"]
+    await speaker_plays(hass)
+
+    await fire(HoldReachedEvent(t=103.0, side=Side.LEFT, set=1, rep=3, hold_target_s=2.0))
+    assert spoken(speak_calls) == ["Hold", "And lower, slowly"]
+    await speaker_plays(hass)
+
+
+@pytest.mark.usefixtures("announcer")
+async def test_partial_rep(
+    hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall]
+) -> None:
+    """A partial rep is not counted but called out."""
+    await fire(rep_event(4, complete=False))
+
+    assert spoken(speak_calls) == ["Partial rep, drive all the way up"]
+    await speaker_plays(hass)
+
+
+@pytest.mark.parametrize(
+    "announcer", [{"announce_partial": False, "announce_holds": False}], indirect=True
+)
+@pytest.mark.usefixtures("announcer")
+async def test_cues_can_be_switched_off(
+    hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall]
+) -> None:
+    """Disabled cues stay silent; rep counting still works."""
+    await fire(rep_event(4, complete=False))
+    await fire(HoldReachedEvent(t=103.0, side=Side.LEFT, set=1, rep=5, hold_target_s=2.0))
+    await fire(rep_event(5))
+
+    assert spoken(speak_calls) == ["five"]
+    await speaker_plays(hass)
+
+
+@pytest.mark.parametrize(
+    "announcer",
+    [{"set_done_message": "Serie fertig", "switch_message": "Jetzt das {side} Bein"}],
+    indirect=True,
+)
+@pytest.mark.usefixtures("announcer")
+async def test_messages_are_configurable(
+    hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall]
+) -> None:
+    """Users can reword (or translate) the messages; placeholders are filled in."""
+    await fire(SideSwitchedEvent(t=10.0, side=Side.LEFT, previous=Side.RIGHT))
+
+    assert spoken(speak_calls) == ["Jetzt das left Bein"]
+    await speaker_plays(hass)
+
+
+@pytest.mark.usefixtures("announcer")
+async def test_other_benches_are_ignored(
+    hass: HomeAssistant,
+    other_bench: dr.DeviceEntry,
+    speak_calls: list[ServiceCall],
+) -> None:
+    """Events of another Rep Coach device do not trigger this bench's announcer."""
+    await make_fire(hass, other_bench)(rep_event(3))
+
+    assert speak_calls == []

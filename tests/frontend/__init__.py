@@ -1,0 +1,1 @@
+"""Tests for the Lovelace card, its registration and the example dashboard."""
