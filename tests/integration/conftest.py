@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import PropertyMock, patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_mqtt_message,
@@ -71,6 +71,17 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
+def entity_registry_enabled_by_default() -> Generator[None]:
+    """Enable the entities that are disabled by default (as Home Assistant core's fixture does)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
 def mock_setup_entry() -> Generator[None]:
     """Keep config flow tests from setting the entry up."""
     with patch("custom_components.rep_coach.async_setup_entry", return_value=True):
@@ -115,11 +126,23 @@ async def init_integration(
         yield mock_config_entry
 
 
+def state_of(hass: HomeAssistant, entity_id: str) -> State:
+    """The current state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, f"{entity_id} has no state"
+    return state
+
+
 def batch_payload(readings: list[SimReading]) -> str:
     """The firmware's JSON batch for some readings."""
     return json.dumps(
         [
-            {"d": reading.distance_mm, "t": reading.device_ms, "seq": reading.seq, "status": reading.status}
+            {
+                "d": reading.distance_mm,
+                "t": reading.device_ms,
+                "seq": reading.seq,
+                "status": reading.status,
+            }
             for reading in readings
         ]
     )
@@ -132,7 +155,9 @@ def feed_session(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> FeedSes
     Time moves to each batch's arrival, and Home Assistant's timers (the 1 s tick) fire as it goes.
     """
 
-    async def _feed(seed: int = SESSION_SEED, rate_hz: float = SESSION_RATE_HZ, limit_s: float | None = None) -> int:
+    async def _feed(
+        seed: int = SESSION_SEED, rate_hz: float = SESSION_RATE_HZ, limit_s: float | None = None
+    ) -> int:
         session = simulate_session(seed, rate_hz=rate_hz)
         readings = [r for r in session.readings if limit_s is None or r.arrival_t <= limit_s]
         elapsed = 0.0
@@ -145,8 +170,8 @@ def feed_session(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> FeedSes
                 elapsed = arrival
                 async_fire_time_changed(hass)
             async_fire_mqtt_message(hass, STATE_TOPIC, batch_payload(batch))
+            await hass.async_block_till_done()
             messages += 1
-        await hass.async_block_till_done()
         return messages
 
     return _feed

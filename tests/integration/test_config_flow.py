@@ -14,7 +14,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.rep_coach.const import (
     CONF_AVAILABILITY_TOPIC,
@@ -60,7 +59,11 @@ async def test_user_step_our_firmware(hass: HomeAssistant) -> None:
     assert result["errors"] == {}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {CONF_NAME: "Garage bench", CONF_STATE_TOPIC: STATE_TOPIC, CONF_AVAILABILITY_TOPIC: STATUS_TOPIC},
+        {
+            CONF_NAME: "Garage bench",
+            CONF_STATE_TOPIC: STATE_TOPIC,
+            CONF_AVAILABILITY_TOPIC: STATUS_TOPIC,
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Garage bench"
@@ -73,7 +76,9 @@ async def test_user_step_our_firmware(hass: HomeAssistant) -> None:
     assert result["result"].unique_id == SENSOR_ID
 
 
-@pytest.mark.parametrize(("payload", "detected"), [(b"0.43", "plain"), (b'{"d": 430}', "json"), (None, None)])
+@pytest.mark.parametrize(
+    ("payload", "detected"), [(b"0.43", "plain"), (b'{"d": 430}', "json"), (None, None)]
+)
 async def test_user_step_detects_format(
     hass: HomeAssistant, first_payload: AsyncMock, payload: bytes | None, detected: str | None
 ) -> None:

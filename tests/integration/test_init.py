@@ -25,26 +25,27 @@ async def test_setup_and_unload(
 ) -> None:
     """One device per entry; unloading drops the subscriptions."""
     entry = init_integration
-    assert entry.state is ConfigEntryState.LOADED
+    states = [entry.state]
     device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
     assert device is not None
-    assert (device.name, device.model, device.sw_version) == ("Hip thrust bench", "VL53L1X", "1.0.0")
+    assert (device.name, device.model, device.sw_version) == (
+        "Hip thrust bench",
+        "VL53L1X",
+        "1.0.0",
+    )
     subscribed = {call.args[0] for call in mqtt_mock.async_subscribe.call_args_list}
     assert {STATE_TOPIC, STATUS_TOPIC} <= subscribed
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.NOT_LOADED
+    states.append(entry.state)
+    assert states == [ConfigEntryState.LOADED, ConfigEntryState.NOT_LOADED]
 
 
-async def test_mqtt_not_ready(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
-) -> None:
+async def test_mqtt_not_ready(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     """Without the MQTT client the entry retries later."""
     mock_config_entry.add_to_hass(hass)
-    with patch(
-        "custom_components.rep_coach.mqtt.async_wait_for_mqtt_client", return_value=False
-    ):
+    with patch("custom_components.rep_coach.mqtt.async_wait_for_mqtt_client", return_value=False):
         await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
@@ -64,7 +65,7 @@ async def test_remove_entry_forgets_session(
     assert key not in hass_storage
 
 
-@pytest.mark.parametrize("payload", [b"\xff\xfe", b"{not json", b"[{\"d\": \"far\"}]", b""])
+@pytest.mark.parametrize("payload", [b"\xff\xfe", b"{not json", b'[{"d": "far"}]', b""])
 async def test_bad_payloads_never_crash(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

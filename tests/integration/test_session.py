@@ -1,0 +1,133 @@
+"""A recorded (seeded, simulated) session fed over MQTT drives the entities and events."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, EventStateReportedData, HomeAssistant, callback
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
+from custom_components.rep_coach.engine.simulate import simulate_session
+
+from .conftest import (
+    ENTRY_DATA,
+    SENSOR_ID,
+    SESSION_RATE_HZ,
+    SESSION_SEED,
+    FeedSession,
+    state_of,
+)
+
+ENTITY = "hip_thrust_bench"
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """The bench set up with the program the simulated lifter follows."""
+    truth = simulate_session(SESSION_SEED, rate_hz=SESSION_RATE_HZ).truth["settings"]
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Hip thrust bench",
+        unique_id=SENSOR_ID,
+        data=dict(ENTRY_DATA),
+        options={"program": truth["program"], "variation": truth["variation"]},
+    )
+
+
+def _ours(data: Mapping[str, Any]) -> bool:
+    return str(data["entity_id"]).split(".")[1].startswith(ENTITY)
+
+
+async def test_recorded_session_drives_entities(
+    hass: HomeAssistant, init_integration: MockConfigEntry, feed_session: FeedSession
+) -> None:
+    """Counts, sides, sets and events follow what the lifter really did."""
+    truth = simulate_session(SESSION_SEED, rate_hz=SESSION_RATE_HZ).truth
+    bus = async_capture_events(hass, EVENT_REP_COACH)
+    state_changes = async_capture_events(hass, EVENT_STATE_CHANGED)
+
+    messages = await feed_session()
+
+    reps = {
+        side: sum(s["reps"] for s in truth["sets"] if s["side"] == side)
+        for side in ("left", "right")
+    }
+    sets = Counter(s["side"] for s in truth["sets"])
+    assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == str(sum(reps.values()))
+    assert state_of(hass, f"sensor.{ENTITY}_left_reps").state == str(reps["left"])
+    assert state_of(hass, f"sensor.{ENTITY}_right_reps").state == str(reps["right"])
+    assert state_of(hass, f"sensor.{ENTITY}_left_sets").state == str(sets["left"])
+    assert state_of(hass, f"sensor.{ENTITY}_right_sets").state == str(sets["right"])
+
+    types = Counter(event.data["type"] for event in bus)
+    assert types["rep_completed"] == sum(reps.values())
+    assert types["set_completed"] == len(truth["sets"])
+    completed = [event.data for event in bus if event.data["type"] == "rep_completed"]
+    assert {event.data["device_id"] for event in bus} == {init_integration.runtime_data.device_id}
+    assert {event.data["entry_id"] for event in bus} == {init_integration.entry_id}
+    assert {
+        "side",
+        "set",
+        "rep",
+        "hold_s",
+        "eccentric_s",
+        "concentric_s",
+        "rom_mm",
+        "rom_pct",
+        "warnings",
+    } <= set(completed[0])
+    assert [event["rep"] for event in completed[:3]] == [1, 2, 3]
+
+    last = completed[-1]
+    assert float(state_of(hass, f"sensor.{ENTITY}_last_hold_time").state) == pytest.approx(
+        last["hold_s"], abs=1e-3
+    )
+    assert float(state_of(hass, f"sensor.{ENTITY}_last_lowering_time").state) == pytest.approx(
+        last["eccentric_s"], abs=1e-3
+    )
+    rep_entity = state_of(hass, f"event.{ENTITY}_rep")
+    assert rep_entity.attributes["event_type"] == "completed"
+    assert rep_entity.attributes["rep"] == last["rep"]
+    set_entity = state_of(hass, f"event.{ENTITY}_set")
+    assert set_entity.attributes["event_type"] == "completed"
+
+    changes = [event for event in state_changes if _ours(event.data)]
+    readings = len(simulate_session(SESSION_SEED, rate_hz=SESSION_RATE_HZ).readings)
+    print(f"\n{readings} readings in {messages} MQTT messages -> {len(changes)} state changes")
+
+
+async def test_no_state_written_at_sample_rate(
+    hass: HomeAssistant, init_integration: MockConfigEntry, feed_session: FeedSession
+) -> None:
+    """Entities write only when what they show changes: nothing is re-reported per sample."""
+    reported: list[Event[EventStateReportedData]] = []
+    hass.bus.async_listen(EVENT_STATE_REPORTED, reported.append, event_filter=callback(_ours))
+    await feed_session(limit_s=40.0)
+    assert state_of(hass, f"sensor.{ENTITY}_total_reps").state != "0"
+    assert reported == []
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_hip_position_throttled(
+    hass: HomeAssistant, init_integration: MockConfigEntry, feed_session: FeedSession
+) -> None:
+    """The live hip position writes at most twice a second, and does move."""
+    entity_id = f"sensor.{ENTITY}_hip_position"
+    writes = async_capture_events(hass, EVENT_STATE_CHANGED)
+    await feed_session(limit_s=30.0)
+    times = [
+        event.data["new_state"].last_updated
+        for event in writes
+        if event.data["entity_id"] == entity_id
+    ]
+    print(f"\nhip position: {len(times)} writes in 30 s of 10 Hz samples")
+    assert len(times) > 10
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert min(gaps) >= timedelta(seconds=0.5)
