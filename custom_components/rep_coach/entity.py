@@ -49,5 +49,10 @@ class RepCoachEntity(CoordinatorEntity[RepCoachCoordinator]):
     def _handle_coordinator_update(self) -> None:
         shown = (self.available, self.shown_value())
         if shown != self._last_shown:
-            self._last_shown = shown
-            self.async_write_ha_state()
+            self._async_write_shown(shown)
+
+    @callback
+    def _async_write_shown(self, shown: Hashable) -> None:
+        """Write the state that shows ``shown``."""
+        self._last_shown = shown
+        self.async_write_ha_state()

@@ -203,7 +203,7 @@ class HipPositionSensor(RepCoachSensor):
     ) -> None:
         """Start with no write pending."""
         super().__init__(coordinator, description)
-        self._last_write_t = -HIP_POSITION_MIN_INTERVAL_S
+        self._last_write_t: float | None = None
         self._cancel_pending: CALLBACK_TYPE | None = None
 
     async def async_will_remove_from_hass(self) -> None:
@@ -214,18 +214,21 @@ class HipPositionSensor(RepCoachSensor):
             self._cancel_pending = None
 
     @callback
-    def async_write_ha_state(self) -> None:
+    def _async_write_shown(self, shown: Hashable) -> None:
         """Write now when allowed, otherwise once the interval has passed (latest value)."""
         if self._cancel_pending is not None:
             return
-        wait = self._last_write_t + HIP_POSITION_MIN_INTERVAL_S - self.coordinator.clock()
-        if wait > 0:
+        now = self.coordinator.clock()
+        if (
+            self._last_write_t is not None
+            and (wait := self._last_write_t + HIP_POSITION_MIN_INTERVAL_S - now) > 0
+        ):
             self._cancel_pending = async_call_later(self.hass, wait, self._async_write_pending)
             return
-        self._last_write_t = self.coordinator.clock()
-        super().async_write_ha_state()
+        self._last_write_t = now
+        super()._async_write_shown(shown)
 
     @callback
     def _async_write_pending(self, _now: datetime) -> None:
         self._cancel_pending = None
-        self.async_write_ha_state()
+        self._handle_coordinator_update()
