@@ -63,7 +63,7 @@ def parse_broker(
     return BrokerAddress(host, port, username, password)
 
 
-MessageHandler = Callable[[str, bytes], None]
+MessageHandler = Callable[[str, bytes, bool], None]  # topic, payload, retained
 
 
 class MqttClient:
@@ -84,6 +84,8 @@ class MqttClient:
         self._on_message = on_message
         self._subscriptions = tuple(subscriptions)
         self._connected = threading.Event()
+        self._subscribed = threading.Event()
+        self._pending_subscriptions: set[int] = set()
         self._refused: str | None = None
         self._last_publish: paho.MQTTMessageInfo | None = None
         self._client = paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id)
@@ -94,9 +96,11 @@ class MqttClient:
         self._client.on_connect = self._handle_connect
         self._client.on_disconnect = self._handle_disconnect
         self._client.on_message = self._handle_message
+        self._client.on_subscribe = self._handle_subscribe
 
     def start(self) -> None:
-        """Connect and wait for the broker's answer; MqttError when it does not accept us."""
+        """Connect and wait for the broker's answer and for every subscription to be in place
+        (nothing published afterwards is missed); MqttError when the broker does not accept us."""
         try:
             self._client.connect(self.broker.host, self.broker.port, keepalive=KEEPALIVE_S)
         except (OSError, ValueError) as err:
@@ -106,6 +110,9 @@ class MqttClient:
             self._client.loop_stop()
             reason = self._refused or f"no answer within {CONNECT_TIMEOUT_S:g} s"
             raise MqttError(f"broker {self.broker} did not accept the connection: {reason}")
+        if self._subscriptions and not self._subscribed.wait(CONNECT_TIMEOUT_S):
+            self._client.loop_stop()
+            raise MqttError(f"broker {self.broker} did not confirm the subscriptions")
 
     def _handle_connect(
         self, client: paho.Client, _userdata: Any, _flags: Any, reason: Any, _props: Any
@@ -114,8 +121,10 @@ class MqttClient:
             self._refused = str(reason)
             self._connected.set()
             return
-        for topic in self._subscriptions:
-            client.subscribe(topic, qos=0)
+        if self._subscriptions:
+            _result, mid = client.subscribe([(topic, 0) for topic in self._subscriptions])
+            if mid is not None:
+                self._pending_subscriptions.add(mid)
         if self._on_connect is not None:
             self._on_connect()
         self._connected.set()
@@ -126,9 +135,19 @@ class MqttClient:
         if reason.is_failure:
             _LOGGER.warning("Lost the connection to %s (%s); reconnecting", self.broker, reason)
 
+    def _handle_subscribe(
+        self, _client: paho.Client, _userdata: Any, mid: int, reasons: Any, _props: Any
+    ) -> None:
+        refused = [str(reason) for reason in reasons if reason.is_failure]
+        if refused:
+            _LOGGER.error("Broker %s refused a subscription: %s", self.broker, ", ".join(refused))
+        self._pending_subscriptions.discard(mid)
+        if not self._pending_subscriptions:
+            self._subscribed.set()
+
     def _handle_message(self, _client: paho.Client, _userdata: Any, message: Any) -> None:
         if self._on_message is not None:
-            self._on_message(str(message.topic), bytes(message.payload))
+            self._on_message(str(message.topic), bytes(message.payload), bool(message.retain))
 
     def publish(self, topic: str, payload: str, *, qos: int = 0, retain: bool = False) -> None:
         """Queue one message; it is sent in order with the others."""

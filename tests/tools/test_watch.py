@@ -1,0 +1,469 @@
+"""``rep-coach watch``: pure rendering, the engine-feeding Watcher, the terminal Display, and the
+whole command against a real Mosquitto fed by the emulator."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from custom_components.rep_coach.engine import (
+    EngineEvent,
+    EngineSettings,
+    EngineState,
+    FormWarning,
+    FormWarningEvent,
+    HoldReachedEvent,
+    Phase,
+    PresenceEvent,
+    RepEngine,
+    RepEvent,
+    RestFinishedEvent,
+    RestStartedEvent,
+    SensorEvent,
+    SensorState,
+    SetEndEvent,
+    SetEndReason,
+    Side,
+    SideStats,
+    SideSwitchedEvent,
+)
+from custom_components.rep_coach.engine.simulate import SimReading
+from custom_components.rep_coach.tools import watch as watch_module
+from custom_components.rep_coach.tools.emulate import EmulatedSensor, EndMode, Pacer, stream
+from custom_components.rep_coach.tools.mqtt_client import parse_broker
+from custom_components.rep_coach.tools.mqtt_protocol import (
+    SensorIdentity,
+    plan_batches,
+    samples_topic,
+    status_topic,
+)
+from custom_components.rep_coach.tools.watch import (
+    CLEAR_LINE,
+    Display,
+    Incoming,
+    Notice,
+    RateMeter,
+    Watcher,
+    bar,
+    hold_progress,
+    render_event,
+    render_status,
+    resolve_topics,
+)
+
+from .conftest import Broker, free_port
+
+type MakeReadings = Callable[..., list[SimReading]]
+
+SETTINGS = EngineSettings(target_reps=10, sets_per_side=3, hold_target_s=2.0)
+TOPIC = samples_topic("bench_w")
+STATUS = status_topic("bench_w")
+
+
+def state(**changes: object) -> EngineState:
+    return replace(RepEngine(SETTINGS).state, **changes)  # type: ignore[arg-type]
+
+
+# --- Rendering --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fraction", "expected"),
+    [(0.0, "[----------]"), (0.5, "[#####-----]"), (1.0, "[##########]"), (3.0, "[##########]")],
+)
+def test_bar_is_clamped(fraction: float, expected: str) -> None:
+    assert bar(fraction, 10) == expected
+    assert bar(-1.0, 4) == "[----]"
+
+
+def test_hold_progress_marks_the_target() -> None:
+    assert hold_progress(1.0, 2.0, 4) == "hold [##--] 1.0/2.0 s"
+    assert hold_progress(2.4, 2.0, 4) == "hold [####] 2.4/2.0 s ok"
+
+
+def test_status_while_holding_shows_the_hold_bar_and_hip_height() -> None:
+    line = render_status(
+        state(
+            phase=Phase.HOLDING,
+            present=True,
+            in_set=True,
+            reps_this_set=3,
+            set_number=2,
+            hold_elapsed_s=1.0,
+            position_pct=95.0,
+            left=SideStats(reps=13),
+        ),
+        SETTINGS,
+        now=0.0,
+        online=True,
+        rate_hz=49.6,
+    )
+    assert line == (
+        "LEFT set 2/3  reps 3/10  HOLDING  hold [##########----------] 1.0/2.0 s  "
+        "hips [##########]  95%  L 13 R 0  50 Hz"
+    )
+
+
+def test_status_while_resting_counts_down_to_the_next_set() -> None:
+    line = render_status(
+        state(phase=Phase.RESTING, side=Side.RIGHT, set_number=1, rest_ends_t=100.0),
+        SETTINGS,
+        now=58.2,
+    )
+    assert line.startswith("RESTING 42 s, then RIGHT set 1")
+
+
+def test_status_flags_an_offline_or_unhealthy_sensor() -> None:
+    line = render_status(state(sensor_state=SensorState.NO_TARGET), SETTINGS, now=0, online=False)
+    assert line.startswith("SENSOR OFFLINE  AWAY: waiting for the lifter")
+    assert line.endswith("sensor no target")
+
+
+def test_status_without_rep_target() -> None:
+    line = render_status(
+        state(phase=Phase.READY, present=True, reps_this_set=4),
+        replace(SETTINGS, target_reps=0),
+        now=0,
+    )
+    assert "reps 4  READY" in line
+
+
+def _rep(**changes: object) -> RepEvent:
+    rep = RepEvent(
+        t=1.0,
+        complete=True,
+        side=Side.LEFT,
+        set=1,
+        rep=3,
+        started_t=0.0,
+        concentric_s=0.9,
+        hold_s=1.66,
+        eccentric_s=2.26,
+        rom_mm=199.4,
+        rom_pct=99.7,
+        peak_speed_mm_s=300.0,
+    )
+    return replace(rep, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (
+            _rep(),
+            "REP 3 (left, set 1): up 0.9 s, hold 1.7 s, lowering 2.3 s, range 199 mm (100%)",
+        ),
+        (
+            _rep(warnings=(FormWarning.HOLD_TOO_SHORT, FormWarning.LOWERED_TOO_FAST)),
+            "REP 3 (left, set 1): up 0.9 s, hold 1.7 s, lowering 2.3 s, range 199 mm (100%)"
+            " - hold too short, lowered too fast",
+        ),
+        (
+            _rep(complete=False, rom_mm=80.0, rom_pct=40.0),
+            "partial rep (left, set 1): range 80 mm (40%), not counted",
+        ),
+        (
+            HoldReachedEvent(t=1, side=Side.LEFT, set=1, rep=4, hold_target_s=2.0),
+            "hold 2.0 s reached (rep 4)",
+        ),
+        (
+            SetEndEvent(
+                t=1,
+                side=Side.RIGHT,
+                set=2,
+                reps=10,
+                partial_reps=1,
+                reason=SetEndReason.TARGET,
+                target_reps=10,
+                mean_hold_s=1.84,
+                mean_eccentric_s=2.5,
+                mean_rom_mm=190.0,
+                time_under_tension_s=48.0,
+            ),
+            "SET 2 done (right, target): 10/10 reps, mean hold 1.8 s, mean lowering 2.5 s",
+        ),
+        (
+            SideSwitchedEvent(t=1, side=Side.RIGHT, previous=Side.LEFT),
+            "switch legs: left -> right",
+        ),
+        (
+            RestStartedEvent(t=1, duration_s=90.0, ends_t=91.0, next_side=Side.RIGHT, next_set=2),
+            "rest 90 s, then right set 2",
+        ),
+        (
+            RestFinishedEvent(t=1, next_side=Side.RIGHT, next_set=2, interrupted=True),
+            "rest cut short: right set 2",
+        ),
+        (
+            FormWarningEvent(
+                t=1,
+                warning=FormWarning.LOWERED_TOO_FAST,
+                side=Side.LEFT,
+                set=1,
+                rep=2,
+                value=0.8,
+                target=2.0,
+            ),
+            "form: lowered too fast (0.8s, target 2.0s): lower slowly, 2-3 s",
+        ),
+        (PresenceEvent(t=1, present=False), "lifter left the bench"),
+        (
+            SensorEvent(t=1, state=SensorState.NO_TARGET, previous=SensorState.OK),
+            "sensor no target (was ok)",
+        ),
+    ],
+)
+def test_event_lines(event: EngineEvent, expected: str) -> None:
+    assert render_event(event) == expected
+
+
+@pytest.mark.parametrize("warning", list(FormWarning))
+def test_every_form_warning_has_advice(warning: FormWarning) -> None:
+    event = FormWarningEvent(
+        t=1, warning=warning, side=Side.LEFT, set=1, rep=1, value=1.0, target=2.0
+    )
+    line = render_event(event)
+    assert line.startswith(f"form: {warning.replace('_', ' ')} (1.0")
+    assert line.split(": ", 2)[2]
+
+
+# --- Watcher ----------------------------------------------------------------------------------
+
+
+def _messages(readings: list[SimReading]) -> list[Incoming]:
+    return [
+        Incoming(TOPIC, batch.payload.encode(), False, batch.send_t)
+        for batch in plan_batches(readings)
+    ]
+
+
+def test_watcher_counts_reps_and_reports_holds(make_readings: MakeReadings) -> None:
+    engine = RepEngine(replace(SETTINGS, hold_target_s=1.0))
+    watcher = Watcher(engine, samples=TOPIC, status=STATUS)
+    assert watcher.status_line(0.0) == f"waiting for data on {TOPIC}"
+    outputs = [
+        out for message in _messages(make_readings(reps=3)) for out in watcher.handle(message)
+    ]
+    steps = [
+        (type(out).__name__, out.rep)
+        for out in outputs
+        if isinstance(out, HoldReachedEvent) or (isinstance(out, RepEvent) and out.complete)
+    ]
+    assert steps == [
+        ("HoldReachedEvent", 1),
+        ("RepEvent", 1),
+        ("HoldReachedEvent", 2),
+        ("RepEvent", 2),
+        ("HoldReachedEvent", 3),
+        ("RepEvent", 3),
+    ]
+    assert watcher.engine.state.total_reps == 3
+    assert "reps 3/10" in watcher.status_line(20.0)
+    assert watcher.summary().startswith("session: left 3 reps in 0 set(s)")
+
+
+def test_watcher_reports_bad_payloads_without_stopping(make_readings: MakeReadings) -> None:
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC)
+    (notice,) = watcher.handle(Incoming(TOPIC, b'[{"d": "far"}]', False, 0.0))
+    assert isinstance(notice, Notice)
+    assert notice.text.startswith(f"bad payload #1 on {TOPIC}: bad_fields (")
+    outputs = [
+        out for message in _messages(make_readings(reps=1)) for out in watcher.handle(message)
+    ]
+    assert any(isinstance(out, RepEvent) and out.complete for out in outputs)
+
+
+def test_watcher_reports_only_some_of_a_flood_of_bad_payloads() -> None:
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC)
+    reported = [
+        index
+        for index in range(1, 301)
+        if any(
+            isinstance(out, Notice)
+            for out in watcher.handle(Incoming(TOPIC, b"\xff\xfe", False, index * 0.01))
+        )
+    ]
+    assert reported == [1, 2, 3, 4, 5, 100, 200, 300]
+    assert watcher.bad_payloads == 300
+
+
+def test_device_time_shows_true_timing_of_a_fast_replay(make_readings: MakeReadings) -> None:
+    # The whole session arrives within 10 ms, as `emulate --speed 0` sends it.
+    fast = [
+        Incoming(TOPIC, batch.payload.encode(), False, index * 1e-4)
+        for index, batch in enumerate(plan_batches(make_readings(reps=2)))
+    ]
+    by_arrival = Watcher(RepEngine(SETTINGS), samples=TOPIC)
+    by_device = Watcher(RepEngine(SETTINGS), samples=TOPIC, device_time=True)
+    for message in fast:
+        by_arrival.handle(message)
+        by_device.handle(message)
+    assert by_arrival.engine.state.total_reps == 0
+    assert by_device.engine.state.total_reps == 2
+    last_rep = by_device.engine.state.last_rep
+    assert last_rep is not None
+    assert last_rep.eccentric_s > 2.0
+
+
+def test_device_time_follows_a_device_restart() -> None:
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC, device_time=True)
+    for device_ms in (10_000, 12_000, 500, 1_500):
+        payload = json.dumps([{"d": 600.0, "t": device_ms, "seq": device_ms, "status": 0}])
+        watcher.handle(Incoming(TOPIC, payload.encode(), False, 0.0))
+    # 2 s before the restart, then 1 s after it: the time line carries on.
+    assert watcher.clock_t(99.0) == pytest.approx(3.0)
+
+
+def test_watcher_follows_availability() -> None:
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC, status=STATUS)
+    assert watcher.handle(Incoming(STATUS, b"online", True, 0.0)) == [Notice("sensor online")]
+    assert watcher.online is True
+    assert watcher.handle(Incoming(STATUS, b"offline", False, 1.0)) == [Notice("sensor offline")]
+    assert watcher.online is False
+    (notice,) = watcher.handle(Incoming(STATUS, b"rebooting", False, 2.0))
+    assert isinstance(notice, Notice)
+    assert "unexpected availability" in notice.text
+    assert watcher.online is False
+    assert watcher.handle(Incoming("some/other/topic", b"1", False, 3.0)) == []
+
+
+def test_watcher_ignores_a_retained_sample(make_readings: MakeReadings) -> None:
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC)
+    assert watcher.handle(Incoming(TOPIC, b"0.43", True, 0.0)) == []
+    assert watcher.rate.rate(0.0) is None
+
+
+def test_rate_meter_counts_readings_in_the_window() -> None:
+    meter = RateMeter(window_s=2.0)
+    for index in range(40):  # 10 messages/s of 5 readings
+        meter.add(index * 0.1 + 0.05, 5)
+    assert meter.rate(3.95) == pytest.approx(50.0)
+    assert meter.rate(100.0) is None
+
+
+# --- Display ----------------------------------------------------------------------------------
+
+
+def test_display_on_a_terminal_keeps_the_status_line_below_events() -> None:
+    out = io.StringIO()
+    display = Display(out, io.StringIO(), progress=True)
+    display.status("LEFT set 1")
+    display.status("LEFT set 1")  # unchanged: not redrawn
+    display.emit([PresenceEvent(t=1, present=True)])
+    display.close("session: done")
+    assert out.getvalue() == (
+        f"{CLEAR_LINE}LEFT set 1"
+        f"{CLEAR_LINE}lifter on the bench\nLEFT set 1"
+        f"{CLEAR_LINE}session: done\n"
+    )
+
+
+def test_display_without_terminal_prints_plain_lines() -> None:
+    out = io.StringIO()
+    display = Display(out, io.StringIO(), progress=False)
+    display.status("LEFT set 1")
+    display.emit([Notice("sensor online"), PresenceEvent(t=1, present=True)])
+    assert out.getvalue() == "sensor online\nlifter on the bench\n"
+
+
+def test_display_json_lines() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    display = Display(out, err, progress=True, json_lines=True)
+    display.status("ignored")
+    display.emit([Notice("sensor online"), PresenceEvent(t=1.23456, present=True)])
+    display.close("summary")
+    assert [json.loads(line) for line in out.getvalue().splitlines()] == [
+        {"event": "presence", "t": 1.235, "present": True}
+    ]
+    assert err.getvalue() == "sensor online\nsummary\n"
+
+
+# --- Command ----------------------------------------------------------------------------------
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    watch_module.register(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(["watch", *argv])
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--sensor-id", "bench_w"], (TOPIC, STATUS)),
+        (["--topic", TOPIC], (TOPIC, STATUS)),
+        (["--topic", "bench/sensor/hip_distance/state"], ("bench/sensor/hip_distance/state", None)),
+        (
+            ["--topic", "bench/sensor/hip_distance/state", "--status-topic", "bench/status"],
+            ("bench/sensor/hip_distance/state", "bench/status"),
+        ),
+    ],
+)
+def test_topics(argv: list[str], expected: tuple[str, str | None]) -> None:
+    assert resolve_topics(_args("--broker", "localhost", *argv)) == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--topic", "rep_coach/+/samples"], "without wildcards"),
+        (["--sensor-id", "Bench"], "lowercase"),
+        (["--sensor-id", "bench_w", "--broker", "host:x"], "port must be"),
+    ],
+)
+def test_bad_arguments_exit_2(argv: list[str], message: str) -> None:
+    err = io.StringIO()
+    assert watch_module.watch(_args("--broker", "localhost", *argv), err=err) == 2
+    assert message in err.getvalue()
+
+
+@pytest.mark.e2e
+def test_watch_shows_an_emulated_session_live(
+    mosquitto: Broker, make_readings: MakeReadings
+) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    ready = threading.Event()
+    args = _args(
+        "--broker",
+        mosquitto.address,
+        "--sensor-id",
+        "bench_w",
+        "--json",
+        "--exit-on-offline",
+        "--device-time",
+    )
+    codes: list[int] = []
+    watcher = threading.Thread(
+        target=lambda: codes.append(watch_module.watch(args, out=out, err=err, ready=ready.set))
+    )
+    watcher.start()
+    assert ready.wait(20), err.getvalue()
+    sensor = EmulatedSensor(parse_broker(mosquitto.address), SensorIdentity(sensor_id="bench_w"))
+    stream(sensor, iter([make_readings(reps=3)]), Pacer(speed=0))
+    sensor.close(EndMode.OFFLINE)
+    watcher.join(30)
+    assert not watcher.is_alive()
+    assert codes == [0]
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [e["rep"] for e in events if e["event"] == "rep" and e["complete"]] == [1, 2, 3]
+    notes = err.getvalue()
+    assert "sensor online" in notes
+    assert "sensor offline" in notes
+    assert "session: left 3 reps" in notes
+
+
+def test_watch_cli_reports_an_unreachable_broker(socket_enabled: None) -> None:
+    err = io.StringIO()
+    args = _args("--broker", f"127.0.0.1:{free_port()}", "--sensor-id", "bench_w")
+    assert watch_module.watch(args, err=err) == 1
+    assert "cannot connect" in err.getvalue()
+
+
+def test_register_wires_the_command() -> None:
+    assert _args("--broker", "b", "--sensor-id", "x").func is watch_module.run
