@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import RepCoachConfigEntry, RepCoachCoordinator, session_store
+from .frontend import async_register_card
 from .options import settings_from_options
 from .services import async_setup_services
 
@@ -27,8 +28,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services (they exist even while no entry is loaded)."""
+    """Register the services (they exist even while no entry is loaded) and the card."""
     async_setup_services(hass)
+    await async_register_card(hass)
     return True
 
 
