@@ -269,7 +269,7 @@ class Session:
         """Switch legs (ends a running set first)."""
         target = side or self.side.other
         if self.current is not None:
-            self._end_set(t, SetEndReason.MANUAL, auto_switch=False)
+            self._end_set(t, SetEndReason.MANUAL, next_side=target)
         if target is not self.side:
             previous, self.side = self.side, target
             self.events.append(SideSwitchedEvent(t=t, side=target, previous=previous))
@@ -327,7 +327,7 @@ class Session:
         )
         self.events.append(SetStartEvent(t=t, side=self.side, set=self.current.number))
 
-    def _end_set(self, t: float, reason: SetEndReason, *, auto_switch: bool = True) -> None:
+    def _end_set(self, t: float, reason: SetEndReason, *, next_side: Side | None = None) -> None:
         current = self.current
         assert current is not None
         self.current = None
@@ -357,8 +357,10 @@ class Session:
             )
         )
         self._check_imbalance(t, current)
-        if auto_switch and self.settings.side_mode is SideMode.ALTERNATE:
-            previous, self.side = self.side, self.side.other
+        if next_side is None and self.settings.side_mode is SideMode.ALTERNATE:
+            next_side = self.side.other
+        if next_side is not None and next_side is not self.side:
+            previous, self.side = self.side, next_side
             self.events.append(SideSwitchedEvent(t=t, side=self.side, previous=previous))
         if self.settings.rest_s > 0:
             self.rest_ends_t = t + self.settings.rest_s

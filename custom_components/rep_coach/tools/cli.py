@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         module = importlib.import_module(name)
         register = cast(
-            Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], module.register
+            "Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]", module.register
         )
         register(subparsers)
     return parser
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rep-coach`` console script."""
     args = build_parser().parse_args(argv)
-    func = cast(Callable[[argparse.Namespace], int], args.func)
+    func = cast("Callable[[argparse.Namespace], int]", args.func)
     try:
         return func(args)
     except KeyboardInterrupt:

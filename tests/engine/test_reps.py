@@ -1,0 +1,181 @@
+"""The rep and hold state machine, presence and calibration, on clean hand-shaped tracks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pytest
+
+from custom_components.rep_coach.engine import (
+    CalibrationStep,
+    EngineSettings,
+    FormWarning,
+    HoldReachedEvent,
+    Orientation,
+    Phase,
+    PresenceEvent,
+    RepEngine,
+    RepEvent,
+    SetEndEvent,
+)
+from custom_components.rep_coach.engine.timing import STILL_FRACTION
+
+from .helpers import Track, kinds, run
+
+# For a cosine move of duration T the speed stays under 15 % of its peak for asin(0.15)/pi*T
+# at each end: that is what the timing definition leaves out of a move.
+EDGE = math.asin(STILL_FRACTION) / math.pi
+
+
+def reps_of(events: Sequence[object]) -> list[RepEvent]:
+    return [e for e in events if isinstance(e, RepEvent)]
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["sensor-above", "sensor-below"])
+@pytest.mark.parametrize("rate", [10.0, 25.0, 50.0])
+def test_counts_and_times_reps_in_both_orientations(nearer: bool, rate: float) -> None:
+    track = Track(rate=rate, nearer=nearer).stay(3.0)
+    for _ in range(5):
+        track.rep(up=1.0, hold=1.5, down=2.5)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0))
+    reps = reps_of(events)
+    assert [r.rep for r in reps] == [1, 2, 3, 4, 5]
+    assert all(r.complete for r in reps)
+    for rep in reps:
+        assert rep.hold_s == pytest.approx(1.5 + EDGE * 1.0 + EDGE * 2.5, abs=0.12)
+        assert rep.eccentric_s == pytest.approx(2.5 * (1 - 2 * EDGE), abs=0.12)
+        assert rep.concentric_s == pytest.approx(1.0 * (1 - 2 * EDGE), abs=0.12)
+        assert rep.rom_mm == pytest.approx(300.0, abs=10.0)
+        assert rep.warnings == ()
+
+
+def test_hold_reached_is_emitted_during_the_squeeze_not_at_the_end() -> None:
+    track = Track().stay(3.0).rep(hold=2.0)
+    hold_start = 3.0 + 1.0 * (1 - EDGE)
+    events = run(RepEngine(EngineSettings(hold_target_s=1.0)), track)
+    hold = next(e for e in events if isinstance(e, HoldReachedEvent))
+    rep = reps_of(events)[0]
+    assert hold.t == pytest.approx(hold_start + 1.0, abs=0.1)
+    assert hold.t < rep.t
+    assert kinds(events).index("hold_reached") < kinds(events).index("rep")
+
+
+def test_no_hold_event_when_the_squeeze_is_too_short() -> None:
+    track = Track().stay(3.0).rep(hold=0.3)
+    events = run(RepEngine(EngineSettings(hold_target_s=1.0)), track)
+    assert not any(isinstance(e, HoldReachedEvent) for e in events)
+    assert FormWarning.HOLD_TOO_SHORT in reps_of(events)[0].warnings
+
+
+def test_fast_lowering_is_flagged() -> None:
+    track = Track().stay(3.0).rep(down=0.7)
+    rep = reps_of(run(RepEngine(), track))[0]
+    assert FormWarning.LOWERED_TOO_FAST in rep.warnings
+
+
+def test_partial_rep_is_reported_not_counted() -> None:
+    track = Track().stay(3.0).rep().rep().move(0.8, 150.0).move(1.0, 0.0).stay(0.8).rep()
+    reps = reps_of(run(RepEngine(), track))
+    assert [(r.complete, r.rep) for r in reps] == [(True, 1), (True, 2), (False, 2), (True, 3)]
+    assert reps[2].warnings == (FormWarning.PARTIAL_RANGE,)
+
+
+def test_brief_dip_during_the_hold_is_not_a_second_rep() -> None:
+    track = (
+        Track().stay(3.0).move(1.0, 300.0).stay(0.8).move(0.15, 255.0).move(0.15, 300.0).stay(0.8)
+    )
+    track.move(2.0, 0.0).stay(1.0)
+    reps = reps_of(run(RepEngine(), track))
+    assert len(reps) == 1
+    assert reps[0].hold_s > 1.6
+
+
+def test_fidgeting_while_seated_is_never_a_rep() -> None:
+    track = Track().stay(3.0).rep()
+    for _ in range(10):
+        track.move(0.5, 30.0).move(0.5, -10.0).move(0.4, 0.0)
+    assert len(reps_of(run(RepEngine(), track))) == 1
+
+
+def test_reps_without_resting_at_the_bottom_are_all_counted() -> None:
+    track = Track().stay(3.0)
+    for _ in range(6):
+        track.move(0.9, 300.0).stay(1.0).move(1.8, 15.0)  # turns round just above the bottom
+    track.stay(1.0)
+    assert (
+        len(
+            [r for r in reps_of(run(RepEngine(EngineSettings(target_reps=0)), track)) if r.complete]
+        )
+        == 6
+    )
+
+
+def test_getting_on_and_off_the_bench_is_not_a_rep() -> None:
+    # Sensor above: the floor is 150 mm beyond the seated hips; standing up passes close by.
+    track = Track(seated_mm=850.0).readings(1000.0, 3.0)  # empty bench: the floor
+    track.readings(300.0, 0.6)  # a body passes through the beam
+    track.stay(3.0).rep().rep().rep()
+    track.move(1.2, 650.0).stay(0.5)  # stands up
+    track.readings(1000.0, 5.0)  # gone
+    engine = RepEngine()
+    events = run(engine, track)
+    assert len(reps_of(events)) == 3
+    presence = [e.present for e in events if isinstance(e, PresenceEvent)]
+    assert presence[-1] is False
+    assert engine.state.phase is Phase.AWAY
+
+
+def test_out_of_range_readings_mean_nobody_is_there() -> None:
+    track = Track().stay(3.0).rep().rep().readings(8190.0, 3.0)
+    engine = RepEngine()
+    events = run(engine, track)
+    assert engine.state.phase is Phase.AWAY
+    assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["left_bench"]
+
+
+def test_calibration_is_learned_and_orientation_found() -> None:
+    engine = RepEngine()
+    run(engine, Track(nearer=False, seated_mm=200.0).stay(3.0).rep(rom=320.0))
+    calibration = engine.state.calibration
+    assert calibration is not None
+    assert calibration.rising_farther is True
+    assert calibration.bottom_mm == pytest.approx(200.0, abs=10.0)
+    assert calibration.top_mm == pytest.approx(520.0, abs=10.0)
+
+
+def test_fixed_orientation_is_used_from_the_first_rep_and_survives_recalibration() -> None:
+    engine = RepEngine(EngineSettings(orientation=Orientation.FARTHER))
+    track = Track(nearer=False, seated_mm=150.0).stay(3.0).rep().rep()
+    assert len(reps_of(run(engine, track))) == 2
+    engine.calibrate(track.t, CalibrationStep.AUTO)
+    assert engine.cal.sign == 1
+
+
+def test_manual_calibration_bottom_then_top() -> None:
+    engine = RepEngine()
+    track = Track().stay(2.0)
+    run(engine, track)
+    engine.calibrate(track.t, CalibrationStep.BOTTOM)
+    top = Track(t=track.t).move(1.0, 300.0).stay(2.0)
+    run(engine, top)
+    events = engine.calibrate(top.t, CalibrationStep.TOP)
+    assert kinds(events) == ["calibrated"]
+    calibration = engine.state.calibration
+    assert calibration is not None
+    assert calibration.automatic is False
+    assert calibration.top_mm == pytest.approx(500.0, abs=5.0)
+    engine.calibrate(top.t, CalibrationStep.AUTO)
+    assert engine.state.calibration is None
+
+
+def test_live_position_and_hold_timer() -> None:
+    engine = RepEngine()
+    track = Track().stay(3.0).rep()
+    run(engine, track)
+    hold = Track(t=track.t).move(1.0, 300.0).stay(1.2)
+    run(engine, hold)
+    state = engine.state
+    assert state.phase is Phase.HOLDING
+    assert state.position_pct == pytest.approx(100.0, abs=5.0)
+    assert state.hold_elapsed_s == pytest.approx(1.2 + EDGE, abs=0.15)

@@ -1,0 +1,154 @@
+"""Sets, sides, rest, targets, commands and persistence."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from custom_components.rep_coach.engine import (
+    EngineSettings,
+    Phase,
+    Program,
+    RepEngine,
+    Side,
+    SideMode,
+)
+from custom_components.rep_coach.engine.events import FormWarningEvent, SetEndEvent
+
+from .helpers import Track, kinds, run
+
+
+def set_of(reps: int, track: Track | None = None) -> Track:
+    track = track or Track().stay(3.0)
+    for _ in range(reps):
+        track.rep()
+    return track
+
+
+def test_target_ends_the_set_alternates_side_and_starts_rest() -> None:
+    engine = RepEngine(EngineSettings(target_reps=3, rest_s=30.0))
+    events = run(engine, set_of(3))
+    assert kinds(events)[-3:] == ["set_end", "side_switched", "rest_started"]
+    end = next(e for e in events if isinstance(e, SetEndEvent))
+    assert (end.side, end.set, end.reps, end.reason) == (Side.LEFT, 1, 3, "target")
+    state = engine.state
+    assert state.side is Side.RIGHT
+    assert state.left.sets == 1
+    assert state.phase is Phase.RESTING
+    assert state.rest_ends_t == pytest.approx(end.t + 30.0)
+    resting = Track(t=round(end.t + 0.04, 2)).stay(31.0)
+    assert kinds(run(engine, resting)) == ["rest_finished"]
+    assert kinds(engine.tick(resting.t + 10.0)) == ["sensor", "presence"]  # silence: stale sensor
+
+
+def test_idle_time_ends_a_short_set_and_a_new_rep_interrupts_rest() -> None:
+    engine = RepEngine(EngineSettings(target_reps=10, idle_end_set_s=8.0, rest_s=60.0))
+    track = set_of(2).stay(10.0)
+    events = run(engine, track)
+    assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["idle"]
+    more = run(engine, Track(t=track.t).stay(1.0).rep())
+    assert [k for k in kinds(more) if k != "hold_reached"][:3] == [
+        "rest_finished",
+        "set_start",
+        "rep",
+    ]
+    assert engine.state.side is Side.RIGHT
+    assert engine.state.reps_this_set == 1
+
+
+def test_fixed_side_mode_keeps_the_side() -> None:
+    engine = RepEngine(EngineSettings(target_reps=2, side_mode=SideMode.RIGHT))
+    run(engine, set_of(2))
+    assert engine.state.side is Side.RIGHT
+    assert engine.state.right.sets == 1
+
+
+def test_commands_undo_adjust_switch_reset() -> None:
+    engine = RepEngine(EngineSettings(target_reps=0))
+    track = set_of(3)
+    run(engine, track)
+    t = track.t
+    assert kinds(engine.undo_last_rep(t)) == ["reps_adjusted"]
+    assert engine.state.reps_this_set == 2
+    engine.adjust_reps(t, 2)
+    assert engine.state.reps_this_set == 4
+    assert engine.state.left.reps == 4
+    events = engine.switch_side(t)
+    assert kinds(events) == ["set_end", "side_switched", "rest_started"]
+    assert engine.state.side is Side.RIGHT
+    assert kinds(engine.reset_session(t)) == ["session_reset"]
+    assert engine.state.total_reps == 0
+    assert engine.state.calibration is not None  # calibration survives a reset
+
+
+def test_manual_start_and_end_set() -> None:
+    engine = RepEngine()
+    assert kinds(engine.start_set(1.0)) == ["set_start"]
+    assert engine.start_set(2.0) == []
+    assert engine.end_set(3.0) == []  # nothing counted: not a set
+    assert engine.state.left.sets == 0
+
+
+def test_programs_set_the_guides_targets() -> None:
+    settings = EngineSettings().with_program(Program.STRENGTH)
+    assert (settings.sets_per_side, settings.target_reps) == (3, 8)
+    hypertrophy = settings.with_program(Program.HYPERTROPHY)
+    assert hypertrophy.hold_target_s == 2.0
+    assert hypertrophy.with_program(Program.CUSTOM).target_reps == hypertrophy.target_reps
+
+
+def test_lowering_the_target_mid_set_ends_it() -> None:
+    engine = RepEngine(EngineSettings(target_reps=10))
+    track = set_of(3)
+    run(engine, track)
+    events = engine.update_settings(replace(engine.settings, target_reps=3), track.t)
+    assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["target"]
+
+
+def test_imbalance_between_sides_is_reported() -> None:
+    engine = RepEngine(EngineSettings(target_reps=0, idle_end_set_s=5.0))
+    left = set_of(6).stay(6.0)
+    run(engine, left)
+    right = Track(t=left.t).stay(2.0)
+    for _ in range(3):
+        right.rep()
+    events = run(engine, right.stay(6.0))
+    warnings = [e for e in events if isinstance(e, FormWarningEvent)]
+    assert [w.warning for w in warnings] == ["imbalance"]
+    assert engine.state.imbalance_pct == pytest.approx(50.0, abs=1.0)
+
+
+def test_export_and_restore_keep_counts_side_set_and_calibration() -> None:
+    engine = RepEngine(EngineSettings(target_reps=3))
+    track = set_of(3).stay(2.0).rep()
+    run(engine, track)
+    saved = json.loads(json.dumps(engine.export_state()))
+    restored = RepEngine(EngineSettings(target_reps=3))
+    restored.restore_state(saved)
+    before, after = engine.state, restored.state
+    assert (after.side, after.left, after.total_reps) == (
+        before.side,
+        before.left,
+        before.total_reps,
+    )
+    assert after.in_set
+    assert after.reps_this_set == 1
+    assert after.calibration is not None
+    assert before.calibration is not None
+    assert after.calibration.top_mm == pytest.approx(before.calibration.top_mm)
+    assert restored.summary()["sets"][0]["reps"] == 3
+    # counting continues where it stopped
+    more = Track(t=0.0).stay(3.0).rep().rep()
+    events = run(restored, more)
+    assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["target"]
+
+
+@pytest.mark.parametrize(
+    "junk", [None, [], {"version": 99}, {"version": 1, "side": "up", "totals": 5}]
+)
+def test_restore_ignores_junk(junk: object) -> None:
+    engine = RepEngine()
+    engine.restore_state(junk)  # type: ignore[arg-type]
+    assert engine.state.total_reps == 0
