@@ -46,7 +46,8 @@ BINARY_SENSORS: tuple[RepCoachBinarySensorEntityDescription, ...] = (
     RepCoachBinarySensorEntityDescription(
         key="resting",
         translation_key="resting",
-        is_on_fn=lambda data: data.state.phase is Phase.RESTING,
+        # The rest timer runs whether or not the lifter stays on the bench.
+        is_on_fn=lambda data: data.state.rest_ends_t is not None,
     ),
     RepCoachBinarySensorEntityDescription(
         key="sensor_problem",

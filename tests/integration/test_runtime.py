@@ -1,0 +1,218 @@
+"""Availability, staleness, retained samples, repair issues and restore across restarts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_mqtt_message,
+    async_fire_time_changed,
+)
+
+from custom_components.rep_coach.const import (
+    DOMAIN,
+    INVALID_PAYLOAD_ISSUE_AFTER,
+    SILENT_ISSUE_AFTER_S,
+)
+
+from .conftest import STATE_TOPIC, STATUS_TOPIC, FeedSession, state_of
+
+ENTITY = "hip_thrust_bench"
+SAMPLE = '[{"d": 412.0, "t": 1000, "seq": 1, "status": 0}]'
+
+
+def _phase(hass: HomeAssistant) -> str:
+    return state_of(hass, f"sensor.{ENTITY}_phase").state
+
+
+async def test_availability_topic(
+    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The sensor's last will makes measurements unavailable; settings stay usable."""
+    async_fire_mqtt_message(hass, STATUS_TOPIC, "offline")
+    async_fire_mqtt_message(hass, STATUS_TOPIC, "offline")
+    await hass.async_block_till_done()
+    assert _phase(hass) == STATE_UNAVAILABLE
+    assert state_of(hass, f"number.{ENTITY}_target_reps").state != STATE_UNAVAILABLE
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "on"
+    assert caplog.text.count("is unavailable") == 1
+
+    async_fire_mqtt_message(hass, STATUS_TOPIC, "rebooting")
+    await hass.async_block_till_done()
+    assert "unknown availability payload 'rebooting'" in caplog.text
+    assert _phase(hass) == STATE_UNAVAILABLE
+
+    async_fire_mqtt_message(hass, STATUS_TOPIC, "online")
+    await hass.async_block_till_done()
+    assert _phase(hass) == "away"
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "off"
+    assert caplog.text.count("is available again") == 1
+
+
+async def test_broker_connection(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Losing the broker makes the measurements unavailable until it is back."""
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, False)
+    await hass.async_block_till_done()
+    assert _phase(hass) == STATE_UNAVAILABLE
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    await hass.async_block_till_done()
+    assert _phase(hass) == "away"
+
+
+async def test_stale_data(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A sensor that stops sending goes unavailable after the engine's stale time."""
+    async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE)
+    await hass.async_block_till_done()
+    assert _phase(hass) != STATE_UNAVAILABLE
+    stale_after = init_integration.runtime_data.engine.settings.stale_after_s
+    freezer.tick(timedelta(seconds=stale_after + 2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert _phase(hass) == STATE_UNAVAILABLE
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "on"
+
+
+async def test_retained_sample_ignored(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A retained sample is history and never reaches the engine."""
+    async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE, retain=True)
+    await hass.async_block_till_done()
+    assert init_integration.runtime_data.health.payloads == 0
+
+
+async def test_invalid_payload_issue(
+    hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    """Only unreadable payloads for a while: a repair issue, gone with the first good one."""
+    issue_id = f"invalid_payloads_{init_integration.entry_id}"
+    for _ in range(INVALID_PAYLOAD_ISSUE_AFTER - 1):
+        async_fire_mqtt_message(hass, STATE_TOPIC, "garbage")
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    async_fire_mqtt_message(hass, STATE_TOPIC, "garbage")
+    async_fire_mqtt_message(hass, STATE_TOPIC, "garbage")
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "invalid_payloads"
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["topic"] == STATE_TOPIC
+
+    async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_silent_sensor_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An online sensor that sends nothing for long raises an issue; data clears it."""
+    issue_id = f"sensor_silent_{init_integration.entry_id}"
+    freezer.tick(timedelta(seconds=SILENT_ISSUE_AFTER_S + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_offline_sensor_is_not_silent(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A sensor reported offline is expected to be quiet."""
+    async_fire_mqtt_message(hass, STATUS_TOPIC, "offline")
+    freezer.tick(timedelta(seconds=SILENT_ISSUE_AFTER_S + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert (
+        issue_registry.async_get_issue(DOMAIN, f"sensor_silent_{init_integration.entry_id}") is None
+    )
+
+
+async def test_session_survives_restart(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Counters, side and set are saved on unload and restored on the next set-up."""
+    coordinator = init_integration.runtime_data
+    engine = coordinator.engine
+    coordinator.async_run(
+        lambda t: engine.switch_side(t) + engine.start_set(t) + engine.adjust_reps(t, 4)
+    )
+    await hass.async_block_till_done()
+    assert state_of(hass, f"sensor.{ENTITY}_reps_this_set").state == "4"
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert f"{DOMAIN}.{init_integration.entry_id}" in hass_storage
+
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, f"sensor.{ENTITY}_reps_this_set").state == "4"
+    assert state_of(hass, f"sensor.{ENTITY}_current_side").state == "right"
+    assert state_of(hass, f"binary_sensor.{ENTITY}_in_set").state == "on"
+
+
+async def test_events_are_saved_after_a_delay(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Engine events schedule a debounced save, so a crash loses seconds, not the session."""
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    coordinator = init_integration.runtime_data
+    coordinator.async_run(coordinator.engine.switch_side)
+    assert key not in hass_storage
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"] == coordinator.engine.export_state()
+
+
+async def test_rest_ends_at_is_a_timestamp(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The rest timer shows when rest ends, converted once from engine time."""
+    coordinator = init_integration.runtime_data
+    engine = coordinator.engine
+    coordinator.async_run(
+        lambda t: engine.start_set(t) + engine.adjust_reps(t, 1) + engine.end_set(t)
+    )
+    await hass.async_block_till_done()
+    rest_ends_t = engine.state.rest_ends_t
+    assert rest_ends_t is not None
+    expected = coordinator.engine_time_to_datetime(rest_ends_t)
+    shown = dt_util.parse_datetime(state_of(hass, f"sensor.{ENTITY}_rest_ends_at").state)
+    assert shown is not None
+    assert shown == expected.replace(microsecond=0)  # timestamp states are whole seconds
+    assert state_of(hass, f"binary_sensor.{ENTITY}_resting").state == "on"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_pending_hip_position_write_dropped_on_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, feed_session: FeedSession
+) -> None:
+    """Unloading mid-throttle leaves no timer behind (the test harness checks lingering timers)."""
+    await feed_session(limit_s=12.0)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
