@@ -14,7 +14,8 @@ BRAND_DIR = ROOT / "custom_components" / "rep_coach" / "brand"
 
 def _brand_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("brand", ROOT / "scripts" / "brand.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -35,5 +36,6 @@ def test_brand_image_sizes() -> None:
     sizes = {path.name: Image.open(path).size for path in BRAND_DIR.glob("*.png")}
     assert sizes["icon.png"] == (256, 256)
     assert sizes["icon@2x.png"] == (512, 512)
-    assert sizes["logo.png"][1] == 128 and sizes["logo.png"][0] > 128
+    assert sizes["logo.png"][1] == 128
+    assert sizes["logo.png"][0] > 128
     assert sizes["logo@2x.png"][1] == 256
