@@ -21,6 +21,7 @@ from custom_components.rep_coach.engine import EngineEvent, RepEvent, Side
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "rep_coach"
 
 type UseBlueprint = Callable[[str, dict[str, Any]], Awaitable[None]]
+type UseBlueprints = Callable[[dict[str, dict[str, Any]]], Awaitable[None]]
 type FireEngineEvent = Callable[[EngineEvent], Awaitable[None]]
 
 
@@ -78,21 +79,34 @@ def other_bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.D
 
 
 @pytest.fixture
-def use_blueprint(hass: HomeAssistant, blueprint_config_dir: Path) -> UseBlueprint:
-    """Create one automation from a blueprint file, the way the UI does."""
+def use_blueprints(hass: HomeAssistant, blueprint_config_dir: Path) -> UseBlueprints:
+    """Create automations from blueprint files (file name -> inputs), the way the UI does."""
+
+    async def _use(blueprints: dict[str, dict[str, Any]]) -> None:
+        automations = [
+            {
+                "id": name.removesuffix(".yaml"),
+                "alias": name.removesuffix(".yaml"),
+                "use_blueprint": {"path": f"rep_coach/{name}", "input": inputs},
+            }
+            for name, inputs in blueprints.items()
+        ]
+        assert await async_setup_component(hass, "automation", {"automation": automations})
+        await hass.async_block_till_done()
+        for automation in automations:
+            state = hass.states.get(f"automation.{automation['alias']}")
+            assert state is not None, f"{automation['alias']} was not created"
+            assert state.state == "on"
+
+    return _use
+
+
+@pytest.fixture
+def use_blueprint(use_blueprints: UseBlueprints) -> UseBlueprint:
+    """Create one automation from a blueprint file."""
 
     async def _use(blueprint: str, inputs: dict[str, Any]) -> None:
-        name = blueprint.removesuffix(".yaml")
-        config = {
-            "automation": {
-                "id": "rep_coach_test",
-                "alias": name,
-                "use_blueprint": {"path": f"rep_coach/{blueprint}", "input": inputs},
-            }
-        }
-        assert await async_setup_component(hass, "automation", config)
-        await hass.async_block_till_done()
-        assert hass.states.get(f"automation.{name}") is not None
+        await use_blueprints({blueprint: inputs})
 
     return _use
 
