@@ -12,7 +12,7 @@ import pytest
 
 from custom_components.rep_coach.engine import RepEngine
 from custom_components.rep_coach.engine.payload import decode_payload
-from custom_components.rep_coach.engine.simulate import SimReading
+from custom_components.rep_coach.engine.simulate import SimReading, simulate_session
 from custom_components.rep_coach.tools import emulate
 from custom_components.rep_coach.tools.emulate import (
     EmulatedSensor,
@@ -376,3 +376,19 @@ def test_cli_reports_an_unreachable_broker(
     argv = ["emulate", "--broker", f"127.0.0.1:{port}", "--csv", str(csv_file)]
     assert emulate_command(argv) == 1
     assert "cannot connect" in capsys.readouterr().err
+
+
+@pytest.mark.e2e
+def test_cli_sends_a_simulated_session_unchanged(
+    mosquitto: Broker, mqtt_recorder: StartRecorder
+) -> None:
+    session = simulate_session(3)
+    recorder = mqtt_recorder("rep_coach/#")
+    argv = ["emulate", "--broker", mosquitto.address, "--sensor-id", "bench_sim", "--seed", "3"]
+    assert emulate_command([*argv, "--speed", "0"]) == 0
+    recorder.wait_for(_status_is(recorder, "bench_sim", "offline"), "offline")
+
+    (announcement,) = recorder.on(discovery_topic("bench_sim"))
+    assert announcement.json()["rate_hz"] == round(session.rate_hz)
+    planned = [batch.payload for batch in plan_batches(session.readings)]
+    assert [m.text for m in _samples(recorder, "bench_sim")] == planned

@@ -33,7 +33,7 @@ from custom_components.rep_coach.engine import (
     SideStats,
     SideSwitchedEvent,
 )
-from custom_components.rep_coach.engine.simulate import SimReading
+from custom_components.rep_coach.engine.simulate import SimReading, simulate_session
 from custom_components.rep_coach.tools import watch as watch_module
 from custom_components.rep_coach.tools.emulate import EmulatedSensor, EndMode, Pacer, stream
 from custom_components.rep_coach.tools.mqtt_client import parse_broker
@@ -467,3 +467,25 @@ def test_watch_cli_reports_an_unreachable_broker(socket_enabled: None) -> None:
 
 def test_register_wires_the_command() -> None:
     assert _args("--broker", "b", "--sensor-id", "x").func is watch_module.run
+
+
+def test_device_time_replay_counts_a_simulated_session_like_real_time() -> None:
+    session = simulate_session(2)
+    batches = plan_batches(session.readings)
+    real_time = Watcher(RepEngine(SETTINGS), samples=TOPIC)
+    fast = Watcher(RepEngine(SETTINGS), samples=TOPIC, device_time=True)
+    for index, batch in enumerate(batches):
+        real_time.handle(Incoming(TOPIC, batch.payload.encode(), False, batch.send_t))
+        fast.handle(Incoming(TOPIC, batch.payload.encode(), False, index * 1e-4))
+    # The engine's own accuracy is the benchmark's business; here the replay must not change it.
+    assert real_time.engine.state.total_reps > 0
+    assert fast.engine.state.total_reps == real_time.engine.state.total_reps
+    fast_state, real_state = fast.engine.state, real_time.engine.state
+    for side in Side:
+        got, expected = fast_state.side_stats(side), real_state.side_stats(side)
+        assert (got.reps, got.sets, got.partial_reps) == (
+            expected.reps,
+            expected.sets,
+            expected.partial_reps,
+        )
+        assert got.mean_hold_s == pytest.approx(expected.mean_hold_s, abs=0.05)
