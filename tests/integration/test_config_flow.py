@@ -8,7 +8,7 @@ from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import pytest
-from homeassistant.config_entries import SOURCE_MQTT, SOURCE_USER
+from homeassistant.config_entries import SOURCE_MQTT, SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -51,6 +51,12 @@ def _discovery(payload: dict[str, Any] | str, topic: str | None = None) -> MqttS
     )
 
 
+async def _start_user_flow(hass: HomeAssistant, user_input: dict[str, str]) -> ConfigFlowResult:
+    """Open the user step and submit it once."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
 @pytest.mark.usefixtures("first_payload")
 async def test_user_step_our_firmware(hass: HomeAssistant) -> None:
     """A firmware topic: the sensor id comes from the topic, the format from the payload."""
@@ -84,9 +90,8 @@ async def test_user_step_detects_format(
 ) -> None:
     """ESPHome plain numbers, single JSON readings, or nothing yet (detected at run time)."""
     first_payload.return_value = payload
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "ESPHome bench", CONF_STATE_TOPIC: ESPHOME_TOPIC}
+    result = await _start_user_flow(
+        hass, {CONF_NAME: "ESPHome bench", CONF_STATE_TOPIC: ESPHOME_TOPIC}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PAYLOAD_FORMAT] == detected
@@ -109,10 +114,7 @@ async def test_user_step_invalid_topic_then_recovers(
     hass: HomeAssistant, user_input: dict[str, str], errors: dict[str, str]
 ) -> None:
     """A bad topic is reported on its field; a good one then goes through."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Bench", **user_input}
-    )
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", **user_input})
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == errors
     result = await hass.config_entries.flow.async_configure(
@@ -126,10 +128,7 @@ async def test_user_step_unreadable_payload_then_recovers(
 ) -> None:
     """A topic carrying something else is refused until it carries readings."""
     first_payload.return_value = b"hello"
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Bench", CONF_STATE_TOPIC: STATE_TOPIC}
-    )
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", CONF_STATE_TOPIC: STATE_TOPIC})
     assert result["errors"] == {CONF_STATE_TOPIC: "invalid_payload"}
     first_payload.return_value = bytearray(b"412")
     result = await hass.config_entries.flow.async_configure(
@@ -167,10 +166,7 @@ async def test_user_step_duplicate(hass: HomeAssistant, topic: str) -> None:
         unique_id="other",
         data={**ENTRY_DATA, CONF_SENSOR_ID: "other", CONF_STATE_TOPIC: ESPHOME_TOPIC},
     ).add_to_hass(hass)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Bench", CONF_STATE_TOPIC: topic}
-    )
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", CONF_STATE_TOPIC: topic})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
@@ -181,10 +177,7 @@ async def test_user_step_same_sensor_other_topic_name(hass: HomeAssistant) -> No
     MockConfigEntry(
         domain=DOMAIN, unique_id=SENSOR_ID, data={**ENTRY_DATA, CONF_STATE_TOPIC: "elsewhere"}
     ).add_to_hass(hass)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_NAME: "Bench", CONF_STATE_TOPIC: STATE_TOPIC}
-    )
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", CONF_STATE_TOPIC: STATE_TOPIC})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 

@@ -26,6 +26,32 @@ from .conftest import state_of
 ENTITY = "hip_thrust_bench"
 
 
+async def _select(hass: HomeAssistant, select: str, option: str) -> None:
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: f"select.{ENTITY}_{select}", "option": option},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def _set_number(hass: HomeAssistant, number: str, value: float) -> None:
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: f"number.{ENTITY}_{number}", "value": value},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def _press(hass: HomeAssistant, button: str) -> None:
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ENTITY}_{button}"}, blocking=True
+    )
+
+
 @pytest.mark.freeze_time("2026-03-01 10:00:00+00:00")
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize(
@@ -76,9 +102,7 @@ async def test_buttons_run_engine_commands(
 ) -> None:
     """A press runs the command now; its events reach the bus and the entities."""
     bus = async_capture_events(hass, EVENT_REP_COACH)
-    await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ENTITY}_{button}"}, blocking=True
-    )
+    await _press(hass, button)
     assert [event.data["type"] for event in bus][: len(event_types)] == event_types
     domain, key, expected = check
     assert state_of(hass, f"{domain}.{ENTITY}_{key}").state == expected
@@ -90,30 +114,15 @@ async def test_set_end_undo_and_reset_buttons(
     """Start, correct, end and reset a set from the buttons."""
     coordinator = init_integration.runtime_data
     for button in ("start_set", "end_set"):
-        await hass.services.async_call(
-            BUTTON_DOMAIN,
-            SERVICE_PRESS,
-            {ATTR_ENTITY_ID: f"button.{ENTITY}_{button}"},
-            blocking=True,
-        )
+        await _press(hass, button)
     assert state_of(hass, f"binary_sensor.{ENTITY}_in_set").state == "off"
     coordinator.async_run(
         lambda t: coordinator.engine.start_set(t) + coordinator.engine.adjust_reps(t, 2)
     )
     assert state_of(hass, f"sensor.{ENTITY}_reps_this_set").state == "2"
-    await hass.services.async_call(
-        BUTTON_DOMAIN,
-        SERVICE_PRESS,
-        {ATTR_ENTITY_ID: f"button.{ENTITY}_undo_last_rep"},
-        blocking=True,
-    )
+    await _press(hass, "undo_last_rep")
     assert state_of(hass, f"sensor.{ENTITY}_reps_this_set").state == "1"
-    await hass.services.async_call(
-        BUTTON_DOMAIN,
-        SERVICE_PRESS,
-        {ATTR_ENTITY_ID: f"button.{ENTITY}_reset_session"},
-        blocking=True,
-    )
+    await _press(hass, "reset_session")
     assert state_of(hass, f"sensor.{ENTITY}_reps_this_set").state == "0"
     assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == "0"
 
@@ -122,23 +131,13 @@ async def test_number_changes_target_and_options(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Editing a target stores it, feeds the engine and leaves any program preset."""
-    await hass.services.async_call(
-        SELECT_DOMAIN,
-        SERVICE_SELECT_OPTION,
-        {ATTR_ENTITY_ID: f"select.{ENTITY}_program", "option": "strength"},
-        blocking=True,
-    )
+    await _select(hass, "program", "strength")
     await hass.async_block_till_done()
     assert state_of(hass, f"number.{ENTITY}_target_reps").state == "8"
     assert state_of(hass, f"number.{ENTITY}_rest_duration").state == "120.0"
     assert init_integration.options["program"] == "strength"
 
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: f"number.{ENTITY}_target_reps", "value": 5},
-        blocking=True,
-    )
+    await _set_number(hass, "target_reps", 5)
     await hass.async_block_till_done()
     assert state_of(hass, f"number.{ENTITY}_target_reps").state == "5"
     assert state_of(hass, f"select.{ENTITY}_program").state == "custom"
@@ -146,12 +145,7 @@ async def test_number_changes_target_and_options(
     assert init_integration.runtime_data.engine.settings.target_reps == 5
 
     # Setting the value it already has changes nothing.
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: f"number.{ENTITY}_hold_target", "value": 1.0},
-        blocking=True,
-    )
+    await _set_number(hass, "hold_target", 1.0)
     assert init_integration.options["hold_target_s"] == 1.0
 
 
@@ -167,12 +161,7 @@ async def test_selects_change_settings(
     setting: str,
 ) -> None:
     """A choice reaches the engine and the stored options."""
-    await hass.services.async_call(
-        SELECT_DOMAIN,
-        SERVICE_SELECT_OPTION,
-        {ATTR_ENTITY_ID: f"select.{ENTITY}_{select}", "option": option},
-        blocking=True,
-    )
+    await _select(hass, select, option)
     await hass.async_block_till_done()
     assert state_of(hass, f"select.{ENTITY}_{select}").state == option
     assert str(getattr(init_integration.runtime_data.engine.settings, setting)) == option

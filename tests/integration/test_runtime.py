@@ -31,6 +31,13 @@ ENTITY = "hip_thrust_bench"
 SAMPLE = '[{"d": 412.0, "t": 1000, "seq": 1, "status": 0}]'
 
 
+async def _stay_silent(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the silence limit pass with the 1 s timer running and no sample arriving."""
+    freezer.tick(timedelta(seconds=SILENT_ISSUE_AFTER_S + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
 def _phase(hass: HomeAssistant) -> str:
     return state_of(hass, f"sensor.{ENTITY}_phase").state
 
@@ -124,9 +131,7 @@ async def test_silent_sensor_issue(
 ) -> None:
     """An online sensor that sends nothing for long raises an issue; data clears it."""
     issue_id = f"sensor_silent_{init_integration.entry_id}"
-    freezer.tick(timedelta(seconds=SILENT_ISSUE_AFTER_S + 1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await _stay_silent(hass, freezer)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
     async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE)
     await hass.async_block_till_done()
@@ -141,9 +146,7 @@ async def test_offline_sensor_is_not_silent(
 ) -> None:
     """A sensor reported offline is expected to be quiet."""
     async_fire_mqtt_message(hass, STATUS_TOPIC, "offline")
-    freezer.tick(timedelta(seconds=SILENT_ISSUE_AFTER_S + 1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await _stay_silent(hass, freezer)
     assert (
         issue_registry.async_get_issue(DOMAIN, f"sensor_silent_{init_integration.entry_id}") is None
     )
