@@ -111,11 +111,16 @@ def scenario(
     *steps: dict[str, Any],
     config: dict[str, Any] | None = None,
     theme: dict[str, str] | None = None,
+    translate: bool = False,
 ) -> dict[str, Any]:
-    """A test page scenario: hass updates and clock advances applied in order."""
+    """A test page scenario: hass updates and clock advances applied in order.
+
+    ``translate`` gives the fake ``hass`` a ``formatEntityState`` like Home Assistant's.
+    """
     return {
         "now": int(NOW.timestamp() * 1000),
         "theme": theme or LIGHT_THEME,
+        "translate": translate,
         "config": {"type": "custom:rep-coach-card", "device_id": DEVICE_ID}
         if config is None
         else config,
@@ -221,6 +226,15 @@ def test_recent_warnings_newest_first(render: Render) -> None:
     assert first["warnings"] == ["Lowered too fast"]
     assert unchanged["warnings"] == ["Lowered too fast"]
     assert second["warnings"] == ["Hold too short", "Lowered too fast"]
+
+
+def test_states_are_shown_as_home_assistant_formats_them(render: Render) -> None:
+    """Phase and warnings use Home Assistant's (translated) state names when it offers them."""
+    hass = fake_hass(last_form_feedback=("jerky", 3))
+    step = only_step(render(scenario({"hass": hass}, translate=True)))
+
+    assert text(step, "phase") == "translated lifting"
+    assert step["warnings"] == ["translated jerky"]
 
 
 def test_sensor_problem_banner(render: Render) -> None:
