@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import math
+import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -392,3 +395,24 @@ def test_cli_sends_a_simulated_session_unchanged(
     assert announcement.json()["rate_hz"] == round(session.rate_hz)
     planned = [batch.payload for batch in plan_batches(session.readings)]
     assert [m.text for m in _samples(recorder, "bench_sim")] == planned
+
+
+@pytest.mark.e2e
+def test_stopping_the_emulator_says_offline(
+    mosquitto: Broker, mqtt_recorder: StartRecorder
+) -> None:
+    recorder = mqtt_recorder(status_topic("bench_stop"))
+    command = [sys.executable, "-m", "custom_components.rep_coach.tools.cli", "emulate"]
+    argv = ["--broker", mosquitto.address, "--sensor-id", "bench_stop", "--repeat", "0"]
+    process = subprocess.Popen([*command, *argv], stderr=subprocess.PIPE, text=True)
+    try:
+        recorder.wait_for(_status_is(recorder, "bench_stop", "online"), "online")
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    # 130: the signal became an interrupt, so the emulator said goodbye itself (no last will).
+    assert process.returncode == 130, stderr
+    recorder.wait_for(_status_is(recorder, "bench_stop", "offline"), "offline")

@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..engine.simulate import SimReading, simulate_session
-from .mqtt_client import BrokerAddress, MqttClient, MqttError, parse_broker
+from .mqtt_client import BrokerAddress, MqttClient, MqttError, parse_broker, sigterm_as_interrupt
 from .mqtt_protocol import (
     BATCH_INTERVAL_S,
     MAX_BATCH,
@@ -313,6 +313,16 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     end_mode = EndMode(args.end)
+    with sigterm_as_interrupt():
+        return _emulate(sensor, sessions, args, end_mode)
+
+
+def _emulate(
+    sensor: EmulatedSensor,
+    sessions: Iterator[Sequence[SimReading]],
+    args: argparse.Namespace,
+    end_mode: EndMode,
+) -> int:
     try:
         stats = stream(
             sensor,

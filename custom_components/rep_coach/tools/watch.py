@@ -44,7 +44,7 @@ from ..engine import (
     SideSwitchedEvent,
 )
 from ..engine.payload import decode_payload
-from .mqtt_client import MqttClient, MqttError, parse_broker
+from .mqtt_client import MqttClient, MqttError, parse_broker, sigterm_as_interrupt
 from .mqtt_protocol import (
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
@@ -460,7 +460,8 @@ def watch(
     if ready is not None:
         ready()
     try:
-        _loop(watcher, display, inbox, start=start, args=args)
+        with sigterm_as_interrupt():
+            _loop(watcher, display, inbox, start=start, args=args)
     except KeyboardInterrupt:
         pass
     finally:
