@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -219,3 +219,16 @@ async def test_pending_hip_position_write_dropped_on_unload(
     await feed_session(limit_s=12.0)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_session_written_when_home_assistant_stops(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """A pending save is written at Home Assistant's final write, before the delay is up."""
+    key = f"{DOMAIN}.{init_integration.entry_id}"
+    coordinator = init_integration.runtime_data
+    coordinator.async_run(coordinator.engine.switch_side)
+    assert key not in hass_storage
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"] == coordinator.engine.export_state()
