@@ -47,7 +47,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> 
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: RepCoachConfigEntry) -> None:
-    entry.runtime_data.async_apply_settings(settings_from_options(dict(entry.options)))
+    entry.runtime_data.async_apply_settings(settings_from_options(entry.options))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> bool:

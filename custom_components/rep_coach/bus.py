@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, callback
 
-from .const import ATTR_DEVICE_ID, ATTR_ENTRY_ID, ATTR_TYPE, EVENT_REP_COACH
+from .const import ATTR_ENTRY_ID, ATTR_TYPE, EVENT_REP_COACH
 from .engine import EngineEvent, EventKind, PresenceEvent, RepEvent
 
 TYPE_REP_COMPLETED: Final = "rep_completed"

@@ -29,7 +29,6 @@ DISCOVERY_TOPIC_PREFIX: Final = "rep_coach/discovery/"
 
 # Bus event fired for every engine event.
 EVENT_REP_COACH: Final = "rep_coach_event"
-ATTR_DEVICE_ID: Final = "device_id"
 ATTR_ENTRY_ID: Final = "entry_id"
 ATTR_TYPE: Final = "type"
 

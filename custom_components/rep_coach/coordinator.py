@@ -85,7 +85,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         """Build the engine from the entry's options; nothing is subscribed yet."""
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title)
         self.clock: Clock = clock or epoch_monotonic_clock()
-        self.engine = RepEngine(settings_from_options(dict(entry.options)))
+        self.engine = RepEngine(settings_from_options(entry.options))
         self.health = StreamHealth(hass, entry, self.clock())
         self._store = session_store(hass, entry.entry_id)
         self._event_listeners: list[EngineEventListener] = []

@@ -8,6 +8,7 @@ import voluptuous as vol
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
 from homeassistant.components.homeassistant.triggers import event as event_trigger
 from homeassistant.const import (
+    ATTR_DEVICE_ID,
     CONF_DEVICE_ID,
     CONF_DOMAIN,
     CONF_EVENT_DATA,
@@ -27,7 +28,7 @@ from .bus import (
     TYPE_SET_COMPLETED,
     TYPE_SIDE_SWITCHED,
 )
-from .const import ATTR_DEVICE_ID, ATTR_TYPE, DOMAIN, EVENT_REP_COACH
+from .const import ATTR_TYPE, DOMAIN, EVENT_REP_COACH
 
 TRIGGER_TYPES: Final = (
     TYPE_REP_COMPLETED,
