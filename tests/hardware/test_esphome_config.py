@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import subprocess
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,30 +27,10 @@ from custom_components.rep_coach.tools.mqtt_protocol import (
     status_topic,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-ESPHOME_DIR = REPO / "hardware" / "esphome"
+from .conftest import ESPHOME_DIR, REPO
+
 VARIANTS = {"rep-coach-vl53l1x.yaml": "VL53L1X", "rep-coach-vl53l0x.yaml": "VL53L0X"}
 SENSOR_ID = "bench_a1b2c3"
-
-
-@pytest.fixture(scope="module")
-def esphome() -> str:
-    """Path of the pinned esphome executable (installed on first use)."""
-    result = subprocess.run(
-        [str(REPO / "scripts" / "esphome-venv")],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
-    if result.returncode != 0:
-        reason = (
-            "ESPHOME NOT INSTALLABLE: scripts/esphome-venv failed, the firmware configs were NOT "
-            f"validated:\n{result.stderr[-2000:]}"
-        )
-        warnings.warn(reason, stacklevel=1)
-        pytest.skip(reason)
-    return result.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture

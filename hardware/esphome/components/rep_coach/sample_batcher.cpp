@@ -1,8 +1,6 @@
 #include "sample_batcher.h"
 
-#include <cinttypes>
 #include <cmath>
-#include <cstdio>
 
 #include "esphome/core/hal.h"
 #include "esphome/core/log.h"
@@ -41,21 +39,7 @@ void SampleBatcher::record_(float distance) {
 }
 
 std::string SampleBatcher::take_batch_json() {
-  std::string out = "[";
-  char item[96];
-  bool first = true;
-  for (const Sample &sample : this->samples_) {
-    if (std::isfinite(sample.distance_mm)) {
-      snprintf(item, sizeof(item), "%s{\"d\":%.1f,\"t\":%" PRIu32 ",\"seq\":%" PRIu32 ",\"status\":%u}",
-               first ? "" : ",", sample.distance_mm, sample.device_ms, sample.seq, sample.status);
-    } else {
-      snprintf(item, sizeof(item), "%s{\"d\":null,\"t\":%" PRIu32 ",\"seq\":%" PRIu32 ",\"status\":%u}",
-               first ? "" : ",", sample.device_ms, sample.seq, sample.status);
-    }
-    out += item;
-    first = false;
-  }
-  out += "]";
+  std::string out = format_batch(this->samples_);
   this->samples_.clear();
   return out;
 }

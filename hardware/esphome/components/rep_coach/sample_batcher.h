@@ -7,16 +7,10 @@
 
 #include "esphome/components/sensor/sensor.h"
 #include "esphome/core/component.h"
+#include "sample_format.h"
 
 namespace esphome {
 namespace rep_coach {
-
-struct Sample {
-  float distance_mm;  // NaN: no reading (sent as null)
-  uint32_t device_ms;
-  uint32_t seq;
-  uint8_t status;
-};
 
 class SampleBatcher : public Component {
  public:

@@ -223,31 +223,27 @@ void RepCoachVL53L1X::dump_config() {
 }
 
 bool RepCoachVL53L1X::write_u8_(uint16_t reg, uint8_t value) {
-  const uint8_t data[3] = {(uint8_t) (reg >> 8), (uint8_t) reg, value};
-  return this->write(data, sizeof(data)) == i2c::ERROR_OK;
+  return this->write_register16(reg, &value, 1) == i2c::ERROR_OK;
 }
 
 bool RepCoachVL53L1X::write_u16_(uint16_t reg, uint16_t value) {
-  const uint8_t data[4] = {(uint8_t) (reg >> 8), (uint8_t) reg, (uint8_t) (value >> 8), (uint8_t) value};
-  return this->write(data, sizeof(data)) == i2c::ERROR_OK;
+  const uint8_t data[2] = {(uint8_t) (value >> 8), (uint8_t) value};
+  return this->write_register16(reg, data, sizeof(data)) == i2c::ERROR_OK;
 }
 
 bool RepCoachVL53L1X::write_u32_(uint16_t reg, uint32_t value) {
-  const uint8_t data[6] = {(uint8_t) (reg >> 8),    (uint8_t) reg,          (uint8_t) (value >> 24),
-                           (uint8_t) (value >> 16), (uint8_t) (value >> 8), (uint8_t) value};
-  return this->write(data, sizeof(data)) == i2c::ERROR_OK;
+  const uint8_t data[4] = {(uint8_t) (value >> 24), (uint8_t) (value >> 16), (uint8_t) (value >> 8),
+                           (uint8_t) value};
+  return this->write_register16(reg, data, sizeof(data)) == i2c::ERROR_OK;
 }
 
-bool RepCoachVL53L1X::read_bytes_16_(uint16_t reg, uint8_t *data, size_t len) {
-  const uint8_t address[2] = {(uint8_t) (reg >> 8), (uint8_t) reg};
-  return this->write(address, sizeof(address), false) == i2c::ERROR_OK && this->read(data, len) == i2c::ERROR_OK;
+bool RepCoachVL53L1X::read_u8_(uint16_t reg, uint8_t *value) {
+  return this->read_register16(reg, value, 1) == i2c::ERROR_OK;
 }
-
-bool RepCoachVL53L1X::read_u8_(uint16_t reg, uint8_t *value) { return this->read_bytes_16_(reg, value, 1); }
 
 bool RepCoachVL53L1X::read_u16_(uint16_t reg, uint16_t *value) {
   uint8_t data[2];
-  if (!this->read_bytes_16_(reg, data, sizeof(data)))
+  if (this->read_register16(reg, data, sizeof(data)) != i2c::ERROR_OK)
     return false;
   *value = (uint16_t) ((data[0] << 8) | data[1]);
   return true;

@@ -41,7 +41,6 @@ class RepCoachVL53L1X : public sensor::Sensor, public PollingComponent, public i
   bool write_u8_(uint16_t reg, uint8_t value);
   bool write_u16_(uint16_t reg, uint16_t value);
   bool write_u32_(uint16_t reg, uint32_t value);
-  bool read_bytes_16_(uint16_t reg, uint8_t *data, size_t len);
   bool read_u8_(uint16_t reg, uint8_t *value);
   bool read_u16_(uint16_t reg, uint16_t *value);
 
