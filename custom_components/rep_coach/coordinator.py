@@ -192,7 +192,11 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         now = self.clock()
         payload = msg.payload if isinstance(msg.payload, str | bytes) else bytes(msg.payload)
         result = self.engine.feed_payload(payload, now)
-        self.health.async_payload(now, result)
+        self.health.async_payload(
+            now,
+            result,
+            only_invalid_data=self.engine.state.sensor_state is SensorState.INVALID,
+        )
         self._async_handle_events(result.events)
 
     @callback

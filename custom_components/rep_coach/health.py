@@ -30,44 +30,51 @@ class StreamHealth:
         self.rejected_payloads = 0
         self.readings = 0
         self.invalid_readings = 0
-        self.consecutive_rejected = 0
+        self.consecutive_unusable = 0
         self.last_error: str | None = None
         self.last_payload_t: float | None = None
         self._silence_from = now
         self._open_issues: set[str] = set()
 
     @callback
-    def async_payload(self, now: float, result: FeedResult) -> None:
-        """Account for one payload the engine has just read."""
+    def async_payload(self, now: float, result: FeedResult, *, only_invalid_data: bool) -> None:
+        """Account for one payload the engine has just read.
+
+        ``only_invalid_data``: the engine has seen nothing but invalid readings for a while
+        (failure range status, absurd distances), which is as useless as an unreadable payload.
+        """
         self.payloads += 1
         self.readings += result.readings
         self.invalid_readings += result.invalid
         self.last_payload_t = self._silence_from = now
         self._async_clear(ISSUE_SENSOR_SILENT)
-        if result.error is None:
-            if self.consecutive_rejected:
+        if result.error is not None:
+            self.rejected_payloads += 1
+            self.last_error = f"{result.error.code}: {result.error.detail}"
+        elif only_invalid_data:
+            self.last_error = "only invalid readings"
+        else:
+            if self.consecutive_unusable:
                 LOGGER.info(
-                    "%s: readable payloads again after %d rejected",
+                    "%s: usable data again after %d bad payloads",
                     self._entry.title,
-                    self.consecutive_rejected,
+                    self.consecutive_unusable,
                 )
-            self.consecutive_rejected = 0
+            self.consecutive_unusable = 0
             self._async_clear(ISSUE_INVALID_PAYLOADS)
             return
-        self.rejected_payloads += 1
-        self.consecutive_rejected += 1
-        self.last_error = f"{result.error.code}: {result.error.detail}"
-        if self.consecutive_rejected == 1:
+        self.consecutive_unusable += 1
+        if self.consecutive_unusable == 1:
             # One line per run of bad payloads: at 10 messages/s more would drown the log.
             LOGGER.warning(
-                "%s: rejected payload on %s (%s); further rejections are logged at debug level",
+                "%s: unusable payload on %s (%s); more are logged at debug level",
                 self._entry.title,
                 self._entry.data[CONF_STATE_TOPIC],
                 self.last_error,
             )
         else:
-            LOGGER.debug("%s: rejected payload (%s)", self._entry.title, self.last_error)
-        if self.consecutive_rejected >= INVALID_PAYLOAD_ISSUE_AFTER:
+            LOGGER.debug("%s: unusable payload (%s)", self._entry.title, self.last_error)
+        if self.consecutive_unusable >= INVALID_PAYLOAD_ISSUE_AFTER:
             self._async_raise(ISSUE_INVALID_PAYLOADS, error=self.last_error)
 
     @callback
@@ -85,7 +92,7 @@ class StreamHealth:
         return {
             "payloads": self.payloads,
             "rejected_payloads": self.rejected_payloads,
-            "consecutive_rejected": self.consecutive_rejected,
+            "consecutive_unusable": self.consecutive_unusable,
             "readings": self.readings,
             "invalid_readings": self.invalid_readings,
             "last_error": self.last_error,

@@ -78,5 +78,5 @@ async def test_bad_payloads_never_crash(
     async_fire_mqtt_message(hass, STATE_TOPIC, payload)
     async_fire_mqtt_message(hass, STATE_TOPIC, payload)
     await hass.async_block_till_done()
-    assert caplog.text.count("rejected payload on") == 1
+    assert caplog.text.count("unusable payload on") == 1
     assert init_integration.runtime_data.health.rejected_payloads == 2

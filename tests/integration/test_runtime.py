@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -232,3 +233,23 @@ async def test_session_written_when_home_assistant_stops(
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
     await hass.async_block_till_done()
     assert hass_storage[key]["data"] == coordinator.engine.export_state()
+
+
+async def test_only_invalid_readings_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Decodable payloads whose readings are all failures count as unusable too."""
+    issue_id = f"invalid_payloads_{init_integration.entry_id}"
+    for seq in range(INVALID_PAYLOAD_ISSUE_AFTER + 30):
+        freezer.tick(timedelta(seconds=0.1))
+        reading = {"d": 3.0, "t": 1000 + 100 * seq, "seq": seq, "status": 4}
+        async_fire_mqtt_message(hass, STATE_TOPIC, json.dumps([reading]))
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["error"] == "only invalid readings"
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "on"
