@@ -49,52 +49,79 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class MosquittoServer:
+    """A Mosquitto process on a fixed loopback port that a test can stop and start again."""
+
+    def __init__(self, executable: str, port: int, workdir: Path) -> None:
+        self.broker = Broker("127.0.0.1", port)
+        self._executable = executable
+        self._config = workdir / "mosquitto.conf"
+        self._config.write_text(
+            f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+            "log_dest stderr\nlog_type all\n"
+        )
+        self._process: subprocess.Popen[str] | None = None
+        self.log: list[str] = []
+
+    def start(self) -> None:
+        """Start and return once it listens (it logs "running" after opening the socket)."""
+        process = subprocess.Popen(
+            [self._executable, "-c", str(self._config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._process = process
+        lines: queue.Queue[str] = queue.Queue()
+
+        def drain() -> None:
+            assert process.stderr is not None
+            for line in process.stderr:
+                self.log.append(line)
+                lines.put(line)
+            lines.put("")  # end of output: mosquitto exited
+
+        threading.Thread(target=drain, daemon=True, name="mosquitto-log").start()
+        while True:
+            line = lines.get(timeout=BROKER_START_TIMEOUT_S)
+            if " running" in line:
+                return
+            if not line:
+                pytest.fail(f"mosquitto exited at start:\n{''.join(self.log)}")
+
+    def stop(self) -> None:
+        """Terminate it (connected clients see the connection drop)."""
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
+
 @pytest.fixture
-def mosquitto(socket_enabled: None, tmp_path: Path) -> Iterator[Broker]:
-    """A fresh Mosquitto on a free loopback port (anonymous), killed at teardown."""
+def mosquitto_server(socket_enabled: None, tmp_path: Path) -> Iterator[MosquittoServer]:
+    """A running Mosquitto on a free loopback port (anonymous), stopped at teardown."""
     executable = shutil.which("mosquitto") or (
         "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
     )
     if executable is None:
         pytest.skip("mosquitto is not installed (apt-get install mosquitto)")
-    port = free_port()
-    config = tmp_path / "mosquitto.conf"
-    config.write_text(
-        f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-        "log_dest stderr\nlog_type all\n"
-    )
-    process = subprocess.Popen(
-        [executable, "-c", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    log: list[str] = []
-
-    def drain() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            log.append(line)
-            lines.put(line)
-        lines.put("")  # end of output: mosquitto exited
-
-    threading.Thread(target=drain, daemon=True, name="mosquitto-log").start()
+    server = MosquittoServer(executable, free_port(), tmp_path)
+    server.start()
     try:
-        while True:
-            line = lines.get(timeout=BROKER_START_TIMEOUT_S)
-            if " running" in line:
-                break
-            if not line:
-                pytest.fail(f"mosquitto exited at start:\n{''.join(log)}")
-        yield Broker("127.0.0.1", port)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
+
+
+@pytest.fixture
+def mosquitto(mosquitto_server: MosquittoServer) -> Broker:
+    """Where the test broker listens."""
+    return mosquitto_server.broker
 
 
 @dataclass(frozen=True, slots=True)

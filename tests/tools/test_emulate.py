@@ -40,7 +40,7 @@ from custom_components.rep_coach.tools.mqtt_protocol import (
     validate_sensor_id,
 )
 
-from .conftest import Broker, Received, Recorder, free_port, run_command
+from .conftest import Broker, MosquittoServer, Received, Recorder, free_port, run_command
 
 type MakeReadings = Callable[..., list[SimReading]]
 type StartRecorder = Callable[..., Recorder]
@@ -416,3 +416,22 @@ def test_stopping_the_emulator_says_offline(
     # 130: the signal became an interrupt, so the emulator said goodbye itself (no last will).
     assert process.returncode == 130, stderr
     recorder.wait_for(_status_is(recorder, "bench_stop", "offline"), "offline")
+
+
+@pytest.mark.e2e
+def test_emulator_announces_again_after_a_broker_restart(
+    mosquitto_server: MosquittoServer, mqtt_recorder: StartRecorder, make_readings: MakeReadings
+) -> None:
+    broker = mosquitto_server.broker
+    sensor = EmulatedSensor(parse_broker(broker.address), SensorIdentity(sensor_id="bench_again"))
+    mosquitto_server.stop()  # the broker forgets everything (no persistence)
+    mosquitto_server.start()
+    recorder = mqtt_recorder("rep_coach/#")
+    recorder.wait_for(
+        lambda _messages: bool(recorder.on(discovery_topic("bench_again"))), "the announcement"
+    )
+    recorder.wait_for(_status_is(recorder, "bench_again", "online"), "online again")
+    stream(sensor, iter([make_readings(reps=0)]), Pacer(speed=0))
+    sensor.close(EndMode.OFFLINE)
+    recorder.wait_for(_status_is(recorder, "bench_again", "offline"), "offline")
+    assert _samples(recorder, "bench_again")
