@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -62,7 +63,10 @@ SESSION_SEED = 7
 SESSION_RATE_HZ = 10.0
 BATCH = 5
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
 type FeedSession = Callable[..., Awaitable[int]]
+type Replay = Callable[[list[tuple[float, str]]], Awaitable[int]]
 
 
 @pytest.fixture(autouse=True)
@@ -148,30 +152,55 @@ def batch_payload(readings: list[SimReading]) -> str:
     )
 
 
-@pytest.fixture
-def feed_session(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> FeedSession:
-    """Replay a seeded simulated session as the firmware would publish it; returns messages sent.
+def simulated_messages(
+    seed: int = SESSION_SEED, rate_hz: float = SESSION_RATE_HZ, limit_s: float | None = None
+) -> list[tuple[float, str]]:
+    """(arrival time, payload) of a seeded simulated session, batched as the firmware does."""
+    session = simulate_session(seed, rate_hz=rate_hz)
+    readings = [r for r in session.readings if limit_s is None or r.arrival_t <= limit_s]
+    return [
+        (
+            readings[start : start + BATCH][-1].arrival_t,
+            batch_payload(readings[start : start + BATCH]),
+        )
+        for start in range(0, len(readings), BATCH)
+    ]
 
-    Time moves to each batch's arrival, and Home Assistant's timers (the 1 s tick) fire as it goes.
+
+def recorded_messages(name: str = "session") -> list[tuple[float, str]]:
+    """(arrival time, payload) of a recorded session under tests/fixtures (JSON lines)."""
+    lines = (FIXTURES / f"{name}.jsonl").read_text().splitlines()
+    return [(float(item["t"]), str(item["payload"])) for item in map(json.loads, lines)]
+
+
+@pytest.fixture
+def replay(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Replay:
+    """Publish messages on the sensor topic at their arrival times; returns how many were sent.
+
+    Time moves to each message's arrival and Home Assistant's timers (the 1 s tick) fire as it goes.
     """
 
-    async def _feed(
-        seed: int = SESSION_SEED, rate_hz: float = SESSION_RATE_HZ, limit_s: float | None = None
-    ) -> int:
-        session = simulate_session(seed, rate_hz=rate_hz)
-        readings = [r for r in session.readings if limit_s is None or r.arrival_t <= limit_s]
+    async def _replay(messages: list[tuple[float, str]]) -> int:
         elapsed = 0.0
-        messages = 0
-        for start in range(0, len(readings), BATCH):
-            batch = readings[start : start + BATCH]
-            arrival = batch[-1].arrival_t
+        for arrival, payload in messages:
             if arrival > elapsed:
                 freezer.tick(arrival - elapsed)
                 elapsed = arrival
                 async_fire_time_changed(hass)
-            async_fire_mqtt_message(hass, STATE_TOPIC, batch_payload(batch))
+            async_fire_mqtt_message(hass, STATE_TOPIC, payload)
             await hass.async_block_till_done()
-            messages += 1
-        return messages
+        return len(messages)
+
+    return _replay
+
+
+@pytest.fixture
+def feed_session(replay: Replay) -> FeedSession:
+    """Replay a seeded simulated session as the firmware would publish it; returns messages sent."""
+
+    async def _feed(
+        seed: int = SESSION_SEED, rate_hz: float = SESSION_RATE_HZ, limit_s: float | None = None
+    ) -> int:
+        return await replay(simulated_messages(seed, rate_hz, limit_s))
 
     return _feed

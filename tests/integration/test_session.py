@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import Counter
 from collections.abc import Mapping
 from datetime import timedelta
@@ -14,14 +15,19 @@ from homeassistant.core import Event, EventStateReportedData, HomeAssistant, cal
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
+from custom_components.rep_coach.engine import EngineState, RepEngine, Side
 from custom_components.rep_coach.engine.simulate import simulate_session
+from custom_components.rep_coach.options import settings_from_options
 
 from .conftest import (
     ENTRY_DATA,
+    FIXTURES,
     SENSOR_ID,
     SESSION_RATE_HZ,
     SESSION_SEED,
     FeedSession,
+    Replay,
+    recorded_messages,
     state_of,
 )
 
@@ -29,15 +35,20 @@ ENTITY = "hip_thrust_bench"
 
 
 @pytest.fixture
-def mock_config_entry() -> MockConfigEntry:
-    """The bench set up with the program the simulated lifter follows."""
-    truth = simulate_session(SESSION_SEED, rate_hz=SESSION_RATE_HZ).truth["settings"]
+def mock_config_entry(request: pytest.FixtureRequest) -> MockConfigEntry:
+    """The bench set up with the program the lifter follows (the simulated one, or a recording's)."""
+    recording: str | None = getattr(request, "param", None)
+    if recording is None:
+        truth = simulate_session(SESSION_SEED, rate_hz=SESSION_RATE_HZ).truth["settings"]
+    else:
+        truth = json.loads((FIXTURES / f"{recording}.truth.json").read_text())["settings"]
+    options = {"program": truth["program"], "variation": truth["variation"]}
     return MockConfigEntry(
         domain=DOMAIN,
         title="Hip thrust bench",
         unique_id=SENSOR_ID,
         data=dict(ENTRY_DATA),
-        options={"program": truth["program"], "variation": truth["variation"]},
+        options=options,
     )
 
 
@@ -131,3 +142,34 @@ async def test_hip_position_throttled(
     assert len(times) > 10
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert min(gaps) >= timedelta(seconds=0.5)
+
+
+def _reference_state(options: Mapping[str, Any], messages: list[tuple[float, str]]) -> EngineState:
+    """The engine alone, fed the same payloads at the same times with a 1 s tick."""
+    engine = RepEngine(settings_from_options(options))
+    next_tick = 1.0
+    for arrival, payload in messages:
+        while next_tick <= arrival:
+            engine.tick(next_tick)
+            next_tick += 1.0
+        engine.feed_payload(payload, arrival)
+    return engine.state
+
+
+@pytest.mark.parametrize("mock_config_entry", ["session"], indirect=True)
+async def test_recorded_fixture_session(
+    hass: HomeAssistant, init_integration: MockConfigEntry, replay: Replay
+) -> None:
+    """The committed recording (tests/fixtures/session.jsonl) shows what the engine counts."""
+    messages = recorded_messages("session")
+    await replay(messages)
+    reference = _reference_state(init_integration.options, messages)
+    truth = json.loads((FIXTURES / "session.truth.json").read_text())
+    for side in ("left", "right"):
+        stats = reference.side_stats(Side(side))
+        true_reps = sum(item["reps"] for item in truth["sets"] if item["side"] == side)
+        print(f"\n{side}: {stats.reps} reps counted, {true_reps} in the recording's truth")
+        assert state_of(hass, f"sensor.{ENTITY}_{side}_reps").state == str(stats.reps)
+        assert state_of(hass, f"sensor.{ENTITY}_{side}_sets").state == str(stats.sets)
+    assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == str(reference.total_reps)
+    assert reference.total_reps > 0
