@@ -398,15 +398,22 @@ def test_cli_sends_a_simulated_session_unchanged(
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("mode", ["repeat_forever", "stay_online"])
 def test_stopping_the_emulator_says_offline(
-    mosquitto: Broker, mqtt_recorder: StartRecorder
+    mosquitto: Broker, mqtt_recorder: StartRecorder, tmp_path: Path, mode: str
 ) -> None:
-    recorder = mqtt_recorder(status_topic("bench_stop"))
+    recorder = mqtt_recorder("rep_coach/#")
     command = [sys.executable, "-m", "custom_components.rep_coach.tools.cli", "emulate"]
-    argv = ["--broker", mosquitto.address, "--sensor-id", "bench_stop", "--repeat", "0"]
+    argv = ["--broker", mosquitto.address, "--sensor-id", "bench_stop"]
+    if mode == "repeat_forever":
+        argv += ["--repeat", "0"]
+    else:
+        csv_file = tmp_path / "short.csv"
+        csv_file.write_text("t,distance_mm\n0,600\n0.02,601\n")
+        argv += ["--csv", str(csv_file), "--speed", "0", "--end", "stay"]
     process = subprocess.Popen([*command, *argv], stderr=subprocess.PIPE, text=True)
     try:
-        recorder.wait_for(_status_is(recorder, "bench_stop", "online"), "online")
+        recorder.wait_for(lambda _m: bool(_samples(recorder, "bench_stop")), "samples")
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
     finally:
@@ -416,6 +423,8 @@ def test_stopping_the_emulator_says_offline(
     # 130: the signal became an interrupt, so the emulator said goodbye itself (no last will).
     assert process.returncode == 130, stderr
     recorder.wait_for(_status_is(recorder, "bench_stop", "offline"), "offline")
+    if mode == "stay_online":
+        assert "Sent 2 readings in 1 messages" in stderr
 
 
 @pytest.mark.e2e

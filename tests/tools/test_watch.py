@@ -489,3 +489,14 @@ def test_device_time_replay_counts_a_simulated_session_like_real_time() -> None:
             expected.partial_reps,
         )
         assert got.mean_hold_s == pytest.approx(expected.mean_hold_s, abs=0.05)
+
+
+@pytest.mark.e2e
+def test_watch_stops_after_its_duration(mosquitto: Broker) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    args = _args("--broker", mosquitto.address, "--sensor-id", "bench_w", "--duration", "0")
+    assert watch_module.watch(args, out=out, err=err) == 0
+    assert (
+        out.getvalue()
+        == "session: left 0 reps in 0 set(s), right 0 reps in 0 set(s); 0 payloads, 0 bad\n"
+    )
