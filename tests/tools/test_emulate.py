@@ -3,6 +3,7 @@ real Mosquitto."""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import math
 import signal
@@ -368,6 +369,11 @@ def test_cli_reports_bad_arguments(capsys: pytest.CaptureFixture[str], tmp_path:
     empty.write_text("t,distance_mm\n")
     assert emulate_command(["emulate", "--broker", "localhost", "--csv", str(empty)]) == 2
     assert "no usable rows" in capsys.readouterr().err
+    csv_argv = ["emulate", "--broker", "localhost", "--csv", str(empty), "--rate", "50"]
+    assert emulate_command(csv_argv) == 2
+    assert "--rate applies to simulated sessions" in capsys.readouterr().err
+    assert emulate_command(["emulate", "--broker", "localhost", "--rate", "0"]) == 2
+    assert "must be above 0" in capsys.readouterr().err
 
 
 def test_cli_reports_an_unreachable_broker(
@@ -444,3 +450,13 @@ def test_emulator_announces_again_after_a_broker_restart(
     sensor.close(EndMode.OFFLINE)
     recorder.wait_for(_status_is(recorder, "bench_again", "offline"), "offline")
     assert _samples(recorder, "bench_again")
+
+
+def test_repeated_simulated_sessions_keep_one_sample_rate() -> None:
+    parser = argparse.ArgumentParser()
+    emulate.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["emulate", "--broker", "b", "--seed", "5", "--repeat", "3"])
+    sessions, rate_hz = emulate.sessions_from_args(args)
+    rates = [estimate_rate_hz(readings) for readings in sessions]
+    assert rates == [rate_hz] * 3
+    assert rate_hz == round(simulate_session(5).rate_hz)

@@ -254,10 +254,15 @@ def stream(
     return stats
 
 
-def _sessions(args: argparse.Namespace) -> tuple[Iterator[Sequence[SimReading]], int]:
+def sessions_from_args(args: argparse.Namespace) -> tuple[Iterator[Sequence[SimReading]], int]:
     """The readings to send, session after session, and the rate to announce."""
     repeat: int = args.repeat
+    rate: float | None = args.rate
+    if rate is not None and not 0 < rate <= 1000:
+        raise ValueError(f"--rate {rate:g}: must be above 0 and at most 1000 Hz")
     if args.csv is not None:
+        if rate is not None:
+            raise ValueError("--rate applies to simulated sessions; a CSV keeps its own times")
         path = Path(args.csv)
         with path.open(newline="", encoding="utf-8") as handle:
             report = read_csv(handle, source=path.name)
@@ -268,16 +273,15 @@ def _sessions(args: argparse.Namespace) -> tuple[Iterator[Sequence[SimReading]],
         recorded = report.readings
         return _repeat(lambda _index: recorded, repeat), estimate_rate_hz(recorded)
     seed: int = args.seed
-    rate: float | None = args.rate
+    first = simulate_session(seed, rate_hz=rate)
+    # One sensor has one rate: later sessions keep the first one's (drawn from 10-50 Hz if unset).
 
-    def simulated(index: int) -> Sequence[SimReading]:
-        return simulate_session(seed + index, rate_hz=rate).readings
+    def session(index: int) -> Sequence[SimReading]:
+        if index == 0:
+            return first.readings
+        return simulate_session(seed + index, rate_hz=first.rate_hz).readings
 
-    if rate is None:
-        first = simulate_session(seed).readings
-        first_rate = estimate_rate_hz(first)
-        return _repeat(lambda index: first if index == 0 else simulated(index), repeat), first_rate
-    return _repeat(simulated, repeat), round(rate)
+    return _repeat(session, repeat), round(first.rate_hz)
 
 
 def _repeat(
@@ -295,7 +299,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         broker = parse_broker(args.broker, username=args.username, password=args.password)
         sensor_id = validate_sensor_id(args.sensor_id)
-        sessions, rate_hz = _sessions(args)
+        sessions, rate_hz = sessions_from_args(args)
     except (ValueError, OSError) as err:
         print(f"rep-coach emulate: {err}", file=sys.stderr)
         return 2
