@@ -243,26 +243,20 @@ def _messages(readings: list[SimReading]) -> list[Incoming]:
     ]
 
 
-def test_watcher_counts_reps_and_reports_holds(make_readings: MakeReadings) -> None:
-    engine = RepEngine(replace(SETTINGS, hold_target_s=1.0))
-    watcher = Watcher(engine, samples=TOPIC, status=STATUS)
+def test_watcher_passes_every_engine_event_through(make_readings: MakeReadings) -> None:
+    settings = replace(SETTINGS, hold_target_s=1.0)
+    watcher = Watcher(RepEngine(settings), samples=TOPIC, status=STATUS)
+    bare = RepEngine(settings)
     assert watcher.status_line(0.0) == f"waiting for data on {TOPIC}"
-    outputs = [
-        out for message in _messages(make_readings(reps=3)) for out in watcher.handle(message)
-    ]
-    steps = [
-        (type(out).__name__, out.rep)
-        for out in outputs
-        if isinstance(out, HoldReachedEvent) or (isinstance(out, RepEvent) and out.complete)
-    ]
-    assert steps == [
-        ("HoldReachedEvent", 1),
-        ("RepEvent", 1),
-        ("HoldReachedEvent", 2),
-        ("RepEvent", 2),
-        ("HoldReachedEvent", 3),
-        ("RepEvent", 3),
-    ]
+    outputs: list[object] = []
+    expected: list[object] = []
+    for message in _messages(make_readings(reps=3)):
+        outputs += watcher.handle(message)
+        expected += bare.feed_payload(message.payload, message.arrival_t).events
+    assert outputs == expected
+    reps = [out.rep for out in outputs if isinstance(out, RepEvent) and out.complete]
+    assert reps == [1, 2, 3]
+    assert any(isinstance(out, HoldReachedEvent) for out in outputs)
     assert watcher.engine.state.total_reps == 3
     assert "reps 3/10" in watcher.status_line(20.0)
     assert watcher.summary().startswith("session: left 3 reps in 0 set(s)")
@@ -500,3 +494,11 @@ def test_watch_stops_after_its_duration(mosquitto: Broker) -> None:
         out.getvalue()
         == "session: left 0 reps in 0 set(s), right 0 reps in 0 set(s); 0 payloads, 0 bad\n"
     )
+
+
+def test_device_time_on_a_topic_without_timestamps_says_so() -> None:
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC, device_time=True)
+    notices = [watcher.handle(Incoming(TOPIC, b"0.61", False, t / 10)) for t in range(3)]
+    assert [len(batch) for batch in notices] == [1, 0, 0]
+    assert isinstance(notices[0][0], Notice)
+    assert "no device timestamps" in notices[0][0].text

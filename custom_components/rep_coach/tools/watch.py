@@ -253,6 +253,7 @@ class Watcher:
         self.device_time = device_time
         self._device_origin_ms: int | None = None
         self._device_now = 0.0
+        self._untimed_reported = False
         self.online: bool | None = None
         self.payloads = 0
         self.bad_payloads = 0
@@ -269,6 +270,15 @@ class Watcher:
             message.payload, self._time_of(message), retained=message.retained
         )
         outputs: list[Output] = list(result.events)
+        untimed = self.device_time and self._device_origin_ms is None and result.readings > 0
+        if untimed and not self._untimed_reported:
+            self._untimed_reported = True
+            outputs.append(
+                Notice(
+                    f"{message.topic} carries no device timestamps: --device-time cannot "
+                    "time it (watch it without that option)"
+                )
+            )
         if result.error is not None:
             self.bad_payloads += 1
             if (
