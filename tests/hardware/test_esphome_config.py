@@ -191,3 +191,20 @@ def _milliseconds(period: str) -> float:
     assert match, period
     scale = {"ms": 1.0, "s": 1000.0, "us": 0.001}[match[2]]
     return float(match[1]) * scale
+
+
+def test_validation_needs_no_network(esphome: str, config_dir: Path) -> None:
+    """Run in a network namespace with no interface up: any download would fail."""
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-n", "true"], check=False).returncode != 0:
+        pytest.skip("cannot make a network namespace here (needs unshare and root)")
+    result = subprocess.run(
+        [unshare, "-n", esphome, "config", "rep-coach-vl53l1x.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=config_dir,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Configuration is valid!" in result.stderr
