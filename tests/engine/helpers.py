@@ -13,11 +13,15 @@ class Track:
     """Hip distance over time, built from cosine moves; ``nearer``: sensor above the hips."""
 
     rate: float = 25.0
-    seated_mm: float = 800.0
+    seated_mm: float = 0.0  # 0: a realistic default for the mount (800 above, 200 below)
     nearer: bool = True
     t: float = 0.0
     samples: list[tuple[float, float | None]] = field(default_factory=list)
     _h: float = 0.0  # hip height above the seated level
+
+    def __post_init__(self) -> None:
+        if not self.seated_mm:
+            self.seated_mm = 800.0 if self.nearer else 200.0
 
     def _distance(self, h: float) -> float:
         return self.seated_mm - h if self.nearer else self.seated_mm + h

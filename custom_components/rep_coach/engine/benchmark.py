@@ -118,7 +118,9 @@ class Tally:
     hold_errors: list[float] = field(default_factory=list)
     eccentric_errors: list[float] = field(default_factory=list)
     rep_latency: list[float] = field(default_factory=list)
+    rep_delay: list[float] = field(default_factory=list)  # engine only: event sample time - rep end
     hold_latency: list[float] = field(default_factory=list)
+    hold_delay: list[float] = field(default_factory=list)  # engine only: event sample time - truth
     hold_missed: int = 0
     hold_false: int = 0
     partial_true: int = 0
@@ -149,9 +151,13 @@ class Tally:
             "false_reps_outside_sets": self.false_reps,
             "hold_mae_s": mae(self.hold_errors),
             "eccentric_mae_s": mae(self.eccentric_errors),
+            "rep_engine_delay_p50_s": q(self.rep_delay, 0.5),
+            "rep_engine_delay_p95_s": q(self.rep_delay, 0.95),
             "rep_latency_p50_s": q(self.rep_latency, 0.5),
             "rep_latency_p95_s": q(self.rep_latency, 0.95),
             "rep_latency_max_s": q(self.rep_latency, 1.0),
+            "hold_engine_delay_p50_s": q(self.hold_delay, 0.5),
+            "hold_engine_delay_p95_s": q(self.hold_delay, 0.95),
             "hold_latency_p50_s": q(self.hold_latency, 0.5),
             "hold_latency_p95_s": q(self.hold_latency, 0.95),
             "hold_events_missed": self.hold_missed,
@@ -198,16 +204,24 @@ def score_engine(session: SimSession, emitted: list[Emitted], tally: Tally) -> N
             tally.hold_errors.append(ev.hold_s - detail["hold_s"])
             tally.eccentric_errors.append(ev.eccentric_s - detail["eccentric_s"])
             tally.rep_latency.append(at - detail["end_t"])
+            tally.rep_delay.append(ev.t - detail["end_t"])
             reached_t = detail["hold_start_t"] + hold_target
-            hold_event = next(
-                (a for a, h in holds if detail["start_t"] - 0.5 <= h.t <= detail["end_t"] + 0.5),
+            hold_match = next(
+                (
+                    (a, h)
+                    for a, h in holds
+                    if detail["start_t"] - 0.5 <= h.t <= detail["end_t"] + 0.5
+                ),
                 None,
             )
+            hold_event = None if hold_match is None else hold_match[0]
             if detail["hold_s"] >= hold_target + 0.15:
                 if hold_event is None:
                     tally.hold_missed += 1
                 else:
+                    assert hold_match is not None
                     tally.hold_latency.append(hold_event - reached_t)
+                    tally.hold_delay.append(hold_match[1].t - reached_t)
             elif detail["hold_s"] < hold_target - 0.15 and hold_event is not None:
                 tally.hold_false += 1
     for _, ev in reps:

@@ -12,6 +12,9 @@ from enum import IntEnum
 from .payload import NO_TARGET_CODES, TIMEOUT_CODE
 
 GAP_RESET_S = 0.5  # after a dropout this long the median window starts afresh
+MAX_SPEED_MM_S = 1500.0  # faster than any hip thrust (concentric peaks are below 1 m/s)
+JUMP_SLACK_MM = 50.0
+JUMP_CONFIRM_S = 0.4  # a new level that holds this long is real
 FAILED_STATUS = 4  # VL53L1X range status 4 and above are failures
 
 
@@ -41,21 +44,60 @@ def classify(
 
 
 class Conditioner:
-    """Three-sample median over valid readings; resets across dropouts."""
+    """Plausibility gate, then a three-sample median over valid readings; resets across dropouts.
 
-    __slots__ = ("_t1", "_t2", "_x1", "_x2", "last_t")
+    Hips cannot move faster than MAX_SPEED_MM_S: a reading that implies it is held back until the
+    new level has held for JUMP_CONFIRM_S (a body passing, the lifter leaving), so bursts of
+    spurious values (a spike repeated by a stalled driver) never reach the rep detector.
+    """
+
+    __slots__ = (
+        "_jump_since",
+        "_jump_x",
+        "_ref_t",
+        "_ref_x",
+        "_t1",
+        "_t2",
+        "_x1",
+        "_x2",
+        "rejected",
+    )
 
     def __init__(self) -> None:
         self._t1 = self._t2 = -math.inf  # timestamps of the two previous valid readings
         self._x1 = self._x2 = 0.0
-        self.last_t = -math.inf
+        self._ref_t = -math.inf  # last reading let through the gate
+        self._ref_x = 0.0
+        self._jump_since = math.inf
+        self._jump_x = 0.0
+        self.rejected = 0
 
     def reset(self) -> None:
         """Forget the window (after a dropout, a re-seat or a clock jump)."""
         self._t1 = self._t2 = -math.inf
+        self._ref_t = -math.inf
+        self._jump_since = math.inf
+
+    def _plausible(self, t: float, x: float) -> bool:
+        if t - self._ref_t > GAP_RESET_S or abs(
+            x - self._ref_x
+        ) <= JUMP_SLACK_MM + MAX_SPEED_MM_S * (t - self._ref_t):
+            self._jump_since = math.inf
+            return True
+        if self._jump_since == math.inf or abs(x - self._jump_x) > JUMP_SLACK_MM:
+            self._jump_since, self._jump_x = t, x
+        if t - self._jump_since >= JUMP_CONFIRM_S:
+            self._jump_since = math.inf
+            self._t1 = self._t2 = -math.inf  # the old level is gone: restart the median too
+            return True
+        self.rejected += 1
+        return False
 
     def push(self, t: float, x: float) -> tuple[float, float] | None:
         """Add a valid reading; returns the filtered (t, x) of the previous reading, if any."""
+        if not self._plausible(t, x):
+            return None
+        self._ref_t, self._ref_x = t, x
         if t - self._t1 > GAP_RESET_S:
             self._t2 = -math.inf
             self._t1, self._x1 = t, x

@@ -253,7 +253,7 @@ class RepEngine:
         if self._bad_since is None or validity is not self._bad_kind:
             self._bad_since = t if self._bad_since is None else self._bad_since
             self._bad_kind = validity
-        self.detector.lost(t)
+        self.detector.lost(t, self._bad_since)
         run = t - self._bad_since
         if validity is Validity.NO_TARGET and run >= NO_TARGET_AFTER_S:
             self._set_sensor_state(t, SensorState.NO_TARGET)
@@ -277,8 +277,7 @@ class RepEngine:
         if stale and self.sensor_state is not SensorState.STALE:
             self._set_sensor_state(t, SensorState.STALE)
             self.session.end_set(t, SetEndReason.SENSOR_LOST)
-            self.detector.last_valid_t = self._last_t
-            self.detector.lost(t)
+            self.detector.lost(t, self._last_t)
         self.session.advance(t)
         return self._take()
 
@@ -381,7 +380,8 @@ class RepEngine:
         if stage is Stage.LIFTING:
             return Phase.LIFTING
         if stage is Stage.HOLDING:
-            return Phase.HOLDING if detector.locked_out else Phase.LIFTING
+            # Holding from the moment the hips stop rising (the timed squeeze), not band entry.
+            return Phase.LIFTING if math.isnan(detector.hold_start_t) else Phase.HOLDING
         if stage is Stage.LOWERING:
             return Phase.LOWERING
         return Phase.RESTING if session.rest_ends_t is not None else Phase.READY

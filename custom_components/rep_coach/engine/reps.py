@@ -8,30 +8,37 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from itertools import islice
 from typing import Protocol
 
 from .calibration import CalibrationModel
 from .settings import Side
-from .timing import BOTTOM_BAND, STILL_FRACTION, half_window, lagged_speed, measure
+from .timing import BOTTOM_BAND, LIVE_HALF_S, STILL_FRACTION, half_window, lagged_speed, measure
 
 LOCKOUT = 0.80  # a rep whose range reaches this fraction of the calibrated range is complete
 PARTIAL = 0.30  # smaller excursions are fidgeting, not partial reps
 START = 0.25  # a rep attempt starts this far (fraction of calibrated range) above the valley
-OVERSHOOT = 1.6  # beyond this the lifter is getting up, not thrusting
+OVERSHOOT = 1.4  # beyond this the lifter is getting up, not thrusting
 SEATED_LOW, SEATED_HIGH = -0.25, 0.3  # still levels in this band re-seat the bottom
 # The floor is only ~0.4-0.6 ranges below a seated lifter when the sensor looks down.
 ZONE_LOW, ZONE_HIGH = -0.25, 1.6  # still levels outside this band mean nobody is on the bench
 STILL_TOL_MM = 20.0  # readings within this of their running mean are "still"
 STILL_S = 0.6  # still for this long defines a level
+FIRST_BASE_STILL_S = 1.0  # before the first rep, the lifter must have sat still this long
+REST_WINDOW_S, REST_TOL_MM, REST_FRACTION = 6.0, 60.0, 0.5  # ... and mostly at that level
+# Mount geometry (hardware/README.md): a sensor below the hips sees a seated lifter within
+# ~35 cm; a sensor above must clear the top of the thrust, so it sees seated hips beyond ~45 cm.
+BELOW_MAX_REST_MM = 400.0
+ABOVE_MIN_REST_MM = 450.0
 PRESENCE_STILL_S = 0.8
 UNCAL_MAX_AT_PEAK_S = 6.0  # before calibration, a longer plateau is a step (sitting down)
 MAX_REP_S = 40.0
 MAX_ROM_MM = 550.0  # before calibration, a bigger excursion is someone getting on or off
 MIN_REP_S = 0.5
 ABSENT_AFTER_S = 1.0  # invalid/no-target readings for this long: lifter gone
+DROPOUT_S = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
 SETTLE_TIMEOUT_S = 1.5  # the lowering ends at the latest this long after the bottom band
 HISTORY_LEN = 4096  # samples kept for timing a rep (~80 s at 50 Hz)
 
@@ -67,6 +74,7 @@ class RepSink(Protocol):
     """Receives what the detector finds."""
 
     def on_attempt(self, t: float) -> None: ...
+    def on_lockout(self, t: float) -> None: ...
     def on_hold_reached(self, t: float) -> None: ...
     def on_rep(self, t: float, rep: RepMeasure) -> None: ...
     def on_presence(self, t: float, present: bool) -> None: ...
@@ -124,6 +132,7 @@ class RepDetector:
         self.bottom_t = math.nan  # entered the bottom band; waiting for the hips to settle
         self.up_peak = 0.0
         self.down_peak = 0.0
+        self._live_speed = 0.0
         self._tail_t: list[float] = []
         self._tail_h: list[float] = []
         self._half = 1
@@ -153,9 +162,9 @@ class RepDetector:
         return None
 
     # --- inputs --------------------------------------------------------------------------
-    def lost(self, t: float) -> None:
-        """Readings have been invalid or out of range since ``last_valid_t``."""
-        if t - self.last_valid_t < ABSENT_AFTER_S:
+    def lost(self, t: float, since: float) -> None:
+        """Readings have been invalid or out of range (or missing) since ``since``."""
+        if t - max(since, self.last_valid_t) < ABSENT_AFTER_S:
             return
         if self.stage is not Stage.IDLE:
             self.stage = Stage.MOVING
@@ -214,16 +223,35 @@ class RepDetector:
 
     def _idle_unoriented(self, t: float, x: float) -> None:
         """Before the first rep: look for an excursion in either direction."""
-        if self._level_still(t, STILL_S):
+        if self._level_still(t, FIRST_BASE_STILL_S):
             self.valley = self._still_mean
             self._set_present(t, True)
         if math.isnan(self.valley):
             return  # with no orientation, attempts only start from a level the hips rested at
         delta = x - self.valley
-        if self.present and abs(delta) >= 0.5 * self.min_rom:
+        if self.present and abs(delta) >= 0.5 * self.min_rom and self._rested_at(t, self.valley):
             sign = 1 if delta > 0 else -1
+            if (sign > 0 and self.valley > BELOW_MAX_REST_MM) or (
+                sign < 0 and self.valley < ABOVE_MIN_REST_MM
+            ):
+                return  # not where a seated lifter's hips can be for a sensor on that side
             self._begin(t, sign, sign * self.valley)
             self._in_rep(t, sign * x)
+
+    def _rested_at(self, t: float, level: float) -> bool:
+        """Before the first rep: was ``level`` where the hips spent most of the last few seconds?
+
+        The first rep teaches the orientation; starting it from a long squeeze at the top would
+        learn it upside down. A seated lifter rests at the bottom far longer than any squeeze.
+        """
+        near = total = 0
+        ts, xs = self._ts, self._xs
+        k = len(ts) - 1
+        while k >= 0 and t - ts[k] <= REST_WINDOW_S:
+            total += 1
+            near += abs(xs[k] - level) <= REST_TOL_MM
+            k -= 1
+        return near >= REST_FRACTION * total
 
     def _idle(self, t: float, h: float, sign: int) -> None:
         if math.isnan(self.valley) or h < self.valley:
@@ -261,7 +289,9 @@ class RepDetector:
         self.sign = sign
         self.base = base
         self.rep_start_t = t
-        self._half = half_window(list(islice(self._ts, max(0, len(self._ts) - 16), None)))
+        self._half = half_window(
+            list(islice(self._ts, max(0, len(self._ts) - 16), None)), LIVE_HALF_S
+        )
         # Keep a lead-in: the lift started before the attempt was recognised.
         self.rep_start_index = max(
             self._count - 1 - 100, self._count - len(self._ts), self._after_last_rep
@@ -281,10 +311,19 @@ class RepDetector:
     def _in_rep(self, t: float, h: float) -> None:
         base = self.base
         rom_cal = self.calibrated_range if self.cal.sign else None
+        if self._tail_t and self.stage is Stage.LOWERING and math.isnan(self.bottom_t):
+            self._bridge_dropout(t, base)
+            if self.stage is not Stage.LOWERING:
+                self._in_rep(t, h)  # the next rep may already be under way
+                return
         lag_t, speed = self._speed(t, h)
+        self._live_speed = speed
         if h > self.peak:
             self.peak = h
-            if rom_cal is None or h - base >= LOCKOUT * rom_cal:
+            if not self.locked_out and rom_cal is not None and h - base >= LOCKOUT * rom_cal:
+                self.locked_out = True
+                self.sink.on_lockout(t)
+            elif rom_cal is None:
                 self.locked_out = True
         rom = self.peak - base
         limit = OVERSHOOT * rom_cal if rom_cal else MAX_ROM_MM
@@ -296,8 +335,8 @@ class RepDetector:
         if (
             rom_cal is None
             and self.stage is Stage.LOWERING
-            and bottom_level < self.sign * self._still_mean < band_level
-            and self._level_still(t, STILL_S)
+            and bottom_level < self.sign * self._still_mean < base + 0.6 * rom
+            and self._level_still(t, FIRST_BASE_STILL_S)
         ):
             # Before calibration, settling at a new level is a step (sitting down), not a rep.
             self._abort()
@@ -380,19 +419,31 @@ class RepDetector:
                 # Turned round above the bottom band: the rep ends at the valley.
                 self._finish(t, valley=True)
             return
-        if h < base - 0.5 * rom:
-            self._abort()  # kept going: getting off the bench, not the end of a rep
+        if h < base + ZONE_LOW * rom:
+            self._abort()  # kept going below the seat: getting off the bench, not a rep
             return
         settled = lag_t >= self.bottom_t and -speed < STILL_FRACTION * self.down_peak
         if settled or t - self.bottom_t >= SETTLE_TIMEOUT_S:
             self._finish(t, valley=False)
+
+    def _bridge_dropout(self, t: float, base: float) -> None:
+        """Readings stopped mid-lowering: finish the rep if the hips must have reached the bottom."""
+        last_t, last_h = self._tail_t[-1], self._tail_h[-1]
+        speed = self._live_speed
+        if t - last_t < DROPOUT_S or speed >= 0:
+            return
+        bottom_level = base + BOTTOM_BAND * (self.peak - base)
+        arrival = last_t + (bottom_level - last_h) / speed
+        if arrival < t:
+            self.low, self.low_t = bottom_level, arrival
+            self._finish(last_t, valley=True, estimated_end=arrival)
 
     def _abort(self) -> None:
         self.stage = Stage.MOVING
         self._reset_rep()
         self._after_last_rep = self._count - 1
 
-    def _finish(self, t: float, *, valley: bool) -> None:
+    def _finish(self, t: float, *, valley: bool, estimated_end: float | None = None) -> None:
         sign, base = self.sign, self.base
         rom = self.peak - base
         rom_cal = self.calibrated_range if self.cal.sign else None
@@ -406,7 +457,7 @@ class RepDetector:
             self._reset_rep()
             self.valley = math.nan
             return
-        measure_ = self._measure(sign, base, self.low_t if valley else t)
+        measure_ = self._measure(sign, base, self.low_t if valley else t, estimated_end)
         calibrated_now = False
         if measure_.complete:
             if self.cal.sign == 0:
@@ -426,7 +477,9 @@ class RepDetector:
             self.sink.on_calibrated(t)
         self._set_present(t, True)
 
-    def _measure(self, sign: int, base: float, end_t: float) -> RepMeasure:
+    def _measure(
+        self, sign: int, base: float, end_t: float, estimated_end: float | None
+    ) -> RepMeasure:
         first = max(0, self.rep_start_index - (self._count - len(self._ts)))
         ts = list(islice(self._ts, first, None))
         hs = [sign * x for x in islice(self._xs, first, None)]
@@ -435,6 +488,8 @@ class RepDetector:
             end -= 1
         begun = next((k for k in range(len(ts)) if ts[k] >= self.rep_start_t), 0)
         timing = measure(ts, hs, base, self.band_fraction, end, begun)
+        if estimated_end is not None:
+            timing = replace(timing, end_t=max(estimated_end, timing.hold_end_t))
         rom_cal = self.calibrated_range
         return RepMeasure(
             complete=self.locked_out,

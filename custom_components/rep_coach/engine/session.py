@@ -27,7 +27,7 @@ from .feedback import Imbalance, imbalance, rep_warnings
 from .reps import RepMeasure
 from .settings import EngineSettings, Side, SideMode
 
-SET_HISTORY = 200  # sets kept in detail; totals are kept forever
+SET_HISTORY = 50  # sets kept in detail (memory stays bounded); totals are kept forever
 
 
 @dataclass(slots=True)
@@ -172,15 +172,24 @@ class Session:
 
     # --- detector sink -------------------------------------------------------------------
     def on_attempt(self, t: float) -> None:
-        """A rep attempt started: opens a set if none is running."""
+        """A rep attempt started: keeps a running set alive.
+
+        It does not open a set: getting up from the bench starts like a rep. The set opens at
+        lockout (or with the first rep, before calibration) so that leaving never starts one.
+        """
+        self.last_activity_t = t
+
+    def on_lockout(self, t: float) -> None:
+        """The hips reached full extension: this is a rep, so a set is under way."""
         self.last_activity_t = t
         if self.current is None:
             self._start_set(t)
 
     def on_hold_reached(self, t: float) -> None:
-        """The squeeze reached the target."""
+        """The squeeze reached the target (before calibration this is what opens the set)."""
         if self.current is None:
-            return
+            self._start_set(t)
+        assert self.current is not None
         self.events.append(
             HoldReachedEvent(
                 t=t,

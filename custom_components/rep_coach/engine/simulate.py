@@ -23,6 +23,7 @@ from .settings import PROGRAMS, EngineSettings, Orientation, Program, Side, Vari
 TRUTH_HZ = 1000.0
 STILL_FRACTION = 0.15  # same definition as timing.py, implemented independently below
 BAND = {Variation.STABILITY_BALL: 0.14}
+DROPOUT_EVERY_S = 60.0  # on average one 0.3-1.2 s hole in the data a minute
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +248,10 @@ def _build(seed: int) -> tuple[_Plan, dict[str, Any]]:
 
 def _arrive(plan: _Plan, bottom: float) -> None:
     rng = plan.rng
-    plan.h = rng.uniform(700.0, 950.0)
-    plan.stay(rng.uniform(0.4, 1.0), passing=plan.h)
+    # A body passing through the beam: close for a moment, never still.
+    plan.h = rng.uniform(650.0, 800.0)
+    plan.move(rng.uniform(0.2, 0.5), rng.uniform(850.0, 1000.0), passing=0.0)
+    plan.move(rng.uniform(0.2, 0.5), rng.uniform(600.0, 750.0), passing=0.0)
     plan.h = bottom + rng.uniform(60.0, 150.0)
     plan.move(rng.uniform(0.6, 1.2), bottom)
 
@@ -338,7 +341,7 @@ def _sensor(
         if s.away:
             d: float | None = mount if nearer else ceiling
         elif s.passing is not None:
-            d = mount - s.passing if nearer else s.passing + under
+            d = mount - h if nearer else h + under
         else:
             d = mount - h if nearer else h + under
         status = 0
@@ -349,9 +352,9 @@ def _sensor(
         if t < gap_until:
             t += period * (1 + rng.uniform(-0.01, 0.01))
             continue
-        if roll < 0.002:
+        if rng.random() < period / DROPOUT_EVERY_S:
             gap_until = t + rng.uniform(0.3, 1.2)  # dropout: nothing sent
-        elif roll < 0.004:
+        if roll < 0.002:
             d = (d or 500.0) + rng.choice([-1, 1]) * rng.uniform(150.0, 600.0)  # spike
         elif roll < 0.005:
             d, status = 8190.0, 2  # out-of-range code

@@ -6,7 +6,7 @@ devices do:
 - the rep's range is its highest point minus the level it started from;
 - the hold band is the top 10 % of that range (14 % on a stability ball), the bottom band the
   lowest 10 %;
-- hip speed is the slope between the mean positions of the 0.1 s before and after a moment;
+- hip speed is the slope between the mean positions of the 0.15 s before and after a moment;
 - the lift starts when, going back from where the hips leave the bottom band, the upward speed
   was last below 15 % of the lift's peak speed; the squeeze (hold) starts when, going forward
   from the hold band entry, the upward speed first falls below that; the lowering starts when,
@@ -23,17 +23,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 
-SPEED_HALF_S = 0.1
+SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of the speed
+LIVE_HALF_S = 0.1  # deciding live that a phase is over: short, so events are prompt
 STILL_FRACTION = 0.15
 BOTTOM_BAND = 0.10
 
 
-def half_window(ts: Sequence[float]) -> int:
-    """Samples spanning SPEED_HALF_S at this stream's rate."""
+def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
+    """Samples spanning ``span`` seconds at this stream's rate."""
     if len(ts) < 3:
         return 1
     step = median(ts[k + 1] - ts[k] for k in range(min(len(ts) - 1, 64)))
-    return max(1, round(SPEED_HALF_S / step)) if step > 0 else 1
+    return max(1, round(span / step)) if step > 0 else 1
 
 
 def speeds(ts: Sequence[float], hs: Sequence[float], a: int) -> list[float]:

@@ -19,8 +19,12 @@ ROWS = (
     ("false_reps_outside_sets", "false reps outside sets"),
     ("hold_mae_s", "hold time MAE (s)"),
     ("eccentric_mae_s", "lowering time MAE (s)"),
+    ("rep_engine_delay_p50_s", "rep event delay in the engine p50 (s)"),
+    ("rep_engine_delay_p95_s", "rep event delay in the engine p95 (s)"),
     ("rep_latency_p50_s", "rep event latency p50 (s)"),
     ("rep_latency_p95_s", "rep event latency p95 (s)"),
+    ("hold_engine_delay_p50_s", "hold-reached delay in the engine p50 (s)"),
+    ("hold_engine_delay_p95_s", "hold-reached delay in the engine p95 (s)"),
     ("hold_latency_p50_s", "hold-reached latency p50 (s)"),
     ("hold_latency_p95_s", "hold-reached latency p95 (s)"),
     ("partial_recall_pct", "partial reps recognised (%)"),
@@ -48,6 +52,9 @@ def table(result: dict[str, Any]) -> str:
         f"memory: {result['memory']['kib_after_1']} KiB after 1 session, "
         f"{result['memory']['kib_after_last']} KiB after {result['memory']['laps']} "
         f"(each {result['memory']['session_minutes']} min)",
+        "latency: from the true end of the rep (or the moment the hold target is met) to the",
+        "  arrival of the payload that produced the event (includes batching and Wi-Fi jitter);",
+        "  delay in the engine: the same, to the timestamp of the sample that produced it.",
         "baseline: two-threshold hysteresis (70 %/30 %) on the true calibrated min/max, raw readings",
     ]
     return "\n".join(lines)
