@@ -179,3 +179,14 @@ def test_live_position_and_hold_timer() -> None:
     assert state.phase is Phase.HOLDING
     assert state.position_pct == pytest.approx(100.0, abs=5.0)
     assert state.hold_elapsed_s == pytest.approx(1.2 + EDGE, abs=0.15)
+
+
+@pytest.mark.parametrize(("hold", "reached"), [(1.5, False), (1.9, True)])
+def test_hold_reached_agrees_with_the_reported_hold(hold: float, reached: bool) -> None:
+    track = Track(rate=50.0).stay(3.0).rep(rom=200.0, hold=hold).rep(rom=200.0, hold=hold)
+    events = run(RepEngine(EngineSettings(hold_target_s=2.0)), track)
+    holds = [e for e in events if isinstance(e, HoldReachedEvent)]
+    reps = reps_of(events)
+    assert len(holds) == (2 if reached else 0)
+    assert all((r.hold_s >= 2.0) is reached for r in reps)
+    assert all((FormWarning.HOLD_TOO_SHORT in r.warnings) is not reached for r in reps)

@@ -376,6 +376,7 @@ class RepDetector:
                 not self.hold_notified
                 and not math.isnan(self.hold_start_t)
                 and t - self.hold_start_t >= self.hold_target
+                and speed > -STILL_FRACTION * self.up_peak  # not already on the way down
             ):
                 self.hold_notified = True
                 self.sink.on_hold_reached(t)
