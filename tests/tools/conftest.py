@@ -1,8 +1,7 @@
 """Fixtures for the command-line tools: a real Mosquitto broker, an MQTT recorder and
 synthetic readings.
 
-The broker fixture is self-contained (it imports nothing from Rep Coach) so it can move to a
-shared conftest when the end-to-end tests need it.
+The broker fixtures live in tests/mosquitto.py, shared with the end-to-end tests.
 """
 
 from __future__ import annotations
@@ -10,14 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import queue
-import shutil
-import socket
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -25,103 +19,25 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from custom_components.rep_coach.engine.simulate import SimReading
+from tests.mosquitto import (
+    Broker,
+    MosquittoServer,
+    free_port,
+    mosquitto,
+    mosquitto_extra_config,
+    mosquitto_server,
+)
 
-BROKER_START_TIMEOUT_S = 10.0
+__all__ = [
+    "Broker",
+    "MosquittoServer",
+    "free_port",
+    "mosquitto",
+    "mosquitto_extra_config",
+    "mosquitto_server",
+]
+
 WAIT_TIMEOUT_S = 20.0
-
-
-@dataclass(frozen=True, slots=True)
-class Broker:
-    """A running broker on loopback."""
-
-    host: str
-    port: int
-
-    @property
-    def address(self) -> str:
-        """``HOST:PORT`` as the CLI takes it."""
-        return f"{self.host}:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class MosquittoServer:
-    """A Mosquitto process on a fixed loopback port that a test can stop and start again."""
-
-    def __init__(self, executable: str, port: int, workdir: Path) -> None:
-        self.broker = Broker("127.0.0.1", port)
-        self._executable = executable
-        self._config = workdir / "mosquitto.conf"
-        self._config.write_text(
-            f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-            "log_dest stderr\nlog_type all\n"
-        )
-        self._process: subprocess.Popen[str] | None = None
-        self.log: list[str] = []
-
-    def start(self) -> None:
-        """Start and return once it listens (it logs "running" after opening the socket)."""
-        process = subprocess.Popen(
-            [self._executable, "-c", str(self._config)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self._process = process
-        lines: queue.Queue[str] = queue.Queue()
-
-        def drain() -> None:
-            assert process.stderr is not None
-            for line in process.stderr:
-                self.log.append(line)
-                lines.put(line)
-            lines.put("")  # end of output: mosquitto exited
-
-        threading.Thread(target=drain, daemon=True, name="mosquitto-log").start()
-        while True:
-            line = lines.get(timeout=BROKER_START_TIMEOUT_S)
-            if " running" in line:
-                return
-            if not line:
-                pytest.fail(f"mosquitto exited at start:\n{''.join(self.log)}")
-
-    def stop(self) -> None:
-        """Terminate it (connected clients see the connection drop)."""
-        if self._process is None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._process = None
-
-
-@pytest.fixture
-def mosquitto_server(socket_enabled: None, tmp_path: Path) -> Iterator[MosquittoServer]:
-    """A running Mosquitto on a free loopback port (anonymous), stopped at teardown."""
-    executable = shutil.which("mosquitto") or (
-        "/usr/sbin/mosquitto" if Path("/usr/sbin/mosquitto").exists() else None
-    )
-    if executable is None:
-        pytest.skip("mosquitto is not installed (apt-get install mosquitto)")
-    server = MosquittoServer(executable, free_port(), tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def mosquitto(mosquitto_server: MosquittoServer) -> Broker:
-    """Where the test broker listens."""
-    return mosquitto_server.broker
 
 
 @dataclass(frozen=True, slots=True)
