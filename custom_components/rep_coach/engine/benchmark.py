@@ -289,7 +289,7 @@ def throughput(sessions: list[SimSession], *, repeat: int = 3) -> dict[str, floa
     return {"core_samples_per_s": round(core_best), "payload_samples_per_s": round(payload_best)}
 
 
-def memory_growth(session: SimSession, *, laps: int = 20) -> dict[str, float]:
+def memory_growth(session: SimSession, *, laps: int = 30) -> dict[str, float]:
     """Engine memory after 1 and after ``laps`` back-to-back copies of a session (KiB)."""
     readings = [(r.t, r.distance_mm, r.status) for r in session.readings]
     span = session.truth["duration_s"] + 10.0
@@ -307,6 +307,7 @@ def memory_growth(session: SimSession, *, laps: int = 20) -> dict[str, float]:
         "laps": laps,
         "session_minutes": round(span / 60.0, 1),
         "kib_after_1": round(after[0], 1),
+        "kib_after_half": round(after[laps // 2 - 1], 1),
         "kib_after_last": round(after[-1], 1),
     }
 

@@ -50,8 +50,9 @@ def table(result: dict[str, Any]) -> str:
         f"throughput, engine core:    {result['throughput']['core_samples_per_s']:>10,} samples/s",
         f"throughput, payload path:   {result['throughput']['payload_samples_per_s']:>10,} samples/s",
         f"memory: {result['memory']['kib_after_1']} KiB after 1 session, "
+        f"{result['memory']['kib_after_half']} KiB after {result['memory']['laps'] // 2}, "
         f"{result['memory']['kib_after_last']} KiB after {result['memory']['laps']} "
-        f"(each {result['memory']['session_minutes']} min)",
+        f"(each {result['memory']['session_minutes']} min; the last 50 sets are kept in detail)",
         "latency: from the true end of the rep (or the moment the hold target is met) to the",
         "  arrival of the payload that produced the event (includes batching and Wi-Fi jitter);",
         "  delay in the engine: the same, to the timestamp of the sample that produced it.",
