@@ -39,6 +39,7 @@ from .discovery import (
 )
 from .engine import (
     DistanceUnit,
+    Orientation,
     Program,
     Sensitivity,
     SideMode,
@@ -49,6 +50,7 @@ from .options import (
     OPT_HOLD_TARGET,
     OPT_IDLE_END_SET,
     OPT_LOWERING_TARGET,
+    OPT_ORIENTATION,
     OPT_PROGRAM,
     OPT_REST,
     OPT_SENSITIVITY,
@@ -102,6 +104,9 @@ OPTIONS_SCHEMA = vol.Schema(
             OPT_SENSITIVITY, [str(item) for item in Sensitivity]
         ),
         vol.Required(OPT_UNIT): _choice(OPT_UNIT, [str(item) for item in DistanceUnit]),
+        vol.Required(OPT_ORIENTATION): _choice(
+            OPT_ORIENTATION, [str(item) for item in Orientation]
+        ),
     }
 )
 

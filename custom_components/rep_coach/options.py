@@ -25,6 +25,7 @@ OPT_SIDE_MODE: Final = "side_mode"
 OPT_IDLE_END_SET: Final = "idle_end_set_s"
 OPT_SENSITIVITY: Final = "sensitivity"
 OPT_UNIT: Final = "unit"
+OPT_ORIENTATION: Final = "orientation"
 
 # The settings a user may change; the rest keep the engine's defaults.
 USER_OPTIONS: Final = (
@@ -39,6 +40,7 @@ USER_OPTIONS: Final = (
     OPT_IDLE_END_SET,
     OPT_SENSITIVITY,
     OPT_UNIT,
+    OPT_ORIENTATION,
 )
 
 _DEFAULTS: Final = EngineSettings()

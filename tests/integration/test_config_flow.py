@@ -277,6 +277,7 @@ async def test_options_flow_custom_and_preset(hass: HomeAssistant) -> None:
         "rest_s": 75.0,
         "sensitivity": "high",
         "unit": "m",
+        "orientation": "farther",
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], custom)
     assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -6,6 +6,7 @@ import pytest
 
 from custom_components.rep_coach.engine import (
     EngineSettings,
+    Orientation,
     Program,
     Sensitivity,
     SideMode,
@@ -15,7 +16,12 @@ from custom_components.rep_coach.options import options_from_settings, settings_
 
 def test_round_trip() -> None:
     """Stored options give back the same settings."""
-    settings = EngineSettings(side_mode=SideMode.RIGHT, sensitivity=Sensitivity.HIGH, target_reps=7)
+    settings = EngineSettings(
+        side_mode=SideMode.RIGHT,
+        sensitivity=Sensitivity.HIGH,
+        target_reps=7,
+        orientation=Orientation.NEARER,
+    )
     assert settings_from_options(options_from_settings(settings)) == settings
 
 
