@@ -1,0 +1,353 @@
+"""End-to-end fixtures: a real Mosquitto, Home Assistant's real MQTT integration (its own paho
+client on a loopback socket), Rep Coach, and the emulator publishing over the broker.
+
+Sessions are sent ``SPEED`` times faster than real time and Rep Coach's clock runs ``SPEED``
+times faster too, so the engine sees the session's own tempo (rep timing, rest and staleness in
+session seconds) while a two-minute session takes a few seconds of test time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from homeassistant.components import mqtt
+from homeassistant.components.mqtt.const import MQTT_PROCESSED_SUBSCRIPTIONS
+from homeassistant.core import Event, HomeAssistant, State, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.rep_coach.bus import event_type
+from custom_components.rep_coach.const import (
+    CONF_AVAILABILITY_TOPIC,
+    CONF_MANUFACTURER,
+    CONF_MODEL,
+    CONF_PAYLOAD_AVAILABLE,
+    CONF_PAYLOAD_FORMAT,
+    CONF_PAYLOAD_NOT_AVAILABLE,
+    CONF_SENSOR_ID,
+    CONF_STATE_TOPIC,
+    CONF_SW_VERSION,
+    DOMAIN,
+    EVENT_REP_COACH,
+)
+from custom_components.rep_coach.coordinator import RepCoachCoordinator
+from custom_components.rep_coach.engine import EngineEvent, EngineState, RepEngine
+from custom_components.rep_coach.engine.simulate import SimReading
+from custom_components.rep_coach.options import settings_from_options
+from custom_components.rep_coach.tools.emulate import EmulatedSensor, EndMode, Pacer, stream
+from custom_components.rep_coach.tools.mqtt_client import parse_broker
+from custom_components.rep_coach.tools.mqtt_protocol import (
+    Batch,
+    SensorIdentity,
+    plan_batches,
+    samples_topic,
+    status_topic,
+)
+from tests.mosquitto import (
+    Broker,
+    MosquittoServer,
+    mosquitto,
+    mosquitto_extra_config,
+    mosquitto_server,
+)
+
+__all__ = ["mosquitto", "mosquitto_extra_config", "mosquitto_server"]
+
+SPEED = 10.0
+WAIT_TIMEOUT_S = 30.0
+POLL_S = 0.02
+ENTITY = "hip_thrust_bench"
+SENSOR_ID = "bench_e2e"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant find ``custom_components/rep_coach``."""
+
+
+def scaled_clock(speed: float) -> Callable[[], float]:
+    """Epoch seconds that pass ``speed`` times faster than real time (monotonic)."""
+    origin, base = time.monotonic(), time.time()
+    return lambda: base + (time.monotonic() - origin) * speed
+
+
+@pytest.fixture(autouse=True)
+def session_clock() -> Iterator[Callable[[], float]]:
+    """One fast clock for every coordinator of the test (also across a restart)."""
+    clock = scaled_clock(SPEED)
+    with patch("custom_components.rep_coach.coordinator.epoch_monotonic_clock", return_value=clock):
+        yield clock
+
+
+@pytest.fixture(autouse=True)
+def empty_configuration_yaml() -> Iterator[None]:
+    """MQTT reads configuration.yaml at set-up; the test configuration has none."""
+    with patch("homeassistant.config.load_yaml_config_file", return_value={}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_mqtt_reconnect() -> Iterator[None]:
+    """Home Assistant retries a lost broker every 10 s; a test need not wait that long."""
+    with patch("homeassistant.components.mqtt.client.RECONNECT_INTERVAL_SECONDS", 0.2):
+        yield
+
+
+def entry_data(sensor_id: str) -> dict[str, Any]:
+    """A bench's config entry data, as discovery of the emulator creates it."""
+    return {
+        CONF_SENSOR_ID: sensor_id,
+        CONF_STATE_TOPIC: samples_topic(sensor_id),
+        CONF_AVAILABILITY_TOPIC: status_topic(sensor_id),
+        CONF_PAYLOAD_AVAILABLE: "online",
+        CONF_PAYLOAD_NOT_AVAILABLE: "offline",
+        CONF_PAYLOAD_FORMAT: "json_batch",
+        CONF_MODEL: "VL53L1X",
+        CONF_MANUFACTURER: "Rep Coach",
+        CONF_SW_VERSION: "1.0.0",
+    }
+
+
+async def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Let the event loop (Home Assistant, MQTT) run until ``condition()`` holds.
+
+    The condition is checked again every ``POLL_S``; the test fails after a generous timeout.
+    """
+    loop = asyncio.get_running_loop()
+    recheck = asyncio.Event()
+    try:
+        async with asyncio.timeout(WAIT_TIMEOUT_S):
+            while not condition():
+                recheck.clear()
+                handle = loop.call_later(POLL_S, recheck.set)
+                try:
+                    await recheck.wait()
+                finally:
+                    handle.cancel()
+    except TimeoutError:
+        pytest.fail(f"timed out after {WAIT_TIMEOUT_S} s waiting for {what}")
+
+
+@dataclass
+class Subscriptions:
+    """How often the broker acknowledged a subscription to each topic (resubscribes count)."""
+
+    acknowledged: dict[str, int] = field(default_factory=dict)
+
+    @callback
+    def add(self, chunk: list[tuple[str, int]]) -> None:
+        """Count one acknowledged SUBSCRIBE."""
+        for topic, _qos in chunk:
+            self.acknowledged[topic] = self.acknowledged.get(topic, 0) + 1
+
+    async def wait_for(self, topic: str, count: int = 1) -> None:
+        """Until the broker has acknowledged ``topic`` ``count`` times.
+
+        Home Assistant debounces subscriptions: a payload published before the SUBACK is lost.
+        """
+        await wait_until(
+            lambda: self.acknowledged.get(topic, 0) >= count, f"subscription {count} to {topic}"
+        )
+
+
+async def async_setup_mqtt(
+    hass: HomeAssistant, broker: Broker
+) -> tuple[MockConfigEntry, Subscriptions]:
+    """Home Assistant's MQTT integration, connected to ``broker`` with its real client."""
+    subscriptions = Subscriptions()
+    async_dispatcher_connect(hass, MQTT_PROCESSED_SUBSCRIPTIONS, subscriptions.add)
+    entry = MockConfigEntry(domain=mqtt.DOMAIN, data={"broker": broker.host, "port": broker.port})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await wait_until(lambda: mqtt.is_connected(hass), "Home Assistant to connect to Mosquitto")
+    return entry, subscriptions
+
+
+@dataclass
+class Bench:
+    """Rep Coach set up for one sensor, and everything it fired on the bus."""
+
+    hass: HomeAssistant
+    entry: MockConfigEntry
+    subscriptions: Subscriptions
+    events: list[Event[dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def coordinator(self) -> RepCoachCoordinator:
+        """The entry's runtime."""
+        runtime: RepCoachCoordinator = self.entry.runtime_data
+        return runtime
+
+    def state(self, key: str, platform: str = "sensor") -> State:
+        """The state of one of the bench's entities (it must exist)."""
+        state = self.hass.states.get(f"{platform}.{ENTITY}_{key}")
+        assert state is not None, f"{platform}.{ENTITY}_{key} has no state"
+        return state
+
+    def value(self, key: str, platform: str = "sensor") -> str:
+        """The state string of one of the bench's entities."""
+        return self.state(key, platform).state
+
+    def types(self) -> list[str]:
+        """Bus event types so far, in order."""
+        return [event.data["type"] for event in self.events]
+
+    async def wait_for_payloads(self, count: int) -> None:
+        """Until the engine has read ``count`` payloads from the sensor topic."""
+        await wait_until(
+            lambda: self.coordinator.engine.counters.payloads >= count,
+            f"{count} payloads (got {self.coordinator.engine.counters.payloads})",
+        )
+
+
+async def async_setup_bench(
+    hass: HomeAssistant,
+    subscriptions: Subscriptions,
+    sensor_id: str = SENSOR_ID,
+    options: dict[str, Any] | None = None,
+) -> Bench:
+    """Rep Coach for ``sensor_id`` (MQTT must be set up), recording its bus events.
+
+    Returns once the broker has acknowledged the samples subscription.
+    """
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Hip thrust bench",
+        unique_id=sensor_id,
+        data=entry_data(sensor_id),
+        options=options or {},
+    )
+    entry.add_to_hass(hass)
+    bench = Bench(hass, entry, subscriptions)
+
+    @callback
+    def record(event: Event[dict[str, Any]]) -> None:
+        if event.data["entry_id"] == entry.entry_id:
+            bench.events.append(event)
+
+    hass.bus.async_listen(EVENT_REP_COACH, record)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await subscriptions.wait_for(samples_topic(sensor_id))
+    return bench
+
+
+@dataclass
+class Home:
+    """Home Assistant connected to the test broker."""
+
+    hass: HomeAssistant
+    subscriptions: Subscriptions
+
+    async def add_bench(
+        self, sensor_id: str = SENSOR_ID, options: dict[str, Any] | None = None
+    ) -> Bench:
+        """Set Rep Coach up for one more sensor."""
+        return await async_setup_bench(self.hass, self.subscriptions, sensor_id, options)
+
+
+@pytest.fixture
+async def home(hass: HomeAssistant, mosquitto: Broker) -> AsyncGenerator[Home]:
+    """Home Assistant connected to the test broker."""
+    mqtt_entry, subscriptions = await async_setup_mqtt(hass, mosquitto)
+    yield Home(hass, subscriptions)
+    # Disconnect while the broker still runs, so paho's socket closes before teardown checks.
+    await hass.config_entries.async_unload(mqtt_entry.entry_id)
+
+
+@dataclass
+class Emulator:
+    """The emulated sensor (the ``rep-coach emulate`` code) driven from a worker thread."""
+
+    broker: Broker
+    sensor_id: str = SENSOR_ID
+    speed: float = SPEED
+    sent: list[Batch] = field(default_factory=list)
+    _sensor: EmulatedSensor | None = None
+
+    def connect(self) -> None:
+        """Connect: retained announcement and ``online`` (the last will is ``offline``)."""
+        self._sensor = EmulatedSensor(
+            parse_broker(self.broker.address), SensorIdentity(sensor_id=self.sensor_id)
+        )
+
+    async def send(self, readings: Sequence[SimReading]) -> list[Batch]:
+        """Publish ``readings`` as the firmware batches them, paced at ``speed``."""
+        sensor = self._sensor
+        assert sensor is not None, "connect() first"
+        batches = plan_batches(readings)
+        await asyncio.to_thread(
+            stream, sensor, iter([readings]), Pacer(speed=self.speed), on_batch=self.sent.append
+        )
+        return batches
+
+    def close(self, mode: EndMode = EndMode.OFFLINE) -> None:
+        """Leave: ``offline`` cleanly, or ``drop`` the connection so the broker sends the will."""
+        if self._sensor is not None:
+            self._sensor.close(mode)
+            self._sensor = None
+
+
+@pytest.fixture
+def emulator(mosquitto: Broker) -> Iterator[Emulator]:
+    """An emulated sensor on the test broker (connect it in the test)."""
+    emulated = Emulator(mosquitto)
+    yield emulated
+    emulated.close()
+
+
+@dataclass
+class Reference:
+    """The engine alone, fed the same payloads with their device-side timing."""
+
+    state: EngineState
+    events: list[EngineEvent]
+
+    def types(self) -> list[str]:
+        """Bus event types the integration would fire, in order."""
+        return [event_type(event) for event in self.events]
+
+
+def reference_replay(
+    options: dict[str, Any],
+    payloads: Sequence[tuple[float, str]],
+    *,
+    engine: RepEngine | None = None,
+) -> Reference:
+    """Replay ``(send time, payload)`` through a standalone :class:`RepEngine` with a 1 s tick."""
+    engine = engine or RepEngine(settings_from_options(options))
+    events: list[EngineEvent] = []
+    next_tick: float | None = None
+    for arrival, payload in payloads:
+        next_tick = arrival if next_tick is None else next_tick
+        while next_tick <= arrival:
+            events += engine.tick(next_tick)
+            next_tick += 1.0
+        events += engine.feed_payload(payload, arrival).events
+    return Reference(engine.state, events)
+
+
+def batch_payloads(batches: Sequence[Batch]) -> list[tuple[float, str]]:
+    """``(send time, payload)`` of planned batches."""
+    return [(batch.send_t, batch.payload) for batch in batches]
+
+
+__all__ += [
+    "Bench",
+    "Emulator",
+    "Home",
+    "MosquittoServer",
+    "Reference",
+    "Subscriptions",
+    "async_setup_bench",
+    "async_setup_mqtt",
+    "batch_payloads",
+    "reference_replay",
+    "wait_until",
+]
