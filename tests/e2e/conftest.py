@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 from unittest.mock import patch
 
 import pytest
+from homeassistant import loader
 from homeassistant.components import mqtt
 from homeassistant.components.mqtt.const import MQTT_PROCESSED_SUBSCRIPTIONS
 from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_test_home_assistant,
+)
 
 from custom_components.rep_coach.bus import event_type
 from custom_components.rep_coach.const import (
@@ -40,7 +45,13 @@ from custom_components.rep_coach.coordinator import RepCoachCoordinator
 from custom_components.rep_coach.engine import EngineEvent, EngineState, RepEngine
 from custom_components.rep_coach.engine.simulate import SimReading
 from custom_components.rep_coach.options import settings_from_options
-from custom_components.rep_coach.tools.emulate import EmulatedSensor, EndMode, Pacer, stream
+from custom_components.rep_coach.tools.emulate import (
+    EmulatedSensor,
+    EndMode,
+    Pacer,
+    shift_readings,
+    stream,
+)
 from custom_components.rep_coach.tools.mqtt_client import parse_broker
 from custom_components.rep_coach.tools.mqtt_protocol import (
     Batch,
@@ -64,11 +75,6 @@ WAIT_TIMEOUT_S = 30.0
 POLL_S = 0.02
 ENTITY = "hip_thrust_bench"
 SENSOR_ID = "bench_e2e"
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant find ``custom_components/rep_coach``."""
 
 
 def scaled_clock(speed: float) -> Callable[[], float]:
@@ -220,6 +226,7 @@ async def async_setup_bench(
         domain=DOMAIN,
         title="Hip thrust bench",
         unique_id=sensor_id,
+        entry_id=f"entry_{sensor_id}",  # the same across a restart: the session store follows it
         data=entry_data(sensor_id),
         options=options or {},
     )
@@ -253,12 +260,38 @@ class Home:
 
 
 @pytest.fixture
-async def home(hass: HomeAssistant, mosquitto: Broker) -> AsyncGenerator[Home]:
+async def home(
+    hass: HomeAssistant, enable_custom_integrations: None, mosquitto: Broker
+) -> AsyncGenerator[Home]:
     """Home Assistant connected to the test broker."""
     mqtt_entry, subscriptions = await async_setup_mqtt(hass, mosquitto)
     yield Home(hass, subscriptions)
     # Disconnect while the broker still runs, so paho's socket closes before teardown checks.
     await hass.config_entries.async_unload(mqtt_entry.entry_id)
+
+
+@asynccontextmanager
+async def standalone_home(broker: Broker) -> AsyncIterator[Home]:
+    """A Home Assistant of its own, connected to ``broker``, stopped as Home Assistant stops
+    (final write of every store, no unload): two in a row are a restart.
+
+    Exceptions that reach the event loop fail the test, as with the ``hass`` fixture.
+    """
+    loop = asyncio.get_running_loop()
+    errors: list[dict[str, Any]] = []
+    previous_handler = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        async with async_test_home_assistant() as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+            _entry, subscriptions = await async_setup_mqtt(hass, broker)
+            try:
+                yield Home(hass, subscriptions)
+            finally:
+                await hass.async_stop()
+    finally:
+        loop.set_exception_handler(previous_handler)
+    assert errors == []
 
 
 @dataclass
@@ -333,6 +366,23 @@ def reference_replay(
     return Reference(engine.state, events)
 
 
+def continuation(
+    before: Sequence[SimReading], readings: Sequence[SimReading], gap_s: float
+) -> list[SimReading]:
+    """``readings`` moved to start ``gap_s`` after the last of ``before``: the sensor kept
+    sampling (its clock and sequence number ran on) while nothing was delivered."""
+    last = before[-1]
+    period = before[-1].t - before[-2].t
+    anchor = replace(
+        last,
+        t=last.t + gap_s,
+        arrival_t=last.arrival_t + gap_s,
+        device_ms=last.device_ms + round(gap_s * 1000),
+        seq=last.seq + round(gap_s / period),
+    )
+    return shift_readings(readings, anchor)
+
+
 def batch_payloads(batches: Sequence[Batch]) -> list[tuple[float, str]]:
     """``(send time, payload)`` of planned batches."""
     return [(batch.send_t, batch.payload) for batch in batches]
@@ -348,6 +398,8 @@ __all__ += [
     "async_setup_bench",
     "async_setup_mqtt",
     "batch_payloads",
+    "continuation",
     "reference_replay",
+    "standalone_home",
     "wait_until",
 ]
