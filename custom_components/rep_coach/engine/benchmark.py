@@ -166,6 +166,18 @@ class Tally:
         }
 
 
+def _delays(tally: Tally) -> dict[str, Any]:
+    summary = tally.summary()
+    keys = (
+        "exact_sets_pct",
+        "hold_mae_s",
+        "eccentric_mae_s",
+        "rep_engine_delay_p95_s",
+        "hold_engine_delay_p95_s",
+    )
+    return {key: summary[key] for key in keys}
+
+
 def _windows(session: SimSession) -> list[tuple[float, float, dict[str, Any]]]:
     return [
         (s["start_t"] - SET_WINDOW_BEFORE_S, s["end_t"] + SET_WINDOW_AFTER_S, s)
@@ -315,11 +327,14 @@ def memory_growth(session: SimSession, *, laps: int = 30) -> dict[str, float]:
 def run(sessions: list[SimSession]) -> dict[str, Any]:
     """The whole benchmark: accuracy for engine and baseline, plus speed and memory."""
     engine_tally, baseline_tally = Tally(), Tally()
+    by_stream: dict[tuple[str, float], Tally] = {}
     per_session = []
     for session in sessions:
         emitted = run_engine(session)
         before = (engine_tally.exact_sets, engine_tally.sets)
         score_engine(session, emitted, engine_tally)
+        stream = ("plain" if session.plain else "json", session.rate_hz)
+        score_engine(session, emitted, by_stream.setdefault(stream, Tally()))
         score_baseline(session, run_baseline(session), baseline_tally)
         per_session.append(
             {
@@ -337,6 +352,10 @@ def run(sessions: list[SimSession]) -> dict[str, Any]:
             "samples": sum(len(s.readings) for s in sessions),
         },
         "engine": engine_tally.summary(),
+        "by_stream": [
+            {"format": fmt, "rate_hz": rate, **_delays(tally)}
+            for (fmt, rate), tally in sorted(by_stream.items())
+        ],
         "baseline": baseline_tally.summary(),
         "throughput": throughput(sessions[:8]),
         "memory": memory_growth(sessions[0]),

@@ -39,7 +39,8 @@ MAX_ROM_MM = 550.0  # before calibration, a bigger excursion is someone getting 
 MIN_REP_S = 0.5
 ABSENT_AFTER_S = 1.0  # invalid/no-target readings for this long: lifter gone
 DROPOUT_S = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
-SETTLE_TIMEOUT_S = 1.5  # the lowering ends at the latest this long after the bottom band
+SETTLE_TIMEOUT_S = 1.5
+PLATEAU_S = 0.3  # the lowering ends at the latest this long after the bottom band
 HISTORY_LEN = 4096  # samples kept for timing a rep (~80 s at 50 Hz)
 
 
@@ -123,6 +124,7 @@ class RepDetector:
         self.rep_start_index = 0
         self.base = math.nan  # level the rep started from (height units)
         self.peak = -math.inf
+        self.peak_t = math.nan
         self.locked_out = False
         self.hold_start_t = math.nan
         self.hold_notified = False
@@ -319,7 +321,7 @@ class RepDetector:
         lag_t, speed = self._speed(t, h)
         self._live_speed = speed
         if h > self.peak:
-            self.peak = h
+            self.peak, self.peak_t = h, t
             if not self.locked_out and rom_cal is not None and h - base >= LOCKOUT * rom_cal:
                 self.locked_out = True
                 self.sink.on_lockout(t)
@@ -362,8 +364,13 @@ class RepDetector:
         if self.locked_out and h >= band_level:
             self.stage = Stage.HOLDING
             self.exit_t = math.nan
-            if math.isnan(self.hold_start_t) and speed < STILL_FRACTION * self.up_peak:
-                self.hold_start_t = lag_t
+            if math.isnan(self.hold_start_t):
+                if speed < STILL_FRACTION * self.up_peak:
+                    self.hold_start_t = lag_t
+                elif t - self.peak_t >= PLATEAU_S:
+                    # Jittery timestamps can keep the speed estimate up; a peak not bettered
+                    # for PLATEAU_S is a plateau all the same.
+                    self.hold_start_t = self.peak_t
             if (
                 rom_cal is None
                 and not math.isnan(self.hold_start_t)

@@ -47,6 +47,21 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"{label:<42} {_fmt(engine):>12} {_fmt(baseline):>12}")
     lines += [
         "",
+        "by stream (firmware JSON batches carry device time; ESPHome plain payloads do not):",
+        f"{'format':<7} {'Hz':>5} {'exact %':>8} {'hold MAE':>9} {'lower MAE':>10} "
+        f"{'rep p95':>8} {'hold p95':>9} {'target':>7}",
+    ]
+    for row in result["by_stream"]:
+        target = 1.0 / row["rate_hz"] + 0.1
+        lines.append(
+            f"{row['format']:<7} {row['rate_hz']:>5g} {_fmt(row['exact_sets_pct']):>8} "
+            f"{_fmt(row['hold_mae_s']):>9} {_fmt(row['eccentric_mae_s']):>10} "
+            f"{_fmt(row['rep_engine_delay_p95_s']):>8} {_fmt(row['hold_engine_delay_p95_s']):>9} "
+            f"{target:>7.3f}"
+        )
+    lines += [
+        "(rep p95 / hold p95: delay in the engine; target: one sample period + 0.1 s for hold)",
+        "",
         f"throughput, engine core:    {result['throughput']['core_samples_per_s']:>10,} samples/s",
         f"throughput, payload path:   {result['throughput']['payload_samples_per_s']:>10,} samples/s",
         f"memory: {result['memory']['kib_after_1']} KiB after 1 session, "
