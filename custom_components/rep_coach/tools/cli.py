@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "custom_components.rep_coach.tools.bench",
     "custom_components.rep_coach.tools.emulate",
     "custom_components.rep_coach.tools.watch",
+    "custom_components.rep_coach.tools.demo",
 )
 
 
