@@ -1,0 +1,153 @@
+"""Unit tests for the small engine modules: conditioning, calibration, timing, feedback."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from custom_components.rep_coach.engine import EngineSettings, FormWarning, Side
+from custom_components.rep_coach.engine.calibration import CalibrationModel
+from custom_components.rep_coach.engine.conditioning import Conditioner, Validity, classify
+from custom_components.rep_coach.engine.feedback import imbalance, rep_warnings
+from custom_components.rep_coach.engine.reps import RepMeasure
+from custom_components.rep_coach.engine.timing import STILL_FRACTION, measure
+
+
+@pytest.mark.parametrize(
+    ("distance", "status", "expected"),
+    [
+        (450.0, 0, Validity.VALID),
+        (450.0, 2, Validity.VALID),  # range warnings are usable
+        (450.0, 4, Validity.INVALID),
+        (8190.0, None, Validity.NO_TARGET),
+        (8191.0, None, Validity.NO_TARGET),
+        (5000.0, None, Validity.NO_TARGET),
+        (65535.0, None, Validity.INVALID),
+        (0.0, None, Validity.INVALID),
+        (6.0, None, Validity.INVALID),
+        (-3.0, None, Validity.INVALID),
+        (math.nan, None, Validity.INVALID),
+        (None, None, Validity.INVALID),
+    ],
+)
+def test_classify(distance: float | None, status: int | None, expected: Validity) -> None:
+    assert classify(distance, status, 20.0, 4000.0) is expected
+
+
+def feed(
+    conditioner: Conditioner, values: list[float], rate: float = 25.0
+) -> list[tuple[float, float]]:
+    out = []
+    for k, value in enumerate(values):
+        result = conditioner.push(k / rate, value)
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def test_single_spike_is_dropped_and_timestamps_kept() -> None:
+    conditioner = Conditioner()
+    out = feed(conditioner, [500.0, 501.0, 502.0, 900.0, 503.0, 504.0, 505.0])
+    assert [x for _, x in out] == [501.0, 502.0, 503.0, 504.0]
+    assert [round(t, 2) for t, _ in out] == [0.04, 0.08, 0.16, 0.2]  # the spike's slot is gone
+    assert conditioner.rejected == 1
+
+
+def test_median_smooths_small_outliers_the_gate_lets_through() -> None:
+    out = feed(Conditioner(), [500.0, 501.0, 540.0, 502.0, 503.0])
+    assert [x for _, x in out] == [501.0, 502.0, 503.0]
+
+
+def test_burst_of_repeated_spikes_is_rejected_but_a_real_new_level_is_accepted() -> None:
+    conditioner = Conditioner()
+    burst = feed(conditioner, [500.0] * 5 + [1100.0] * 6 + [500.0] * 5)
+    assert max(x for _, x in burst) < 510.0
+    assert conditioner.rejected == 6
+    moved = feed(Conditioner(), [500.0] * 5 + [1100.0] * 20)
+    assert moved[-1][1] == 1100.0
+
+
+def test_calibration_median_fallback_and_round_trip() -> None:
+    model = CalibrationModel()
+    assert model.range_for(Side.LEFT) is None
+    for rom in (300.0, 310.0, 200.0, 305.0, 298.0, 302.0):
+        model.learn_rom(Side.LEFT, rom)
+    assert model.range_for(Side.LEFT) == 302.0  # median of the last five
+    assert model.range_for(Side.RIGHT) == 302.0  # the other leg's until this one has its own
+    model.sign, model.bottom_h = -1, -800.0
+    copy = CalibrationModel()
+    copy.restore(model.export())
+    assert (copy.sign, copy.bottom_h, copy.range_for(Side.LEFT)) == (-1, -800.0, 302.0)
+    copy.restore({"sign": 7, "bottom_h": "x", "ranges": {"left": {"roms": ["a", -1, 250.0]}}})
+    assert (copy.sign, copy.range_for(Side.LEFT)) == (-1, 250.0)
+
+
+def test_timing_on_an_exact_cosine_rep() -> None:
+    rate = 200.0
+    ts, hs = [], []
+    for k in range(int(6.0 * rate)):
+        t = k / rate
+        if t < 1.0:
+            h = 0.0
+        elif t < 2.0:
+            h = 150.0 * (1 - math.cos(math.pi * (t - 1.0)))
+        elif t < 3.5:
+            h = 300.0
+        elif t < 5.5:
+            h = 150.0 * (1 + math.cos(math.pi * (t - 3.5) / 2.0))
+        else:
+            h = 0.0
+        ts.append(t)
+        hs.append(h)
+    timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+    edge = math.asin(STILL_FRACTION) / math.pi
+    assert timing.start_t == pytest.approx(1.0 + edge, abs=0.03)
+    assert timing.hold_start_t == pytest.approx(2.0 - edge, abs=0.03)
+    assert timing.hold_end_t == pytest.approx(3.5 + 2 * edge, abs=0.03)
+    assert timing.end_t == pytest.approx(5.5 - 2 * edge, abs=0.03)
+    assert timing.rom == pytest.approx(300.0)
+
+
+def rep(**overrides: float | bool) -> RepMeasure:
+    values: dict[str, float | bool] = {
+        "complete": True,
+        "started_t": 0.0,
+        "end_t": 5.0,
+        "concentric_s": 1.0,
+        "hold_s": 1.5,
+        "eccentric_s": 2.5,
+        "rom_mm": 300.0,
+        "rom_fraction": 1.0,
+        "peak_speed_mm_s": 400.0,
+        "lowering_peak_speed_mm_s": 180.0,
+        "lowering_mean_speed_mm_s": 120.0,
+    }
+    values.update(overrides)
+    return RepMeasure(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, ()),
+        ({"hold_s": 0.5}, (FormWarning.HOLD_TOO_SHORT,)),
+        ({"eccentric_s": 1.0}, (FormWarning.LOWERED_TOO_FAST,)),
+        ({"lowering_peak_speed_mm_s": 400.0}, (FormWarning.JERKY,)),
+        ({"complete": False, "hold_s": 0.0}, (FormWarning.PARTIAL_RANGE,)),
+    ],
+)
+def test_rep_warnings_follow_the_guide(
+    overrides: dict[str, float | bool], expected: tuple[FormWarning, ...]
+) -> None:
+    assert (
+        rep_warnings(rep(**overrides), EngineSettings(hold_target_s=1.0, eccentric_target_s=2.0))
+        == expected
+    )
+
+
+def test_imbalance_reports_the_largest_difference_signed() -> None:
+    result = imbalance((10.0, 300.0, 1.5, 2.0), (10.0, 240.0, 1.5, 2.0))
+    assert result.largest_pct == pytest.approx(20.0)
+    assert result.worth_telling
+    assert not imbalance((10.0, 300.0, 1.5, 2.0), (10.0, 290.0, 1.45, 2.1)).worth_telling
