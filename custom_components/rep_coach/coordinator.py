@@ -40,6 +40,7 @@ from .const import (
 from .engine import EngineEvent, EngineSettings, EngineState, RepEngine, SensorState
 from .health import StreamHealth
 from .options import options_from_settings, settings_from_options
+from .ratelimit import MessageRateLimiter
 
 type RepCoachConfigEntry = ConfigEntry[RepCoachCoordinator]
 type Clock = Callable[[], float]
@@ -87,6 +88,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self.clock: Clock = clock or epoch_monotonic_clock()
         self.engine = RepEngine(settings_from_options(entry.options))
         self.health = StreamHealth(hass, entry, self.clock())
+        self.rate_limit = MessageRateLimiter(entry.title, entry.data[CONF_STATE_TOPIC])
         self._store = session_store(hass, entry.entry_id)
         self._event_listeners: list[EngineEventListener] = []
         self._mqtt_connected = False
@@ -185,6 +187,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
 
     @callback
     def _async_message_received(self, msg: mqtt.ReceiveMessage) -> None:
+        if not self.rate_limit.allow():
+            return  # a flood: dropped before decoding (logged once by the limiter)
         if msg.retain:
             # A retained sample is history: replaying it now would invent a movement.
             LOGGER.debug("Ignoring retained sample on %s", msg.topic)
@@ -220,6 +224,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
     @callback
     def _async_tick(self, _now: datetime) -> None:
         now = self.clock()
+        self.rate_limit.tick()
         self.health.async_tick(now, sensor_online=self._sensor_online and self._mqtt_connected)
         self._async_handle_events(self.engine.tick(now))
 

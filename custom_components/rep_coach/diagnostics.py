@@ -28,6 +28,7 @@ async def async_get_config_entry_diagnostics(
         ),
         "available": coordinator.data.available,
         "stream": coordinator.health.as_dict(),
+        "rate_limit": coordinator.rate_limit.as_dict(),
         "engine": coordinator.engine.diagnostics(),
     }
 

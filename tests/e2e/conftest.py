@@ -22,6 +22,7 @@ from homeassistant.components import mqtt
 from homeassistant.components.mqtt.const import MQTT_PROCESSED_SUBSCRIPTIONS
 from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.util import slugify
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_test_home_assistant,
@@ -192,8 +193,9 @@ class Bench:
 
     def state(self, key: str, platform: str = "sensor") -> State:
         """The state of one of the bench's entities (it must exist)."""
-        state = self.hass.states.get(f"{platform}.{ENTITY}_{key}")
-        assert state is not None, f"{platform}.{ENTITY}_{key} has no state"
+        entity_id = f"{platform}.{slugify(self.entry.title)}_{key}"
+        state = self.hass.states.get(entity_id)
+        assert state is not None, f"{entity_id} has no state"
         return state
 
     def value(self, key: str, platform: str = "sensor") -> str:
@@ -224,7 +226,8 @@ async def async_setup_bench(
     """
     entry = MockConfigEntry(
         domain=DOMAIN,
-        title="Hip thrust bench",
+        # Entity ids follow the title: one bench keeps the default name, others their id.
+        title="Hip thrust bench" if sensor_id == SENSOR_ID else sensor_id,
         unique_id=sensor_id,
         entry_id=f"entry_{sensor_id}",  # the same across a restart: the session store follows it
         data=entry_data(sensor_id),
