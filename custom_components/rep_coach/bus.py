@@ -12,6 +12,7 @@ from .engine import EngineEvent, EventKind, PresenceEvent, RepEvent
 
 TYPE_REP_COMPLETED: Final = "rep_completed"
 TYPE_PARTIAL_REP: Final = "partial_rep"
+TYPE_HOLD_STARTED: Final = "hold_started"
 TYPE_HOLD_REACHED: Final = "hold_reached"
 TYPE_SET_STARTED: Final = "set_started"
 TYPE_SET_COMPLETED: Final = "set_completed"
@@ -23,6 +24,7 @@ TYPE_LIFTER_ARRIVED: Final = "lifter_arrived"
 TYPE_LIFTER_LEFT: Final = "lifter_left"
 
 _TYPE_BY_KIND: Final[dict[EventKind, str]] = {
+    EventKind.HOLD_STARTED: TYPE_HOLD_STARTED,
     EventKind.HOLD_REACHED: TYPE_HOLD_REACHED,
     EventKind.SET_START: TYPE_SET_STARTED,
     EventKind.SET_END: TYPE_SET_COMPLETED,

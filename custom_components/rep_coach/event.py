@@ -16,6 +16,7 @@ from .engine import (
     FormWarning,
     FormWarningEvent,
     HoldReachedEvent,
+    HoldStartedEvent,
     RepEvent,
     RestFinishedEvent,
     SetEndEvent,
@@ -38,6 +39,12 @@ def _rep_type(event: EngineEvent) -> str | None:
     return None
 
 
+def _hold_type(event: EngineEvent) -> str | None:
+    if isinstance(event, HoldStartedEvent):
+        return "started"
+    return "reached" if isinstance(event, HoldReachedEvent) else None
+
+
 def _form_type(event: EngineEvent) -> str | None:
     return str(event.warning) if isinstance(event, FormWarningEvent) else None
 
@@ -52,8 +59,8 @@ EVENTS: tuple[RepCoachEventEntityDescription, ...] = (
     RepCoachEventEntityDescription(
         key="hold",
         translation_key="hold",
-        event_types=["reached"],
-        event_type_fn=lambda event: "reached" if isinstance(event, HoldReachedEvent) else None,
+        event_types=["started", "reached"],
+        event_type_fn=_hold_type,
     ),
     RepCoachEventEntityDescription(
         key="set",

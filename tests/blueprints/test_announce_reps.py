@@ -7,18 +7,21 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import async_mock_service
 
-from custom_components.rep_coach.const import DOMAIN
-from custom_components.rep_coach.engine import HoldReachedEvent, SetEndEvent, SetEndReason, Side
+from custom_components.rep_coach.engine import (
+    HoldReachedEvent,
+    HoldStartedEvent,
+    SetEndEvent,
+    SetEndReason,
+    Side,
+)
 from custom_components.rep_coach.engine.events import SideSwitchedEvent
 
 from .conftest import FireEngineEvent, UseBlueprint, async_settle, make_fire, rep_event
 
 TTS = "tts.piper"
 SPEAKER = "media_player.gym_speaker"
-HOLDING = "binary_sensor.hip_thrust_bench_holding"
 
 
 @pytest.fixture
@@ -29,27 +32,9 @@ def speak_calls(hass: HomeAssistant) -> list[ServiceCall]:
 
 
 @pytest.fixture
-def holding_sensor(
-    hass: HomeAssistant, bench: dr.DeviceEntry, entity_registry: er.EntityRegistry
-) -> str:
-    """The bench's Holding binary sensor, registered as the integration registers it."""
-    entry = entity_registry.async_get_or_create(
-        "binary_sensor",
-        DOMAIN,
-        "bench_a1b2c3_holding",
-        device_id=bench.id,
-        suggested_object_id="hip_thrust_bench_holding",
-        translation_key="holding",
-    )
-    hass.states.async_set(entry.entity_id, "off")
-    return entry.entity_id
-
-
-@pytest.fixture
 async def announcer(
     use_blueprint: UseBlueprint,
     bench: dr.DeviceEntry,
-    holding_sensor: str,
     request: pytest.FixtureRequest,
 ) -> None:
     """An automation made from announce_reps for the bench (extra inputs via indirect params)."""
@@ -126,12 +111,10 @@ async def test_announcements_queue_behind_the_speaker(
 
 @pytest.mark.usefixtures("announcer")
 async def test_hold_cues(
-    hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall], holding_sensor: str
+    hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall]
 ) -> None:
     """'Hold' when the hips reach the top, the lower cue once the hold target is reached."""
-    assert holding_sensor == HOLDING
-    hass.states.async_set(HOLDING, "on")
-    await async_settle(hass)
+    await fire(HoldStartedEvent(t=101.0, side=Side.LEFT, set=1, rep=3, started_t=100.9))
     assert spoken(speak_calls) == ["Hold"]
     await speaker_plays(hass)
 

@@ -12,6 +12,7 @@ from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHE
 from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.util import yaml as yaml_util
 
+from custom_components.rep_coach import bus
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 
 from .conftest import BLUEPRINTS
@@ -19,9 +20,8 @@ from .conftest import BLUEPRINTS
 README = Path(__file__).parents[2] / "README.md"
 MANIFEST = Path(__file__).parents[2] / "custom_components" / DOMAIN / "manifest.json"
 NAMES = ("announce_reps.yaml", "hold_light_cue.yaml", "rest_timer.yaml")
-# Contract: the bus event types the integration fires.
-EVENT_TYPES = {"rep_completed", "partial_rep", "hold_reached", "set_completed", "side_switched"}
-EVENT_TYPES |= {"rest_started", "rest_finished", "form_warning"}
+# The bus event types the integration fires.
+EVENT_TYPES = {value for name, value in vars(bus).items() if name.startswith("TYPE_")}
 
 
 def repository_url() -> str:

@@ -12,6 +12,7 @@ from custom_components.rep_coach.engine import (
     EngineSettings,
     FormWarning,
     HoldReachedEvent,
+    HoldStartedEvent,
     Orientation,
     Phase,
     PresenceEvent,
@@ -54,11 +55,15 @@ def test_hold_reached_is_emitted_during_the_squeeze_not_at_the_end() -> None:
     track = Track().stay(3.0).rep(hold=2.0)
     hold_start = 3.0 + 1.0 * (1 - EDGE)
     events = run(RepEngine(EngineSettings(hold_target_s=1.0)), track)
+    started = next(e for e in events if isinstance(e, HoldStartedEvent))
     hold = next(e for e in events if isinstance(e, HoldReachedEvent))
     rep = reps_of(events)[0]
+    assert started.started_t == pytest.approx(hold_start, abs=0.08)
+    assert started.t <= started.started_t + 0.2  # announced while the squeeze is on
     assert hold.t == pytest.approx(hold_start + 1.0, abs=0.1)
     assert hold.t < rep.t
-    assert kinds(events).index("hold_reached") < kinds(events).index("rep")
+    order = kinds(events)
+    assert order.index("hold_started") < order.index("hold_reached") < order.index("rep")
 
 
 def test_no_hold_event_when_the_squeeze_is_too_short() -> None:

@@ -18,6 +18,7 @@ class EventKind(StrEnum):
     """What happened, in a lifter's words."""
 
     REP = "rep"  # a rep ended: counted when ``complete``, a partial rep otherwise
+    HOLD_STARTED = "hold_started"  # the hips stopped rising at the top: the squeeze begins
     HOLD_REACHED = "hold_reached"  # the squeeze at the top reached the hold target
     SET_START = "set_start"
     SET_END = "set_end"
@@ -111,6 +112,17 @@ class RepEvent(EngineEvent):
     rom_pct: float  # range as % of the calibrated range for this side
     peak_speed_mm_s: float
     warnings: tuple[FormWarning, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HoldStartedEvent(EngineEvent):
+    """The hips reached the top and stopped rising (emitted ~0.1 s later, when it is certain)."""
+
+    kind: ClassVar[EventKind] = EventKind.HOLD_STARTED
+    side: Side
+    set: int
+    rep: int  # the number this rep will get when it completes
+    started_t: float
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -12,6 +12,7 @@ from .events import (
     FormWarning,
     FormWarningEvent,
     HoldReachedEvent,
+    HoldStartedEvent,
     PresenceEvent,
     RepEvent,
     RepsAdjustedEvent,
@@ -184,6 +185,21 @@ class Session:
         self.last_activity_t = t
         if self.current is None:
             self._start_set(t)
+
+    def on_hold_started(self, t: float, started_t: float) -> None:
+        """The squeeze began (before calibration this is what opens the set)."""
+        if self.current is None:
+            self._start_set(t)
+        assert self.current is not None
+        self.events.append(
+            HoldStartedEvent(
+                t=t,
+                side=self.side,
+                set=self.current.number,
+                rep=self.current.count + 1,
+                started_t=started_t,
+            )
+        )
 
     def on_hold_reached(self, t: float) -> None:
         """The squeeze reached the target (before calibration this is what opens the set)."""
