@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from unittest.mock import patch
 
+import paho.mqtt.client as paho
 import pytest
 from homeassistant import loader
 from homeassistant.components import mqtt
@@ -23,6 +24,7 @@ from homeassistant.components.mqtt.const import MQTT_PROCESSED_SUBSCRIPTIONS
 from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import slugify
+from paho.mqtt.enums import CallbackAPIVersion
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_test_home_assistant,
@@ -84,7 +86,7 @@ def scaled_clock(speed: float) -> Callable[[], float]:
     return lambda: base + (time.monotonic() - origin) * speed
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def session_clock() -> Iterator[Callable[[], float]]:
     """One fast clock for every coordinator of the test (also across a restart)."""
     clock = scaled_clock(SPEED)
@@ -264,7 +266,10 @@ class Home:
 
 @pytest.fixture
 async def home(
-    hass: HomeAssistant, enable_custom_integrations: None, mosquitto: Broker
+    hass: HomeAssistant,
+    enable_custom_integrations: None,
+    mosquitto: Broker,
+    session_clock: Callable[[], float],
 ) -> AsyncGenerator[Home]:
     """Home Assistant connected to the test broker."""
     mqtt_entry, subscriptions = await async_setup_mqtt(hass, mosquitto)
@@ -369,6 +374,20 @@ def reference_replay(
     return Reference(engine.state, events)
 
 
+def publish_raw(broker: Broker, topic: str, payloads: Sequence[bytes]) -> None:
+    """Publish arbitrary bytes in order from a client of its own; returns once all are sent."""
+    client = paho.Client(CallbackAPIVersion.VERSION2, client_id="raw-publisher")
+    client.connect(broker.host, broker.port)
+    client.loop_start()
+    try:
+        infos = [client.publish(topic, payload) for payload in payloads]
+        for info in infos:
+            info.wait_for_publish(timeout=WAIT_TIMEOUT_S)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
 def continuation(
     before: Sequence[SimReading], readings: Sequence[SimReading], gap_s: float
 ) -> list[SimReading]:
@@ -402,6 +421,7 @@ __all__ += [
     "async_setup_mqtt",
     "batch_payloads",
     "continuation",
+    "publish_raw",
     "reference_replay",
     "standalone_home",
     "wait_until",

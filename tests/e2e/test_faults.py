@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from homeassistant.components import mqtt
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, callback
@@ -139,6 +140,7 @@ async def test_sensor_drops_off_mid_set(home: Home, emulator: Emulator) -> None:
     _assert_matches_reference(bench, emulator.sent)
 
 
+@pytest.mark.usefixtures("session_clock")
 async def test_home_assistant_restart_mid_session(
     mosquitto_server: MosquittoServer, emulator: Emulator, hass_storage: dict[str, Any]
 ) -> None:
