@@ -7,11 +7,11 @@ restart as clients see it).
 
 from __future__ import annotations
 
-import queue
 import shutil
 import socket
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +87,7 @@ class MosquittoServer:
         return None if self._process is None else self._process.pid
 
     def start(self) -> None:
-        """Start and return once it listens (it logs "running" after opening the socket)."""
+        """Start and return once it accepts connections."""
         process = subprocess.Popen(
             [self._executable, "-c", str(self._config)],
             stdout=subprocess.DEVNULL,
@@ -95,27 +95,26 @@ class MosquittoServer:
             text=True,
         )
         self._process = process
-        lines: queue.Queue[str] = queue.Queue()
 
         def drain() -> None:
             assert process.stderr is not None
             for line in process.stderr:
                 self.log.append(line)
-                lines.put(line)
-            lines.put("")  # end of output: mosquitto exited
 
         threading.Thread(target=drain, daemon=True, name="mosquitto-log").start()
-        while True:
-            try:
-                line = lines.get(timeout=START_TIMEOUT_S)
-            except queue.Empty:
-                self.stop()
-                raise MosquittoError("mosquitto did not start in time") from None
-            if " running" in line:
-                return
-            if not line:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
                 self._process = None
                 raise MosquittoError(f"mosquitto exited at start:\n{''.join(self.log)}")
+            try:
+                socket.create_connection((self.broker.host, self.broker.port), timeout=1).close()
+            except OSError:
+                time.sleep(0.01)  # not listening yet
+            else:
+                return
+        self.stop()
+        raise MosquittoError("mosquitto did not start in time")
 
     def stop(self) -> None:
         """Terminate it (connected clients see the connection drop)."""
