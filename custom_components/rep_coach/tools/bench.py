@@ -105,4 +105,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--load", action="store_true", help="Home Assistant load benchmark (see README)"
     )
     parser.add_argument("--benches", type=int, default=10, help="with --load: emulated benches")
+    parser.add_argument(
+        "--duration", type=float, default=30.0, help="with --load: seconds measured (default 30)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=5.0, help="with --load: seconds before measuring (default 5)"
+    )
     parser.set_defaults(func=_run)
