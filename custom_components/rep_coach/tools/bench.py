@@ -109,6 +109,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--duration", type=float, default=30.0, help="with --load: seconds measured (default 30)"
     )
     parser.add_argument(
-        "--warmup", type=float, default=5.0, help="with --load: seconds before measuring (default 5)"
+        "--warmup",
+        type=float,
+        default=5.0,
+        help="with --load: seconds before measuring (default 5)",
     )
     parser.set_defaults(func=_run)
