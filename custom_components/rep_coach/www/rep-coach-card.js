@@ -395,7 +395,8 @@ class RepCoachCard extends HTMLElement {
   }
 }
 
-if (!customElements.get("rep-coach-card")) {
+function defineCard() {
+  if (customElements.get("rep-coach-card")) return;
   customElements.define("rep-coach-card", RepCoachCard);
   window.customCards = window.customCards || [];
   window.customCards.push({
@@ -405,4 +406,14 @@ if (!customElements.get("rep-coach-card")) {
     documentationURL: "https://github.com/rep-coach/rep-coach#blueprints-and-dashboard",
   });
   console.info(`%c REP-COACH-CARD %c ${VERSION} `, "color: white; background: #03a9f4", "");
+}
+
+// Home Assistant's app installs a scoped custom element registry polyfill that replaces
+// window.customElements. Loaded as an extra module, this file can run before the app does, and a
+// card defined in the browser's own registry is then invisible to dashboards ("Configuration
+// error"). So on Home Assistant's page, define the card once the app has defined itself.
+if (document.querySelector("home-assistant") && !customElements.get("home-assistant")) {
+  customElements.whenDefined("home-assistant").then(defineCard);
+} else {
+  defineCard();
 }

@@ -1,0 +1,1 @@
+"""Tests for the one-command demo (scripts/demo)."""
