@@ -98,8 +98,10 @@ class ChildProcess:
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether nothing listens on ``host:port`` and we could bind it."""
+    """Whether nothing listens on ``host:port`` (connections closing in TIME_WAIT do not count:
+    servers bind with SO_REUSEADDR, and so does this probe)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

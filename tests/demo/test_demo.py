@@ -1,0 +1,135 @@
+"""The README's demo end to end: broker, real Home Assistant, emulator, dashboard in Chromium.
+
+The demo is started as the user starts it; the test logs in through Home Assistant's auth API,
+hands the tokens to the frontend like a logged-in browser keeps them, opens the dashboard in
+headless Chromium and watches the Rep Coach card count reps while the emulator plays a session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+from custom_components.rep_coach.tools.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from custom_components.rep_coach.tools.demo_api import HassApiError, HassClient, wait_until
+from custom_components.rep_coach.tools.demo_processes import port_is_free
+
+from .cdp import Browser, Page
+from .conftest import BROKER_LINE, RunningDemo
+
+CARD_TIMEOUT_S = 120.0
+REPS_TIMEOUT_S = 120.0
+WIDTH, HEIGHT = 1280, 1000
+# Set to a path to keep the screenshot (the README's is made this way, at speed 1).
+SCREENSHOT_ENV = "REP_COACH_DEMO_SCREENSHOT"
+
+# What the Rep Coach card shows, found through the dashboard's nested shadow roots.
+READ_CARD = """
+(() => {
+  const find = (root) => {
+    const hit = root.querySelector("rep-coach-card");
+    if (hit) return hit;
+    for (const node of root.querySelectorAll("*")) {
+      const inner = node.shadowRoot && find(node.shadowRoot);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  const card = find(document);
+  const root = card && card.shadowRoot;
+  if (!root) return null;
+  const text = (name) => {
+    const node = root.querySelector(`[data-el="${name}"]`);
+    return node ? node.textContent.replace(/\\s+/g, " ").trim() : null;
+  };
+  return { title: text("title"), reps: text("reps"), where: text("where") };
+})()
+"""
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's header."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+async def read_reps(page: Page) -> int | None:
+    """The card's rep count, None until the card shows a number."""
+    shown = await page.evaluate(READ_CARD)
+    if not shown or not re.fullmatch(r"\d+", shown.get("reps") or ""):
+        return None
+    return int(shown["reps"])
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+async def test_dashboard_counts_reps_live(demo: RunningDemo, chromium: str, tmp_path: Path) -> None:
+    """The card on the demo's dashboard shows the rep count going up as the emulator lifts."""
+    async with HassClient(demo.base_url) as client:
+        tokens = await client.login(DEFAULT_USERNAME, DEFAULT_PASSWORD)
+    stored = json.dumps(json.dumps(tokens.frontend_storage(demo.base_url)))
+
+    async with Browser(chromium, tmp_path / "profile", width=WIDTH, height=HEIGHT) as browser:
+        page = await browser.page()
+        await page.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        await page.send(
+            "Page.addScriptToEvaluateOnNewDocument",
+            source=f"localStorage.setItem('hassTokens', {stored});",
+        )
+        await page.navigate(demo.url)
+
+        async def card_shown() -> int | None:
+            return await read_reps(page)
+
+        try:
+            first = await wait_until(card_shown, timeout_s=CARD_TIMEOUT_S, what="the card")
+        except HassApiError:
+            await page.screenshot(tmp_path / "no-card.png")
+            pytest.fail(
+                f"no rep count on the card; it shows {await page.evaluate(READ_CARD)}, "
+                f"the page {await page.evaluate('location.href')} (screenshot "
+                f"{tmp_path / 'no-card.png'})\n{demo.console}"
+            )
+        readings = [first]
+
+        async def increased() -> int | None:
+            # Reps this set restart at each set: compare with the previous reading, not the first.
+            reps = await read_reps(page)
+            if reps is None or reps == readings[-1]:
+                return None
+            readings.append(reps)
+            return reps if reps > readings[-2] else None
+
+        await wait_until(increased, timeout_s=REPS_TIMEOUT_S, what=f"more reps than {readings}")
+        shown = await page.evaluate(READ_CARD)
+        screenshot = tmp_path / "demo-dashboard.png"
+        await page.screenshot(screenshot)
+
+    assert readings[-1] > readings[-2], readings
+    assert shown["title"] == "Hip thrusts"
+    assert re.fullmatch(r"(Left|Right) leg · set \d+( of \d+)?", shown["where"]), shown
+    assert png_size(screenshot) == (WIDTH, HEIGHT)
+    if target := os.environ.get(SCREENSHOT_ENV):
+        await asyncio.to_thread(shutil.copyfile, screenshot, target)
+
+    # Ctrl-C stops the demo and everything it started: both ports are free again.
+    ha_port = int(demo.base_url.rsplit(":", 1)[1])
+    broker_port = demo.port_of(BROKER_LINE)
+    assert demo.stop() == 0, demo.console
+    assert port_is_free(ha_port)
+    assert port_is_free(broker_port)
