@@ -42,6 +42,16 @@ READ_CARD = """
     }
     return null;
   };
+  const errors = [];
+  const collectErrors = (root) => {
+    for (const node of root.querySelectorAll("*")) {
+      if (node.localName === "hui-error-card") {
+        errors.push((node.shadowRoot || node).textContent.replace(/\\s+/g, " ").trim());
+      }
+      if (node.shadowRoot) collectErrors(node.shadowRoot);
+    }
+  };
+  collectErrors(document);
   const card = find(document);
   const root = card && card.shadowRoot;
   if (!root) return null;
@@ -49,7 +59,7 @@ READ_CARD = """
     const node = root.querySelector(`[data-el="${name}"]`);
     return node ? node.textContent.replace(/\\s+/g, " ").trim() : null;
   };
-  return { title: text("title"), reps: text("reps"), where: text("where") };
+  return { title: text("title"), reps: text("reps"), where: text("where"), errors };
 })()
 """
 
@@ -122,6 +132,7 @@ async def test_dashboard_counts_reps_live(demo: RunningDemo, chromium: str, tmp_
 
     assert readings[-1] > readings[-2], readings
     assert shown["title"] == "Hip thrusts"
+    assert shown["errors"] == [], "cards in error on the dashboard"
     assert re.fullmatch(r"(Left|Right) leg · set \d+( of \d+)?", shown["where"]), shown
     assert png_size(screenshot) == (WIDTH, HEIGHT)
     if target := os.environ.get(SCREENSHOT_ENV):

@@ -1,0 +1,147 @@
+"""The demo's generated files and its refusals, without starting anything."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from homeassistant.util.yaml import load_yaml_dict
+
+from custom_components.rep_coach.const import DOMAIN
+from custom_components.rep_coach.tools.cli import main
+from custom_components.rep_coach.tools.demo_api import Tokens, client_id
+from custom_components.rep_coach.tools.demo_config import (
+    CARD_TYPE,
+    DASHBOARD_URL_PATH,
+    DASHBOARD_VIEW_PATH,
+    EXAMPLE_DASHBOARD,
+    MARKER,
+    PACKAGE_DIR,
+    DemoStateError,
+    dashboard_config,
+    example_views,
+    prepare_state_dir,
+    write_dashboard,
+    write_hass_config,
+)
+
+DEVICE_ID = "0123456789abcdef0123456789abcdef"
+
+
+def test_state_dir_is_created_and_a_demo_one_wiped(tmp_path: Path) -> None:
+    """A fresh directory gets the marker; a previous demo's leftovers are removed."""
+    root = tmp_path / "state"
+    paths = prepare_state_dir(root)
+    (paths.config / "leftover.txt").write_text("old run")
+
+    again = prepare_state_dir(root)
+
+    assert (root / MARKER).is_file()
+    assert again.storage.is_dir()
+    assert not (again.config / "leftover.txt").exists()
+
+
+def test_foreign_directory_is_never_wiped(tmp_path: Path) -> None:
+    """A non-empty directory the demo did not make is refused and left alone."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+
+    with pytest.raises(DemoStateError, match="not made by the demo"):
+        prepare_state_dir(tmp_path)
+
+    assert precious.read_text() == "keep me"
+
+
+def test_hass_configuration(tmp_path: Path) -> None:
+    """Minimal integrations (no default_config), loopback HTTP, the YAML dashboard, Rep Coach."""
+    paths = prepare_state_dir(tmp_path / "state")
+
+    write_hass_config(paths, port=18123)
+
+    config = load_yaml_dict(paths.config / "configuration.yaml")
+    assert "default_config" not in config
+    assert {"frontend", "recorder", "history", "logbook", "lovelace"} <= set(config)
+    assert config["http"] == {"server_host": "127.0.0.1", "server_port": 18123}
+    dashboard = config["lovelace"]["dashboards"][DASHBOARD_URL_PATH]
+    assert dashboard["mode"] == "yaml"
+    assert paths.config / dashboard["filename"] == paths.dashboard
+    assert (paths.config / "custom_components" / DOMAIN).resolve() == PACKAGE_DIR
+
+
+def test_dashboard_leads_with_the_card(tmp_path: Path) -> None:
+    """The example dashboard's first view starts with the card for the demo's device."""
+    views = example_views()
+    paths = prepare_state_dir(tmp_path / "state")
+
+    write_dashboard(paths, dashboard_config(DEVICE_ID, views))
+
+    written = load_yaml_dict(paths.dashboard)
+    first = written["views"][0]
+    assert first["path"] == DASHBOARD_VIEW_PATH
+    assert first["sections"][0]["cards"] == [
+        {"type": CARD_TYPE, "device_id": DEVICE_ID, "title": "Hip thrusts"}
+    ]
+    # The rest of the example dashboard is unchanged, and so is the list given.
+    assert first["sections"][1:] == views[0]["sections"]
+    assert written["views"][1:] == views[1:]
+    assert all(section["cards"][0]["type"] != CARD_TYPE for section in views[0]["sections"])
+
+
+def test_dashboard_without_the_example_is_the_card_alone(tmp_path: Path) -> None:
+    """Without the example dashboard (an installed package), one view holds the card."""
+    assert example_views(tmp_path / "missing.yaml") == []
+
+    config = dashboard_config(DEVICE_ID, [])
+
+    assert config["views"] == [
+        {
+            "title": "Training",
+            "path": DASHBOARD_VIEW_PATH,
+            "cards": [{"type": CARD_TYPE, "device_id": DEVICE_ID, "title": "Hip thrusts"}],
+        }
+    ]
+    assert EXAMPLE_DASHBOARD.is_file()
+
+
+def test_tokens_as_the_frontend_stores_them() -> None:
+    """``hassTokens``: the frontend's origin as client id and an absolute expiry."""
+    tokens = Tokens(access_token="a", refresh_token="r", expires_in=1800, token_type="Bearer")
+
+    stored = tokens.frontend_storage("http://127.0.0.1:8123", now_ms=1_000)
+
+    assert stored == {
+        "access_token": "a",
+        "refresh_token": "r",
+        "expires_in": 1800,
+        "token_type": "Bearer",
+        "hassUrl": "http://127.0.0.1:8123",
+        "clientId": "http://127.0.0.1:8123/",
+        "expires": 1_801_000,
+    }
+    assert client_id("http://127.0.0.1:8123/") == "http://127.0.0.1:8123/"
+
+
+def test_busy_port_is_refused_with_a_hint(
+    socket_enabled: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A port something listens on: a clear message naming the option, nothing started."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+
+        code = main(["demo", "--port", str(port), "--state-dir", str(tmp_path / "state")])
+
+    assert code == 2
+    assert f"port {port} for Home Assistant is in use; pass --port 0" in capsys.readouterr().err
+    assert not (tmp_path / "state").exists()
+
+
+def test_speed_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--speed 0 (the emulator's 'as fast as possible') makes no sense for a live dashboard."""
+    code = main(["demo", "--speed", "0", "--state-dir", str(tmp_path / "state")])
+
+    assert code == 2
+    assert "--speed must be above 0" in capsys.readouterr().err
+    assert not (tmp_path / "state").exists()
