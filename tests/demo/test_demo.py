@@ -46,7 +46,8 @@ READ_CARD = """
   const collectErrors = (root) => {
     for (const node of root.querySelectorAll("*")) {
       if (node.localName === "hui-error-card") {
-        errors.push((node.shadowRoot || node).textContent.replace(/\\s+/g, " ").trim());
+        const alert = node.shadowRoot && node.shadowRoot.querySelector("ha-alert");
+        errors.push((alert || node).textContent.replace(/\\s+/g, " ").trim() || node.localName);
       }
       if (node.shadowRoot) collectErrors(node.shadowRoot);
     }
@@ -132,7 +133,7 @@ async def test_dashboard_counts_reps_live(demo: RunningDemo, chromium: str, tmp_
 
     assert readings[-1] > readings[-2], readings
     assert shown["title"] == "Hip thrusts"
-    assert shown["errors"] == [], "cards in error on the dashboard"
+    assert shown["errors"] == [], f"cards in error on the dashboard, see {screenshot}"
     assert re.fullmatch(r"(Left|Right) leg · set \d+( of \d+)?", shown["where"]), shown
     assert png_size(screenshot) == (WIDTH, HEIGHT)
     if target := os.environ.get(SCREENSHOT_ENV):

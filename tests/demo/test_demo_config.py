@@ -10,6 +10,7 @@ from homeassistant.util.yaml import load_yaml_dict
 
 from custom_components.rep_coach.const import DOMAIN
 from custom_components.rep_coach.tools.cli import main
+from custom_components.rep_coach.tools.demo import pick_port
 from custom_components.rep_coach.tools.demo_api import Tokens, client_id
 from custom_components.rep_coach.tools.demo_config import (
     CARD_TYPE,
@@ -25,6 +26,7 @@ from custom_components.rep_coach.tools.demo_config import (
     write_dashboard,
     write_hass_config,
 )
+from custom_components.rep_coach.tools.demo_processes import port_is_free
 
 DEVICE_ID = "0123456789abcdef0123456789abcdef"
 
@@ -136,6 +138,20 @@ def test_busy_port_is_refused_with_a_hint(
     assert code == 2
     assert f"port {port} for Home Assistant is in use; pass --port 0" in capsys.readouterr().err
     assert not (tmp_path / "state").exists()
+
+
+def test_busy_default_port_falls_back_to_a_free_one(socket_enabled: None) -> None:
+    """The default port taken (Home Assistant or Mosquitto already running): another one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+
+        chosen = pick_port(None, taken, "Home Assistant", "--port")
+
+        assert chosen != taken
+        assert port_is_free(chosen)
+        assert pick_port(None, chosen, "Home Assistant", "--port") == chosen
 
 
 def test_speed_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

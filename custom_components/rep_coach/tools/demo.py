@@ -87,7 +87,17 @@ class DemoBroker:
             await asyncio.to_thread(self.mosquitto.stop)
 
 
-def _pick_port(requested: int, what: str, option: str) -> int:
+def pick_port(requested: int | None, preferred: int, what: str, option: str) -> int:
+    """The port to use: ``requested`` exactly (0: any free one), else ``preferred`` if free.
+
+    A busy default (a Home Assistant or a Mosquitto service already running) falls back to a
+    free port, which the demo prints; a port asked for explicitly must be free.
+    """
+    if requested is None:
+        if port_is_free(preferred):
+            return preferred
+        _LOGGER.info("Port %d for %s is in use; using a free one", preferred, what)
+        return free_port()
     if requested == 0:
         return free_port()
     if not port_is_free(requested):
@@ -105,7 +115,7 @@ async def start_broker(args: argparse.Namespace, paths: DemoPaths) -> DemoBroker
     if args.broker is not None:
         address = parse_broker(args.broker)
         return DemoBroker(address, f"{address} (yours)")
-    port = _pick_port(args.mqtt_port, "the MQTT broker", "--mqtt-port")
+    port = pick_port(args.mqtt_port, DEFAULT_MQTT_PORT, "the MQTT broker", "--mqtt-port")
     kind: str = args.embedded_broker
     amqtt = _amqtt_executable()
     if kind == "amqtt" and amqtt is None:
@@ -337,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
         print("rep-coach demo: --speed must be above 0", file=sys.stderr)
         return 2
     try:
-        port = _pick_port(args.port, "Home Assistant", "--port")
+        port = pick_port(args.port, DEFAULT_PORT, "Home Assistant", "--port")
         paths = prepare_state_dir(Path(args.state_dir).resolve())
         return asyncio.run(run_demo(args, paths, port))
     except (DemoError, DemoStateError, ValueError) as err:
@@ -357,7 +367,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="Home Assistant's HTTP port (0: a free one)"
+        "--port",
+        type=int,
+        help=f"Home Assistant's HTTP port (default {DEFAULT_PORT}, or a free one if it is busy; "
+        "0: a free one)",
     )
     parser.add_argument(
         "--broker", help="HOST[:PORT] of an existing MQTT broker instead of the embedded one"
@@ -365,8 +378,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--mqtt-port",
         type=int,
-        default=DEFAULT_MQTT_PORT,
-        help="port of the embedded broker (0: a free one)",
+        help=f"the embedded broker's port (default {DEFAULT_MQTT_PORT}, or a free one if it is "
+        "busy; 0: a free one)",
     )
     parser.add_argument(
         "--embedded-broker",
