@@ -73,11 +73,12 @@ from tests.mosquitto import (
 
 __all__ = ["mosquitto", "mosquitto_extra_config", "mosquitto_server"]
 
-SPEED = 10.0
+SPEED = 5.0  # a stall of 1 s (5 session seconds) would make the sensor look silent
 WAIT_TIMEOUT_S = 30.0
 POLL_S = 0.02
 ENTITY = "hip_thrust_bench"
 SENSOR_ID = "bench_e2e"
+BIRTH_TOPIC = "homeassistant/status"  # Home Assistant's default birth message: "online"
 
 
 def scaled_clock(speed: float) -> Callable[[], float]:
@@ -145,9 +146,25 @@ async def wait_until(condition: Callable[[], bool], what: str) -> None:
 
 @dataclass
 class Subscriptions:
-    """How often the broker acknowledged a subscription to each topic (resubscribes count)."""
+    """How often the broker acknowledged a subscription to each topic (resubscribes count), and
+    how often Home Assistant's birth message came back."""
 
     acknowledged: dict[str, int] = field(default_factory=dict)
+    births: int = 0
+
+    @callback
+    def birth(self, msg: mqtt.ReceiveMessage) -> None:
+        """Count Home Assistant's own birth message, as the broker delivers it."""
+        if msg.payload == "online":
+            self.births += 1
+
+    async def wait_for_birth(self, count: int = 1) -> None:
+        """Until Home Assistant has published its birth message after (re)connecting.
+
+        Its birth task fails if the connection drops before it publishes: let it finish before
+        breaking the connection.
+        """
+        await wait_until(lambda: self.births >= count, f"birth message {count}")
 
     @callback
     def add(self, chunk: list[tuple[str, int]]) -> None:
@@ -175,6 +192,8 @@ async def async_setup_mqtt(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await wait_until(lambda: mqtt.is_connected(hass), "Home Assistant to connect to Mosquitto")
+    # Subscribed before the birth is sent: Home Assistant flushes subscriptions first.
+    await mqtt.async_subscribe(hass, BIRTH_TOPIC, subscriptions.birth)
     return entry, subscriptions
 
 

@@ -307,7 +307,7 @@ async def test_hostile_payloads_through_the_broker(
     before, after = _two_parts()
     await emulator.send(before)
     await bench.wait_for_payloads(len(emulator.sent))
-    # Rep counts only: garbage carries no readings, so at 10x speed the sensor soon counts as
+    # Rep counts only: garbage carries no readings, so at SPEED the sensor soon counts as
     # silent and the open set may close for that (sensor_lost), with its reps kept.
     counts = {key: bench.value(key) for key in ("total_reps", "left_reps", "right_reps")}
 
