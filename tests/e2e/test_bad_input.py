@@ -297,6 +297,7 @@ def mosquitto_extra_config() -> tuple[str, ...]:
     return ("message_size_limit 0",)
 
 
+@pytest.mark.e2e
 async def test_hostile_payloads_through_the_broker(
     home: Home, emulator: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -40,6 +40,8 @@ OUTAGE_S = 120.0  # session seconds between the two parts: longer than any outag
 REPS_BEFORE = 3
 REPS_AFTER = 3
 
+pytestmark = pytest.mark.e2e
+
 
 def _rep_keys(events: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
     return [(e["side"], e["set"], e["rep"]) for e in events if e["type"] == "rep_completed"]

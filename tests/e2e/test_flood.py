@@ -117,6 +117,7 @@ def _flood(broker: Broker, topic: str, rate: float, duration_s: float) -> int:
     return sent
 
 
+@pytest.mark.e2e
 async def test_flood_through_the_broker(
     home: Home, emulator: Emulator, mosquitto: Broker, caplog: pytest.LogCaptureFixture
 ) -> None:

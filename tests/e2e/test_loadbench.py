@@ -42,6 +42,7 @@ def test_bench_readings_cover_the_run_as_one_stream() -> None:
     assert all(b.device_ms > a.device_ms for a, b in itertools.pairwise(readings))
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(find_mosquitto() is None, reason="mosquitto is not installed")
 def test_load_bench_smoke() -> None:
     """One bench for two seconds: the last line is JSON with every figure the issue asks for,

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from custom_components.rep_coach.engine import Side
 from custom_components.rep_coach.engine.simulate import simulate_session
 
 from .conftest import Bench, Emulator, Home, batch_payloads, reference_replay
 
 SEED = 7  # two sets (one per leg), 15 reps, strength program: 139 s, 28 s at SPEED
+
+pytestmark = pytest.mark.e2e
 
 
 def _rep_keys(events: list[dict[str, Any]]) -> list[tuple[str, str, int, int]]:
