@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,24 +78,23 @@ def _read_lines(
     lines.put(None)  # the demo closed its output: it exited
 
 
-@pytest.fixture
-def demo(socket_enabled: None, tmp_path: Path) -> Iterator[RunningDemo]:
-    """The demo on free ports with the emulator ``DEMO_SPEED`` times faster than real time."""
+DEMO_COMMAND = (sys.executable, "-m", "custom_components.rep_coach.tools.cli", "demo")
+
+
+@contextmanager
+def running_demo(state_dir: Path, *args: str) -> Iterator[RunningDemo]:
+    """``rep-coach demo`` on free ports until it is ready; stopped (Ctrl-C) at the end."""
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "custom_components.rep_coach.tools.cli",
-            "demo",
+            *DEMO_COMMAND,
             "--port",
             "0",
             "--mqtt-port",
             "0",
-            "--speed",
-            f"{DEMO_SPEED:g}",
             "--state-dir",
-            str(tmp_path / "demo"),
+            str(state_dir),
             "--no-browser",
+            *args,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -127,3 +127,10 @@ def demo(socket_enabled: None, tmp_path: Path) -> Iterator[RunningDemo]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+@pytest.fixture
+def demo(socket_enabled: None, tmp_path: Path) -> Iterator[RunningDemo]:
+    """The demo with the emulator ``DEMO_SPEED`` times faster than real time."""
+    with running_demo(tmp_path / "demo", "--speed", f"{DEMO_SPEED:g}") as running:
+        yield running

@@ -114,7 +114,7 @@ async def start_broker(args: argparse.Namespace, paths: DemoPaths) -> DemoBroker
     """The broker: ``--broker`` as is, else the embedded one on a loopback port."""
     if args.broker is not None:
         address = parse_broker(args.broker)
-        return DemoBroker(address, f"{address} (yours)")
+        return DemoBroker(address, "yours (--broker)")
     port = pick_port(args.mqtt_port, DEFAULT_MQTT_PORT, "the MQTT broker", "--mqtt-port")
     kind: str = args.embedded_broker
     amqtt = _amqtt_executable()
@@ -177,12 +177,12 @@ async def set_up_hass(
     )
     await client.create_owner(name="Demo", username=args.username, password=args.password)
     host = "127.0.0.1" if broker.host in {"localhost", "0.0.0.0"} else broker.host
-    user_input: dict[str, object] = {"broker": host, "port": broker.port}
-    if broker.username:
-        user_input |= {"username": broker.username, "password": broker.password or ""}
-    result = await client.config_flow("mqtt", user_input)
+    result = await client.config_flow("mqtt", {"broker": host, "port": broker.port})
     if result.get("type") != "create_entry":
-        raise DemoError(f"Home Assistant could not connect to the broker {broker}: {result}")
+        raise DemoError(
+            f"Home Assistant could not connect to the broker {broker}: "
+            f"{result.get('errors') or result}"
+        )
 
 
 async def confirm_discovered_bench(client: HassClient, hass: ChildProcess) -> str:
@@ -261,8 +261,6 @@ async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int
                 "emulate",
                 "--broker",
                 str(broker.address),
-                *(["--username", broker.address.username] if broker.address.username else []),
-                *(["--password", broker.address.password] if broker.address.password else []),
                 "--sensor-id",
                 SENSOR_ID,
                 "--name",
