@@ -25,7 +25,6 @@ from .demo_api import HassApiError, HassClient, wait_until
 from .demo_config import (
     DASHBOARD_URL_PATH,
     DASHBOARD_VIEW_PATH,
-    REPO_DIR,
     DemoPaths,
     DemoStateError,
     dashboard_config,
@@ -273,7 +272,7 @@ async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int
                 "0",
             ],
             paths.log("emulator"),
-            cwd=REPO_DIR,
+            cwd=paths.root,
         )
         children = [emulator, hass]
         await hass.start()
@@ -393,7 +392,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--state-dir",
-        default=str(REPO_DIR / ".demo"),
+        default=".demo",
         help="disposable directory for Home Assistant's state and the logs (wiped at start)",
     )
     parser.add_argument("--username", default=DEFAULT_USERNAME, help="demo login's user name")
