@@ -1,8 +1,10 @@
-"""The demo with a broker it did not start: ``--broker`` and ``--embedded-broker mosquitto``."""
+"""The demo with other brokers (``--broker``, ``--embedded-broker mosquitto``) and failures."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import subprocess
 from pathlib import Path
@@ -19,7 +21,7 @@ from tests.mosquitto import (
     mosquitto_server,
 )
 
-from .conftest import BROKER_LINE, DEMO_COMMAND, START_TIMEOUT_S, running_demo
+from .conftest import BROKER_LINE, DEMO_COMMAND, START_TIMEOUT_S, STOP_TIMEOUT_S, running_demo
 
 __all__ = ["mosquitto", "mosquitto_extra_config", "mosquitto_server"]
 
@@ -85,3 +87,36 @@ def test_unreachable_broker_is_a_clear_error(socket_enabled: None, tmp_path: Pat
     assert hass, result.stdout
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", int(hass.group(1))), timeout=5).close()
+
+
+def child_processes(parent: int) -> dict[int, str]:
+    """Linux: the command lines of ``parent``'s children, by process id."""
+    children: dict[int, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                cmdline = (stat.parent / "cmdline").read_bytes()
+                children[int(stat.parent.name)] = cmdline.replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+    return children
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_child_dying_stops_the_demo(socket_enabled: None, tmp_path: Path) -> None:
+    """The emulator killed: the demo says so, stops Home Assistant and the broker, exits 1."""
+    with running_demo(tmp_path / "demo") as demo:
+        children = child_processes(demo.process.pid)
+        emulator = next(pid for pid, cmd in children.items() if " emulate " in cmd)
+        hass_port = int(demo.base_url.rsplit(":", 1)[1])
+
+        os.kill(emulator, signal.SIGKILL)
+
+        assert demo.process.wait(timeout=STOP_TIMEOUT_S) == 1
+    assert "emulator exited unexpectedly" in demo.console
+    assert len(children) == 3, children  # broker, Home Assistant, emulator
+    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", hass_port), timeout=5).close()

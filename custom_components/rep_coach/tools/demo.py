@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import aiohttp
+
 from .demo_api import HassApiError, HassClient, wait_until
 from .demo_config import (
     DASHBOARD_URL_PATH,
@@ -307,7 +309,7 @@ async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int
             )
             return 1
         return 0
-    except (DemoError, HassApiError) as err:
+    except (DemoError, HassApiError, aiohttp.ClientError, TimeoutError) as err:
         print(f"rep-coach demo: {err}", file=sys.stderr)
         for child in children:
             if child.log.exists() and not child.running:
