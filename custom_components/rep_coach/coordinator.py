@@ -210,6 +210,9 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         if payload == data.get(CONF_PAYLOAD_AVAILABLE, DEFAULT_PAYLOAD_AVAILABLE):
             self._sensor_online = True
         elif payload == data.get(CONF_PAYLOAD_NOT_AVAILABLE, DEFAULT_PAYLOAD_NOT_AVAILABLE):
+            if self._sensor_online:
+                # Gone mid-set (last will): close the set now rather than after 5 s of silence.
+                self.async_run(self.engine.sensor_offline)
             self._sensor_online = False
         else:
             LOGGER.warning("Ignoring unknown availability payload %r on %s", payload, msg.topic)

@@ -149,3 +149,15 @@ def test_restore_ignores_junk(junk: object) -> None:
     engine = RepEngine()
     engine.restore_state(junk)  # type: ignore[arg-type]
     assert engine.state.total_reps == 0
+
+
+def test_sensor_going_offline_closes_the_set_and_keeps_the_count() -> None:
+    engine = RepEngine(EngineSettings(target_reps=10))
+    track = set_of(3)
+    run(engine, track)
+    events = engine.sensor_offline(track.t)
+    assert [(e.reason, e.reps) for e in events if isinstance(e, SetEndEvent)] == [
+        ("sensor_lost", 3)
+    ]
+    assert engine.state.left.reps == 3
+    assert engine.sensor_offline(track.t + 1.0) == []

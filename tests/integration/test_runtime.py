@@ -16,6 +16,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    async_capture_events,
     async_fire_mqtt_message,
     async_fire_time_changed,
 )
@@ -253,3 +254,22 @@ async def test_only_invalid_readings_issue(
     assert issue.translation_placeholders is not None
     assert issue.translation_placeholders["error"] == "only invalid readings"
     assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "on"
+
+
+async def test_last_will_mid_set_closes_the_set_at_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry, feed_session: FeedSession
+) -> None:
+    """The sensor's last will ends the running set right away (not after the silence limit)."""
+    await feed_session(limit_s=30.0)
+    coordinator = init_integration.runtime_data
+    state = coordinator.engine.state
+    assert state.in_set
+    reps = state.reps_this_set
+    assert reps > 0
+    events = async_capture_events(hass, "rep_coach_event")
+    async_fire_mqtt_message(hass, STATUS_TOPIC, "offline")
+    await hass.async_block_till_done()
+    ended = [e.data for e in events if e.data["type"] == "set_completed"]
+    assert [(e["reason"], e["reps"]) for e in ended] == [("sensor_lost", reps)]
+    assert not coordinator.engine.state.in_set
+    assert coordinator.engine.state.left.reps + coordinator.engine.state.right.reps >= reps

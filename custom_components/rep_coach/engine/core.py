@@ -297,6 +297,12 @@ class RepEngine:
         self.session.switch_side(t, side)
         return self._take()
 
+    def sensor_offline(self, t: float) -> list[EngineEvent]:
+        """The sensor said it went away (MQTT last will): close the set now, keep its count."""
+        self.session.end_set(t, SetEndReason.SENSOR_LOST)
+        self.detector.gap()
+        return self._take()
+
     def undo_last_rep(self, t: float) -> list[EngineEvent]:
         """Remove the last counted rep."""
         self.session.adjust_reps(t, -1)
