@@ -131,6 +131,17 @@ def test_getting_on_and_off_the_bench_is_not_a_rep() -> None:
     assert engine.state.phase is Phase.AWAY
 
 
+def test_first_reps_after_sitting_down_from_above_are_all_counted() -> None:
+    # Sensor above: the floor, a body passing, then the hips settle onto the seat from higher up
+    # and the first rep follows within seconds. The settle must not swallow the first rep.
+    track = Track(seated_mm=980.0).readings(1180.0, 3.0).readings(400.0, 0.3)
+    track.move(0.01, 130.0).move(0.8, 0.0).stay(2.0)
+    for _ in range(4):
+        track.rep()
+    reps = reps_of(run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0)))
+    assert [r.rep for r in reps if r.complete] == [1, 2, 3, 4]
+
+
 def test_out_of_range_readings_mean_nobody_is_there() -> None:
     track = Track().stay(3.0).rep().rep().readings(8190.0, 3.0)
     engine = RepEngine()

@@ -24,6 +24,14 @@ def test_generated_session_counts_match_truth(session: SimSession) -> None:
     assert sum(abs(e) for e in tally.hold_errors) / len(tally.hold_errors) < 0.25
 
 
+@pytest.mark.parametrize("seed", [1, 31, 40])
+def test_sessions_where_the_lifter_settles_onto_the_seat_count_the_first_set(seed: int) -> None:
+    session = simulate_session(seed)
+    tally = benchmark.Tally()
+    benchmark.score_engine(session, benchmark.run_engine(session), tally)
+    assert tally.count_errors[0] == 0
+
+
 def test_benchmark_reports_every_figure() -> None:
     result = benchmark.run(corpus(seed=3, count=2))
     for key in (

@@ -27,12 +27,12 @@ ZONE_LOW, ZONE_HIGH = -0.25, 1.6  # still levels outside this band mean nobody i
 STILL_TOL_MM = 20.0  # readings within this of their running mean are "still"
 STILL_S = 0.6  # still for this long defines a level
 FIRST_BASE_STILL_S = 1.0  # before the first rep, the lifter must have sat still this long
-REST_WINDOW_S, REST_TOL_MM, REST_FRACTION = 6.0, 60.0, 0.5  # ... and mostly at that level
 # Mount geometry (hardware/README.md): a sensor below the hips sees a seated lifter within
 # ~35 cm; a sensor above must clear the top of the thrust, so it sees seated hips beyond ~45 cm.
 BELOW_MAX_REST_MM = 400.0
 ABOVE_MIN_REST_MM = 450.0
 PRESENCE_STILL_S = 0.8
+SEAT_MAX = 0.75  # before calibration, a still level below this fraction of the range is a seat
 UNCAL_MAX_AT_PEAK_S = 6.0  # before calibration, a longer plateau is a step (sitting down)
 MAX_REP_S = 40.0
 MAX_ROM_MM = 550.0  # before calibration, a bigger excursion is someone getting on or off
@@ -126,6 +126,8 @@ class RepDetector:
         self.base = math.nan  # level the rep started from (height units)
         self.peak = -math.inf
         self.peak_t = math.nan
+        self.plateau = math.inf  # before calibration: where the hips rested part-way up
+        self.hold_level = math.inf  # the peak when the squeeze started
         self.locked_out = False
         self.hold_start_t = math.nan
         self.hold_notified = False
@@ -232,7 +234,7 @@ class RepDetector:
         if math.isnan(self.valley):
             return  # with no orientation, attempts only start from a level the hips rested at
         delta = x - self.valley
-        if self.present and abs(delta) >= 0.5 * self.min_rom and self._rested_at(t, self.valley):
+        if self.present and abs(delta) >= 0.5 * self.min_rom:
             sign = 1 if delta > 0 else -1
             if (sign > 0 and self.valley > BELOW_MAX_REST_MM) or (
                 sign < 0 and self.valley < ABOVE_MIN_REST_MM
@@ -240,21 +242,6 @@ class RepDetector:
                 return  # not where a seated lifter's hips can be for a sensor on that side
             self._begin(t, sign, sign * self.valley)
             self._in_rep(t, sign * x)
-
-    def _rested_at(self, t: float, level: float) -> bool:
-        """Before the first rep: was ``level`` where the hips spent most of the last few seconds?
-
-        The first rep teaches the orientation; starting it from a long squeeze at the top would
-        learn it upside down. A seated lifter rests at the bottom far longer than any squeeze.
-        """
-        near = total = 0
-        ts, xs = self._ts, self._xs
-        k = len(ts) - 1
-        while k >= 0 and t - ts[k] <= REST_WINDOW_S:
-            total += 1
-            near += abs(xs[k] - level) <= REST_TOL_MM
-            k -= 1
-        return near >= REST_FRACTION * total
 
     def _idle(self, t: float, h: float, sign: int) -> None:
         if math.isnan(self.valley) or h < self.valley:
@@ -319,9 +306,16 @@ class RepDetector:
             if self.stage is not Stage.LOWERING:
                 self._in_rep(t, h)  # the next rep may already be under way
                 return
+        if rom_cal is None and h > self.plateau + 0.5 * self.min_rom:
+            # Before calibration: the hips sat still part-way (someone sat down on the bench)
+            # and now rise beyond it. That plateau was the seat; the rep starts from there.
+            self._begin(t, self.sign, self.plateau)
         lag_t, speed = self._speed(t, h)
         self._live_speed = speed
         if h > self.peak:
+            held = self.hold_level
+            if not math.isnan(self.hold_start_t) and h > held + self.band_fraction * (held - base):
+                self.hold_start_t = math.nan  # that was a pause on the way up, not the top
             self.peak, self.peak_t = h, t
             if not self.locked_out and rom_cal is not None and h - base >= LOCKOUT * rom_cal:
                 self.locked_out = True
@@ -338,12 +332,12 @@ class RepDetector:
         if (
             rom_cal is None
             and self.stage is Stage.LOWERING
-            and bottom_level < self.sign * self._still_mean < base + 0.6 * rom
+            and bottom_level < self.sign * self._still_mean < base + SEAT_MAX * rom
             and self._level_still(t, FIRST_BASE_STILL_S)
         ):
-            # Before calibration, settling at a new level is a step (sitting down), not a rep.
-            self._abort()
-            return
+            # Before calibration, settling at a new level is sitting down, not the end of a rep:
+            # remember it; if the hips then rise from it, the rep starts there.
+            self.plateau = self.sign * self._still_mean
         stage = self.stage
         if stage is Stage.LIFTING or stage is Stage.HOLDING:
             self._rising(t, h, lag_t, speed, band_level, base, rom, rom_cal)
@@ -373,6 +367,7 @@ class RepDetector:
                     # for PLATEAU_S is a plateau all the same.
                     self.hold_start_t = self.peak_t
                 if not math.isnan(self.hold_start_t):
+                    self.hold_level = self.peak
                     self.sink.on_hold_started(t, self.hold_start_t)
             if (
                 rom_cal is None
