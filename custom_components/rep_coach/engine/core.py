@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from . import persistence, report
 from .calibration import CalibrationModel
 from .clock import DeviceClock
 from .conditioning import GAP_RESET_S, Conditioner, Validity, classify
@@ -21,11 +22,10 @@ from .events import (
 )
 from .payload import PayloadError, PayloadFormat, decode_payload
 from .reps import RepDetector, RepMeasure, Stage
-from .session import Session, SetRecord
+from .session import Session
 from .settings import DistanceUnit, EngineSettings, Orientation, Side, SideMode
 from .state import Calibration, EngineState, Phase, SideStats
 
-EXPORT_VERSION = 1
 NO_TARGET_AFTER_S = 1.0  # out-of-range readings this long: report "no target"
 INVALID_AFTER_S = 2.0  # only invalid readings this long: report "invalid"
 SEQ_RESTART = 1000  # a sequence number this far behind means the device restarted
@@ -95,8 +95,8 @@ class RepEngine:
         self._last_seq: int | None = None
         self._bad_since: float | None = None  # first of the current run of unusable readings
         self._bad_kind = Validity.VALID
-        self._restored_history: list[dict[str, Any]] = []
-        self._resume_pending = False
+        self.restored_history: list[dict[str, Any]] = []
+        self.resume_pending = False
         self._manual_bottom_x: float | None = None
 
     # --- construction helpers -----------------------------------------------------------
@@ -224,8 +224,8 @@ class RepEngine:
             self.detector.gap()
             self.conditioner.reset()
         self._last_t = t
-        if self._resume_pending:
-            self._resume_pending = False
+        if self.resume_pending:
+            self.resume_pending = False
             self.session.last_activity_t = t
         settings = self._settings
         validity = classify(distance_mm, status, settings.min_valid_mm, settings.max_range_mm)
@@ -270,8 +270,8 @@ class RepEngine:
         """Advance timers (rest, idle set end, staleness) to ``t`` without a sample."""
         if not t >= self._last_t:
             return []
-        if self._resume_pending:
-            self._resume_pending = False
+        if self.resume_pending:
+            self.resume_pending = False
             self.session.last_activity_t = t
         stale = self._last_t > -math.inf and t - self._last_t >= self._settings.stale_after_s
         if stale and self.sensor_state is not SensorState.STALE:
@@ -316,7 +316,7 @@ class RepEngine:
     def reset_session(self, t: float) -> list[EngineEvent]:
         """Clear all counters; calibration stays."""
         self.session.reset(t)
-        self._restored_history.clear()
+        self.restored_history.clear()
         return self._take()
 
     def calibrate(self, t: float, step: CalibrationStep) -> list[EngineEvent]:
@@ -351,7 +351,7 @@ class RepEngine:
 
     def emit_calibrated(self, t: float, *, automatic: bool) -> None:
         """Record a calibration event for the current side."""
-        calibration = self._calibration()
+        calibration = self.current_calibration()
         if calibration is None:
             return
         self.session.events.append(
@@ -365,7 +365,8 @@ class RepEngine:
         )
 
     # --- views ---------------------------------------------------------------------------
-    def _calibration(self) -> Calibration | None:
+    def current_calibration(self) -> Calibration | None:
+        """The current side's calibration, or None while it is still being learned."""
         cal = self.cal
         rom = cal.range_for(self.session.side)
         if not cal.sign or rom is None or cal.bottom_h is None:
@@ -378,7 +379,8 @@ class RepEngine:
             automatic=cal.ranges[self.session.side].manual is None,
         )
 
-    def _phase(self) -> Phase:
+    def phase(self) -> Phase:
+        """Where the lifter is now."""
         detector, session = self.detector, self.session
         if not detector.present:
             return Phase.AWAY
@@ -392,7 +394,8 @@ class RepEngine:
             return Phase.LOWERING
         return Phase.RESTING if session.rest_ends_t is not None else Phase.READY
 
-    def _side_stats(self, side: Side) -> SideStats:
+    def side_stats(self, side: Side) -> SideStats:
+        """Totals of one side."""
         totals = self.session.totals[side]
         return SideStats(
             reps=totals.reps,
@@ -411,15 +414,15 @@ class RepEngine:
         current = session.current
         position = detector.position
         return EngineState(
-            phase=self._phase(),
+            phase=self.phase(),
             present=detector.present,
             side=session.side,
             set_number=session.set_number,
             in_set=current is not None,
             reps_this_set=current.count if current is not None else 0,
             partial_reps_this_set=current.partial_reps if current is not None else 0,
-            left=self._side_stats(Side.LEFT),
-            right=self._side_stats(Side.RIGHT),
+            left=self.side_stats(Side.LEFT),
+            right=self.side_stats(Side.RIGHT),
             total_reps=session.total_reps,
             last_rep=session.last_rep,
             last_warning=session.last_warning,
@@ -427,7 +430,7 @@ class RepEngine:
             hold_elapsed_s=detector.hold_elapsed(self._last_t),
             position_pct=None if position is None else 100.0 * position,
             sensor_state=self.sensor_state,
-            calibration=self._calibration(),
+            calibration=self.current_calibration(),
             imbalance_pct=None if session.imbalance is None else session.imbalance.largest_pct,
             set_time_under_tension_s=sum(
                 r.concentric_s + r.hold_s + r.eccentric_s for r in (current.reps if current else [])
@@ -436,115 +439,20 @@ class RepEngine:
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
-        session = self.session
-        sets = [*self._restored_history, *(record.as_dict() for record in session.history)]
-        if session.current is not None:
-            sets.append(session.current.as_dict())
-        imbalance = session.imbalance
-        return {
-            "side": str(session.side),
-            "total_reps": session.total_reps,
-            "sides": {
-                str(side): {
-                    "reps": stats.reps,
-                    "sets": stats.sets,
-                    "partial_reps": stats.partial_reps,
-                    "mean_hold_s": _round(stats.mean_hold_s),
-                    "mean_eccentric_s": _round(stats.mean_eccentric_s),
-                    "mean_rom_mm": _round(stats.mean_rom_mm),
-                    "time_under_tension_s": round(stats.time_under_tension_s, 1),
-                }
-                for side in Side
-                for stats in (self._side_stats(side),)
-            },
-            "sets": sets,
-            "imbalance_pct": None
-            if imbalance is None
-            else {
-                "reps": round(imbalance.reps_pct, 1),
-                "range": round(imbalance.rom_pct, 1),
-                "hold": round(imbalance.hold_pct, 1),
-                "eccentric": round(imbalance.eccentric_pct, 1),
-            },
-        }
+        return report.summary(self)
 
     def diagnostics(self) -> dict[str, Any]:
         """JSON-ready internals for HA diagnostics (no personal data)."""
-        calibration = self._calibration()
-        return {
-            "sensor_state": str(self.sensor_state),
-            "payload_format": None if self.payload_format is None else str(self.payload_format),
-            "detected_unit": None if self.detected_unit is None else str(self.detected_unit),
-            "last_error": None
-            if self.last_error is None
-            else {"code": str(self.last_error.code), "detail": self.last_error.detail},
-            "counters": {name: getattr(self.counters, name) for name in Counters.__slots__},
-            "device_clock_resets": self.clock.resets,
-            "phase": str(self._phase()),
-            "calibration": None
-            if calibration is None
-            else {
-                "bottom_mm": round(calibration.bottom_mm, 1),
-                "top_mm": round(calibration.top_mm, 1),
-                "rising_farther": calibration.rising_farther,
-                "automatic": calibration.automatic,
-            },
-        }
+        return report.diagnostics(self)
 
     # --- persistence ---------------------------------------------------------------------
     def export_state(self) -> dict[str, Any]:
         """JSON-ready state that survives a restart: counters, session, calibration, side."""
-        session = self.session
-        current = session.current
-        return {
-            "version": EXPORT_VERSION,
-            "side": str(session.side),
-            "totals": {str(side): session.totals[side].export() for side in Side},
-            "history": [*self._restored_history, *(r.as_dict() for r in session.history)][-50:],
-            "current": None
-            if current is None
-            else {
-                "side": str(current.side),
-                "number": current.number,
-                "reps": current.count,
-                "partial_reps": current.partial_reps,
-            },
-            "calibration": self.cal.export(),
-        }
+        return persistence.export_state(self)
 
     def restore_state(self, data: dict[str, Any]) -> None:
         """Restore what :meth:`export_state` produced; ignores unknown/invalid parts."""
-        if not isinstance(data, dict) or data.get("version") != EXPORT_VERSION:
-            return
-        session = self.session
-        if data.get("side") in {s.value for s in Side}:
-            session.side = Side(data["side"])
-        totals = data.get("totals")
-        if isinstance(totals, dict):
-            for side in Side:
-                if isinstance(totals.get(str(side)), dict):
-                    session.totals[side].restore(totals[str(side)])
-        history = data.get("history")
-        if isinstance(history, list):
-            self._restored_history = [h for h in history if isinstance(h, dict)][-50:]
-        current = data.get("current")
-        if isinstance(current, dict) and current.get("side") in {s.value for s in Side}:
-            number, reps = current.get("number"), current.get("reps")
-            if isinstance(number, int) and isinstance(reps, int) and number > 0 and reps >= 0:
-                record = SetRecord(side=Side(current["side"]), number=number, started_t=0.0)
-                record.added = reps
-                partial = current.get("partial_reps")
-                record.partial_reps = partial if isinstance(partial, int) and partial >= 0 else 0
-                session.current = record
-                self._resume_pending = True
-        calibration = data.get("calibration")
-        if isinstance(calibration, dict):
-            self.cal.restore(calibration)
-        self.detector.side = session.side
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+        persistence.restore_state(self, data)
 
 
 __all__ = ["CalibrationStep", "FeedResult", "RepEngine", "RepMeasure"]
