@@ -138,6 +138,7 @@ class RepDetector:
         self.up_peak = 0.0
         self.down_peak = 0.0
         self._live_speed = 0.0
+        self._lag = self._prev_lag = (-math.inf, 0.0)
         self._tail_t: list[float] = []
         self._tail_h: list[float] = []
         self._half = 1
@@ -310,7 +311,9 @@ class RepDetector:
             # Before calibration: the hips sat still part-way (someone sat down on the bench)
             # and now rise beyond it. That plateau was the seat; the rep starts from there.
             self._begin(t, self.sign, self.plateau)
+        self._prev_lag = self._lag
         lag_t, speed = self._speed(t, h)
+        self._lag = (lag_t, speed)
         self._live_speed = speed
         if h > self.peak:
             held = self.hold_level
@@ -360,7 +363,12 @@ class RepDetector:
             self.stage = Stage.HOLDING
             self.exit_t = math.nan
             if math.isnan(self.hold_start_t):
-                if speed < STILL_FRACTION * self.up_peak:
+                level = STILL_FRACTION * self.up_peak
+                if speed < level:
+                    # Interpolate between the last two live estimates: at 10 Hz they are 0.1 s apart.
+                    before_t, before = self._prev_lag
+                    if before > level and lag_t > before_t:
+                        lag_t = before_t + (before - level) / (before - speed) * (lag_t - before_t)
                     self.hold_start_t = lag_t
                 elif t - self.peak_t >= PLATEAU_S:
                     # Jittery timestamps can keep the speed estimate up; a peak not bettered
