@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.rep_coach.bus import event_data
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
@@ -144,3 +144,19 @@ def rep_event(rep: int, *, complete: bool = True, side: Side = Side.LEFT) -> Rep
         rom_pct=98.0 if complete else 49.0,
         peak_speed_mm_s=310.0,
     )
+
+
+TTS = "tts.piper"
+SPEAKER = "media_player.gym_speaker"
+
+
+@pytest.fixture
+def speak_calls(hass: HomeAssistant) -> list[ServiceCall]:
+    """Every tts.speak call."""
+    calls: list[ServiceCall] = async_mock_service(hass, "tts", "speak")
+    return calls
+
+
+def spoken(calls: list[ServiceCall]) -> list[str]:
+    """What was said, in order."""
+    return [call.data["message"] for call in calls]

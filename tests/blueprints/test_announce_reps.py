@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
-from pytest_homeassistant_custom_component.common import async_mock_service
 
 from custom_components.rep_coach.engine import (
     HoldReachedEvent,
@@ -18,17 +17,16 @@ from custom_components.rep_coach.engine import (
 )
 from custom_components.rep_coach.engine.events import SideSwitchedEvent
 
-from .conftest import FireEngineEvent, UseBlueprint, async_settle, make_fire, rep_event
-
-TTS = "tts.piper"
-SPEAKER = "media_player.gym_speaker"
-
-
-@pytest.fixture
-def speak_calls(hass: HomeAssistant) -> list[ServiceCall]:
-    """Every tts.speak call."""
-    calls: list[ServiceCall] = async_mock_service(hass, "tts", "speak")
-    return calls
+from .conftest import (
+    SPEAKER,
+    TTS,
+    FireEngineEvent,
+    UseBlueprint,
+    async_settle,
+    make_fire,
+    rep_event,
+    spoken,
+)
 
 
 @pytest.fixture
@@ -51,11 +49,6 @@ async def speaker_plays(hass: HomeAssistant) -> None:
     await async_settle(hass)
     hass.states.async_set(SPEAKER, "idle")
     await async_settle(hass)
-
-
-def spoken(calls: list[ServiceCall]) -> list[str]:
-    """What was said, in order."""
-    return [call.data["message"] for call in calls]
 
 
 @pytest.mark.usefixtures("announcer")

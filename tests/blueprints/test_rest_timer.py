@@ -11,23 +11,13 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
-    async_mock_service,
 )
 
 from custom_components.rep_coach.engine import RestFinishedEvent, RestStartedEvent, Side
 
-from .conftest import FireEngineEvent, UseBlueprint, async_settle, make_fire
+from .conftest import SPEAKER, TTS, FireEngineEvent, UseBlueprint, async_settle, make_fire, spoken
 
 TIMER = "timer.rest"
-TTS = "tts.piper"
-SPEAKER = "media_player.gym_speaker"
-
-
-@pytest.fixture
-def speak_calls(hass: HomeAssistant) -> list[ServiceCall]:
-    """Every tts.speak call."""
-    calls: list[ServiceCall] = async_mock_service(hass, "tts", "speak")
-    return calls
 
 
 @pytest.fixture
@@ -68,11 +58,6 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: 
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await async_settle(hass)
-
-
-def spoken(calls: list[ServiceCall]) -> list[str]:
-    """What was said, in order."""
-    return [call.data["message"] for call in calls]
 
 
 @pytest.mark.usefixtures("rest_timer")
