@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.rep_coach.tools.mosquitto import (
+from rep_coach_tools.mosquitto import (
     Broker,
     MosquittoError,
     MosquittoServer,

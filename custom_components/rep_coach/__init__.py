@@ -1,60 +1,41 @@
-"""Rep Coach: a single-leg hip thrust coach on a bench-mounted ToF distance sensor."""
+"""Rep Coach: a single-leg hip thrust coach on a bench-mounted ToF distance sensor.
+
+Importing this package loads no Home Assistant code, so the pure engine (``.engine``) is also a
+library: the command-line tools and the benchmark import it where Home Assistant is not
+installed. Home Assistant's entry points live in :mod:`.integration`; they are resolved the first
+time Home Assistant asks this module for them (PEP 562 module ``__getattr__``).
+"""
 
 from __future__ import annotations
 
-from homeassistant.components import mqtt
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.typing import ConfigType
+from typing import TYPE_CHECKING, Any
 
-from .const import DOMAIN
-from .coordinator import RepCoachConfigEntry, RepCoachCoordinator, session_store
-from .frontend import async_register_card
-from .options import settings_from_options
-from .services import async_setup_services
+if TYPE_CHECKING:
+    from .integration import (
+        CONFIG_SCHEMA,
+        PLATFORMS,
+        async_remove_entry,
+        async_setup,
+        async_setup_entry,
+        async_unload_entry,
+    )
 
-PLATFORMS: list[Platform] = [
-    Platform.BINARY_SENSOR,
-    Platform.BUTTON,
-    Platform.EVENT,
-    Platform.NUMBER,
-    Platform.SELECT,
-    Platform.SENSOR,
+__all__ = [
+    "CONFIG_SCHEMA",
+    "PLATFORMS",
+    "async_remove_entry",
+    "async_setup",
+    "async_setup_entry",
+    "async_unload_entry",
 ]
 
-CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
+def __getattr__(name: str) -> Any:
+    """Home Assistant's entry points, from :mod:`.integration` on first use."""
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import integration  # noqa: PLC0415 - deferred: the engine must import without HA
 
-async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services (they exist even while no entry is loaded) and the card."""
-    async_setup_services(hass)
-    await async_register_card(hass)
-    return True
-
-
-async def async_setup_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> bool:
-    """Restore the session, subscribe to the sensor and set up the entities."""
-    if not await mqtt.async_wait_for_mqtt_client(hass):
-        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="mqtt_not_ready")
-    coordinator = RepCoachCoordinator(hass, entry)
-    await coordinator.async_start()
-    entry.runtime_data = coordinator
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    return True
-
-
-async def _async_options_updated(hass: HomeAssistant, entry: RepCoachConfigEntry) -> None:
-    entry.runtime_data.async_apply_settings(settings_from_options(entry.options))
-
-
-async def async_unload_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> bool:
-    """Unload the entities; the subscriptions and timers go with the entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-
-
-async def async_remove_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> None:
-    """Forget the saved session of a removed sensor."""
-    await session_store(hass, entry.entry_id).async_remove()
+    value = getattr(integration, name)
+    globals()[name] = value
+    return value

@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
-from custom_components.rep_coach.engine.simulate import simulate_session
+from rep_coach_tools.simulator import simulate_session
 from tests.integration.conftest import (
     BATCH,
     ENTRY_DATA,

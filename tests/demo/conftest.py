@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.rep_coach.tools.demo import READY_PREFIX
+from rep_coach_tools.demo import READY_PREFIX
 from tests.frontend.conftest import chromium
 
 __all__ = ["chromium"]
@@ -78,7 +78,7 @@ def _read_lines(
     lines.put(None)  # the demo closed its output: it exited
 
 
-DEMO_COMMAND = (sys.executable, "-m", "custom_components.rep_coach.tools.cli", "demo")
+DEMO_COMMAND = (sys.executable, "-m", "rep_coach_tools.cli", "demo")
 
 
 @contextmanager

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.rep_coach.tools.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME
-from custom_components.rep_coach.tools.demo_api import HassApiError, HassClient, wait_until
-from custom_components.rep_coach.tools.demo_processes import port_is_free
+from rep_coach_tools.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from rep_coach_tools.demo_api import HassApiError, HassClient, wait_until
+from rep_coach_tools.demo_processes import port_is_free
 
 from .cdp import Browser, Page
 from .conftest import BROKER_LINE, RunningDemo

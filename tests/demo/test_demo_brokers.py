@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.rep_coach.tools.demo import SENSOR_ID
-from custom_components.rep_coach.tools.mosquitto import find_mosquitto
+from rep_coach_tools.demo import SENSOR_ID
+from rep_coach_tools.mosquitto import find_mosquitto
 from tests.mosquitto import (
     MosquittoServer,
     free_port,

@@ -9,10 +9,10 @@ import pytest
 from homeassistant.util.yaml import load_yaml_dict
 
 from custom_components.rep_coach.const import DOMAIN
-from custom_components.rep_coach.tools.cli import main
-from custom_components.rep_coach.tools.demo import pick_port
-from custom_components.rep_coach.tools.demo_api import Tokens, client_id
-from custom_components.rep_coach.tools.demo_config import (
+from rep_coach_tools.cli import main
+from rep_coach_tools.demo import pick_port
+from rep_coach_tools.demo_api import Tokens, client_id
+from rep_coach_tools.demo_config import (
     CARD_TYPE,
     DASHBOARD_URL_PATH,
     DASHBOARD_VIEW_PATH,
@@ -26,7 +26,7 @@ from custom_components.rep_coach.tools.demo_config import (
     write_dashboard,
     write_hass_config,
 )
-from custom_components.rep_coach.tools.demo_processes import port_is_free
+from rep_coach_tools.demo_processes import port_is_free
 
 DEVICE_ID = "0123456789abcdef0123456789abcdef"
 

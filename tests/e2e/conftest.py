@@ -46,23 +46,23 @@ from custom_components.rep_coach.const import (
 )
 from custom_components.rep_coach.coordinator import RepCoachCoordinator
 from custom_components.rep_coach.engine import EngineEvent, EngineState, RepEngine
-from custom_components.rep_coach.engine.simulate import SimReading
 from custom_components.rep_coach.options import settings_from_options
-from custom_components.rep_coach.tools.emulate import (
+from rep_coach_tools.emulate import (
     EmulatedSensor,
     EndMode,
     Pacer,
     shift_readings,
     stream,
 )
-from custom_components.rep_coach.tools.mqtt_client import parse_broker
-from custom_components.rep_coach.tools.mqtt_protocol import (
+from rep_coach_tools.mqtt_client import parse_broker
+from rep_coach_tools.mqtt_protocol import (
     Batch,
     SensorIdentity,
     plan_batches,
     samples_topic,
     status_topic,
 )
+from rep_coach_tools.simulator import SimReading
 from tests.mosquitto import (
     Broker,
     MosquittoServer,

@@ -15,8 +15,8 @@ from homeassistant.core import HomeAssistant, callback
 
 from custom_components.rep_coach.engine import RepEngine
 from custom_components.rep_coach.options import settings_from_options
-from custom_components.rep_coach.tools.emulate import EndMode
-from custom_components.rep_coach.tools.mqtt_protocol import (
+from rep_coach_tools.emulate import EndMode
+from rep_coach_tools.mqtt_protocol import (
     Batch,
     discovery_topic,
     samples_topic,

@@ -23,8 +23,8 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.rep_coach.const import DOMAIN
 from custom_components.rep_coach.ratelimit import BURST_MESSAGES, MAX_MESSAGES_PER_S
-from custom_components.rep_coach.tools.loadbench import LoopLagProbe
-from custom_components.rep_coach.tools.mqtt_protocol import samples_topic
+from rep_coach_tools.loadbench import LoopLagProbe
+from rep_coach_tools.mqtt_protocol import samples_topic
 from tests.mosquitto import Broker
 from tests.tools.conftest import synthetic_readings
 

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from custom_components.rep_coach.tools.loadbench import bench_readings, percentile
-from custom_components.rep_coach.tools.mosquitto import find_mosquitto
+from rep_coach_tools.loadbench import bench_readings, percentile
+from rep_coach_tools.mosquitto import find_mosquitto
 
 KEYS = {
     "benches",
@@ -49,7 +49,7 @@ def test_load_bench_smoke() -> None:
     and Home Assistant did receive the bench's 50 Hz samples."""
     argv = ["bench", "--load", "--benches", "1", "--duration", "2", "--warmup", "1", "--json"]
     done = subprocess.run(
-        [sys.executable, "-m", "custom_components.rep_coach.tools.cli", *argv],
+        [sys.executable, "-m", "rep_coach_tools.cli", *argv],
         capture_output=True,
         text=True,
         timeout=180,

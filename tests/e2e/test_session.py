@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from custom_components.rep_coach.engine import Side
-from custom_components.rep_coach.engine.simulate import simulate_session
+from rep_coach_tools.simulator import simulate_session
 
 from .conftest import Bench, Emulator, Home, batch_payloads, reference_replay
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from custom_components.rep_coach.engine import RepEngine, RepEvent
 from custom_components.rep_coach.engine.clock import DeviceClock
-from custom_components.rep_coach.engine.simulate import simulate_session
+from rep_coach_tools.simulator import simulate_session
 
 ENGINE_DIR = Path(__file__).parents[2] / "custom_components" / "rep_coach" / "engine"
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.rep_coach.tools.mqtt_protocol import (
+from rep_coach_tools.mqtt_protocol import (
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
     SensorIdentity,

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from custom_components.rep_coach.engine.payload import decode_payload
-from custom_components.rep_coach.engine.simulate import SimReading
-from custom_components.rep_coach.tools.mqtt_protocol import encode_batch
+from rep_coach_tools.mqtt_protocol import encode_batch
+from rep_coach_tools.simulator import SimReading
 
 from .conftest import ESPHOME_DIR
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.rep_coach.tools.mqtt_protocol import MAX_BATCH
+from rep_coach_tools.mqtt_protocol import MAX_BATCH
 
 HARDWARE = Path(__file__).resolve().parents[2] / "hardware"
 SCAD = HARDWARE / "mount" / "bench_clamp.scad"

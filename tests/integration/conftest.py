@@ -30,7 +30,7 @@ from custom_components.rep_coach.const import (
     CONF_SW_VERSION,
     DOMAIN,
 )
-from custom_components.rep_coach.engine.simulate import SimReading, simulate_session
+from rep_coach_tools.simulator import SimReading, simulate_session
 
 SENSOR_ID = "bench_a1b2c3"
 STATE_TOPIC = f"rep_coach/{SENSOR_ID}/samples"
@@ -124,7 +124,7 @@ async def init_integration(
         await hass.async_block_till_done()
         yield mock_config_entry
         return
-    with patch("custom_components.rep_coach.PLATFORMS", platforms):
+    with patch("custom_components.rep_coach.integration.PLATFORMS", platforms):
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
         yield mock_config_entry

@@ -9,7 +9,7 @@ from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.rep_coach.engine.simulate import simulate_session
+from rep_coach_tools.simulator import simulate_session
 
 from .conftest import SESSION_SEED, FeedSession, state_of
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -9,6 +11,7 @@ import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.loader import async_get_integration
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
@@ -45,7 +48,10 @@ async def test_setup_and_unload(
 async def test_mqtt_not_ready(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
     """Without the MQTT client the entry retries later."""
     mock_config_entry.add_to_hass(hass)
-    with patch("custom_components.rep_coach.mqtt.async_wait_for_mqtt_client", return_value=False):
+    with patch(
+        "custom_components.rep_coach.integration.mqtt.async_wait_for_mqtt_client",
+        return_value=False,
+    ):
         await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
@@ -80,3 +86,39 @@ async def test_bad_payloads_never_crash(
     await hass.async_block_till_done()
     assert caplog.text.count("unusable payload on") == 1
     assert init_integration.runtime_data.health.rejected_payloads == 2
+
+
+PACKAGE = Path(__file__).resolve().parents[2] / "custom_components" / DOMAIN
+# Data files Home Assistant (or HACS, or the served card) reads besides the Python modules.
+DATA_FILES = ("manifest.json", "icons.json", "services.yaml", "quality_scale.yaml")
+DATA_DIRS = {"translations": ".json", "brand": ".png", "www": ".js"}
+
+
+# Platforms Home Assistant imports on demand rather than at set-up.
+ON_DEMAND_PLATFORMS = ("device_trigger",)
+
+
+async def test_hacs_payload_holds_only_what_home_assistant_loads(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Every module HACS installs is imported by a running entry (or by Home Assistant on
+    demand); no tool, simulator or benchmark rides along."""
+    integration = await async_get_integration(hass, DOMAIN)
+    for platform in ON_DEMAND_PLATFORMS:
+        await integration.async_get_platform(platform)
+    modules = {
+        ".".join(path.relative_to(PACKAGE.parents[1]).with_suffix("").parts).removesuffix(
+            ".__init__"
+        )
+        for path in PACKAGE.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert modules - set(sys.modules) == set()
+    for path in PACKAGE.rglob("*"):
+        if path.is_dir() or "__pycache__" in path.parts or path.suffix == ".py":
+            continue
+        relative = path.relative_to(PACKAGE)
+        if len(relative.parts) == 1:
+            assert relative.name in DATA_FILES, relative
+        else:
+            assert DATA_DIRS.get(relative.parts[0]) == path.suffix, relative

@@ -16,8 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.engine import EngineState, RepEngine, Side
-from custom_components.rep_coach.engine.simulate import simulate_session
 from custom_components.rep_coach.options import settings_from_options
+from rep_coach_tools.simulator import simulate_session
 
 from .conftest import (
     ENTRY_DATA,

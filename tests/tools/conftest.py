@@ -18,7 +18,7 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from custom_components.rep_coach.engine.simulate import SimReading
+from rep_coach_tools.simulator import SimReading
 from tests.mosquitto import (
     Broker,
     MosquittoServer,

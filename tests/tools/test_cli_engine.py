@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.rep_coach.tools.cli import main
+from rep_coach_tools.cli import main
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 

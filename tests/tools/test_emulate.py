@@ -16,9 +16,8 @@ import pytest
 
 from custom_components.rep_coach.engine import RepEngine
 from custom_components.rep_coach.engine.payload import decode_payload
-from custom_components.rep_coach.engine.simulate import SimReading, simulate_session
-from custom_components.rep_coach.tools import emulate
-from custom_components.rep_coach.tools.emulate import (
+from rep_coach_tools import emulate
+from rep_coach_tools.emulate import (
     EmulatedSensor,
     EndMode,
     Pacer,
@@ -27,8 +26,8 @@ from custom_components.rep_coach.tools.emulate import (
     shift_readings,
     stream,
 )
-from custom_components.rep_coach.tools.mqtt_client import BrokerAddress, parse_broker
-from custom_components.rep_coach.tools.mqtt_protocol import (
+from rep_coach_tools.mqtt_client import BrokerAddress, parse_broker
+from rep_coach_tools.mqtt_protocol import (
     Batch,
     SensorIdentity,
     discovery_payload,
@@ -40,6 +39,7 @@ from custom_components.rep_coach.tools.mqtt_protocol import (
     status_topic,
     validate_sensor_id,
 )
+from rep_coach_tools.simulator import SimReading, simulate_session
 
 from .conftest import Broker, MosquittoServer, Received, Recorder, free_port, run_command
 
@@ -409,7 +409,7 @@ def test_stopping_the_emulator_says_offline(
     mosquitto: Broker, mqtt_recorder: StartRecorder, tmp_path: Path, mode: str
 ) -> None:
     recorder = mqtt_recorder("rep_coach/#")
-    command = [sys.executable, "-m", "custom_components.rep_coach.tools.cli", "emulate"]
+    command = [sys.executable, "-m", "rep_coach_tools.cli", "emulate"]
     argv = ["--broker", mosquitto.address, "--sensor-id", "bench_stop"]
     if mode == "repeat_forever":
         argv += ["--repeat", "0"]

@@ -33,17 +33,17 @@ from custom_components.rep_coach.engine import (
     SideStats,
     SideSwitchedEvent,
 )
-from custom_components.rep_coach.engine.simulate import SimReading, simulate_session
-from custom_components.rep_coach.tools import watch as watch_module
-from custom_components.rep_coach.tools.emulate import EmulatedSensor, EndMode, Pacer, stream
-from custom_components.rep_coach.tools.mqtt_client import parse_broker
-from custom_components.rep_coach.tools.mqtt_protocol import (
+from rep_coach_tools import watch as watch_module
+from rep_coach_tools.emulate import EmulatedSensor, EndMode, Pacer, stream
+from rep_coach_tools.mqtt_client import parse_broker
+from rep_coach_tools.mqtt_protocol import (
     SensorIdentity,
     plan_batches,
     samples_topic,
     status_topic,
 )
-from custom_components.rep_coach.tools.watch import (
+from rep_coach_tools.simulator import SimReading, simulate_session
+from rep_coach_tools.watch import (
     CLEAR_LINE,
     Display,
     Incoming,

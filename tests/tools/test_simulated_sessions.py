@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.rep_coach.engine import benchmark
-from custom_components.rep_coach.engine.simulate import SimSession, corpus, simulate_session
+from rep_coach_tools import benchmark
+from rep_coach_tools.simulator import SimSession, corpus, simulate_session
 
 
 def test_simulation_is_deterministic() -> None:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from ..engine.simulate import SimReading, simulate_session
 from .mqtt_client import BrokerAddress, MqttClient, MqttError, parse_broker, sigterm_as_interrupt
 from .mqtt_protocol import (
     BATCH_INTERVAL_S,
@@ -37,6 +36,7 @@ from .mqtt_protocol import (
     status_topic,
     validate_sensor_id,
 )
+from .simulator import SimReading, simulate_session
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -21,9 +21,10 @@ from homeassistant.components.onboarding.const import (
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util.yaml import load_yaml_dict
 
-from ..const import DOMAIN
+import custom_components.rep_coach
+from custom_components.rep_coach.const import DOMAIN
 
-PACKAGE_DIR: Final = Path(__file__).resolve().parents[1]
+PACKAGE_DIR: Final = Path(custom_components.rep_coach.__file__).resolve().parent
 REPO_DIR: Final = PACKAGE_DIR.parents[1]
 EXAMPLE_DASHBOARD: Final = REPO_DIR / "dashboards" / "rep_coach.yaml"
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.simulate import SimReading
+from .simulator import SimReading
 
 TOPIC_ROOT = "rep_coach"
 DISCOVERY_PREFIX = f"{TOPIC_ROOT}/discovery"

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..engine.core import RepEngine
-from ..engine.events import EngineEvent
+from custom_components.rep_coach.engine.core import RepEngine
+from custom_components.rep_coach.engine.events import EngineEvent
+
 from .options import add_settings_arguments, settings_from_args
 
 

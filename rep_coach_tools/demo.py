@@ -258,7 +258,7 @@ async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int
             [
                 sys.executable,
                 "-m",
-                "custom_components.rep_coach.tools.cli",
+                "rep_coach_tools.cli",
                 "emulate",
                 "--broker",
                 str(broker.address),

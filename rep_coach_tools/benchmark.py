@@ -13,9 +13,15 @@ from dataclasses import dataclass, field
 from statistics import mean, median
 from typing import Any
 
-from .core import RepEngine
-from .events import EngineEvent, HoldReachedEvent, RepEvent, SetEndEvent
-from .simulate import SimReading, SimSession
+from custom_components.rep_coach.engine.core import RepEngine
+from custom_components.rep_coach.engine.events import (
+    EngineEvent,
+    HoldReachedEvent,
+    RepEvent,
+    SetEndEvent,
+)
+
+from .simulator import SimReading, SimSession
 
 SET_WINDOW_BEFORE_S = 1.0
 SET_WINDOW_AFTER_S = 2.0

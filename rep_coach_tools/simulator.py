@@ -18,7 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .settings import PROGRAMS, EngineSettings, Orientation, Program, Side, Variation
+from custom_components.rep_coach.engine.settings import (
+    PROGRAMS,
+    EngineSettings,
+    Orientation,
+    Program,
+    Side,
+    Variation,
+)
 
 TRUTH_HZ = 1000.0
 STILL_FRACTION = 0.15  # same definition as timing.py, implemented independently below

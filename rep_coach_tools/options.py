@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from ..engine.settings import (
+from custom_components.rep_coach.engine.settings import (
     DistanceUnit,
     EngineSettings,
     Orientation,

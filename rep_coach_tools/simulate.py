@@ -8,8 +8,8 @@ import random
 import sys
 from pathlib import Path
 
-from ..engine.benchmark import payloads
-from ..engine.simulate import SimSession, simulate_session
+from .benchmark import payloads
+from .simulator import SimSession, simulate_session
 
 
 def write_session(session: SimSession, directory: Path) -> list[Path]:

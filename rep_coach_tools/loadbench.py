@@ -38,11 +38,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ..engine.payload import decode_payload
-from ..engine.simulate import SimReading, simulate_session
+from custom_components.rep_coach.engine.payload import decode_payload
+
 from .emulate import shift_readings
 from .mosquitto import Broker, MosquittoError, MosquittoServer, find_mosquitto, free_port
 from .mqtt_protocol import plan_batches, samples_topic, status_topic
+from .simulator import SimReading, simulate_session
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -312,7 +313,7 @@ def _instrument(recorder: Recorder) -> Callable[[], None]:
     """Note which payload each coordinator is handling, so bus events can be traced to it."""
     from homeassistant.core import callback  # noqa: PLC0415
 
-    from ..coordinator import RepCoachCoordinator  # noqa: PLC0415
+    from custom_components.rep_coach.coordinator import RepCoachCoordinator  # noqa: PLC0415
 
     original = RepCoachCoordinator._async_message_received
 
@@ -345,7 +346,7 @@ async def _measure(
     from homeassistant.const import EVENT_STATE_CHANGED  # noqa: PLC0415
     from homeassistant.core import EventStateChangedData, callback  # noqa: PLC0415
 
-    from ..const import EVENT_REP_COACH  # noqa: PLC0415
+    from custom_components.rep_coach.const import EVENT_REP_COACH  # noqa: PLC0415
 
     process = psutil.Process()
     hass = await _start_home_assistant(config_dir)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..engine import (
+from custom_components.rep_coach.engine import (
     CalibratedEvent,
     DistanceUnit,
     EngineEvent,
@@ -43,7 +43,8 @@ from ..engine import (
     SetStartEvent,
     SideSwitchedEvent,
 )
-from ..engine.payload import decode_payload
+from custom_components.rep_coach.engine.payload import decode_payload
+
 from .mqtt_client import MqttClient, MqttError, parse_broker, sigterm_as_interrupt
 from .mqtt_protocol import (
     PAYLOAD_AVAILABLE,

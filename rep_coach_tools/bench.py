@@ -10,8 +10,8 @@ import importlib
 import json
 from typing import Any
 
-from ..engine.benchmark import run
-from ..engine.simulate import corpus
+from .benchmark import run
+from .simulator import corpus
 
 ROWS = (
     ("exact_sets_pct", "sets counted exactly (%)"),
@@ -82,7 +82,7 @@ def _fmt(value: Any) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     if args.load:
-        load = importlib.import_module("custom_components.rep_coach.tools.loadbench")
+        load = importlib.import_module("rep_coach_tools.loadbench")
         return int(load.main(args))
     result = run(corpus(seed=args.seed, count=args.sessions))
     print(table(result))
