@@ -22,12 +22,14 @@ TYPE_REST_FINISHED: Final = "rest_finished"
 TYPE_FORM_WARNING: Final = "form_warning"
 TYPE_LIFTER_ARRIVED: Final = "lifter_arrived"
 TYPE_LIFTER_LEFT: Final = "lifter_left"
+TYPE_TARGET_REACHED: Final = "target_reached"
 
 _TYPE_BY_KIND: Final[dict[EventKind, str]] = {
     EventKind.HOLD_STARTED: TYPE_HOLD_STARTED,
     EventKind.HOLD_REACHED: TYPE_HOLD_REACHED,
     EventKind.SET_START: TYPE_SET_STARTED,
     EventKind.SET_END: TYPE_SET_COMPLETED,
+    EventKind.TARGET_REACHED: TYPE_TARGET_REACHED,
     EventKind.SIDE_SWITCHED: TYPE_SIDE_SWITCHED,
     EventKind.REST_STARTED: TYPE_REST_STARTED,
     EventKind.REST_FINISHED: TYPE_REST_FINISHED,

@@ -1,4 +1,4 @@
-"""Device triggers: rep completed, partial rep, hold reached, set completed and more."""
+"""Device triggers: rep completed, partial rep, hold reached, target reached, set completed..."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from .bus import (
     TYPE_REST_FINISHED,
     TYPE_SET_COMPLETED,
     TYPE_SIDE_SWITCHED,
+    TYPE_TARGET_REACHED,
 )
 from .const import ATTR_TYPE, DOMAIN, EVENT_REP_COACH
 
@@ -34,6 +35,7 @@ TRIGGER_TYPES: Final = (
     TYPE_REP_COMPLETED,
     TYPE_PARTIAL_REP,
     TYPE_HOLD_REACHED,
+    TYPE_TARGET_REACHED,
     TYPE_SET_COMPLETED,
     TYPE_REST_FINISHED,
     TYPE_SIDE_SWITCHED,

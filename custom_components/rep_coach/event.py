@@ -20,6 +20,7 @@ from .engine import (
     RepEvent,
     RestFinishedEvent,
     SetEndEvent,
+    TargetReachedEvent,
 )
 from .entity import RepCoachEntity
 
@@ -45,6 +46,12 @@ def _hold_type(event: EngineEvent) -> str | None:
     return "reached" if isinstance(event, HoldReachedEvent) else None
 
 
+def _set_type(event: EngineEvent) -> str | None:
+    if isinstance(event, TargetReachedEvent):
+        return "target_reached"
+    return "completed" if isinstance(event, SetEndEvent) else None
+
+
 def _form_type(event: EngineEvent) -> str | None:
     return str(event.warning) if isinstance(event, FormWarningEvent) else None
 
@@ -65,8 +72,8 @@ EVENTS: tuple[RepCoachEventEntityDescription, ...] = (
     RepCoachEventEntityDescription(
         key="set",
         translation_key="set",
-        event_types=["completed"],
-        event_type_fn=lambda event: "completed" if isinstance(event, SetEndEvent) else None,
+        event_types=["target_reached", "completed"],
+        event_type_fn=_set_type,
     ),
     RepCoachEventEntityDescription(
         key="rest",

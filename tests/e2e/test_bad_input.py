@@ -308,8 +308,9 @@ async def test_hostile_payloads_through_the_broker(
     before, after = _two_parts()
     await emulator.send(before)
     await bench.wait_for_payloads(len(emulator.sent))
-    # Rep counts only: garbage carries no readings, so at SPEED the sensor soon counts as
-    # silent and the open set may close for that (sensor_lost), with its reps kept.
+    # Rep counts only: garbage carries no readings (or nan ones: nothing in view), so at SPEED
+    # the sensor soon counts as silent or the lifter as gone, and the open set may close for
+    # that (sensor_lost, left_bench), with its reps kept.
     counts = {key: bench.value(key) for key in ("total_reps", "left_reps", "right_reps")}
 
     hostile = [*hypothesis_examples(hostile_payloads, 40), *FIXED_HOSTILE]
@@ -317,7 +318,9 @@ async def test_hostile_payloads_through_the_broker(
     await bench.wait_for_payloads(len(emulator.sent) + len(hostile))
     assert {key: bench.value(key) for key in counts} == counts
     closed = [e.data for e in bench.events if e.data["type"] == "set_completed"]
-    assert all((c["reason"], c["reps"]) == ("sensor_lost", 3) for c in closed), closed
+    assert all(c["reason"] in {"sensor_lost", "left_bench"} and c["reps"] == 3 for c in closed), (
+        closed
+    )
     assert _no_errors(caplog) == []
     assert mqtt.is_connected(home.hass)
 

@@ -67,15 +67,17 @@ def test_hold_reached_is_emitted_during_the_squeeze_not_at_the_end() -> None:
 
 
 def test_no_hold_event_when_the_squeeze_is_too_short() -> None:
-    track = Track().stay(3.0).rep(hold=0.3)
-    events = run(RepEngine(EngineSettings(hold_target_s=1.0)), track)
+    track = Track().stay(3.0).rep(hold=2.0)
+    engine = RepEngine(EngineSettings(hold_target_s=1.0))
+    run(engine, track)
+    events = run(engine, Track(t=track.t).rep(hold=0.3))
     assert not any(isinstance(e, HoldReachedEvent) for e in events)
     assert FormWarning.HOLD_TOO_SHORT in reps_of(events)[0].warnings
 
 
 def test_fast_lowering_is_flagged() -> None:
-    track = Track().stay(3.0).rep(down=0.7)
-    rep = reps_of(run(RepEngine(), track))[0]
+    track = Track().stay(3.0).rep().rep(down=0.7)
+    rep = reps_of(run(RepEngine(), track))[1]
     assert FormWarning.LOWERED_TOO_FAST in rep.warnings
 
 

@@ -85,4 +85,4 @@ def test_raised_keys_translated() -> None:
     )
     assert raised <= set(STRINGS["exceptions"])
     assert flow_keys <= known
-    assert {"invalid_payloads", "sensor_silent"} == set(STRINGS["issues"])
+    assert {"invalid_payloads", "sensor_silent", "calibration_unsettled"} == set(STRINGS["issues"])

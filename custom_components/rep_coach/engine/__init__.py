@@ -6,6 +6,7 @@ Turns a stream of ToF distance readings into reps, holds, tempo, sets and sides.
 from .core import CalibrationStep, FeedResult, RepEngine
 from .events import (
     CalibratedEvent,
+    CalibrationReason,
     EngineEvent,
     EventKind,
     FormWarning,
@@ -24,6 +25,7 @@ from .events import (
     SetEndReason,
     SetStartEvent,
     SideSwitchedEvent,
+    TargetReachedEvent,
 )
 from .payload import PayloadError, PayloadErrorCode, PayloadFormat, decode_payload, detect_format
 from .settings import (
@@ -43,6 +45,7 @@ __all__ = [
     "PROGRAMS",
     "CalibratedEvent",
     "Calibration",
+    "CalibrationReason",
     "CalibrationStep",
     "DistanceUnit",
     "EngineEvent",
@@ -77,6 +80,7 @@ __all__ = [
     "SideMode",
     "SideStats",
     "SideSwitchedEvent",
+    "TargetReachedEvent",
     "Variation",
     "decode_payload",
     "detect_format",

@@ -65,4 +65,5 @@ def restore_state(engine: RepEngine, data: dict[str, Any]) -> None:
     calibration = data.get("calibration")
     if isinstance(calibration, dict):
         engine.cal.restore(calibration)
-    engine.detector.side = session.side
+    engine.tracker.side = session.side
+    engine.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock

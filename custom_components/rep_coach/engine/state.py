@@ -18,6 +18,7 @@ class Phase(StrEnum):
     HOLDING = "holding"
     LOWERING = "lowering"
     RESTING = "resting"  # rest timer running between sets
+    RECALIBRATING = "recalibrating"  # reps do not fit what was learned: relearning from them
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -71,6 +72,7 @@ class EngineState:
     calibration: Calibration | None  # for the current side
     imbalance_pct: float | None  # (left - right) / max(left, right) reps, in %
     set_time_under_tension_s: float
+    recalibrating_since_t: float | None = None  # relearning since (None when settled)
 
     def side_stats(self, side: Side) -> SideStats:
         """Stats of one side."""

@@ -27,6 +27,7 @@ SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of
 LIVE_HALF_S = 0.1  # deciding live that a phase is over: short, so events are prompt
 STILL_FRACTION = 0.15
 BOTTOM_BAND = 0.10
+BOTTOM_REGION = 0.30  # a lowering that stops above the bottom band ends below this fraction
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
@@ -83,6 +84,21 @@ class RepTiming:
     lowering_mean_speed: float
 
 
+def _smoothed(hs: Sequence[float], a: int) -> list[float]:
+    """Centred moving average over 2a+1 samples: the level of the hips, not of one reading."""
+    n = len(hs)
+    if a < 1 or n < 3:
+        return list(hs)
+    sums = [0.0] * (n + 1)
+    for k in range(n):
+        sums[k + 1] = sums[k] + hs[k]
+    out = [0.0] * n
+    for k in range(n):
+        lo, hi = max(0, k - a), min(n - 1, k + a)
+        out[k] = (sums[hi + 1] - sums[lo]) / (hi + 1 - lo)
+    return out
+
+
 def measure(
     ts: Sequence[float],
     hs: Sequence[float],
@@ -94,26 +110,37 @@ def measure(
     """Time one rep in heights ``hs`` (rising positive) from ``base``.
 
     Samples before ``begun`` are lead-in (where the lift may have started), up to ``end`` count.
+    Levels are read on the hips' smoothed position, so one noisy reading or a tremor at the top
+    does not move the top (nor the bands hung from it). A lowering that comes to rest above the
+    bottom band (the next rep starting from there) ends where it comes to rest.
     """
     end = min(end, len(hs) - 1)
-    k_peak = max(range(min(begun, end), end + 1), key=hs.__getitem__)
-    peak = hs[k_peak]
+    a = half_window(ts)
+    level = _smoothed(hs, max(1, a // 2))
+    k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
+    peak = level[k_peak]
     rom = peak - base
     band_level = peak - band_fraction * rom
     bottom_level = base + BOTTOM_BAND * rom
     i = k_peak
-    while i > 0 and hs[i - 1] > bottom_level:
+    while i > 0 and level[i - 1] > bottom_level:
         i -= 1
     j = i
-    while j < k_peak and hs[j] < band_level:
+    while j < k_peak and level[j] < band_level:
         j += 1
     m = end
-    while m > k_peak and hs[m] < band_level:
+    while m > k_peak and level[m] < band_level:
         m -= 1
     q = m
-    while q < end and hs[q] > bottom_level:
+    while q < end and level[q] > bottom_level:
         q += 1
-    vs = speeds(ts, hs, half_window(ts))
+    if level[q] > bottom_level:
+        # Never reached the bottom band: the lowering ends in the bottom region, where it stops.
+        region = base + BOTTOM_REGION * rom
+        q = m
+        while q < end and level[q] > region:
+            q += 1
+    vs = speeds(ts, hs, a)
     up_peak = max(vs[i : j + 1], default=0.0)
     down_peak = -min(vs[m : q + 1], default=0.0)
     up_level, down_level = STILL_FRACTION * up_peak, -STILL_FRACTION * down_peak
@@ -137,7 +164,7 @@ def measure(
         k += 1
     end_t = _cross_t(ts, vs, k - 1, k, down_level) if k > q else ts[q]
     lowering_span = ts[q] - ts[m]
-    lowering_mean = (hs[m] - hs[q]) / lowering_span if lowering_span > 0 else 0.0
+    lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
     return RepTiming(
         start_t=start_t,
         hold_start_t=hold_start_t,
