@@ -8,7 +8,6 @@ ESPHome's ``host`` configuration: that catches API drift and C++ errors, not tim
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,12 +17,12 @@ from custom_components.rep_coach.engine.payload import decode_payload
 from rep_coach_tools.mqtt_protocol import encode_batch
 from rep_coach_tools.simulator import SimReading
 
-from .conftest import ESPHOME_DIR
+from .conftest import COMPONENTS, compile_cpp
 
-COMPONENTS = ESPHOME_DIR / "components"
 SOURCES = [
     COMPONENTS / "rep_coach" / "sample_batcher.cpp",
     COMPONENTS / "rep_coach_vl53l1x" / "rep_coach_vl53l1x.cpp",
+    COMPONENTS / "rep_coach_vl53l1x" / "ranging_core.cpp",
 ]
 # Stand-in for the defines.h ESPHome generates: the features our components use, on `host`.
 DEFINES = """#pragma once
@@ -55,28 +54,6 @@ int main() {
 """
 
 
-@pytest.fixture(scope="module")
-def compiler() -> str:
-    path = shutil.which("g++")
-    if path is None:
-        pytest.skip("G++ NOT INSTALLED: the firmware's C++ was NOT compiled")
-    return path
-
-
-def _compile(compiler: str, args: list[str], cwd: Path) -> None:
-    result = subprocess.run(
-        [compiler, "-std=gnu++20", "-Wall", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-4000:]
-    own_warnings = [line for line in result.stderr.splitlines() if str(COMPONENTS) in line]
-    assert not [line for line in own_warnings if "warning" in line], result.stderr
-
-
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.name)
 def test_component_compiles_against_esphome(
     compiler: str,
@@ -90,7 +67,7 @@ def test_component_compiles_against_esphome(
     stub.mkdir(parents=True)
     (stub / "defines.h").write_text(DEFINES)
     object_file = tmp_path / f"{source.stem}.o"
-    _compile(
+    compile_cpp(
         compiler,
         [
             "-c",
@@ -111,7 +88,7 @@ def test_batch_payload_matches_the_protocol_reference(compiler: str, tmp_path: P
     harness = tmp_path / "harness.cpp"
     harness.write_text(HARNESS)
     binary = tmp_path / "harness"
-    _compile(
+    compile_cpp(
         compiler, ["-I", str(COMPONENTS / "rep_coach"), str(harness), "-o", str(binary)], tmp_path
     )
     readings = [
