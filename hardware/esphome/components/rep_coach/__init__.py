@@ -1,5 +1,5 @@
 """Rep Coach sample batcher: records each distance reading with the device clock and a sequence
-number and hands them out as the JSON batch of the Rep Coach MQTT protocol (hardware/PROTOCOL.md).
+number and publishes them as the JSON batches of the Rep Coach MQTT protocol (hardware/PROTOCOL.md).
 """
 
 import re
@@ -16,6 +16,7 @@ CONF_SENSOR_ID = "sensor_id"
 CONF_RANGE_STATUS = "range_status"
 CONF_DISTANCE_UNIT = "distance_unit"
 CONF_MAX_BATCH = "max_batch"
+CONF_BATCH_INTERVAL = "batch_interval"
 
 # The protocol's limit: a samples message carries 1..20 readings.
 PROTOCOL_MAX_BATCH = 20
@@ -45,6 +46,10 @@ CONFIG_SCHEMA = cv.Schema(
         cv.Optional(CONF_MAX_BATCH, default=PROTOCOL_MAX_BATCH): cv.int_range(
             min=1, max=PROTOCOL_MAX_BATCH
         ),
+        cv.Optional(CONF_BATCH_INTERVAL, default="100ms"): cv.All(
+            cv.positive_time_period_milliseconds,
+            cv.Range(min=cv.TimePeriod(milliseconds=20), max=cv.TimePeriod(seconds=2)),
+        ),
     }
 ).extend(cv.COMPONENT_SCHEMA)
 
@@ -58,3 +63,4 @@ async def to_code(config):
         cg.add(var.set_range_status_sensor(await cg.get_variable(config[CONF_RANGE_STATUS])))
     cg.add(var.set_distance_scale(DISTANCE_SCALE[config[CONF_DISTANCE_UNIT]]))
     cg.add(var.set_max_batch(config[CONF_MAX_BATCH]))
+    cg.add(var.set_batch_interval(config[CONF_BATCH_INTERVAL].total_milliseconds))
