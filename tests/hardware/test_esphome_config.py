@@ -1,4 +1,5 @@
-"""The firmware configurations pass the real ESPHome validator and speak the Rep Coach protocol.
+"""The firmware configurations pass the real ESPHome validator, speak the Rep Coach protocol, and
+the validator rejects settings that cannot deliver the announced rate.
 
 ESPHome comes from PyPI into its own venv (scripts/esphome-venv, pinned); `esphome config` only
 validates (no compile, no network). Each test works on a temporary copy of hardware/esphome with
@@ -55,16 +56,37 @@ def test_variant_speaks_the_protocol(
     (announce,) = [step["mqtt.publish"] for step in mqtt["on_connect"][0]["then"]]
     assert announce["topic"] == discovery_topic(SENSOR_ID)
     assert announce["retain"] is True
-    sensor = config["sensor"][0]
-    rate_hz = round(1000 / milliseconds(sensor["update_interval"]))
-    expected = discovery_payload(SensorIdentity(sensor_id=SENSOR_ID, model=model, rate_hz=rate_hz))
+    batcher = config["rep_coach"]
+    expected = discovery_payload(
+        SensorIdentity(sensor_id=SENSOR_ID, model=model, rate_hz=batcher["rate_hz"])
+    )
     assert json.loads(announce["payload"]) == expected
 
     # The batcher publishes the samples itself (topic, QoS 0 and no retain: test_firmware_cpp.py).
-    assert config["rep_coach"]["sensor_id"] == SENSOR_ID
+    assert batcher["sensor_id"] == SENSOR_ID
     assert "interval" not in config
-    assert config["rep_coach"]["sensor"] == sensor["id"]
+    sensor = config["sensor"][0]
+    assert batcher["sensor"] == sensor["id"]
     assert sensor["internal"] is True, "readings travel in batches, not on a state topic each"
+
+
+@pytest.mark.parametrize(("variant", "rate_hz"), [*zip(VARIANTS, (50, 30), strict=True)])
+def test_announced_rate_is_the_sensor_rate(
+    esphome: str, config_dir: Path, variant: str, rate_hz: int
+) -> None:
+    config = validate(esphome, config_dir / variant).config()
+    sensor = config["sensor"][0]
+    period = sensor.get("measurement_period", sensor.get("update_interval"))
+    assert config["rep_coach"]["rate_hz"] == rate_hz == round(1000 / milliseconds(period))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_rate_the_sensor_does_not_run_at_is_rejected(
+    esphome: str, config_dir: Path, variant: str
+) -> None:
+    validation = validate(esphome, config_dir / variant, ("rate_hz", "45"))
+    assert not validation.valid
+    assert "rate_hz 45 is not the sensor's rate" in validation.output
 
 
 def test_publishing_never_blocks_the_loop(esphome: str, config_dir: Path) -> None:
@@ -86,14 +108,30 @@ def test_vl53l0x_runs_at_a_deliberate_rate(esphome: str, config_dir: Path) -> No
 
 def test_vl53l1x_reaches_50_hz(esphome: str, config_dir: Path) -> None:
     sensor = validate(esphome, config_dir / "rep-coach-vl53l1x.yaml").config()["sensor"][0]
-    assert milliseconds(sensor["update_interval"]) == 20
-    assert sensor["range_status"]["id"] == "tof_status"
+    assert milliseconds(sensor["measurement_period"]) == 20
+    assert "update_interval" not in sensor, "the sensor ranges on its own clock"
+    assert sensor["enable_pin"]["number"] == 19, "XSHUT lets the driver reset a stalled sensor"
+
+
+def test_vl53l1x_period_may_equal_the_budget(esphome: str, config_dir: Path) -> None:
+    """ST's rule is period >= budget; the project's old `budget + 4 ms` is gone."""
+    validation = validate(
+        esphome,
+        config_dir / "rep-coach-vl53l1x.yaml",
+        ("sample_interval", "15ms"),
+        ("rate_hz", "67"),
+    )
+    assert validation.valid, validation.output[-3000:]
 
 
 @pytest.mark.parametrize(
     ("substitutions", "message"),
     [
-        ((("sample_interval", "15ms"),), "shorter than timing_budget"),
+        ((("sample_interval", "14ms"),), "must be at least 15ms"),
+        (
+            (("sample_interval", "15ms"), ("timing_budget", "20ms"), ("rate_hz", "67")),
+            "shorter than timing_budget",
+        ),
         ((("distance_mode", "long"),), "not supported in long mode"),
         ((("sensor_id", "Bench-1"),), "lowercase a-z, 0-9 and _"),
     ],
@@ -102,6 +140,27 @@ def test_vl53l1x_rejects_bad_settings(
     esphome: str, config_dir: Path, substitutions: tuple[tuple[str, str], ...], message: str
 ) -> None:
     validation = validate(esphome, config_dir / "rep-coach-vl53l1x.yaml", *substitutions)
+    assert not validation.valid
+    assert message in validation.output
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("    address: 0x30", "this driver does not move it"),
+        ("    update_interval: 20ms", "set measurement_period"),
+    ],
+    ids=["address", "update_interval"],
+)
+def test_vl53l1x_rejects_options_it_cannot_honour(
+    esphome: str, config_dir: Path, line: str, message: str
+) -> None:
+    config_file = config_dir / "rep-coach-vl53l1x.yaml"
+    text = config_file.read_text()
+    anchor = "    i2c_id: bus_a\n"
+    assert anchor in text
+    config_file.write_text(text.replace(anchor, anchor + line + "\n"))
+    validation = validate(esphome, config_file)
     assert not validation.valid
     assert message in validation.output
 

@@ -1,6 +1,7 @@
-"""The firmware's own C++ compiles against the pinned ESPHome's headers, and the samples payload is
-byte for byte what the protocol reference (rep_coach_tools/mqtt_protocol.py) sends, on the
-protocol's topic, QoS and retain flag.
+"""The firmware's own C++ compiles against the pinned ESPHome's headers, the code ESPHome generates
+to wire our components compiles against them too, and the samples payload is byte for byte what the
+protocol reference (rep_coach_tools/mqtt_protocol.py) sends, on the protocol's topic, QoS and
+retain flag.
 
 No ESP32 toolchain is available offline, so the components are compiled with the host's g++ in
 ESPHome's ``host`` configuration: that catches API drift and C++ errors, not timing on the chip
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 from pathlib import Path
 
@@ -62,6 +64,13 @@ int main(int argc, char **argv) {
   std::cout << esphome::rep_coach::format_batch(samples);
 }
 """
+# Our components' calls in the generated main.cpp (the rest is ESPHome's own code).
+GENERATED_CALL = re.compile(
+    r"^\s*(?:samples|tof_distance)->(?:add_on_reading_callback|set_sensor_id|set_distance_sensor|"
+    r"set_distance_scale|set_max_batch|set_batch_interval|set_distance_mode|set_timing_budget_ms|"
+    r"set_measurement_period_ms)\(.*\);$",
+    re.MULTILINE,
+)
 
 
 def _headers(esphome: str) -> Path:
@@ -99,6 +108,36 @@ def test_component_compiles_against_esphome(
         tmp_path,
     )
     assert object_file.stat().st_size > 0
+
+
+def test_generated_wiring_compiles(
+    compiler: str, esphome: str, config_dir: Path, tmp_path: Path
+) -> None:
+    """What `esphome compile --only-generate` writes for our components compiles against them."""
+    generation = validate(
+        esphome, config_dir / "rep-coach-vl53l1x.yaml", command="compile --only-generate"
+    )
+    assert generation.returncode == 0, generation.output[-3000:]
+    (main_cpp,) = (config_dir / ".esphome" / "build").glob("*/src/main.cpp")
+    calls = GENERATED_CALL.findall(main_cpp.read_text())
+    assert any("add_on_reading_callback" in call for call in calls), calls
+    assert not any("set_distance_sensor" in call for call in calls), (
+        "timed readings, not raw states"
+    )
+    unit = tmp_path / "wiring.cpp"
+    unit.write_text(
+        '#include "esphome/components/rep_coach/sample_batcher.h"\n'
+        '#include "esphome/components/rep_coach_vl53l1x/rep_coach_vl53l1x.h"\n'
+        "namespace esphome {\n"
+        "rep_coach::SampleBatcher *samples;\n"
+        "rep_coach_vl53l1x::RepCoachVL53L1X *tof_distance;\n"
+        "void generated_setup() {\n" + "\n".join(calls) + "\n}\n}  // namespace esphome\n"
+    )
+    compile_cpp(
+        compiler,
+        [*_include_args(tmp_path, esphome), "-c", str(unit), "-o", str(tmp_path / "wiring.o")],
+        tmp_path,
+    )
 
 
 @pytest.fixture
