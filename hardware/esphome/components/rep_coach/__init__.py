@@ -4,7 +4,7 @@ number and publishes them as the JSON batches of the Rep Coach MQTT protocol (ha
 Readings come either from the Rep Coach VL53L1X driver, which times each one at its completion and
 reports the ones the sensor overwrote (seq gaps), or from any other distance sensor's raw states,
 timed when they arrive (ESPHome's VL53L0X). Final validation checks that the announced ``rate_hz``
-is the sensor's rate.
+is the sensor's rate and, for ESPHome's VL53L0X, that its settings can deliver it.
 """
 
 import re
@@ -14,6 +14,7 @@ import esphome.config_validation as cv
 import esphome.final_validate as fv
 from esphome.components import sensor
 from esphome.const import (
+    CONF_ESPHOME,
     CONF_ID,
     CONF_PLATFORM,
     CONF_SENSOR,
@@ -30,6 +31,8 @@ CONF_DISTANCE_UNIT = "distance_unit"
 CONF_MAX_BATCH = "max_batch"
 CONF_BATCH_INTERVAL = "batch_interval"
 CONF_RATE_HZ = "rate_hz"
+CONF_LOOP_INTERVAL = "loop_interval"
+CONF_TIMING_BUDGET = "timing_budget"
 CONF_MEASUREMENT_PERIOD = "measurement_period"
 
 # The protocol's limit: a samples message carries 1..20 readings.
@@ -37,6 +40,13 @@ PROTOCOL_MAX_BATCH = 20
 DISTANCE_SCALE = {"mm": 1.0, "m": 1000.0}
 
 TIMED_DRIVER = "rep_coach_vl53l1x"
+CORE_VL53L0X = "vl53l0x"
+# ESPHome's VL53L0X starts a measurement in update() and picks up the result in loop(), which runs
+# every loop_interval (16 ms unless set); an update() while one is pending publishes NaN. Its
+# update_interval must cover the budget, one loop interval and this margin for a busy loop.
+VL53L0X_LOOP_MARGIN_MS = 15
+VL53L0X_DEFAULT_BUDGET_MS = 33
+ESPHOME_DEFAULT_LOOP_INTERVAL_MS = 16
 
 SENSOR_ID_PATTERN = re.compile(r"[a-z0-9_]{1,48}")
 
@@ -81,11 +91,39 @@ def _sensor_config(full_config, sensor_id):
     return full_config.get_config_for_path(path)
 
 
+def _check_vl53l0x(source, loop_interval_ms):
+    budget_ms = (
+        source[CONF_TIMING_BUDGET].total_microseconds / 1000
+        if CONF_TIMING_BUDGET in source
+        else VL53L0X_DEFAULT_BUDGET_MS
+    )
+    period_ms = _milliseconds(source[CONF_UPDATE_INTERVAL])
+    needed_ms = budget_ms + loop_interval_ms + VL53L0X_LOOP_MARGIN_MS
+    if period_ms < needed_ms:
+        raise cv.Invalid(
+            f"the VL53L0X cannot deliver a reading every {period_ms:g}ms with a {budget_ms:g}ms "
+            f"timing_budget and a {loop_interval_ms:g}ms loop_interval: ESPHome's driver picks up "
+            f"each result in loop() and publishes NaN when update() comes first. update_interval "
+            f"must be at least timing_budget + loop_interval + {VL53L0X_LOOP_MARGIN_MS}ms "
+            f"({needed_ms:g}ms)",
+            path=[CONF_SENSOR],
+        )
+    return period_ms
+
+
 def _final_validate(config):
     full_config = fv.full_config.get()
     source = _sensor_config(full_config, config[CONF_SENSOR])
     platform = source.get(CONF_PLATFORM)
-    if platform == TIMED_DRIVER:
+    loop_interval = full_config.get(CONF_ESPHOME, {}).get(CONF_LOOP_INTERVAL)
+    loop_interval_ms = (
+        _milliseconds(loop_interval)
+        if loop_interval is not None
+        else ESPHOME_DEFAULT_LOOP_INTERVAL_MS
+    )
+    if platform == CORE_VL53L0X:
+        period_ms = _check_vl53l0x(source, loop_interval_ms)
+    elif platform == TIMED_DRIVER:
         period_ms = _milliseconds(source[CONF_MEASUREMENT_PERIOD])
     elif CONF_UPDATE_INTERVAL in source:
         period_ms = _milliseconds(source[CONF_UPDATE_INTERVAL])
