@@ -17,13 +17,11 @@ from __future__ import annotations
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from .conftest import COMPONENTS
-from .test_ranging_core import BUSY_LOOP, SIMULATOR, Run, simulate
+from .test_ranging_core import BUSY_LOOP, Run, build_simulator, simulate
 
 SEEDS = (1, 2, 3)
 LOOPS = {"typical": (), "busy": BUSY_LOOP}
@@ -33,24 +31,7 @@ def build(workdir: Path) -> Path:
     compiler = shutil.which("g++")
     if compiler is None:
         sys.exit("g++ is needed to build the simulator")
-    binary = workdir / "ranging_sim"
-    subprocess.run(
-        [
-            compiler,
-            "-std=gnu++20",
-            "-O2",
-            "-I",
-            str(COMPONENTS / "rep_coach_vl53l1x"),
-            "-I",
-            str(COMPONENTS / "rep_coach"),
-            str(SIMULATOR),
-            str(COMPONENTS / "rep_coach_vl53l1x" / "ranging_core.cpp"),
-            "-o",
-            str(binary),
-        ],
-        check=True,
-    )
-    return binary
+    return build_simulator(compiler, workdir, "-O2")
 
 
 def vl53l1x_table(simulator: Path) -> None:

@@ -37,13 +37,13 @@ BUSY_LOOP = ("busy_p=0.05", "long_busy_p=0.01", "long_busy_max_ms=12")
 type Event = dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def simulator(compiler: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    build = tmp_path_factory.mktemp("ranging_sim")
-    binary = build / "ranging_sim"
+def build_simulator(compiler: str, directory: Path, *flags: str) -> Path:
+    """ranging_sim.cpp with the real ranging core, built into `directory`."""
+    binary = directory / "ranging_sim"
     compile_cpp(
         compiler,
         [
+            *flags,
             "-I",
             str(COMPONENTS / "rep_coach_vl53l1x"),
             "-I",
@@ -53,9 +53,14 @@ def simulator(compiler: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-o",
             str(binary),
         ],
-        build,
+        directory,
     )
     return binary
+
+
+@pytest.fixture(scope="module")
+def simulator(compiler: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_simulator(compiler, tmp_path_factory.mktemp("ranging_sim"))
 
 
 @dataclass
