@@ -1,4 +1,4 @@
-"""``rep-coach bench``: accuracy, latency, throughput and memory on a generated corpus.
+"""``rep-coach bench``: accuracy, robustness, latency, throughput and memory on generated data.
 
 Prints figures; asserts nothing. ``--load`` runs the Home Assistant load benchmark instead.
 """
@@ -8,96 +8,246 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
+from collections.abc import Iterator
 from typing import Any
 
-from .benchmark import run
-from .simulator import corpus
+from .bench_suite import CHECKS, CORPORA, Config, run
+from .sim.model import Mount
+from .sim.scenario import BROAD_FAMILIES, Family
 
-ROWS = (
-    ("exact_sets_pct", "sets counted exactly (%)"),
-    ("rep_count_mae", "rep count error per set (mean |error|)"),
-    ("false_reps_outside_sets", "false reps outside sets"),
-    ("hold_mae_s", "hold time MAE (s)"),
-    ("eccentric_mae_s", "lowering time MAE (s)"),
-    ("rep_engine_delay_p50_s", "rep event delay in the engine p50 (s)"),
-    ("rep_engine_delay_p95_s", "rep event delay in the engine p95 (s)"),
-    ("rep_latency_p50_s", "rep event latency p50 (s)"),
-    ("rep_latency_p95_s", "rep event latency p95 (s)"),
-    ("hold_engine_delay_p50_s", "hold-reached delay in the engine p50 (s)"),
-    ("hold_engine_delay_p95_s", "hold-reached delay in the engine p95 (s)"),
-    ("hold_latency_p50_s", "hold-reached latency p50 (s)"),
-    ("hold_latency_p95_s", "hold-reached latency p95 (s)"),
-    ("partial_recall_pct", "partial reps recognised (%)"),
+TARGETS = {
+    "sets_exact_pct": ">=99.5",
+    "reps_outside_sets": "0",
+    "partials_recognised_pct": ">=95",
+    "hold_mae_s": "<=0.10",
+    "lowering_mae_s": "<=0.10",
+    "cue_missed_pct": "<=1",
+    "cue_false_pct": "<=1",
+}
+COLUMNS = (
+    ("sessions", "sess", 5),
+    ("sets", "sets", 5),
+    ("sets_exact_pct", "exact%", 7),
+    ("rep_count_mae", "err/set", 7),
+    ("reps_outside_sets", "outside", 7),
+    ("partials_recognised_pct", "partial%", 8),
+    ("hold_mae_s", "hold MAE", 8),
+    ("lowering_mae_s", "low MAE", 8),
+    ("cue_missed_pct", "cue miss%", 9),
+    ("cue_false_pct", "cue false%", 10),
+    ("cues_outside_reps", "stray", 5),
+    ("cue_delay", "cue p50/p95", 12),
+    ("rep_delay", "rep p50/p95", 12),
+    ("empty_bench_alerts", "alerts", 6),
 )
+LABEL_WIDTH = 34
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _cell(figs: dict[str, Any], key: str) -> str:
+    if key in ("cue_delay", "rep_delay"):
+        return f"{_fmt(figs[key + '_p50_s'])}/{_fmt(figs[key + '_p95_s'])}"
+    return _fmt(figs[key])
+
+
+def _header() -> list[str]:
+    names = " ".join(f"{title:>{width}}" for _, title, width in COLUMNS)
+    targets = " ".join(f"{TARGETS.get(key, ''):>{width}}" for key, _, width in COLUMNS)
+    return [f"{'':<{LABEL_WIDTH}} {names}", f"{'target':<{LABEL_WIDTH}} {targets}"]
+
+
+def _row(label: str, figs: dict[str, Any]) -> str:
+    cells = " ".join(f"{_cell(figs, key):>{width}}" for key, _, width in COLUMNS)
+    return f"{label:<{LABEL_WIDTH}} {cells}"
+
+
+def _nested(prefix: str, groups: dict[str, Any]) -> Iterator[str]:
+    for name, group in groups.items():
+        yield _row(f"{prefix}{name}", group["all"])
+        for sub, value in group.items():
+            if sub != "all":
+                yield _row(f"{prefix}  {sub}", value["all"])
+
+
+def corpus_lines(name: str, report: dict[str, Any]) -> list[str]:
+    """One corpus: overall, per mount, then its other groupings."""
+    lines = [_row(name, report["all"])]
+    lines += [_row(f"  {mount}", g["all"]) for mount, g in report["by_mount"].items()]
+    for key, title in (
+        ("by_family", "family"),
+        ("by_variant", "stream"),
+        ("by_seat", "seat"),
+        ("by_range", "range"),
+        ("by_stream", ""),
+    ):
+        if key in report:
+            lines += list(_nested(f"  {title} " if title else "  ", report[key]))
+    return lines
+
+
+def check_lines(checks: dict[str, Any]) -> list[str]:
+    """Jitter and mirror checks: how much the same input, delivered or mapped differently, moves."""
+    lines = [
+        "",
+        "invariance (engine against itself; timings in s; device time is in every firmware reading):",
+        f"{'check':<18} {'runs':>5} {'sets':>5} {'count changed':>14} {'reps 1 side':>12} "
+        f"{'hold max/p95':>14} {'lower max/p95':>14}",
+    ]
+    for name, c in checks.items():
+        hold = f"{_fmt(c['hold_change_max_s'])}/{_fmt(c['hold_change_p95_s'])}"
+        lower = f"{_fmt(c['lowering_change_max_s'])}/{_fmt(c['lowering_change_p95_s'])}"
+        lines.append(
+            f"{name:<18} {c['runs']:>5} {c['sets']:>5} {c['sets_count_changed']:>14} "
+            f"{c['reps_counted_in_one_only']:>12} {hold:>14} {lower:>14}"
+        )
+    lines.append(
+        "(jitter: 0-50 ms random delivery delay vs none; mirrored: d -> C - d; shifted: d + c)"
+    )
+    return lines
 
 
 def table(result: dict[str, Any]) -> str:
     """The human-readable report."""
-    corpus_info = result["corpus"]
+    config = result["config"]
     lines = [
-        f"corpus: {corpus_info['sessions']} sessions, {corpus_info['hours']} h, "
-        f"{corpus_info['samples']} samples, rates {corpus_info['rates_hz']} Hz",
+        f"Rep Coach accuracy benchmark: seed {config['seed']}, --sessions {config['sessions']}, "
+        f"{result['workers']} worker(s)",
         f"timing definition: {result['definition']}",
         "",
-        f"{'metric':<42} {'Rep Coach':>12} {'baseline':>12}",
-        f"{'-' * 42} {'-' * 12} {'-' * 12}",
+        *_header(),
     ]
-    for key, label in ROWS:
-        engine, baseline = result["engine"].get(key), result["baseline"].get(key)
-        lines.append(f"{label:<42} {_fmt(engine):>12} {_fmt(baseline):>12}")
+    for name, report in result["corpora"].items():
+        info = report["all"]
+        lines += [
+            "",
+            f"{name}: {info['sessions']} sessions, {info['hours']} h, "
+            f"{info['readings']:,} readings, {info['true_reps']} reps, "
+            f"{info['partials']} partial reps, cue eligible/not/borderline "
+            f"{info['cue_eligible']}/{info['cue_ineligible']}/{info['cue_borderline']}",
+        ]
+        lines += corpus_lines(name, report)
+    if "baseline" in result:
+        lines += ["", "baseline (70 %/30 % hysteresis on the true calibration, main corpus):"]
+        lines.append(_row("baseline", result["baseline"]["all"]))
+    if "checks" in result:
+        lines += check_lines(result["checks"])
+    if "throughput" in result:
+        speed, memory = result["throughput"], result["memory"]
+        lines += [
+            "",
+            f"throughput, engine core:  {speed['core_samples_per_s']:>10,} readings/s "
+            f"(payload path {speed['payload_samples_per_s']:,}/s; target >= 200,000 core)",
+            f"memory: {memory['kib_after_1']} KiB after 1 session, {memory['kib_after_half']} "
+            f"after {memory['sessions'] // 2}, {memory['kib_after_last']} after "
+            f"{memory['sessions']} back to back ({memory['hours']} h, varied geometry)",
+        ]
     lines += [
         "",
-        "by stream (firmware JSON batches carry device time; ESPHome plain payloads do not):",
-        f"{'format':<7} {'Hz':>5} {'exact %':>8} {'hold MAE':>9} {'lower MAE':>10} "
-        f"{'rep p95':>8} {'hold p95':>9} {'target':>7}",
-    ]
-    for row in result["by_stream"]:
-        target = 1.0 / row["rate_hz"] + 0.1
-        lines.append(
-            f"{row['format']:<7} {row['rate_hz']:>5g} {_fmt(row['exact_sets_pct']):>8} "
-            f"{_fmt(row['hold_mae_s']):>9} {_fmt(row['eccentric_mae_s']):>10} "
-            f"{_fmt(row['rep_engine_delay_p95_s']):>8} {_fmt(row['hold_engine_delay_p95_s']):>9} "
-            f"{target:>7.3f}"
-        )
-    lines += [
-        "(rep p95 / hold p95: delay in the engine; target: one sample period + 0.1 s for hold)",
-        "",
-        f"throughput, engine core:    {result['throughput']['core_samples_per_s']:>10,} samples/s",
-        f"throughput, payload path:   {result['throughput']['payload_samples_per_s']:>10,} samples/s",
-        f"memory: {result['memory']['kib_after_1']} KiB after 1 session, "
-        f"{result['memory']['kib_after_half']} KiB after {result['memory']['laps'] // 2}, "
-        f"{result['memory']['kib_after_last']} KiB after {result['memory']['laps']} "
-        f"(each {result['memory']['session_minutes']} min; the last 50 sets are kept in detail)",
-        "latency: from the true end of the rep (or the moment the hold target is met) to the",
-        "  arrival of the payload that produced the event (includes batching and Wi-Fi jitter);",
-        "  delay in the engine: the same, to the timestamp of the sample that produced it.",
-        "baseline: two-threshold hysteresis (70 %/30 %) on the true calibrated min/max, raw readings",
+        "exact: counted reps in the set's window equal the truth, all in one engine set;",
+        "outside: counted reps in no set window; partial%: true partial reps reported with",
+        "complete false; cue miss%: of reps squeezed >= target + 0.15 s, no hold_reached;",
+        "cue false%: of reps squeezed < target - 0.15 s and partial reps, a cue given; stray: cues",
+        "outside every rep; cue/rep p50/p95: delay in the engine (s); alerts: sensor invalid or",
+        "stale while the bench is empty.",
     ]
     return "\n".join(lines)
 
 
-def _fmt(value: Any) -> str:
-    return "n/a" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+def details(result: dict[str, Any]) -> str:
+    """Every set counted wrong, per corpus."""
+    lines = []
+    for name, report in result["corpora"].items():
+        for item in report["inexact_sets"]:
+            lines.append(
+                f"{name}: {item['session']} set {item['set']}: true {item['true_reps']}, "
+                f"counted {item['counted']}{'' if item['one_set'] else ' (split over sets)'}"
+            )
+    return "\n".join(lines) or "every set exact"
+
+
+def _csv(value: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
+    if value in ("all", ""):
+        return allowed
+    if value == "none":
+        return ()
+    chosen = tuple(v.strip() for v in value.split(",") if v.strip())
+    unknown = [v for v in chosen if v not in allowed]
+    if unknown:
+        raise SystemExit(
+            f"{option}: unknown {', '.join(unknown)} (choose from {', '.join(allowed)})"
+        )
+    return chosen
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """The run an argument list asks for."""
+    families = _csv(args.family, tuple(str(f) for f in BROAD_FAMILIES), "--family")
+    mounts = _csv(args.mount, tuple(str(m) for m in Mount), "--mount")
+    return Config(
+        sessions=12 if args.quick and args.sessions is None else args.sessions or 48,
+        seed=args.seed,
+        corpora=_csv(args.corpus, CORPORA, "--corpus"),
+        checks=_csv(args.checks, CHECKS, "--checks"),
+        families=tuple(Family(f) for f in families),
+        mounts=tuple(Mount(m) for m in mounts),
+        workers=args.workers,
+        baseline=not args.no_baseline,
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.load:
         load = importlib.import_module("rep_coach_tools.loadbench")
         return int(load.main(args))
-    result = run(corpus(seed=args.seed, count=args.sessions))
+    result = run(config_from_args(args))
     print(table(result))
+    if args.details:
+        print()
+        print(details(result))
     if args.json:
-        print(json.dumps({k: v for k, v in result.items() if k != "sessions"}))
+        print(json.dumps(result))
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``bench`` command."""
     parser = subparsers.add_parser(
-        "bench", help="accuracy and speed benchmark on a generated corpus"
+        "bench", help="accuracy, robustness and speed benchmark on generated sessions"
     )
-    parser.add_argument("--sessions", type=int, default=48, help="corpus size (default 48)")
+    parser.add_argument(
+        "--sessions", type=int, help="main corpus size; the others scale with it (default 48)"
+    )
     parser.add_argument("--seed", type=int, default=2026, help="corpus seed (default 2026)")
+    parser.add_argument("--quick", action="store_true", help="a quarter of the sessions (12)")
+    parser.add_argument(
+        "--corpus", default="all", help=f"comma list of {', '.join(CORPORA)}, or all (default)"
+    )
+    parser.add_argument(
+        "--checks", default="all", help=f"comma list of {', '.join(CHECKS)}, all or none"
+    )
+    parser.add_argument(
+        "--family",
+        default="all",
+        help="main corpus families: comma list of "
+        f"{', '.join(str(f) for f in BROAD_FAMILIES)}, or all",
+    )
+    parser.add_argument("--mount", default="all", help="above, below or all (main and holdout)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="worker processes (default: 2, or 1 on one core)",
+    )
+    parser.add_argument("--details", action="store_true", help="list every set counted wrong")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the hand-built baseline")
     parser.add_argument(
         "--json", action="store_true", help="also print one JSON line with every figure"
     )

@@ -93,9 +93,22 @@ def test_simulate_writes_csv_jsonl_and_truth(
 
 
 def test_bench_prints_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "--sessions", "2", "--seed", "9", "--json"]) == 0
+    argv = ["bench", "--sessions", "3", "--seed", "9", "--corpus", "classic", "--checks", "none"]
+    assert main([*argv, "--workers", "1", "--json"]) == 0
     out = capsys.readouterr().out
-    assert "sets counted exactly (%)" in out
+    assert "exact%" in out
     figures = json.loads(out.strip().splitlines()[-1])
-    assert figures["corpus"]["sessions"] == 2
-    assert "baseline" in figures
+    assert figures["corpora"]["classic"]["all"]["sessions"] == 1
+    assert figures["config"]["corpora"] == ["classic"]
+
+
+def test_simulate_writes_a_broadened_family_or_the_holdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for family in ("lifter", "holdout"):
+        argv = ["simulate", "--family", family, "--mount", "below", "--out", str(tmp_path)]
+        assert main(argv) == 0
+    truths = [json.loads(p.read_text()) for p in sorted(tmp_path.glob("*.truth.json"))]
+    assert sorted(t["family"] for t in truths) == ["holdout", "lifter"]
+    assert {t["orientation"] for t in truths} == {"farther"}
+    capsys.readouterr()
