@@ -38,11 +38,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from custom_components.rep_coach.engine.payload import decode_payload
+from custom_components.rep_coach.engine.protocol import (
+    SensorAnnouncement,
+    decode_payload,
+    samples_topic,
+)
 
+from .batches import plan_batches
 from .emulate import shift_readings
 from .mosquitto import Broker, MosquittoError, MosquittoServer, find_mosquitto, free_port
-from .mqtt_protocol import plan_batches, samples_topic, status_topic
 from .simulator import SimReading, simulate_session
 
 if TYPE_CHECKING:
@@ -296,17 +300,10 @@ def _config_entry(domain: str, title: str, data: dict[str, Any], unique_id: str 
 
 
 def _bench_entry(sensor_id: str, title: str) -> Any:
-    return _config_entry(
-        "rep_coach",
-        title,
-        {
-            "sensor_id": sensor_id,
-            "state_topic": samples_topic(sensor_id),
-            "availability_topic": status_topic(sensor_id),
-            "payload_format": "json_batch",
-        },
-        sensor_id,
-    )
+    from custom_components.rep_coach.discovery import entry_data  # noqa: PLC0415
+
+    announcement = SensorAnnouncement.for_sensor(sensor_id, name=title, rate_hz=round(RATE_HZ))
+    return _config_entry("rep_coach", title, entry_data(announcement), sensor_id)
 
 
 def _instrument(recorder: Recorder) -> Callable[[], None]:

@@ -43,17 +43,17 @@ from custom_components.rep_coach.engine import (
     SetStartEvent,
     SideSwitchedEvent,
 )
-from custom_components.rep_coach.engine.payload import decode_payload
-
-from .mqtt_client import MqttClient, MqttError, parse_broker, sigterm_as_interrupt
-from .mqtt_protocol import (
+from custom_components.rep_coach.engine.protocol import (
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
+    decode_payload,
     samples_topic,
     sensor_id_from_samples_topic,
     status_topic,
     validate_sensor_id,
 )
+
+from .mqtt_client import MqttClient, MqttError, parse_broker, sigterm_as_interrupt
 
 REFRESH_S = 0.1  # status line refresh and engine tick period
 RATE_WINDOW_S = 2.0

@@ -7,8 +7,7 @@ import json
 import subprocess
 import sys
 
-from rep_coach_tools.mqtt_protocol import encode_batch
-from rep_coach_tools.simulator import SimReading
+from custom_components.rep_coach.engine.protocol import Reading, encode_batch
 
 from .conftest import REPO
 
@@ -20,14 +19,7 @@ def _batches(*groups: list[tuple[int, int, int]]) -> str:
     lines = []
     for group in groups:
         readings = [
-            SimReading(
-                t=0,
-                arrival_t=0,
-                device_ms=t,
-                seq=seq,
-                distance_mm=None if status >= 4 else 400.0,
-                status=status,
-            )
+            Reading(d=None if status >= 4 else 400.0, t=t, seq=seq, status=status)
             for seq, t, status in group
         ]
         lines.append(encode_batch(readings))

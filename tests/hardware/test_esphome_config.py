@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from rep_coach_tools.mqtt_protocol import (
+from custom_components.rep_coach.engine.protocol import (
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
-    SensorIdentity,
-    discovery_payload,
+    SensorAnnouncement,
     discovery_topic,
     status_topic,
 )
@@ -57,9 +56,9 @@ def test_variant_speaks_the_protocol(
     assert announce["topic"] == discovery_topic(SENSOR_ID)
     assert announce["retain"] is True
     batcher = config["rep_coach"]
-    expected = discovery_payload(
-        SensorIdentity(sensor_id=SENSOR_ID, model=model, rate_hz=batcher["rate_hz"])
-    )
+    expected = SensorAnnouncement.for_sensor(
+        SENSOR_ID, model=model, rate_hz=batcher["rate_hz"]
+    ).payload()
     assert json.loads(announce["payload"]) == expected
 
     # The batcher publishes the samples itself (topic, QoS 0 and no retain: test_firmware_cpp.py).

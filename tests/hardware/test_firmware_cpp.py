@@ -1,7 +1,7 @@
 """The firmware's own C++ compiles against the pinned ESPHome's headers, the code ESPHome generates
 to wire our components compiles against them too, and the samples payload is byte for byte what the
-protocol reference (rep_coach_tools/mqtt_protocol.py) sends, on the protocol's topic, QoS and
-retain flag.
+protocol reference (engine/protocol.py) encodes, on the protocol's topic, QoS and retain
+flag.
 
 No ESP32 toolchain is available offline, so the components are compiled with the host's g++ in
 ESPHome's ``host`` configuration: that catches API drift and C++ errors, not timing on the chip
@@ -19,8 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.rep_coach.engine.payload import decode_payload
-from rep_coach_tools.mqtt_protocol import MAX_BATCH, encode_batch, samples_topic
+from custom_components.rep_coach.engine.protocol import (
+    FIRMWARE_BATCH,
+    decode_payload,
+    samples_topic,
+)
+from rep_coach_tools.batches import encode_readings
 from rep_coach_tools.simulator import SimReading
 
 from .conftest import COMPONENTS, compile_cpp, validate
@@ -171,7 +175,7 @@ def test_batch_payload_matches_the_protocol_reference(harness: Path) -> None:
     ]
     payload = _format(harness, readings)
     firmware = decode_payload(payload)
-    reference = decode_payload(encode_batch(readings))
+    reference = decode_payload(encode_readings(readings))
     assert firmware.error is None, payload
     assert [(r.t, r.seq, r.status) for r in firmware.readings] == [
         (r.t, r.seq, r.status) for r in reference.readings
@@ -191,7 +195,7 @@ def test_samples_go_where_the_protocol_says(harness: Path) -> None:
     )
     topic, qos, retain, max_batch = result.stdout.split()
     assert topic == samples_topic("bench_a1b2c3")
-    assert (qos, retain, int(max_batch)) == ("0", "not-retained", MAX_BATCH)
+    assert (qos, retain, int(max_batch)) == ("0", "not-retained", FIRMWARE_BATCH)
 
 
 def test_a_full_batch_fits_the_mqtt_buffer(harness: Path, esphome: str, config_dir: Path) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.rep_coach.engine.payload import decode_payload
+from custom_components.rep_coach.engine.protocol import decode_payload
 
 from .conftest import COMPONENTS, compile_cpp
 

@@ -33,15 +33,15 @@ from custom_components.rep_coach.engine import (
     SideStats,
     SideSwitchedEvent,
 )
-from rep_coach_tools import watch as watch_module
-from rep_coach_tools.emulate import EmulatedSensor, EndMode, Pacer, stream
-from rep_coach_tools.mqtt_client import parse_broker
-from rep_coach_tools.mqtt_protocol import (
-    SensorIdentity,
-    plan_batches,
+from custom_components.rep_coach.engine.protocol import (
+    SensorAnnouncement,
     samples_topic,
     status_topic,
 )
+from rep_coach_tools import watch as watch_module
+from rep_coach_tools.batches import plan_batches
+from rep_coach_tools.emulate import EmulatedSensor, EndMode, Pacer, stream
+from rep_coach_tools.mqtt_client import parse_broker
 from rep_coach_tools.simulator import SimReading, simulate_session
 from rep_coach_tools.watch import (
     CLEAR_LINE,
@@ -438,7 +438,9 @@ def test_watch_shows_an_emulated_session_live(
     )
     watcher.start()
     assert ready.wait(20), err.getvalue()
-    sensor = EmulatedSensor(parse_broker(mosquitto.address), SensorIdentity(sensor_id="bench_w"))
+    sensor = EmulatedSensor(
+        parse_broker(mosquitto.address), SensorAnnouncement.for_sensor("bench_w")
+    )
     stream(sensor, iter([make_readings(reps=3)]), Pacer(speed=0))
     sensor.close(EndMode.OFFLINE)
     watcher.join(30)

@@ -25,7 +25,7 @@ from .events import (
     SetStartEvent,
     SideSwitchedEvent,
 )
-from .payload import PayloadError, PayloadErrorCode, PayloadFormat, decode_payload, detect_format
+from .protocol import PayloadError, PayloadErrorCode, PayloadFormat, decode_payload, detect_format
 from .settings import (
     PROGRAMS,
     DistanceUnit,

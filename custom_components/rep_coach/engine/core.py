@@ -20,7 +20,7 @@ from .events import (
     SensorState,
     SetEndReason,
 )
-from .payload import PayloadError, PayloadFormat, decode_payload
+from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import RepDetector, RepMeasure, Stage
 from .session import Session
 from .settings import DistanceUnit, EngineSettings, Orientation, Side, SideMode
