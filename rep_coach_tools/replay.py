@@ -15,12 +15,13 @@ import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
-
-from custom_components.rep_coach.engine.core import RepEngine
-from custom_components.rep_coach.engine.events import EngineEvent
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .options import add_settings_arguments, settings_from_args
+
+if TYPE_CHECKING:
+    from custom_components.rep_coach.engine.core import RepEngine
+    from custom_components.rep_coach.engine.events import EngineEvent
 
 
 class ReplayError(ValueError):
@@ -86,6 +87,9 @@ def replay(path: Path, engine: RepEngine) -> Iterator[EngineEvent]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Imported here so that ``--help`` (and a bad command line) need not load the engine.
+    from custom_components.rep_coach.engine.core import RepEngine  # noqa: PLC0415
+
     engine = RepEngine(settings_from_args(args))
     out = sys.stdout
     try:
