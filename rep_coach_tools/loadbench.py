@@ -38,6 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from custom_components.rep_coach.engine.events import RepEvent
 from custom_components.rep_coach.engine.protocol import (
     SensorAnnouncement,
     decode_payload,
@@ -367,12 +368,14 @@ async def _measure(
         await hass.async_block_till_done()
         print(f"  {config.benches} Rep Coach entries set up", file=sys.stderr)
 
+        completed, _partial = RepEvent.bus_types
+
         @callback
         def on_rep_coach_event(event: Event[dict[str, Any]]) -> None:
             if not recorder.window:
                 return
             entry_id = event.data["entry_id"]
-            if event.data["type"] == "rep_completed":
+            if event.data["type"] == completed:
                 recorder.reps += 1
             payload = recorder.current.get(entry_id)
             if payload is not None:

@@ -30,7 +30,6 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.rep_coach.bus import event_type
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.coordinator import RepCoachCoordinator
 from custom_components.rep_coach.discovery import entry_data as announced_entry_data
@@ -345,7 +344,7 @@ class Reference:
 
     def types(self) -> list[str]:
         """Bus event types the integration would fire, in order."""
-        return [event_type(event) for event in self.events]
+        return [event.bus_type for event in self.events]
 
 
 def reference_replay(

@@ -2,6 +2,10 @@
 
 Home Assistant entities and bus events, the CLI's JSON lines and the benchmark all consume these.
 Every event carries ``t``, the timestamp (s) of the sample or tick that produced it.
+
+Each class also carries its names, so every consumer calls it the same: ``kind`` (the CLI's
+``event``), ``bus_type`` (the ``type`` of Home Assistant's ``rep_coach_event`` and of the device
+triggers) and, for the events an event entity reports, ``entity`` and ``entity_type``.
 """
 
 from __future__ import annotations
@@ -77,7 +81,20 @@ class EngineEvent:
     """Base record."""
 
     kind: ClassVar[EventKind]
+    bus_types: ClassVar[tuple[str, ...]]  # every bus type the class fires; the first by default
+    entity: ClassVar[str | None] = None  # the event entity that reports it, if any
+    entity_types: ClassVar[tuple[str, ...]] = ()  # its event types there; the first by default
     t: float
+
+    @property
+    def bus_type(self) -> str:
+        """The ``type`` of this event on Home Assistant's bus."""
+        return self.bus_types[0]
+
+    @property
+    def entity_type(self) -> str | None:
+        """The event type the event entity ``entity`` shows for it (None: no entity reports it)."""
+        return self.entity_types[0] if self.entity_types else None
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with ``event`` first (floats rounded to ms/mm precision)."""
@@ -100,6 +117,9 @@ class RepEvent(EngineEvent):
     """
 
     kind: ClassVar[EventKind] = EventKind.REP
+    bus_types: ClassVar[tuple[str, ...]] = ("rep_completed", "partial_rep")
+    entity: ClassVar[str | None] = "rep"
+    entity_types: ClassVar[tuple[str, ...]] = ("completed", "partial")
     complete: bool
     side: Side
     set: int  # set number on this side, 1-based
@@ -113,12 +133,25 @@ class RepEvent(EngineEvent):
     peak_speed_mm_s: float
     warnings: tuple[FormWarning, ...] = ()
 
+    @property
+    def bus_type(self) -> str:
+        """``rep_completed`` for a counted rep, ``partial_rep`` otherwise."""
+        return self.bus_types[0 if self.complete else 1]
+
+    @property
+    def entity_type(self) -> str:
+        """``completed`` or ``partial``."""
+        return self.entity_types[0 if self.complete else 1]
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class HoldStartedEvent(EngineEvent):
     """The hips reached the top and stopped rising (emitted ~0.1 s later, when it is certain)."""
 
     kind: ClassVar[EventKind] = EventKind.HOLD_STARTED
+    bus_types: ClassVar[tuple[str, ...]] = ("hold_started",)
+    entity: ClassVar[str | None] = "hold"
+    entity_types: ClassVar[tuple[str, ...]] = ("started",)
     side: Side
     set: int
     rep: int  # the number this rep will get when it completes
@@ -130,6 +163,9 @@ class HoldReachedEvent(EngineEvent):
     """The squeeze reached the hold target; emitted the moment it happens."""
 
     kind: ClassVar[EventKind] = EventKind.HOLD_REACHED
+    bus_types: ClassVar[tuple[str, ...]] = ("hold_reached",)
+    entity: ClassVar[str | None] = "hold"
+    entity_types: ClassVar[tuple[str, ...]] = ("reached",)
     side: Side
     set: int
     rep: int  # the number this rep will get when it completes
@@ -141,6 +177,7 @@ class SetStartEvent(EngineEvent):
     """A set began (first rep attempt or the start-set command)."""
 
     kind: ClassVar[EventKind] = EventKind.SET_START
+    bus_types: ClassVar[tuple[str, ...]] = ("set_started",)
     side: Side
     set: int
 
@@ -150,6 +187,9 @@ class SetEndEvent(EngineEvent):
     """A set ended."""
 
     kind: ClassVar[EventKind] = EventKind.SET_END
+    bus_types: ClassVar[tuple[str, ...]] = ("set_completed",)
+    entity: ClassVar[str | None] = "set"
+    entity_types: ClassVar[tuple[str, ...]] = ("completed",)
     side: Side
     set: int
     reps: int
@@ -167,6 +207,7 @@ class SideSwitchedEvent(EngineEvent):
     """The working side changed."""
 
     kind: ClassVar[EventKind] = EventKind.SIDE_SWITCHED
+    bus_types: ClassVar[tuple[str, ...]] = ("side_switched",)
     side: Side
     previous: Side
 
@@ -176,6 +217,7 @@ class RestStartedEvent(EngineEvent):
     """The rest timer started."""
 
     kind: ClassVar[EventKind] = EventKind.REST_STARTED
+    bus_types: ClassVar[tuple[str, ...]] = ("rest_started",)
     duration_s: float
     ends_t: float
     next_side: Side
@@ -187,6 +229,9 @@ class RestFinishedEvent(EngineEvent):
     """Rest is over (or was cut short by a new set)."""
 
     kind: ClassVar[EventKind] = EventKind.REST_FINISHED
+    bus_types: ClassVar[tuple[str, ...]] = ("rest_finished",)
+    entity: ClassVar[str | None] = "rest"
+    entity_types: ClassVar[tuple[str, ...]] = ("finished",)
     next_side: Side
     next_set: int
     interrupted: bool
@@ -197,6 +242,9 @@ class FormWarningEvent(EngineEvent):
     """One piece of form feedback, per rep or per side."""
 
     kind: ClassVar[EventKind] = EventKind.FORM_WARNING
+    bus_types: ClassVar[tuple[str, ...]] = ("form_warning",)
+    entity: ClassVar[str | None] = "form"
+    entity_types: ClassVar[tuple[str, ...]] = tuple(str(warning) for warning in FormWarning)
     warning: FormWarning
     side: Side
     set: int
@@ -204,13 +252,24 @@ class FormWarningEvent(EngineEvent):
     value: float  # the measured figure (s, %, ...)
     target: float  # what the guide asks for
 
+    @property
+    def entity_type(self) -> str:
+        """The warning itself."""
+        return str(self.warning)
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PresenceEvent(EngineEvent):
     """The lifter arrived on or left the bench."""
 
     kind: ClassVar[EventKind] = EventKind.PRESENCE
+    bus_types: ClassVar[tuple[str, ...]] = ("lifter_arrived", "lifter_left")
     present: bool
+
+    @property
+    def bus_type(self) -> str:
+        """``lifter_arrived`` or ``lifter_left``."""
+        return self.bus_types[0 if self.present else 1]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -218,6 +277,7 @@ class SensorEvent(EngineEvent):
     """The distance stream changed health."""
 
     kind: ClassVar[EventKind] = EventKind.SENSOR
+    bus_types: ClassVar[tuple[str, ...]] = ("sensor_state",)
     state: SensorState
     previous: SensorState
 
@@ -227,6 +287,7 @@ class CalibratedEvent(EngineEvent):
     """Bottom/top levels (mm, as the sensor reads them) were learned or set."""
 
     kind: ClassVar[EventKind] = EventKind.CALIBRATED
+    bus_types: ClassVar[tuple[str, ...]] = ("calibrated",)
     side: Side
     bottom_mm: float
     top_mm: float
@@ -238,6 +299,7 @@ class SessionResetEvent(EngineEvent):
     """Counters were cleared."""
 
     kind: ClassVar[EventKind] = EventKind.SESSION_RESET
+    bus_types: ClassVar[tuple[str, ...]] = ("session_reset",)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -245,7 +307,37 @@ class RepsAdjustedEvent(EngineEvent):
     """The user corrected the count (undo or adjust)."""
 
     kind: ClassVar[EventKind] = EventKind.REPS_ADJUSTED
+    bus_types: ClassVar[tuple[str, ...]] = ("reps_adjusted",)
     side: Side
     set: int
     reps: int
     delta: int
+
+
+EVENT_CLASSES: tuple[type[EngineEvent], ...] = (
+    RepEvent,
+    HoldStartedEvent,
+    HoldReachedEvent,
+    SetStartEvent,
+    SetEndEvent,
+    SideSwitchedEvent,
+    RestStartedEvent,
+    RestFinishedEvent,
+    FormWarningEvent,
+    PresenceEvent,
+    SensorEvent,
+    CalibratedEvent,
+    SessionResetEvent,
+    RepsAdjustedEvent,
+)
+
+
+# The event entities, in the order their events were declared: rep, hold, set, rest, form.
+EVENT_ENTITIES: tuple[str, ...] = tuple(
+    dict.fromkeys(cls.entity for cls in EVENT_CLASSES if cls.entity is not None)
+)
+
+
+def entity_event_types(entity: str) -> list[str]:
+    """Every event type the event entity ``entity`` can show, in a stable order."""
+    return [kind for cls in EVENT_CLASSES if cls.entity == entity for kind in cls.entity_types]
