@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.rep_coach.bus import event_data
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.engine import EngineEvent, RepEvent, Side
+from tests.events import rep_event as sample_rep_event
 
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "rep_coach"
 
@@ -129,20 +130,18 @@ def fire(hass: HomeAssistant, bench: dr.DeviceEntry) -> FireEngineEvent:
 
 
 def rep_event(rep: int, *, complete: bool = True, side: Side = Side.LEFT) -> RepEvent:
-    """A rep as the engine reports it (realistic timings for a 2 s hold, 2.5 s lowering)."""
-    return RepEvent(
+    """Rep number ``rep`` of a set, 6 s after the one before (a partial one reaches half way),
+    with a 2 s hold and a 2.5 s lowering."""
+    return sample_rep_event(
         t=100.0 + rep * 6,
-        complete=complete,
-        side=side,
-        set=1,
-        rep=rep,
-        started_t=95.0 + rep * 6,
-        concentric_s=1.1,
         hold_s=2.0,
         eccentric_s=2.5,
+        complete=complete,
+        side=side,
+        rep=rep,
+        started_t=95.0 + rep * 6,
         rom_mm=240.0 if complete else 120.0,
         rom_pct=98.0 if complete else 49.0,
-        peak_speed_mm_s=310.0,
     )
 
 

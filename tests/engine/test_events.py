@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from custom_components.rep_coach.engine import (
     FormWarning,
-    FormWarningEvent,
     PresenceEvent,
-    RepEvent,
-    SetEndEvent,
-    SetEndReason,
-    Side,
 )
 from custom_components.rep_coach.engine.events import (
     EVENT_CLASSES,
@@ -17,23 +12,7 @@ from custom_components.rep_coach.engine.events import (
     EngineEvent,
     entity_event_types,
 )
-
-
-def _rep(*, complete: bool) -> RepEvent:
-    return RepEvent(
-        t=1.0,
-        complete=complete,
-        side=Side.LEFT,
-        set=1,
-        rep=1,
-        started_t=0.0,
-        concentric_s=1.0,
-        hold_s=1.0,
-        eccentric_s=2.0,
-        rom_mm=300.0,
-        rom_pct=100.0,
-        peak_speed_mm_s=500.0,
-    )
+from tests.events import form_warning_event, rep_event, set_end_event
 
 
 def test_every_event_class_is_listed_once_with_names_of_its_own() -> None:
@@ -47,7 +26,7 @@ def test_every_event_class_is_listed_once_with_names_of_its_own() -> None:
 
 
 def test_a_rep_is_completed_or_partial_on_the_bus_and_its_entity() -> None:
-    complete, partial = _rep(complete=True), _rep(complete=False)
+    complete, partial = rep_event(complete=True), rep_event(complete=False)
     assert (complete.kind, complete.bus_type, complete.entity_type) == (
         "rep",
         "rep_completed",
@@ -62,19 +41,7 @@ def test_a_rep_is_completed_or_partial_on_the_bus_and_its_entity() -> None:
 
 
 def test_a_set_end_is_set_completed() -> None:
-    event = SetEndEvent(
-        t=1.0,
-        side=Side.LEFT,
-        set=1,
-        reps=8,
-        partial_reps=0,
-        reason=SetEndReason.TARGET,
-        target_reps=8,
-        mean_hold_s=1.0,
-        mean_eccentric_s=2.0,
-        mean_rom_mm=300.0,
-        time_under_tension_s=30.0,
-    )
+    event = set_end_event()
     assert (event.kind, event.bus_type, event.entity, event.entity_type) == (
         "set_end",
         "set_completed",
@@ -87,9 +54,7 @@ def test_presence_and_form_warnings_name_what_happened() -> None:
     assert PresenceEvent(t=1.0, present=True).bus_type == "lifter_arrived"
     assert PresenceEvent(t=1.0, present=False).bus_type == "lifter_left"
     assert PresenceEvent(t=1.0, present=True).entity_type is None
-    warning = FormWarningEvent(
-        t=1.0, warning=FormWarning.JERKY, side=Side.LEFT, set=1, rep=2, value=3.0, target=2.6
-    )
+    warning = form_warning_event(warning=FormWarning.JERKY)
     assert (warning.bus_type, warning.entity, warning.entity_type) == (
         "form_warning",
         "form",

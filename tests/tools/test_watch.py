@@ -17,7 +17,6 @@ from custom_components.rep_coach.engine import (
     EngineSettings,
     EngineState,
     FormWarning,
-    FormWarningEvent,
     HoldReachedEvent,
     Phase,
     PresenceEvent,
@@ -27,8 +26,6 @@ from custom_components.rep_coach.engine import (
     RestStartedEvent,
     SensorEvent,
     SensorState,
-    SetEndEvent,
-    SetEndReason,
     Side,
     SideStats,
     SideSwitchedEvent,
@@ -56,6 +53,7 @@ from rep_coach_tools.watch import (
     render_status,
     resolve_topics,
 )
+from tests.events import form_warning_event, rep_event, set_end_event
 
 from .conftest import Broker, free_port
 
@@ -134,38 +132,20 @@ def test_status_without_rep_target() -> None:
     assert "reps 4  READY" in line
 
 
-def _rep(**changes: object) -> RepEvent:
-    rep = RepEvent(
-        t=1.0,
-        complete=True,
-        side=Side.LEFT,
-        set=1,
-        rep=3,
-        started_t=0.0,
-        concentric_s=0.9,
-        hold_s=1.66,
-        eccentric_s=2.26,
-        rom_mm=199.4,
-        rom_pct=99.7,
-        peak_speed_mm_s=300.0,
-    )
-    return replace(rep, **changes)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(
     ("event", "expected"),
     [
         (
-            _rep(),
+            rep_event(),
             "REP 3 (left, set 1): up 0.9 s, hold 1.7 s, lowering 2.3 s, range 199 mm (100%)",
         ),
         (
-            _rep(warnings=(FormWarning.HOLD_TOO_SHORT, FormWarning.LOWERED_TOO_FAST)),
+            rep_event(warnings=(FormWarning.HOLD_TOO_SHORT, FormWarning.LOWERED_TOO_FAST)),
             "REP 3 (left, set 1): up 0.9 s, hold 1.7 s, lowering 2.3 s, range 199 mm (100%)"
             " - hold too short, lowered too fast",
         ),
         (
-            _rep(complete=False, rom_mm=80.0, rom_pct=40.0),
+            rep_event(complete=False, rom_mm=80.0, rom_pct=40.0),
             "partial rep (left, set 1): range 80 mm (40%), not counted",
         ),
         (
@@ -173,19 +153,7 @@ def _rep(**changes: object) -> RepEvent:
             "hold 2.0 s reached (rep 4)",
         ),
         (
-            SetEndEvent(
-                t=1,
-                side=Side.RIGHT,
-                set=2,
-                reps=10,
-                partial_reps=1,
-                reason=SetEndReason.TARGET,
-                target_reps=10,
-                mean_hold_s=1.84,
-                mean_eccentric_s=2.5,
-                mean_rom_mm=190.0,
-                time_under_tension_s=48.0,
-            ),
+            set_end_event(),
             "SET 2 done (right, target): 10/10 reps, mean hold 1.8 s, mean lowering 2.5 s",
         ),
         (
@@ -201,15 +169,7 @@ def _rep(**changes: object) -> RepEvent:
             "rest cut short: right set 2",
         ),
         (
-            FormWarningEvent(
-                t=1,
-                warning=FormWarning.LOWERED_TOO_FAST,
-                side=Side.LEFT,
-                set=1,
-                rep=2,
-                value=0.8,
-                target=2.0,
-            ),
+            form_warning_event(),
             "form: lowered too fast (0.8s, target 2.0s): lower slowly, 2-3 s",
         ),
         (PresenceEvent(t=1, present=False), "lifter left the bench"),
@@ -225,10 +185,7 @@ def test_event_lines(event: EngineEvent, expected: str) -> None:
 
 @pytest.mark.parametrize("warning", list(FormWarning))
 def test_every_form_warning_has_advice(warning: FormWarning) -> None:
-    event = FormWarningEvent(
-        t=1, warning=warning, side=Side.LEFT, set=1, rep=1, value=1.0, target=2.0
-    )
-    line = render_event(event)
+    line = render_event(form_warning_event(warning=warning, value=1.0))
     assert line.startswith(f"form: {warning.replace('_', ' ')} (1.0")
     assert line.split(": ", 2)[2]
 
