@@ -123,7 +123,7 @@ def _baseline_rep(t: float, started: float, hold: float, lowering: float) -> Rep
         started_t=started,
         concentric_s=0.0,
         hold_s=hold,
-        eccentric_s=lowering,
+        lowering_s=lowering,
         rom_mm=0.0,
         rom_pct=0.0,
         peak_speed_mm_s=0.0,

@@ -135,7 +135,7 @@ def render_event(event: EngineEvent) -> str:
         case RepEvent(complete=True):
             line = (
                 f"REP {event.rep} ({event.side}, set {event.set}): up {_seconds(event.concentric_s)}"
-                f", hold {_seconds(event.hold_s)}, lowering {_seconds(event.eccentric_s)}, "
+                f", hold {_seconds(event.hold_s)}, lowering {_seconds(event.lowering_s)}, "
                 f"range {event.rom_mm:.0f} mm ({event.rom_pct:.0f}%)"
             )
             if event.warnings:
@@ -155,7 +155,7 @@ def render_event(event: EngineEvent) -> str:
             return (
                 f"SET {event.set} done ({event.side}, {event.reason}): {event.reps}{target} reps, "
                 f"mean hold {_seconds(event.mean_hold_s)}, "
-                f"mean lowering {_seconds(event.mean_eccentric_s)}"
+                f"mean lowering {_seconds(event.mean_lowering_s)}"
             )
         case SideSwitchedEvent():
             return f"switch legs: {event.previous} -> {event.side}"

@@ -26,7 +26,7 @@ REP = RepEvent(
     started_t=0.0,
     concentric_s=0.9,
     hold_s=1.66,
-    eccentric_s=2.26,
+    lowering_s=2.26,
     rom_mm=199.4,
     rom_pct=99.7,
     peak_speed_mm_s=300.0,
@@ -40,7 +40,7 @@ SET_END = SetEndEvent(
     reason=SetEndReason.TARGET,
     target_reps=10,
     mean_hold_s=1.84,
-    mean_eccentric_s=2.5,
+    mean_lowering_s=2.5,
     mean_rom_mm=190.0,
     time_under_tension_s=48.0,
 )

@@ -135,7 +135,7 @@ def rep_event(rep: int, *, complete: bool = True, side: Side = Side.LEFT) -> Rep
     return sample_rep_event(
         t=100.0 + rep * 6,
         hold_s=2.0,
-        eccentric_s=2.5,
+        lowering_s=2.5,
         complete=complete,
         side=side,
         rep=rep,

@@ -43,10 +43,14 @@ def test_replay_csv_prints_one_json_object_per_event(capsys: pytest.CaptureFixtu
         "concentric_s",
         "hold_s",
         "eccentric_s",
+        "lowering_s",
         "rom_mm",
         "warnings",
     ):
         assert key in reps[0]
+    assert all(rep["lowering_s"] == rep["eccentric_s"] for rep in reps)
+    set_ends = [e for e in events if e["event"] == "set_end"]
+    assert all(end["mean_lowering_s"] == end["mean_eccentric_s"] for end in set_ends)
     assert [e["reps"] for e in events if e["event"] == "set_end"] == [
         s["reps"] for s in truth["sets"]
     ]

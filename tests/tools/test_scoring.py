@@ -75,7 +75,7 @@ def _rep(
         started_t=detail["start_t"],
         concentric_s=1.0,
         hold_s=detail["hold_s"] + hold_error,
-        eccentric_s=detail["eccentric_s"] - 0.05,
+        lowering_s=detail["eccentric_s"] - 0.05,
         rom_mm=200.0,
         rom_pct=100.0,
         peak_speed_mm_s=400.0,
@@ -218,7 +218,7 @@ def test_set_record_must_carry_the_true_count() -> None:
             reason=SetEndReason.IDLE,
             target_reps=8,
             mean_hold_s=2.0,
-            mean_eccentric_s=2.0,
+            mean_lowering_s=2.0,
             mean_rom_mm=200.0,
             time_under_tension_s=20.0,
         )

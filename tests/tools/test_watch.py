@@ -259,7 +259,7 @@ def test_device_time_shows_true_timing_of_a_fast_replay(make_readings: MakeReadi
     assert by_device.engine.state.total_reps == 2
     last_rep = by_device.engine.state.last_rep
     assert last_rep is not None
-    assert last_rep.eccentric_s > 2.0
+    assert last_rep.lowering_s > 2.0
 
 
 def test_device_time_follows_a_device_restart() -> None:

@@ -95,7 +95,7 @@ class RepEngine:
         self._last_seq: int | None = None
         self._bad_since: float | None = None  # first of the current run of unusable readings
         self._bad_kind = Validity.VALID
-        self.restored_history: list[dict[str, Any]] = []
+        self.restored_history: list[report.SetSummary] = []
         self.resume_pending = False
         self._manual_bottom_x: float | None = None
 
@@ -402,7 +402,7 @@ class RepEngine:
             sets=totals.sets,
             partial_reps=totals.partial_reps,
             mean_hold_s=totals.mean(totals.hold_sum),
-            mean_eccentric_s=totals.mean(totals.eccentric_sum),
+            mean_lowering_s=totals.mean(totals.lowering_sum),
             mean_rom_mm=totals.mean(totals.rom_sum),
             time_under_tension_s=totals.tut,
         )
@@ -432,9 +432,7 @@ class RepEngine:
             sensor_state=self.sensor_state,
             calibration=self.current_calibration(),
             imbalance_pct=None if session.imbalance is None else session.imbalance.largest_pct,
-            set_time_under_tension_s=sum(
-                r.concentric_s + r.hold_s + r.eccentric_s for r in (current.reps if current else [])
-            ),
+            set_time_under_tension_s=0.0 if current is None else current.time_under_tension_s,
         )
 
     def summary(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ triggers) and, for the events an event entity reports, ``entity`` and ``entity_t
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -84,6 +85,9 @@ class EngineEvent:
     bus_types: ClassVar[tuple[str, ...]]  # every bus type the class fires; the first by default
     entity: ClassVar[str | None] = None  # the event entity that reports it, if any
     entity_types: ClassVar[tuple[str, ...]] = ()  # its event types there; the first by default
+    # Fields published under an older name too (field -> kept name): users' automations and
+    # external tools parse the event data, so a renamed field keeps its first name beside it.
+    kept_names: ClassVar[Mapping[str, str]] = {}
     t: float
 
     @property
@@ -97,10 +101,14 @@ class EngineEvent:
         return self.entity_types[0] if self.entity_types else None
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict with ``event`` first (floats rounded to ms/mm precision)."""
+        """A JSON-ready dict with ``event`` first (floats rounded to ms/mm precision); a renamed
+        field comes under its kept name first, then its own."""
         data: dict[str, Any] = {"event": str(self.kind)}
         for field in fields(self):
-            data[field.name] = _plain(getattr(self, field.name))
+            value = _plain(getattr(self, field.name))
+            if kept := self.kept_names.get(field.name):
+                data[kept] = value
+            data[field.name] = value
         return data
 
 
@@ -113,13 +121,15 @@ class RepEvent(EngineEvent):
     ``hold_s`` runs from the first to the last moment the hips are within the hold band
     (10 % of the range, 14 % on a stability ball) of the highest point; ``concentric_s`` from
     leaving the bottom band (lowest 10 % of the range) to entering the hold band;
-    ``eccentric_s`` from leaving the hold band to re-entering the bottom band.
+    ``lowering_s`` from leaving the hold band to re-entering the bottom band (published as
+    ``eccentric_s`` too, its first name).
     """
 
     kind: ClassVar[EventKind] = EventKind.REP
     bus_types: ClassVar[tuple[str, ...]] = ("rep_completed", "partial_rep")
     entity: ClassVar[str | None] = "rep"
     entity_types: ClassVar[tuple[str, ...]] = ("completed", "partial")
+    kept_names: ClassVar[Mapping[str, str]] = {"lowering_s": "eccentric_s"}
     complete: bool
     side: Side
     set: int  # set number on this side, 1-based
@@ -127,11 +137,21 @@ class RepEvent(EngineEvent):
     started_t: float
     concentric_s: float
     hold_s: float
-    eccentric_s: float
+    lowering_s: float
     rom_mm: float
     rom_pct: float  # range as % of the calibrated range for this side
     peak_speed_mm_s: float
     warnings: tuple[FormWarning, ...] = ()
+
+    @property
+    def eccentric_s(self) -> float:
+        """``lowering_s`` under its first name (``benchmark.py`` reads it until it moves)."""
+        return self.lowering_s
+
+    @property
+    def time_under_tension_s(self) -> float:
+        """Lifting, holding and lowering."""
+        return self.concentric_s + self.hold_s + self.lowering_s
 
     @property
     def bus_type(self) -> str:
@@ -190,6 +210,7 @@ class SetEndEvent(EngineEvent):
     bus_types: ClassVar[tuple[str, ...]] = ("set_completed",)
     entity: ClassVar[str | None] = "set"
     entity_types: ClassVar[tuple[str, ...]] = ("completed",)
+    kept_names: ClassVar[Mapping[str, str]] = {"mean_lowering_s": "mean_eccentric_s"}
     side: Side
     set: int
     reps: int
@@ -197,7 +218,7 @@ class SetEndEvent(EngineEvent):
     reason: SetEndReason
     target_reps: int
     mean_hold_s: float
-    mean_eccentric_s: float
+    mean_lowering_s: float
     mean_rom_mm: float
     time_under_tension_s: float
 

@@ -177,7 +177,7 @@ class EngineSettings:
     target_reps: int = 10  # 0: no rep target, sets end on idle or when the lifter leaves
     sets_per_side: int = 3
     hold_target_s: float = 1.0
-    eccentric_target_s: float = 2.0
+    eccentric_target_s: float = 2.0  # the lowering target, named as entries store it (options)
     rest_s: float = 60.0
     side_mode: SideMode = SideMode.ALTERNATE
     start_side: Side = Side.LEFT

@@ -43,7 +43,7 @@ class SideStats:
     sets: int = 0  # completed sets
     partial_reps: int = 0
     mean_hold_s: float | None = None
-    mean_eccentric_s: float | None = None
+    mean_lowering_s: float | None = None
     mean_rom_mm: float | None = None
     time_under_tension_s: float = 0.0
 
