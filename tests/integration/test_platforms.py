@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.rep_coach.const import EVENT_REP_COACH
+from custom_components.rep_coach.engine import EngineSettings
 
 from .conftest import state_of
 
@@ -148,6 +149,32 @@ async def test_number_changes_target_and_options(
     with patch.object(init_integration.runtime_data, "async_store_settings") as store:
         await _set_number(hass, "hold_target", 1.0)
     store.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    ("number", "value", "setting"),
+    [
+        ("target_reps", 6, "target_reps"),
+        ("target_sets", 4, "sets_per_side"),
+        ("hold_target", 2.5, "hold_target_s"),
+        ("lowering_target", 3.5, "eccentric_target_s"),
+        ("rest_duration", 45, "rest_s"),
+    ],
+)
+async def test_each_number_edits_its_own_setting(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    number: str,
+    value: float,
+    setting: str,
+) -> None:
+    """A number writes its setting, in the setting's type (a count stays whole)."""
+    await _set_number(hass, number, value)
+    settings = init_integration.runtime_data.engine.settings
+    assert getattr(settings, setting) == value
+    assert type(getattr(settings, setting)) is type(getattr(EngineSettings(), setting))
+    assert float(state_of(hass, f"number.{ENTITY}_{number}").state) == value
+    assert init_integration.options[setting] == value
 
 
 @pytest.mark.parametrize(
