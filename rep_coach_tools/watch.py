@@ -264,12 +264,10 @@ class Watcher:
         """Feed one message; what it caused."""
         if message.topic == self.status_topic:
             return self._availability(message)
-        if message.topic != self.samples_topic:
-            return []
+        if message.topic != self.samples_topic or message.retained:
+            return []  # a retained sample is an old value replayed on subscribe, not a movement
         self.payloads += 1
-        result = self.engine.feed_payload(
-            message.payload, self._time_of(message), retained=message.retained
-        )
+        result = self.engine.feed_payload(message.payload, self._time_of(message))
         outputs: list[Output] = list(result.events)
         untimed = self.device_time and self._device_origin_ms is None and result.readings > 0
         if untimed and not self._untimed_reported:
@@ -292,7 +290,7 @@ class Watcher:
                         f"{result.error.code} ({result.error.detail})"
                     )
                 )
-        elif not message.retained:
+        else:
             self.rate.add(message.arrival_t, result.readings)
         return outputs
 

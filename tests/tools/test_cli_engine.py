@@ -64,6 +64,17 @@ def test_replay_jsonl_capture_matches_csv_counts(capsys: pytest.CaptureFixture[s
     assert summary["total_reps"] == sum(1 for e in events if e["event"] == "rep" and e["complete"])
 
 
+def test_replay_skips_retained_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each message of a recorded session marked retained: old values, not a movement."""
+    records = [json.loads(line) for line in (FIXTURES / "session.jsonl").read_text().splitlines()]
+    retained = tmp_path / "retained.jsonl"
+    retained.write_text("".join(json.dumps({**r, "retain": True}) + "\n" for r in records))
+    assert main(["replay", str(retained), "--summary"]) == 0
+    events = lines(capsys)
+    assert [e["event"] for e in events] == ["summary"]
+    assert events[0]["total_reps"] == 0
+
+
 def test_replay_rejects_a_file_it_cannot_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

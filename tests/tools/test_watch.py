@@ -288,6 +288,7 @@ def test_watcher_ignores_a_retained_sample(make_readings: MakeReadings) -> None:
     watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC)
     assert watcher.handle(Incoming(TOPIC, b"0.43", True, 0.0)) == []
     assert watcher.rate.rate(0.0) is None
+    assert watcher.engine.counters.payloads == 0
 
 
 def test_rate_meter_counts_readings_in_the_window() -> None:

@@ -62,7 +62,6 @@ class Counters:
     out_of_order: int = 0
     duplicates: int = 0
     gaps: int = 0
-    retained_ignored: int = 0
 
 
 class _Sink(Session):
@@ -159,13 +158,11 @@ class RepEngine:
             self.detector.side = self.session.side
         return events
 
-    def feed_payload(
-        self, payload: bytes | str, arrival_t: float, *, retained: bool = False
-    ) -> FeedResult:
+    def feed_payload(self, payload: bytes | str, arrival_t: float) -> FeedResult:
         """Decode one MQTT payload that arrived at ``arrival_t`` and run its readings.
 
-        A retained payload (an old value replayed by the broker on subscribe) is decoded for
-        format detection only: it must never start a rep.
+        Not for a retained payload (an old value the broker replays on subscribe): it would
+        invent a movement, so whoever reads MQTT drops it.
         """
         counters = self.counters
         counters.payloads += 1
@@ -180,9 +177,6 @@ class RepEngine:
         self.payload_format = decoded.fmt
         if decoded.unit is not None and self.detected_unit is None:
             self.detected_unit = decoded.unit
-        if retained:
-            counters.retained_ignored += 1
-            return result
         events: list[EngineEvent] = []
         readings = decoded.readings
         if len(readings) > 1 and all(r.seq is not None for r in readings):
@@ -420,7 +414,6 @@ class RepEngine:
             set_number=session.set_number,
             in_set=current is not None,
             reps_this_set=current.count if current is not None else 0,
-            partial_reps_this_set=current.partial_reps if current is not None else 0,
             left=self.side_stats(Side.LEFT),
             right=self.side_stats(Side.RIGHT),
             total_reps=session.total_reps,
@@ -432,7 +425,6 @@ class RepEngine:
             sensor_state=self.sensor_state,
             calibration=self.current_calibration(),
             imbalance_pct=None if session.imbalance is None else session.imbalance.largest_pct,
-            set_time_under_tension_s=0.0 if current is None else current.time_under_tension_s,
         )
 
     def summary(self) -> dict[str, Any]:

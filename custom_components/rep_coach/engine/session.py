@@ -41,7 +41,6 @@ class SetRecord:
     reps: list[RepEvent] = field(default_factory=list)
     partial_reps: int = 0
     added: int = 0  # reps the user added by hand (no timings)
-    ended_t: float | None = None
     reason: SetEndReason | None = None
 
     @property
@@ -378,7 +377,6 @@ class Session:
         current = self.current
         assert current is not None
         self.current = None
-        current.ended_t = t
         current.reason = reason
         totals = self.totals[current.side]
         if current.count == 0:

@@ -29,11 +29,6 @@ class Calibration:
     rising_farther: bool
     automatic: bool
 
-    @property
-    def range_mm(self) -> float:
-        """Calibrated hip travel."""
-        return abs(self.top_mm - self.bottom_mm)
-
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SideStats:
@@ -58,7 +53,6 @@ class EngineState:
     set_number: int  # current set on this side (next one when not in a set), 1-based
     in_set: bool
     reps_this_set: int
-    partial_reps_this_set: int
     left: SideStats
     right: SideStats
     total_reps: int
@@ -70,7 +64,6 @@ class EngineState:
     sensor_state: SensorState
     calibration: Calibration | None  # for the current side
     imbalance_pct: float | None  # (left - right) / max(left, right) reps, in %
-    set_time_under_tension_s: float
 
     def side_stats(self, side: Side) -> SideStats:
         """Stats of one side."""
