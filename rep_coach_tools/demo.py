@@ -23,7 +23,7 @@ from typing import Final
 
 import aiohttp
 
-from .demo_api import HassApiError, HassClient, wait_until
+from .demo_api import HassApiError, HassClient
 from .demo_config import (
     DASHBOARD_URL_PATH,
     DASHBOARD_VIEW_PATH,
@@ -38,6 +38,7 @@ from .demo_config import (
 from .demo_processes import ChildProcess, elapsed_since, first_exit, port_is_free, wait_for_port
 from .mosquitto import MosquittoError, MosquittoServer, find_mosquitto, free_port
 from .mqtt_client import BrokerAddress, parse_broker
+from .waiting import WaitError, wait_for_value
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ async def start_broker(args: argparse.Namespace, paths: DemoPaths) -> DemoBroker
             what="the MQTT broker",
             alive=lambda: process.running,
         )
-    except HassApiError as err:
+    except WaitError as err:
         await broker.stop()
         raise DemoError(f"{err}\n{process.tail()}") from err
     return broker
@@ -170,7 +171,7 @@ async def set_up_hass(
     client: HassClient, hass: ChildProcess, broker: BrokerAddress, args: argparse.Namespace
 ) -> None:
     """Owner (onboarding's user step) and the MQTT integration pointing at ``broker``."""
-    await wait_until(
+    await wait_for_value(
         client.onboarding_status,
         timeout_s=HASS_START_TIMEOUT_S,
         what="Home Assistant's HTTP server",
@@ -193,7 +194,7 @@ async def confirm_discovered_bench(client: HassClient, hass: ChildProcess) -> st
         flows = await client.flows_in_progress("rep_coach")
         return str(flows[0]["flow_id"]) if flows else None
 
-    flow_id: str = await wait_until(
+    flow_id: str = await wait_for_value(
         discovered,
         timeout_s=DISCOVERY_TIMEOUT_S,
         what="Home Assistant to discover the emulated sensor",
@@ -207,7 +208,7 @@ async def confirm_discovered_bench(client: HassClient, hass: ChildProcess) -> st
         ids = await client.device_ids("rep_coach")
         return ids[0] if ids else None
 
-    device_id: str = await wait_until(
+    device_id: str = await wait_for_value(
         device,
         timeout_s=DISCOVERY_TIMEOUT_S,
         what="the Rep Coach device",
@@ -217,7 +218,7 @@ async def confirm_discovered_bench(client: HassClient, hass: ChildProcess) -> st
     async def entity_ready() -> bool | None:
         return True if await client.state(READY_ENTITY) is not None else None
 
-    await wait_until(
+    await wait_for_value(
         entity_ready, timeout_s=DISCOVERY_TIMEOUT_S, what=READY_ENTITY, alive=lambda: hass.running
     )
     return device_id

@@ -49,6 +49,7 @@ from .batches import plan_batches
 from .emulate import shift_readings
 from .mosquitto import Broker, MosquittoError, MosquittoServer, find_mosquitto, free_port
 from .simulator import SimReading, simulate_session
+from .waiting import wait_until
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -263,23 +264,8 @@ async def _start_home_assistant(config_dir: Path) -> HomeAssistant:
     return hass
 
 
-async def poll_until(condition: Callable[[], bool], *, timeout_s: float, every_s: float) -> None:
-    """Let the event loop run until ``condition()`` holds, checking every ``every_s``;
-    TimeoutError after ``timeout_s``."""
-    loop = asyncio.get_running_loop()
-    recheck = asyncio.Event()
-    async with asyncio.timeout(timeout_s):
-        while not condition():
-            recheck.clear()
-            handle = loop.call_later(every_s, recheck.set)
-            try:
-                await recheck.wait()
-            finally:
-                handle.cancel()
-
-
 async def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    await poll_until(condition, timeout_s=SETUP_TIMEOUT_S, every_s=0.05)
+    await wait_until(condition, what, timeout_s=SETUP_TIMEOUT_S, every_s=0.05)
     print(f"  {what}", file=sys.stderr)
 
 

@@ -46,6 +46,7 @@ from rep_coach_tools.emulate import (
 )
 from rep_coach_tools.mqtt_client import parse_broker
 from rep_coach_tools.simulator import SimReading
+from rep_coach_tools.waiting import wait_until
 from tests.mosquitto import (
     Broker,
     MosquittoServer,
@@ -58,7 +59,6 @@ __all__ = ["mosquitto", "mosquitto_extra_config", "mosquitto_server"]
 
 SPEED = 5.0  # a stall of 1 s (5 session seconds) would make the sensor look silent
 WAIT_TIMEOUT_S = 30.0
-POLL_S = 0.02
 ENTITY = "hip_thrust_bench"
 SENSOR_ID = "bench_e2e"
 BIRTH_TOPIC = "homeassistant/status"  # Home Assistant's default birth message: "online"
@@ -95,26 +95,6 @@ def fast_mqtt_reconnect() -> Iterator[None]:
 def entry_data(sensor_id: str) -> dict[str, Any]:
     """A bench's config entry data, as discovery of the emulator creates it."""
     return announced_entry_data(SensorAnnouncement.for_sensor(sensor_id))
-
-
-async def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Let the event loop (Home Assistant, MQTT) run until ``condition()`` holds.
-
-    The condition is checked again every ``POLL_S``; the test fails after a generous timeout.
-    """
-    loop = asyncio.get_running_loop()
-    recheck = asyncio.Event()
-    try:
-        async with asyncio.timeout(WAIT_TIMEOUT_S):
-            while not condition():
-                recheck.clear()
-                handle = loop.call_later(POLL_S, recheck.set)
-                try:
-                    await recheck.wait()
-                finally:
-                    handle.cancel()
-    except TimeoutError:
-        pytest.fail(f"timed out after {WAIT_TIMEOUT_S} s waiting for {what}")
 
 
 @dataclass
