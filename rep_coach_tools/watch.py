@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import TextIO
 
 from custom_components.rep_coach.engine import (
@@ -121,7 +122,7 @@ def render_status(
     if rate_hz is not None:
         parts.append(f"{rate_hz:.0f} Hz")
     if state.sensor_state is not SensorState.OK:
-        parts.append(f"sensor {state.sensor_state.replace('_', ' ')}")
+        parts.append(f"sensor {_words(state.sensor_state)}")
     return "  ".join(parts)
 
 
@@ -129,66 +130,102 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s"
 
 
+@singledispatch
 def render_event(event: EngineEvent) -> str:
-    """One line for the log above the status line."""
-    match event:
-        case RepEvent(complete=True):
-            line = (
-                f"REP {event.rep} ({event.side}, set {event.set}): up {_seconds(event.concentric_s)}"
-                f", hold {_seconds(event.hold_s)}, lowering {_seconds(event.lowering_s)}, "
-                f"range {event.rom_mm:.0f} mm ({event.rom_pct:.0f}%)"
-            )
-            if event.warnings:
-                line += " - " + ", ".join(w.replace("_", " ") for w in event.warnings)
-            return line
-        case RepEvent():
-            return (
-                f"partial rep ({event.side}, set {event.set}): range {event.rom_mm:.0f} mm "
-                f"({event.rom_pct:.0f}%), not counted"
-            )
-        case HoldReachedEvent():
-            return f"hold {_seconds(event.hold_target_s)} reached (rep {event.rep})"
-        case SetStartEvent():
-            return f"SET {event.set} started ({event.side})"
-        case SetEndEvent():
-            target = f"/{event.target_reps}" if event.target_reps else ""
-            return (
-                f"SET {event.set} done ({event.side}, {event.reason}): {event.reps}{target} reps, "
-                f"mean hold {_seconds(event.mean_hold_s)}, "
-                f"mean lowering {_seconds(event.mean_lowering_s)}"
-            )
-        case SideSwitchedEvent():
-            return f"switch legs: {event.previous} -> {event.side}"
-        case RestStartedEvent():
-            return f"rest {event.duration_s:.0f} s, then {event.next_side} set {event.next_set}"
-        case RestFinishedEvent():
-            how = "cut short" if event.interrupted else "over"
-            return f"rest {how}: {event.next_side} set {event.next_set}"
-        case FormWarningEvent():
-            advice, unit = FORM_ADVICE[event.warning]
-            return (
-                f"form: {event.warning.replace('_', ' ')} ({event.value:.1f}{unit}, target "
-                f"{event.target:.1f}{unit}): {advice}"
-            )
-        case PresenceEvent():
-            return "lifter on the bench" if event.present else "lifter left the bench"
-        case SensorEvent():
-            return (
-                f"sensor {event.state.replace('_', ' ')} (was {event.previous.replace('_', ' ')})"
-            )
-        case CalibratedEvent():
-            how = "auto" if event.automatic else "manual"
-            return (
-                f"calibrated {event.side} ({how}): bottom {event.bottom_mm:.0f} mm, "
-                f"top {event.top_mm:.0f} mm"
-            )
-        case SessionResetEvent():
-            return "session reset"
-        case RepsAdjustedEvent():
-            return (
-                f"reps adjusted by {event.delta:+d}: {event.reps} ({event.side}, set {event.set})"
-            )
+    """One line for the log above the status line (JSON for an event without a line)."""
     return json.dumps(event.as_dict())
+
+
+@render_event.register
+def _rep(event: RepEvent) -> str:
+    where = f"{event.side}, set {event.set}"
+    reached = f"range {event.rom_mm:.0f} mm ({event.rom_pct:.0f}%)"
+    if not event.complete:
+        return f"partial rep ({where}): {reached}, not counted"
+    line = (
+        f"REP {event.rep} ({where}): up {_seconds(event.concentric_s)}, "
+        f"hold {_seconds(event.hold_s)}, lowering {_seconds(event.lowering_s)}, {reached}"
+    )
+    if event.warnings:
+        line += " - " + ", ".join(_words(warning) for warning in event.warnings)
+    return line
+
+
+@render_event.register
+def _hold_reached(event: HoldReachedEvent) -> str:
+    return f"hold {_seconds(event.hold_target_s)} reached (rep {event.rep})"
+
+
+@render_event.register
+def _set_start(event: SetStartEvent) -> str:
+    return f"SET {event.set} started ({event.side})"
+
+
+@render_event.register
+def _set_end(event: SetEndEvent) -> str:
+    target = f"/{event.target_reps}" if event.target_reps else ""
+    return (
+        f"SET {event.set} done ({event.side}, {event.reason}): {event.reps}{target} reps, "
+        f"mean hold {_seconds(event.mean_hold_s)}, mean lowering {_seconds(event.mean_lowering_s)}"
+    )
+
+
+@render_event.register
+def _side_switched(event: SideSwitchedEvent) -> str:
+    return f"switch legs: {event.previous} -> {event.side}"
+
+
+@render_event.register
+def _rest_started(event: RestStartedEvent) -> str:
+    return f"rest {event.duration_s:.0f} s, then {event.next_side} set {event.next_set}"
+
+
+@render_event.register
+def _rest_finished(event: RestFinishedEvent) -> str:
+    how = "cut short" if event.interrupted else "over"
+    return f"rest {how}: {event.next_side} set {event.next_set}"
+
+
+@render_event.register
+def _form_warning(event: FormWarningEvent) -> str:
+    advice, unit = FORM_ADVICE[event.warning]
+    return (
+        f"form: {_words(event.warning)} ({event.value:.1f}{unit}, "
+        f"target {event.target:.1f}{unit}): {advice}"
+    )
+
+
+@render_event.register
+def _presence(event: PresenceEvent) -> str:
+    return "lifter on the bench" if event.present else "lifter left the bench"
+
+
+@render_event.register
+def _sensor(event: SensorEvent) -> str:
+    return f"sensor {_words(event.state)} (was {_words(event.previous)})"
+
+
+@render_event.register
+def _calibrated(event: CalibratedEvent) -> str:
+    how = "auto" if event.automatic else "manual"
+    return (
+        f"calibrated {event.side} ({how}): bottom {event.bottom_mm:.0f} mm, "
+        f"top {event.top_mm:.0f} mm"
+    )
+
+
+@render_event.register
+def _session_reset(_event: SessionResetEvent) -> str:
+    return "session reset"
+
+
+@render_event.register
+def _reps_adjusted(event: RepsAdjustedEvent) -> str:
+    return f"reps adjusted by {event.delta:+d}: {event.reps} ({event.side}, set {event.set})"
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
 
 
 # --- Feeding the engine -----------------------------------------------------------------------
