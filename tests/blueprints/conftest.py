@@ -54,29 +54,29 @@ def blueprint_config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
-    """The Rep Coach device the blueprints listen to."""
-    entry = MockConfigEntry(domain=DOMAIN, title="Hip thrust bench", unique_id="bench_a1b2c3")
+def _bench_device(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry, sensor_id: str, name: str
+) -> dr.DeviceEntry:
+    entry = MockConfigEntry(domain=DOMAIN, title=name, unique_id=sensor_id)
     entry.add_to_hass(hass)
     return device_registry.async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, "bench_a1b2c3")},
-        name="Hip thrust bench",
+        identifiers={(DOMAIN, sensor_id)},
+        name=name,
         manufacturer="Rep Coach",
     )
 
 
 @pytest.fixture
+def bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
+    """The Rep Coach device the blueprints listen to."""
+    return _bench_device(hass, device_registry, "bench_a1b2c3", "Hip thrust bench")
+
+
+@pytest.fixture
 def other_bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
     """A second bench whose events the automations must ignore."""
-    entry = MockConfigEntry(domain=DOMAIN, title="Second bench", unique_id="bench_d4e5f6")
-    entry.add_to_hass(hass)
-    return device_registry.async_get_or_create(
-        config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, "bench_d4e5f6")},
-        name="Second bench",
-    )
+    return _bench_device(hass, device_registry, "bench_d4e5f6", "Second bench")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -29,30 +30,23 @@ from .conftest import state_of
 ENTITY = "hip_thrust_bench"
 
 
-async def _select(hass: HomeAssistant, select: str, option: str) -> None:
-    await hass.services.async_call(
-        SELECT_DOMAIN,
-        SERVICE_SELECT_OPTION,
-        {ATTR_ENTITY_ID: f"select.{ENTITY}_{select}", "option": option},
-        blocking=True,
-    )
+async def _call(hass: HomeAssistant, service: tuple[str, str], entity_id: str, **data: Any) -> None:
+    await hass.services.async_call(*service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True)
     await hass.async_block_till_done()
+
+
+async def _select(hass: HomeAssistant, select: str, option: str) -> None:
+    await _call(
+        hass, (SELECT_DOMAIN, SERVICE_SELECT_OPTION), f"select.{ENTITY}_{select}", option=option
+    )
 
 
 async def _set_number(hass: HomeAssistant, number: str, value: float) -> None:
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: f"number.{ENTITY}_{number}", "value": value},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await _call(hass, (NUMBER_DOMAIN, SERVICE_SET_VALUE), f"number.{ENTITY}_{number}", value=value)
 
 
 async def _press(hass: HomeAssistant, button: str) -> None:
-    await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ENTITY}_{button}"}, blocking=True
-    )
+    await _call(hass, (BUTTON_DOMAIN, SERVICE_PRESS), f"button.{ENTITY}_{button}")
 
 
 @pytest.mark.freeze_time("2026-03-01 10:00:00+00:00")

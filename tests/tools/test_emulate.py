@@ -34,8 +34,9 @@ from rep_coach_tools.emulate import (
 )
 from rep_coach_tools.mqtt_client import BrokerAddress, parse_broker
 from rep_coach_tools.simulator import SimReading, simulate_session
+from tests.mosquitto import Broker, MosquittoServer, free_port
 
-from .conftest import Broker, MosquittoServer, Received, Recorder, free_port, run_command
+from .conftest import Received, Recorder, run_command
 
 type MakeReadings = Callable[..., list[SimReading]]
 type StartRecorder = Callable[..., Recorder]

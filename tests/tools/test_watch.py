@@ -54,8 +54,7 @@ from rep_coach_tools.watch import (
     resolve_topics,
 )
 from tests.events import form_warning_event, rep_event, set_end_event
-
-from .conftest import Broker, free_port
+from tests.mosquitto import Broker, free_port
 
 type MakeReadings = Callable[..., list[SimReading]]
 
