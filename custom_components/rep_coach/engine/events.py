@@ -145,7 +145,7 @@ class RepEvent(EngineEvent):
 
     @property
     def eccentric_s(self) -> float:
-        """``lowering_s`` under its first name (``benchmark.py`` reads it until it moves)."""
+        """``lowering_s`` under its first name (``scoring.py`` and ``bench_suite.py`` read it)."""
         return self.lowering_s
 
     @property
