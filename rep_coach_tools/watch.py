@@ -47,6 +47,7 @@ from custom_components.rep_coach.engine import (
 from custom_components.rep_coach.engine.protocol import (
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
+    Reading,
     decode_payload,
     samples_topic,
     sensor_id_from_samples_topic,
@@ -55,6 +56,7 @@ from custom_components.rep_coach.engine.protocol import (
 )
 
 from .mqtt_client import MqttClient, MqttError, parse_broker, sigterm_as_interrupt
+from .stream_check import StreamCheck
 
 REFRESH_S = 0.1  # status line refresh and engine tick period
 RATE_WINDOW_S = 2.0
@@ -97,8 +99,9 @@ def render_status(
     now: float,
     online: bool | None = None,
     rate_hz: float | None = None,
+    lost: int = 0,
 ) -> str:
-    """The live status line."""
+    """The live status line (``lost``: readings missing by ``seq`` so far)."""
     parts: list[str] = []
     if online is False:
         parts.append("SENSOR OFFLINE")
@@ -121,6 +124,8 @@ def render_status(
     parts.append(f"L {state.left.reps} R {state.right.reps}")
     if rate_hz is not None:
         parts.append(f"{rate_hz:.0f} Hz")
+    if lost:
+        parts.append(f"{lost} lost")
     if state.sensor_state is not SensorState.OK:
         parts.append(f"sensor {_words(state.sensor_state)}")
     return "  ".join(parts)
@@ -296,6 +301,7 @@ class Watcher:
         self.payloads = 0
         self.bad_payloads = 0
         self.rate = RateMeter()
+        self.stream = StreamCheck()
 
     def handle(self, message: Incoming) -> list[Output]:
         """Feed one message; what it caused."""
@@ -304,7 +310,9 @@ class Watcher:
         if message.topic != self.samples_topic or message.retained:
             return []  # a retained sample is an old value replayed on subscribe, not a movement
         self.payloads += 1
-        result = self.engine.feed_payload(message.payload, self._time_of(message))
+        readings = decode_payload(message.payload).readings
+        self.stream.feed(readings)
+        result = self.engine.feed_payload(message.payload, self._time_of(message, readings))
         outputs: list[Output] = list(result.events)
         untimed = self.device_time and self._device_origin_ms is None and result.readings > 0
         if untimed and not self._untimed_reported:
@@ -331,13 +339,10 @@ class Watcher:
             self.rate.add(message.arrival_t, result.readings)
         return outputs
 
-    def _time_of(self, message: Incoming) -> float:
+    def _time_of(self, message: Incoming, readings: tuple[Reading, ...]) -> float:
         if not self.device_time:
             return message.arrival_t
-        newest = max(
-            (r.t for r in decode_payload(message.payload).readings if r.t is not None),
-            default=None,
-        )
+        newest = max((r.t for r in readings if r.t is not None), default=None)
         if newest is not None:
             if self._device_origin_ms is None:
                 self._device_origin_ms = newest
@@ -374,17 +379,25 @@ class Watcher:
             self.engine.settings,
             now=self.clock_t(now),
             online=self.online,
-            rate_hz=self.rate.rate(now),
+            rate_hz=self.rate_hz(now),
+            lost=self.stream.lost,
         )
 
+    def rate_hz(self, now: float) -> float | None:
+        """The sensor's rate: by its own clock when the stream carries it, else by arrival."""
+        if self.stream.device_timed:
+            return self.stream.rate_hz()
+        return self.rate.rate(now)
+
     def summary(self) -> str:
-        """The session in one line, for the end."""
+        """The session in one line for the end, and what the stream delivered if it did."""
         state = self.engine.state
-        return (
+        session = (
             f"session: left {state.left.reps} reps in {state.left.sets} set(s), "
             f"right {state.right.reps} reps in {state.right.sets} set(s); "
             f"{self.payloads} payloads, {self.bad_payloads} bad"
         )
+        return f"{session}\nstream: {self.stream.report()}" if self.stream.readings else session
 
 
 # --- Terminal ---------------------------------------------------------------------------------

@@ -218,6 +218,20 @@ def test_watcher_passes_every_engine_event_through(make_readings: MakeReadings) 
     assert watcher.summary().startswith("session: left 3 reps in 0 set(s)")
 
 
+def test_watcher_shows_the_device_rate_and_lost_readings(make_readings: MakeReadings) -> None:
+    """The status line gives the rate by the sensor's clock and the readings lost by seq."""
+    readings = make_readings(reps=2)
+    missing = {10, 11, 12}  # three readings overwritten in the sensor or dropped with a batch
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC, status=STATUS)
+    for message in _messages([r for r in readings if r.seq not in missing]):
+        watcher.handle(message)
+    status = watcher.status_line(readings[-1].arrival_t)
+    period_s = (readings[-1].device_ms - readings[0].device_ms) / 1000 / (len(readings) - 1)
+    assert f"{1 / period_s * (len(readings) - 4) / (len(readings) - 1):.0f} Hz" in status
+    assert "3 lost" in status
+    assert "3 lost in 1 seq gaps" in watcher.summary()
+
+
 def test_watcher_reports_bad_payloads_without_stopping(make_readings: MakeReadings) -> None:
     watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC)
     (notice,) = watcher.handle(Incoming(TOPIC, b'[{"d": "far"}]', False, 0.0))
