@@ -9,9 +9,10 @@ Corpora (``--sessions N``, default 48):
 - ``b2b``: N/8 streams of four sessions of different geometry each, in one engine stream;
   every other stream re-clamps the sensor the other way round half-way.
 
-Checks: ``jitter`` (N/8 firmware sessions delivered again with 0-50 ms random delays, against
-the same batches delivered without delay) and ``mirror`` (N/12 sessions mirrored ``d -> C - d``
-and shifted by +150 mm and +400 mm, against the original). ``speed``: throughput and memory.
+Checks: ``jitter`` (N/8 firmware sessions at 10-50 Hz, mostly 10-12.5 Hz, delivered four more
+times with 0-50 ms random delays, against the same batches delivered without delay) and
+``mirror`` (N/12 sessions mirrored ``d -> C - d`` and shifted by +150 mm and +400 mm, against
+the original). ``speed``: throughput and memory.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ from .simulator import simulate_session
 CORPORA = ("main", "holdout", "classic", "b2b")
 CHECKS = ("jitter", "mirror", "speed")
 JITTER_MAX_S = 0.05
-JITTER_DELIVERIES = 3
+JITTER_DELIVERIES = 4
+JITTER_RATES_HZ = (10.0, 12.5, 10.0, 20.0, 25.0, 50.0)  # the low rates are where timing moves
 SHIFTS_MM = (150.0, 400.0)
 SHORT_RANGE_MM = 150.0
 DEFINITION = (
@@ -136,7 +138,8 @@ def plan_tasks(config: Config) -> list[Task]:
     if "jitter" in config.checks:
         for k, seed in enumerate(_seeds(config.seed, "jitter", max(2, n // 8))):
             name = str(BROAD_FAMILIES[k % len(BROAD_FAMILIES)])
-            tasks.append(Task("jitter", seed, name, mounts[k % len(mounts)]))
+            rate = f"{JITTER_RATES_HZ[k % len(JITTER_RATES_HZ)]:g}"
+            tasks.append(Task("jitter", seed, name, mounts[k % len(mounts)], variant=rate))
     if "mirror" in config.checks:
         for k, seed in enumerate(_seeds(config.seed, "mirror", max(2, n // 12))):
             tasks.append(Task("mirror", seed, str(Family.GEOMETRY), mounts[k % len(mounts)]))
@@ -186,7 +189,7 @@ def make_session(task: Task) -> SimSession:
         return back_to_back(task.seed, reclamp=task.variant == "reclamped")
     options = Options(mount=mount)
     if task.kind == "jitter":
-        options = Options(mount=mount, plain=False)
+        options = Options(mount=mount, plain=False, rate_hz=float(task.variant))
     elif task.kind == "mirror":
         options = Options(mount=mount, background=Background.NOTHING)
     return simulate_session(task.seed, family=task.family, options=options)

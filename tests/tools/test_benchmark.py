@@ -38,6 +38,7 @@ def test_default_run_covers_every_corpus_family_and_mount() -> None:
         mine = [t for t in main if t.family == family]
         assert {t.mount for t in mine} == {"above", "below"}
     assert {t.variant for t in tasks if t.kind == "b2b"} == {"same-orientation", "reclamped"}
+    assert {t.variant for t in tasks if t.kind == "jitter"} >= {"10", "12.5", "50"}
     assert plan_tasks(Config()) == tasks
 
 
@@ -119,7 +120,7 @@ def test_results_do_not_depend_on_the_number_of_workers() -> None:
 def test_invariance_checks_compare_the_engine_with_itself() -> None:
     session = simulate_session(41, family=Family.GEOMETRY, options=Options(plain=False))
     jitter = jitter_check(session, 41)
-    assert len(jitter) == 3
+    assert len(jitter) == 4
     assert all(c.sets == len(session.truth["sets"]) for c in jitter)
     mirror = mirror_check(session)
     assert [c.check for c in mirror] == ["mirrored", "shifted +150 mm", "shifted +400 mm"]
