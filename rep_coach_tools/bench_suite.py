@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -284,10 +285,19 @@ def grouped(scores: Sequence[SessionScore], *keys: str) -> dict[str, Any]:
     if not keys:
         return figures(scores)
     out: dict[str, Any] = {}
-    for value in sorted({s.tags.get(keys[0], "") for s in scores}):
+    for value in sorted({s.tags.get(keys[0], "") for s in scores}, key=_natural):
         members = [s for s in scores if s.tags.get(keys[0], "") == value]
         out[value] = {"all": figures(members), **grouped_sub(members, keys[1:])}
     return out
+
+
+def _natural(text: str) -> tuple[tuple[int, str, float], ...]:
+    """Sort key: numbers by value ("8-25 cm" before "25-60 cm", "json 12.5 Hz" after 10)."""
+    return tuple(
+        (1, "", float(part)) if part.replace(".", "", 1).isdigit() else (0, part, 0.0)
+        for part in re.split(r"(\d+(?:\.\d+)?)", text)
+        if part
+    )
 
 
 def grouped_sub(scores: Sequence[SessionScore], keys: Sequence[str]) -> dict[str, Any]:

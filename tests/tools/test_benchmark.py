@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rep_coach_tools import bench
+from rep_coach_tools.bench_report import markdown, table
 from rep_coach_tools.bench_suite import (
     Config,
     Task,
@@ -102,11 +103,15 @@ def test_a_run_reports_every_figure_per_mount(small_result: dict[str, Any]) -> N
     assert "baseline" in small_result
 
 
-def test_table_and_json_carry_the_figures(small_result: dict[str, Any]) -> None:
-    text = bench.table(small_result)
+def test_table_markdown_and_json_carry_the_figures(small_result: dict[str, Any]) -> None:
+    text = table(small_result)
     assert "main" in text
     assert "target" in text
     assert ">=99.5" in text
+    md = markdown(small_result).splitlines()
+    assert md[2].startswith("| target |")
+    assert any(line.startswith("| **main** | 2 |") for line in md)
+    assert any(line.startswith("| geometry | above |") for line in md)
     assert json.loads(json.dumps(small_result)) == small_result
 
 
