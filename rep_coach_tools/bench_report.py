@@ -120,7 +120,9 @@ def table(result: dict[str, Any]) -> str:
             f"{name}: {info['sessions']} sessions, {info['hours']} h, "
             f"{info['readings']:,} readings, {info['true_reps']} reps, "
             f"{info['partials']} partial reps, cue eligible/not/borderline "
-            f"{info['cue_eligible']}/{info['cue_ineligible']}/{info['cue_borderline']}",
+            f"{info['cue_eligible']}/{info['cue_ineligible']}/{info['cue_borderline']}, "
+            f"{info['reps_top_unseen']} reps whose top no reading saw "
+            f"(in {info['sets_with_unseen_top']} sets)",
         ]
         lines += corpus_lines(name, report)
     if "baseline" in result:
@@ -140,7 +142,8 @@ def table(result: dict[str, Any]) -> str:
         ]
     lines += [
         "",
-        "exact: counted reps in the set's window equal the truth, all in one engine set;",
+        "exact: counted reps in the set's window equal the truth, all in one engine set (a rep",
+        "whose top fell into a dropout may be counted or not; it is left out of the rest);",
         "outside: counted reps in no set window; partial%: true partial reps reported with",
         "complete false; cue miss%: of reps squeezed >= target + 0.15 s, no hold_reached;",
         "cue false%: of reps squeezed < target - 0.15 s and partial reps, a cue given; stray: cues",
@@ -283,6 +286,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"| {MD_TARGETS['false']} | | | | |"
     )
     lines = [head, "| --- " * 14 + "|", targets, *_md_corpus_rows(result)]
+    unseen = ", ".join(
+        f"{name} {r['all']['reps_top_unseen']} ({r['all']['sets_with_unseen_top']} sets)"
+        for name, r in result["corpora"].items()
+    )
+    lines += ["", f"Reps whose top fell into a dropout (may be counted or not): {unseen}."]
     main = result["corpora"].get("main")
     if main is not None:
         lines += ["", *_md_grouped(main, "by_family", "main family")]

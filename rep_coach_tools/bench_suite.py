@@ -176,6 +176,7 @@ def score(session: SimSession, emitted: Sequence[Emitted], corpus: str) -> Sessi
         hold_target_s=session.settings().hold_target_s,
         tags=session_tags(session, corpus),
         readings=len(session.readings),
+        valid_times=[r.t for r in session.readings if r.sees_target()],
     )
 
 

@@ -30,7 +30,13 @@ from typing import Any
 from custom_components.rep_coach.engine.settings import PROGRAMS, Program, Side, Variation
 
 from .sim.model import Mount, SimReading, SimSession
-from .sim.truth import truth_rep, truth_sets
+from .sim.truth import (
+    ends_above_limit,
+    fidget_limit_mm,
+    partial_shares,
+    truth_rep,
+    truth_sets,
+)
 
 JSON_RATES_HZ = (15.0, 20.0, 33.3, 50.0)
 PLAIN_RATES_HZ = (10.0, 15.0)
@@ -162,11 +168,10 @@ class Lifting:
     def one_rep(self, *, partial: bool, last: bool, warm_up: bool, tremor: bool) -> None:
         rng, path, style, full = self.rng, self.path, self.style, self.range_mm
         start_t, start_y = path.t, path.y
-        top = (
-            start_y + full * rng.uniform(0.35, 0.72)
-            if partial
-            else self.seat + full * rng.uniform(0.98, 1.02)
-        )
+        if partial:
+            top = start_y + full * rng.uniform(*partial_shares(full, 0.35, 0.72))
+        else:
+            top = self.seat + full * rng.uniform(0.98, 1.02)
         path.go(max(self.vary(style.lift_s), 0.4), top)
         squeeze = 0.0 if warm_up or partial else max(0.0, self.vary(style.squeeze_s))
         if squeeze > 0.05:
@@ -174,8 +179,11 @@ class Lifting:
                 amplitude, hz = rng.uniform(0.5, 3.0), rng.uniform(*TREMOR_HZ)
                 self.path.tremors.append((path.t, path.t + squeeze, amplitude, hz))
             path.go(squeeze, top - rng.uniform(0.0, 0.025) * full)
-        above = not last and rng.random() < style.ends_above
-        bottom = self.seat + full * (rng.uniform(0.03, 0.12) if above else rng.uniform(0.0, 0.01))
+        highest = min(0.12, ends_above_limit(full, 0.98))
+        above = not last and rng.random() < style.ends_above and highest > 0.03
+        bottom = self.seat + full * (
+            rng.uniform(0.03, highest) if above else rng.uniform(0.0, 0.01)
+        )
         lowering = self.vary(style.lower_s) * (0.7 if warm_up or partial else 1.0)
         path.go(max(lowering, 0.5), bottom, warp=style.lower_warp)
         self.reps.append(
@@ -196,7 +204,8 @@ class Lifting:
         end = path.t + seconds
         while path.t < end - 0.5:
             if rng.random() < 0.4:
-                size = min(45.0, self.style.fidget * self.range_mm)
+                limit = fidget_limit_mm(self.range_mm)
+                size = min(45.0, self.style.fidget * self.range_mm, limit)
                 path.go(rng.uniform(0.3, 0.8), self.seat + rng.uniform(-0.3, 1.0) * size)
                 path.go(rng.uniform(0.3, 0.8), self.seat)
             else:

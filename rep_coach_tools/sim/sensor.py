@@ -19,10 +19,10 @@ import random
 from dataclasses import dataclass
 
 from .geometry import MIN_MM, Geometry
+from .model import NO_TARGET_MM
 from .trajectory import Segment, Trajectory, View
 
 Sample = tuple[float, float | None, int]  # true time (s), distance (mm) or None, range status
-NO_TARGET_MM = frozenset({0.0, 8190.0, 8191.0, 65535.0})
 
 
 def _is_distance(d: float, status: int) -> bool:
