@@ -287,7 +287,7 @@ def markdown(result: dict[str, Any]) -> str:
     )
     lines = [head, "| --- " * 14 + "|", targets, *_md_corpus_rows(result)]
     unseen = ", ".join(
-        f"{name} {r['all']['reps_top_unseen']} ({r['all']['sets_with_unseen_top']} sets)"
+        f"{name} {r['all']['reps_top_unseen']} (sets: {r['all']['sets_with_unseen_top']})"
         for name, r in result["corpora"].items()
     )
     lines += ["", f"Reps whose top fell into a dropout (may be counted or not): {unseen}."]
