@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 TARGETS = {
@@ -221,56 +221,67 @@ def _md_corpus_rows(result: dict[str, Any]) -> Iterator[str]:
         yield _md_main_row("baseline (main)", result["baseline"]["all"])
 
 
+def _md_table(headers: list[str], rows: Iterable[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "| --- " * len(headers) + "|"]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
 def _md_grouped(report: dict[str, Any], key: str, title: str) -> list[str]:
-    lines = [
-        f"| {title} | mount | sessions | sets exact | partial reps | hold MAE | lowering MAE "
-        "| cue missed | cue false |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    headers = [title, "mount", "sessions", "sets exact", "partial reps", "hold MAE"]
+    headers += ["lowering MAE", "cue missed", "cue false"]
+    rows = [
+        [
+            name,
+            mount,
+            str(sub["all"]["sessions"]),
+            _pct(sub["all"]["sets_exact_pct"]),
+            _pct(sub["all"]["partials_recognised_pct"]),
+            _s(sub["all"]["hold_mae_s"]),
+            _s(sub["all"]["lowering_mae_s"]),
+            _pct(sub["all"]["cue_missed_pct"]),
+            _pct(sub["all"]["cue_false_pct"]),
+        ]
+        for name, group in report.get(key, {}).items()
+        for mount, sub in group.items()
+        if mount != "all"
     ]
-    for name, group in report.get(key, {}).items():
-        for mount, sub in group.items():
-            if mount == "all":
-                continue
-            f = sub["all"]
-            lines.append(
-                f"| {name} | {mount} | {f['sessions']} | {_pct(f['sets_exact_pct'])} "
-                f"| {_pct(f['partials_recognised_pct'])} | {_s(f['hold_mae_s'])} "
-                f"| {_s(f['lowering_mae_s'])} | {_pct(f['cue_missed_pct'])} "
-                f"| {_pct(f['cue_false_pct'])} |"
-            )
-    return lines
+    return _md_table(headers, rows)
 
 
 def _md_streams(report: dict[str, Any]) -> list[str]:
-    lines = [
-        "| stream | sessions | sets exact | hold MAE | lowering MAE | rep delay p95 "
-        "| cue delay p95 |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+    headers = ["stream", "sessions", "sets exact", "hold MAE", "lowering MAE", "rep delay p95"]
+    headers.append("cue delay p95")
+    rows = [
+        [
+            name,
+            str(f["sessions"]),
+            _pct(f["sets_exact_pct"]),
+            _s(f["hold_mae_s"]),
+            _s(f["lowering_mae_s"]),
+            _s(f["rep_delay_p95_s"]),
+            _s(f["cue_delay_p95_s"]),
+        ]
+        for name, group in report.get("by_stream", {}).items()
+        for f in (group["all"],)
     ]
-    for name, group in report.get("by_stream", {}).items():
-        f = group["all"]
-        lines.append(
-            f"| {name} | {f['sessions']} | {_pct(f['sets_exact_pct'])} | {_s(f['hold_mae_s'])} "
-            f"| {_s(f['lowering_mae_s'])} | {_s(f['rep_delay_p95_s'])} "
-            f"| {_s(f['cue_delay_p95_s'])} |"
-        )
-    return lines
+    return _md_table(headers, rows)
 
 
 def _md_checks(checks: dict[str, Any]) -> list[str]:
-    lines = [
-        "| check | runs | sets whose count changed | reps counted in one run only "
-        "| hold change max / p95 | lowering change max / p95 |",
-        "| --- | --- | --- | --- | --- | --- |",
+    headers = ["check", "runs", "sets whose count changed", "reps counted in one run only"]
+    headers += ["hold change max / p95", "lowering change max / p95"]
+    rows = [
+        [
+            name,
+            str(c["runs"]),
+            f"{c['sets_count_changed']} of {c['sets']}",
+            str(c["reps_counted_in_one_only"]),
+            _pair(c["hold_change_max_s"], c["hold_change_p95_s"]),
+            _pair(c["lowering_change_max_s"], c["lowering_change_p95_s"]),
+        ]
+        for name, c in checks.items()
     ]
-    for name, c in checks.items():
-        lines.append(
-            f"| {name} | {c['runs']} | {c['sets_count_changed']} of {c['sets']} "
-            f"| {c['reps_counted_in_one_only']} "
-            f"| {_pair(c['hold_change_max_s'], c['hold_change_p95_s'])} "
-            f"| {_pair(c['lowering_change_max_s'], c['lowering_change_p95_s'])} |"
-        )
-    return lines
+    return _md_table(headers, rows)
 
 
 def markdown(result: dict[str, Any]) -> str:
