@@ -9,15 +9,17 @@ Corpora (``--sessions N``, default 48):
 - ``b2b``: N/8 streams of four sessions of different geometry each, in one engine stream;
   every other stream re-clamps the sensor the other way round half-way.
 
-Checks: ``jitter`` (N/8 firmware sessions delivered again with 0-50 ms random delays, against
-the same batches delivered without delay) and ``mirror`` (N/12 sessions mirrored ``d -> C - d``
-and shifted by +150 mm and +400 mm, against the original). ``speed``: throughput and memory.
+Checks: ``jitter`` (N/8 firmware sessions at 10-50 Hz, mostly 10-12.5 Hz, delivered four more
+times with 0-50 ms random delays, against the same batches delivered without delay) and
+``mirror`` (N/12 sessions mirrored ``d -> C - d`` and shifted by +150 mm and +400 mm, against
+the original). ``speed``: throughput and memory.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -48,7 +50,8 @@ from .simulator import simulate_session
 CORPORA = ("main", "holdout", "classic", "b2b")
 CHECKS = ("jitter", "mirror", "speed")
 JITTER_MAX_S = 0.05
-JITTER_DELIVERIES = 3
+JITTER_DELIVERIES = 4
+JITTER_RATES_HZ = (10.0, 12.5, 10.0, 20.0, 25.0, 50.0)  # the low rates are where timing moves
 SHIFTS_MM = (150.0, 400.0)
 SHORT_RANGE_MM = 150.0
 DEFINITION = (
@@ -136,7 +139,8 @@ def plan_tasks(config: Config) -> list[Task]:
     if "jitter" in config.checks:
         for k, seed in enumerate(_seeds(config.seed, "jitter", max(2, n // 8))):
             name = str(BROAD_FAMILIES[k % len(BROAD_FAMILIES)])
-            tasks.append(Task("jitter", seed, name, mounts[k % len(mounts)]))
+            rate = f"{JITTER_RATES_HZ[k % len(JITTER_RATES_HZ)]:g}"
+            tasks.append(Task("jitter", seed, name, mounts[k % len(mounts)], variant=rate))
     if "mirror" in config.checks:
         for k, seed in enumerate(_seeds(config.seed, "mirror", max(2, n // 12))):
             tasks.append(Task("mirror", seed, str(Family.GEOMETRY), mounts[k % len(mounts)]))
@@ -172,6 +176,7 @@ def score(session: SimSession, emitted: Sequence[Emitted], corpus: str) -> Sessi
         hold_target_s=session.settings().hold_target_s,
         tags=session_tags(session, corpus),
         readings=len(session.readings),
+        valid_times=[r.t for r in session.readings if r.sees_target()],
     )
 
 
@@ -186,7 +191,7 @@ def make_session(task: Task) -> SimSession:
         return back_to_back(task.seed, reclamp=task.variant == "reclamped")
     options = Options(mount=mount)
     if task.kind == "jitter":
-        options = Options(mount=mount, plain=False)
+        options = Options(mount=mount, plain=False, rate_hz=float(task.variant))
     elif task.kind == "mirror":
         options = Options(mount=mount, background=Background.NOTHING)
     return simulate_session(task.seed, family=task.family, options=options)
@@ -281,10 +286,19 @@ def grouped(scores: Sequence[SessionScore], *keys: str) -> dict[str, Any]:
     if not keys:
         return figures(scores)
     out: dict[str, Any] = {}
-    for value in sorted({s.tags.get(keys[0], "") for s in scores}):
+    for value in sorted({s.tags.get(keys[0], "") for s in scores}, key=_natural):
         members = [s for s in scores if s.tags.get(keys[0], "") == value]
         out[value] = {"all": figures(members), **grouped_sub(members, keys[1:])}
     return out
+
+
+def _natural(text: str) -> tuple[tuple[int, str, float], ...]:
+    """Sort key: numbers by value ("8-25 cm" before "25-60 cm", "json 12.5 Hz" after 10)."""
+    return tuple(
+        (1, "", float(part)) if part.replace(".", "", 1).isdigit() else (0, part, 0.0)
+        for part in re.split(r"(\d+(?:\.\d+)?)", text)
+        if part
+    )
 
 
 def grouped_sub(scores: Sequence[SessionScore], keys: Sequence[str]) -> dict[str, Any]:

@@ -6,6 +6,9 @@ Definitions (the README's accuracy section states the same):
   the true set's window (first rep's start - 1 s ... last rep's end + 2 s) number exactly the
   true reps and all carry one engine set (same side and set number: reps past the target that
   open a new set are not exact);
+- a rep whose **top no reading saw** (a dropout covered its squeeze, 0.1 s either side) may be
+  counted or not: the set is exact either way; such reps are left out of every other figure
+  and counted apart;
 - **reps outside sets**: counted reps in no set window (sitting down, fidgeting, getting up);
 - a true rep is **matched** to the nearest unused ``rep`` event within 1 s of its end; hold and
   lowering errors are taken on complete reps matched to counted ones; a true **partial** rep is
@@ -22,6 +25,7 @@ Definitions (the README's accuracy section states the same):
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -41,6 +45,7 @@ SET_WINDOW_BEFORE_S = 1.0
 SET_WINDOW_AFTER_S = 2.0
 SET_RECORD_AFTER_S = 15.0
 MATCH_S = 1.0
+TOP_SLACK_S = 0.1
 CUE_SLACK_S = 0.2
 CUE_MARGIN_S = 0.15
 ALERT_STATES = frozenset({SensorState.INVALID, SensorState.STALE})
@@ -60,6 +65,7 @@ class Cue(StrEnum):
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
     BORDERLINE = "borderline"
+    UNSEEN = "unseen"  # no reading saw the top: nothing to score
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +76,12 @@ class SetOutcome:
     counted: int
     one_set: bool
     recorded: bool  # a set_end with the true count closed it
+    unseen: int = 0  # full reps whose top no reading saw: counting them or not is both right
 
     @property
     def exact(self) -> bool:
-        """Counted exactly, in one engine set."""
-        return self.counted == self.true_reps and self.one_set
+        """Counted exactly (give or take reps nobody saw the top of), in one engine set."""
+        return self.true_reps - self.unseen <= self.counted <= self.true_reps and self.one_set
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +98,7 @@ class RepOutcome:
     cue_given: bool = False
     cue_delay: float | None = None
     cue_latency: float | None = None
+    unseen: bool = False
 
 
 @dataclass(slots=True)
@@ -117,6 +125,14 @@ def set_windows(truth: dict[str, Any]) -> list[tuple[float, float, dict[str, Any
     ]
 
 
+def top_seen(detail: dict[str, Any], valid_times: Sequence[float]) -> bool:
+    """Whether any reading saw the rep's top (its squeeze, 0.1 s either side)."""
+    start = detail["hold_start_t"] - TOP_SLACK_S
+    k = bisect.bisect_left(valid_times, start)
+    end = detail["hold_start_t"] + detail["hold_s"] + TOP_SLACK_S
+    return k < len(valid_times) and valid_times[k] <= end
+
+
 def score_session(
     name: str,
     truth: dict[str, Any],
@@ -125,21 +141,30 @@ def score_session(
     hold_target_s: float,
     tags: dict[str, str] | None = None,
     readings: int = 0,
+    valid_times: Sequence[float] | None = None,
 ) -> SessionScore:
-    """Compare what the engine emitted with the truth."""
+    """Compare what the engine emitted with the truth (``valid_times``: sorted times of the
+    readings that saw something, to tell reps whose top fell into a dropout)."""
     score = SessionScore(
         name, dict(tags or {}), hours=truth["duration_s"] / 3600.0, readings=readings
     )
     windows = set_windows(truth)
     reps = [(e.at, e.event) for e in emitted if isinstance(e.event, RepEvent)]
     set_ends = [e.event for e in emitted if isinstance(e.event, SetEndEvent)]
+
+    def seen(detail: dict[str, Any]) -> bool:
+        return valid_times is None or top_seen(detail, valid_times)
+
     for lo, hi, true_set in windows:
         counted = [ev for _, ev in reps if ev.complete and lo <= ev.t <= hi]
         labels = {(ev.side, ev.set) for ev in counted}
         recorded = any(
             lo <= s.t <= hi + SET_RECORD_AFTER_S and s.reps == true_set["reps"] for s in set_ends
         )
-        score.sets.append(SetOutcome(true_set["reps"], len(counted), len(labels) <= 1, recorded))
+        unseen = sum(1 for d in true_set["rep_details"] if d["complete"] and not seen(d))
+        score.sets.append(
+            SetOutcome(true_set["reps"], len(counted), len(labels) <= 1, recorded, unseen)
+        )
     score.false_reps = sum(
         1 for _, ev in reps if ev.complete and not any(lo <= ev.t <= hi for lo, hi, _ in windows)
     )
@@ -150,6 +175,11 @@ def score_session(
     cues = assign_cues(true_reps, emitted)
     score.stray_cues = stray_cue_count(true_reps, emitted)
     for k, detail in enumerate(true_reps):
+        if not seen(detail):
+            score.reps.append(
+                RepOutcome(bool(detail["complete"]), False, cue=Cue.UNSEEN, unseen=True)
+            )
+            continue
         match = matches.get(k)
         score.reps.append(
             _rep_outcome(detail, None if match is None else reps[match], cues.get(k), hold_target_s)
@@ -276,9 +306,10 @@ def quantile(values: Iterable[float], p: float) -> float | None:
 def figures(scores: Sequence[SessionScore]) -> dict[str, Any]:
     """Every figure over a group of sessions, JSON-ready."""
     sets = [s for score in scores for s in score.sets]
-    reps = [r for score in scores for r in score.reps]
-    full = [r for r in reps if r.complete]
-    partial = [r for r in reps if not r.complete]
+    seen = [r for score in scores for r in score.reps if not r.unseen]
+    reps = seen
+    full = [r for r in seen if r.complete]
+    partial = [r for r in seen if not r.complete]
     eligible = [r for r in reps if r.cue is Cue.ELIGIBLE]
     ineligible = [r for r in reps if r.cue is Cue.INELIGIBLE]
     stray_cues = sum(s.stray_cues for s in scores)
@@ -325,6 +356,8 @@ def figures(scores: Sequence[SessionScore]) -> dict[str, Any]:
         "cue_latency_p50_s": quantile(values(lambda r: r.cue_latency), 0.5),
         "cue_latency_p95_s": quantile(values(lambda r: r.cue_latency), 0.95),
         "empty_bench_alerts": sum(s.empty_alerts for s in scores),
+        "reps_top_unseen": sum(r.unseen for score in scores for r in score.reps),
+        "sets_with_unseen_top": sum(s.unseen > 0 for s in sets),
     }
 
 

@@ -12,10 +12,10 @@ import random
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .model import Mount
+from .model import NEAREST_MM, Mount
 
 SEAT_MM = (80.0, 1200.0)  # lens to seated hips, either mount
-MIN_MM = 40.0  # closer than this the sensor fails (VL53L1X minimum)
+MIN_MM = NEAREST_MM
 SEAT_BANDS = ((80.0, 250.0, "8-25 cm"), (250.0, 600.0, "25-60 cm"), (600.0, 1201.0, "60-120 cm"))
 
 

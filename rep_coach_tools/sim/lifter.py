@@ -5,7 +5,8 @@ around it. Quirks, when the scenario allows them: a 6-10 Hz tremor of 0.5-3 mm a
 run of reps, a slow sag during the squeeze (up to 3 % of the range), a brief dip mid-squeeze
 that comes back to the top, reps that end up to 12 % of the range above the seat (the next rep
 starts from there), touch-and-go reps, lowering dropped or jerky. Partial reps reach 34-75 % of
-the full range from where they start; fidgets stay below 20 % of it (and below 5 cm).
+the full range from where they start; fidgets stay below 20 % of it (and below 5 cm). On short
+ranges every one of these stays 12 mm clear of the rules' 30 % and 80 % (:mod:`.truth`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from custom_components.rep_coach.engine.settings import Variation
 
 from .trajectory import Plan
+from .truth import ends_above_limit, fidget_limit_mm, partial_shares
 
 MAX_SPEED_MM_S = 1200.0  # no lifter's hips move faster (cosine peak speed)
 PARTIAL_SHARE = (0.34, 0.75)  # of the full range, from where the partial starts
@@ -132,15 +134,16 @@ def rep(
     start_level, start_t = plan.h, plan.t
     full = body.range_mm
     if partial:
-        peak = start_level + full * rng.uniform(*PARTIAL_SHARE)
+        peak = start_level + full * rng.uniform(*partial_shares(full, *PARTIAL_SHARE))
     else:
         peak = body.seat + full * rng.uniform(*FULL_PEAK)
     plan.move(_move_time(rng, lifter.lift_s, lifter.spread, peak - start_level), peak)
     squeeze = _squeeze_time(rng, lifter, partial=partial)
     if squeeze > 0.0:
         _squeeze(plan, body, lifter, squeeze, tremor)
-    ends_above = not last_of_set and rng.random() < lifter.ends_above
-    share = rng.uniform(0.03, ENDS_ABOVE_MAX) if ends_above else rng.uniform(0.0, 0.015)
+    highest = min(ENDS_ABOVE_MAX, ends_above_limit(full, FULL_PEAK[0]))
+    ends_above = not last_of_set and rng.random() < lifter.ends_above and highest > 0.03
+    share = rng.uniform(0.03, highest) if ends_above else rng.uniform(0.0, 0.015)
     valley = body.seat + full * share
     _lower(plan, lifter, valley, partial=partial)
     plan.reps.append(
@@ -213,7 +216,7 @@ def fidget(plan: Plan, body: Body, lifter: Lifter, duration: float) -> None:
     """Seated: small shifts below 20 % of the range (and 5 cm), never rep-sized."""
     rng = plan.rng
     end = plan.t + duration
-    size = min(lifter.fidget * body.range_mm, FIDGET_CAP_MM)
+    size = min(lifter.fidget * body.range_mm, FIDGET_CAP_MM, fidget_limit_mm(body.range_mm))
     while plan.t < end - 0.3:
         if rng.random() < 0.35:
             span = min(end - plan.t, rng.uniform(0.5, 1.5))

@@ -37,6 +37,10 @@ class Mount(StrEnum):
         return cls.ABOVE if orientation == Orientation.NEARER else cls.BELOW
 
 
+NO_TARGET_MM = frozenset({0.0, 8190.0, 8191.0, 65535.0})  # sentinels, never a distance
+NEAREST_MM = 40.0  # closer than this the sensor fails (VL53L1X minimum)
+
+
 @dataclass(frozen=True, slots=True)
 class SimReading:
     """One reading as the firmware would send it.
@@ -52,6 +56,11 @@ class SimReading:
     seq: int
     distance_mm: float | None
     status: int
+
+    def sees_target(self) -> bool:
+        """A distance to something in view: not a sentinel, not a failed or absurd reading."""
+        d = self.distance_mm
+        return d is not None and self.status < 4 and d not in NO_TARGET_MM and d >= NEAREST_MM
 
 
 @dataclass(frozen=True, slots=True)

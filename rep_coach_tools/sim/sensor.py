@@ -1,7 +1,8 @@
 """The sensor: what it reads from the trajectory, its noise, its codes and its faults.
 
 Noise is proportional to distance (1-2 mm plus 0.3-0.8 % of the distance, sigma), on top of a
-constant bias (+-15 mm) and a scale error (+-2 %). No target reads as the session's code style:
+constant bias (+-15 mm) and a scale error (+-2 %); up to 10 % of the readings per metre carry a
+warning status (1 sigma, 2 signal) and twice the noise. No target reads as the session's code style:
 the Rep Coach firmware's ``null`` with status 4, or a raw driver's 8190/8191 (status 2); an empty
 bench can slip a single 0 or blank among them. Too close (under 4 cm) fails (status 4, with an
 absurd 1-30 mm value from a raw driver). Faults: spikes, no-target codes mid-rep, absurd values,
@@ -18,9 +19,15 @@ import random
 from dataclasses import dataclass
 
 from .geometry import MIN_MM, Geometry
+from .model import NO_TARGET_MM
 from .trajectory import Segment, Trajectory, View
 
 Sample = tuple[float, float | None, int]  # true time (s), distance (mm) or None, range status
+
+
+def _is_distance(d: float, status: int) -> bool:
+    """A reading of something in view (not a code, not a failure)."""
+    return status < 4 and d not in NO_TARGET_MM
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +48,7 @@ class SensorTraits:
     stuck_rate: float
     dropout_every_s: float
     flap_rate: float  # share of no-target readings that come as a 0 or a blank instead
+    warning_per_m: float  # share of valid readings per metre flagged 1-2 (sigma/signal), noisier
 
 
 def draw_traits(rng: random.Random, *, flaps: bool) -> SensorTraits:
@@ -63,6 +71,7 @@ def draw_traits(rng: random.Random, *, flaps: bool) -> SensorTraits:
         stuck_rate=rng.uniform(0.0, 0.001),
         dropout_every_s=rng.uniform(45.0, 120.0),
         flap_rate=flap if flaps else 0.0,
+        warning_per_m=rng.uniform(0.0, 0.1),
     )
 
 
@@ -77,10 +86,11 @@ class _Draws:
     dropout: float
     size: float
     flap: float
+    warning: float
 
     @classmethod
     def take(cls, rng: random.Random) -> _Draws:
-        return cls(*(rng.gauss(0.0, 1.0), *(rng.random() for _ in range(6))))
+        return cls(*(rng.gauss(0.0, 1.0), *(rng.random() for _ in range(7))))
 
 
 @dataclass(slots=True)
@@ -116,13 +126,15 @@ class Sensor:
         if draws.dropout < period / self.traits.dropout_every_s:
             self.gap_until = t + 0.3 + 0.9 * draws.size
         d, status = self._measure(self._true_distance(segment, t, draws.cone), draws)
-        if status == 0 and d is not None:
-            d, status = self._fault(d, t, draws)
-        if status == 0 and d is not None:
-            if t < self.stuck_until and self.last is not None:
-                d = self.last
-            d = self._quantise(d)
-            self.last = d
+        if d is None or not _is_distance(d, status):
+            return t, d, status
+        d, status = self._fault(d, t, draws, status)
+        if d is None or not _is_distance(d, status):
+            return t, d, status
+        if t < self.stuck_until and self.last is not None:
+            d = self.last
+        d = self._quantise(d)
+        self.last = d
         return t, d, status
 
     def _true_distance(self, segment: Segment, t: float, cone: float) -> float | None:
@@ -138,24 +150,25 @@ class Sensor:
         if true is None:
             return self._no_target(draws)
         sigma = traits.sigma_mm + traits.sigma_per_mm * max(true, 0.0)
-        d = true * traits.scale + traits.bias_mm + draws.z * sigma
+        warned = draws.warning < traits.warning_per_m * true / 1000.0
+        d = true * traits.scale + traits.bias_mm + draws.z * sigma * (2.0 if warned else 1.0)
         if d < MIN_MM:
             return (1.0 + 29.0 * draws.size, 4) if traits.raw_codes else (None, 4)
         if d > self.geometry.max_range_mm:
             return self._no_target(draws)
-        return d, 0
+        return d, (1 if draws.size < 0.5 else 2) if warned else 0
 
     def _no_target(self, draws: _Draws) -> tuple[float | None, int]:
         if draws.flap < self.traits.flap_rate:
             return (0.0, 0) if draws.size < 0.5 else (None, 255)
         return self.traits.no_target_mm, self.traits.no_target_status
 
-    def _fault(self, d: float, t: float, draws: _Draws) -> tuple[float | None, int]:
+    def _fault(self, d: float, t: float, draws: _Draws, status: int) -> tuple[float | None, int]:
         traits, roll = self.traits, draws.fault
         edges = (traits.spike_rate, traits.code_rate, traits.absurd_rate, traits.i2c_rate)
         if roll < edges[0]:
             sign = 1.0 if draws.flap < 0.5 else -1.0
-            return max(MIN_MM, d + sign * (150.0 + 450.0 * draws.size)), 0
+            return max(MIN_MM, d + sign * (150.0 + 450.0 * draws.size)), status
         roll -= edges[0]
         if roll < edges[1]:
             return traits.no_target_mm, traits.no_target_status
@@ -168,7 +181,7 @@ class Sensor:
         roll -= edges[3]
         if roll < traits.stuck_rate:
             self.stuck_until = t + 0.1 + 0.2 * draws.size
-        return d, 0
+        return d, status
 
     def _quantise(self, d: float) -> float:
         if self.plain_step_mm is None:

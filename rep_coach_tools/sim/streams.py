@@ -18,11 +18,9 @@ from custom_components.rep_coach.engine.settings import Program, Variation
 
 from .broad import Options, simulate_family
 from .delivery import PUBLISH_S, firmware_batches
-from .geometry import MIN_MM
 from .model import Mount, SimReading, SimSession
 from .scenario import BROAD_FAMILIES
 
-CODES_MM = frozenset({0.0, 8190.0, 8191.0, 65535.0})
 TIMED_KEYS = ("start_t", "hold_start_t", "end_t", "hold_reached_t")
 
 
@@ -153,11 +151,6 @@ def redeliver(session: SimSession, rng: random.Random | None, max_delay_s: float
     return replace(session, readings=tuple(readings))
 
 
-def _is_distance(reading: SimReading) -> bool:
-    d = reading.distance_mm
-    return d is not None and reading.status < 4 and d not in CODES_MM and d >= MIN_MM
-
-
 def mirror_constant(session: SimSession) -> float:
     """``C`` that swaps the seated and top distances (a whole centimetre, so the plain
     payload's 1 cm steps stay on their grid)."""
@@ -172,7 +165,7 @@ def mirrored(session: SimSession) -> SimSession:
     c = mirror_constant(session)
     readings = tuple(
         replace(r, distance_mm=c - r.distance_mm)
-        if _is_distance(r) and r.distance_mm is not None
+        if r.sees_target() and r.distance_mm is not None
         else r
         for r in session.readings
     )
@@ -186,7 +179,7 @@ def shifted(session: SimSession, offset_mm: float) -> SimSession:
     """Every hip distance ``offset_mm`` farther."""
     readings = tuple(
         replace(r, distance_mm=r.distance_mm + offset_mm)
-        if _is_distance(r) and r.distance_mm is not None
+        if r.sees_target() and r.distance_mm is not None
         else r
         for r in session.readings
     )

@@ -25,6 +25,26 @@ TRUTH_HZ = 1000.0
 STILL_FRACTION = 0.15
 BOTTOM_BAND = 0.10
 PARTIAL_RANGE = (0.30, 0.80)  # the README's rules: below 30 % fidgeting, from 80 % counted
+# Generators keep every labelled range this far from a rule's threshold: about three sigma of
+# the sensor noise at 1 m once a few readings are averaged. Closer, no sensor could tell.
+RULE_MARGIN_MM = 12.0
+
+
+def partial_shares(range_mm: float, low: float, high: float) -> tuple[float, float]:
+    """Partial reps' range (share of the full range) within ``low``-``high``, clear of the rules."""
+    margin = RULE_MARGIN_MM / range_mm
+    return max(low, PARTIAL_RANGE[0] + margin), min(high, PARTIAL_RANGE[1] - margin)
+
+
+def fidget_limit_mm(range_mm: float) -> float:
+    """The largest fidget that is clearly not a partial rep."""
+    return PARTIAL_RANGE[0] * range_mm - RULE_MARGIN_MM
+
+
+def ends_above_limit(range_mm: float, lowest_peak: float) -> float:
+    """How high above the seat (share of the range) a rep may end so that the next one, peaking
+    at ``lowest_peak`` of the range at least, is still clearly a full rep."""
+    return max(0.0, lowest_peak - PARTIAL_RANGE[1] - RULE_MARGIN_MM / range_mm)
 
 
 def time_rep(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rep_coach_tools import bench
+from rep_coach_tools.bench_report import markdown, table
 from rep_coach_tools.bench_suite import (
     Config,
     Task,
@@ -38,6 +39,7 @@ def test_default_run_covers_every_corpus_family_and_mount() -> None:
         mine = [t for t in main if t.family == family]
         assert {t.mount for t in mine} == {"above", "below"}
     assert {t.variant for t in tasks if t.kind == "b2b"} == {"same-orientation", "reclamped"}
+    assert {t.variant for t in tasks if t.kind == "jitter"} >= {"10", "12.5", "50"}
     assert plan_tasks(Config()) == tasks
 
 
@@ -101,11 +103,15 @@ def test_a_run_reports_every_figure_per_mount(small_result: dict[str, Any]) -> N
     assert "baseline" in small_result
 
 
-def test_table_and_json_carry_the_figures(small_result: dict[str, Any]) -> None:
-    text = bench.table(small_result)
+def test_table_markdown_and_json_carry_the_figures(small_result: dict[str, Any]) -> None:
+    text = table(small_result)
     assert "main" in text
     assert "target" in text
     assert ">=99.5" in text
+    md = markdown(small_result).splitlines()
+    assert md[2].startswith("| target |")
+    assert any(line.startswith("| **main** | 2 |") for line in md)
+    assert any(line.startswith("| geometry | above |") for line in md)
     assert json.loads(json.dumps(small_result)) == small_result
 
 
@@ -119,7 +125,7 @@ def test_results_do_not_depend_on_the_number_of_workers() -> None:
 def test_invariance_checks_compare_the_engine_with_itself() -> None:
     session = simulate_session(41, family=Family.GEOMETRY, options=Options(plain=False))
     jitter = jitter_check(session, 41)
-    assert len(jitter) == 3
+    assert len(jitter) == 4
     assert all(c.sets == len(session.truth["sets"]) for c in jitter)
     mirror = mirror_check(session)
     assert [c.check for c in mirror] == ["mirrored", "shifted +150 mm", "shifted +400 mm"]

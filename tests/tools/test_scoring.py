@@ -226,3 +226,24 @@ def test_set_record_must_carry_the_true_count() -> None:
 
     figs = _score([*_perfect(), set_end(40.0, 3), set_end(90.0, 3)])
     assert figs["set_records_exact_pct"] == 50.0
+
+
+def test_a_rep_whose_top_nobody_saw_may_be_counted_or_not() -> None:
+    truth = _truth()
+    hidden = truth["sets"][0]["rep_details"][1]  # squeeze 17-19 s
+    gap = (hidden["hold_start_t"] - 0.2, hidden["hold_start_t"] + hidden["hold_s"] + 0.2)
+    valid = [k / 10 for k in range(1000) if not gap[0] <= k / 10 <= gap[1]]
+    lost = [e for e in _perfect() if not (isinstance(e.event, RepEvent) and 20 < e.event.t < 22)]
+    for emitted in (_perfect(), lost):
+        scored = score_session("s", truth, emitted, hold_target_s=HOLD_TARGET, valid_times=valid)
+        figs = figures([scored])
+        assert figs["sets_exact_pct"] == 100.0
+        assert figs["reps_top_unseen"] == 1
+        assert figs["sets_with_unseen_top"] == 1
+        assert figs["cue_eligible"] == 3  # the unseen rep is not scored for the cue either
+        assert figs["reps_found_pct"] == 100.0
+    extra = [e for e in _perfect() if isinstance(e.event, RepEvent) and e.event.t < 16]
+    scored = score_session(
+        "s", truth, [*_perfect(), *extra], hold_target_s=HOLD_TARGET, valid_times=valid
+    )
+    assert figures([scored])["sets_exact"] == 1  # one too many is still wrong
