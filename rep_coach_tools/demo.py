@@ -17,13 +17,14 @@ import signal
 import sys
 import time
 import webbrowser
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import aiohttp
 
-from .demo_api import HassApiError, HassClient, wait_until
+from .demo_api import HassApiError, HassClient
 from .demo_config import (
     DASHBOARD_URL_PATH,
     DASHBOARD_VIEW_PATH,
@@ -38,6 +39,7 @@ from .demo_config import (
 from .demo_processes import ChildProcess, elapsed_since, first_exit, port_is_free, wait_for_port
 from .mosquitto import MosquittoError, MosquittoServer, find_mosquitto, free_port
 from .mqtt_client import BrokerAddress, parse_broker
+from .waiting import WaitError, wait_for_value
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -160,7 +162,7 @@ async def start_broker(args: argparse.Namespace, paths: DemoPaths) -> DemoBroker
             what="the MQTT broker",
             alive=lambda: process.running,
         )
-    except HassApiError as err:
+    except WaitError as err:
         await broker.stop()
         raise DemoError(f"{err}\n{process.tail()}") from err
     return broker
@@ -170,7 +172,7 @@ async def set_up_hass(
     client: HassClient, hass: ChildProcess, broker: BrokerAddress, args: argparse.Namespace
 ) -> None:
     """Owner (onboarding's user step) and the MQTT integration pointing at ``broker``."""
-    await wait_until(
+    await wait_for_value(
         client.onboarding_status,
         timeout_s=HASS_START_TIMEOUT_S,
         what="Home Assistant's HTTP server",
@@ -193,7 +195,7 @@ async def confirm_discovered_bench(client: HassClient, hass: ChildProcess) -> st
         flows = await client.flows_in_progress("rep_coach")
         return str(flows[0]["flow_id"]) if flows else None
 
-    flow_id: str = await wait_until(
+    flow_id: str = await wait_for_value(
         discovered,
         timeout_s=DISCOVERY_TIMEOUT_S,
         what="Home Assistant to discover the emulated sensor",
@@ -207,7 +209,7 @@ async def confirm_discovered_bench(client: HassClient, hass: ChildProcess) -> st
         ids = await client.device_ids("rep_coach")
         return ids[0] if ids else None
 
-    device_id: str = await wait_until(
+    device_id: str = await wait_for_value(
         device,
         timeout_s=DISCOVERY_TIMEOUT_S,
         what="the Rep Coach device",
@@ -217,7 +219,7 @@ async def confirm_discovered_bench(client: HassClient, hass: ChildProcess) -> st
     async def entity_ready() -> bool | None:
         return True if await client.state(READY_ENTITY) is not None else None
 
-    await wait_until(
+    await wait_for_value(
         entity_ready, timeout_s=DISCOVERY_TIMEOUT_S, what=READY_ENTITY, alive=lambda: hass.running
     )
     return device_id
@@ -236,10 +238,7 @@ def _maybe_open_browser(url: str, args: argparse.Namespace) -> None:
 async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int:
     """Start everything, report readiness, run until a stop signal or a child's failure."""
     started = time.monotonic()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+    stop = _stop_on_signals()
     base_url = f"http://127.0.0.1:{port}"
     children: list[ChildProcess] = []
     broker: DemoBroker | None = None
@@ -247,58 +246,17 @@ async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int
         broker = await start_broker(args, paths)
         print(f"MQTT broker: {broker.description} at {broker.address}", flush=True)
         write_hass_config(paths, port=port)
-        hass = ChildProcess(
-            "home-assistant",
-            [sys.executable, "-c", HASS_LAUNCHER, "--config", str(paths.config), "--skip-pip"],
-            paths.log("home-assistant-console"),
-            cwd=paths.config,
-        )
-        emulator = ChildProcess(
-            "emulator",
-            [
-                sys.executable,
-                "-m",
-                "rep_coach_tools.cli",
-                "emulate",
-                "--broker",
-                str(broker.address),
-                "--sensor-id",
-                SENSOR_ID,
-                "--name",
-                DEVICE_NAME,
-                "--seed",
-                str(args.seed),
-                "--speed",
-                f"{args.speed:g}",
-                "--repeat",
-                "0",
-            ],
-            paths.log("emulator"),
-            cwd=paths.root,
-        )
+        hass = _hass_process(paths)
+        emulator = _emulator_process(broker.address, paths, args)
         children = [emulator, hass]
         await hass.start()
         print(f"Home Assistant starting at {base_url} (state in {paths.root})", flush=True)
         async with HassClient(base_url) as client:
-            setup = asyncio.ensure_future(
-                _set_up(client, hass, emulator, broker.address, paths, args)
-            )
-            stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait([setup, stopper], return_when=asyncio.FIRST_COMPLETED)
-            if not setup.done():
-                setup.cancel()
-                return 130
-            stopper.cancel()
-            url = setup.result()
-        print(f"{READY_PREFIX}{url}", flush=True)
-        print(
-            f"  Log in as '{args.username}' with password '{args.password}'.\n"
-            f"  The emulated sensor '{SENSOR_ID}' plays sessions at {args.speed:g}x on "
-            f"{broker.address}.\n"
-            f"  Logs: {paths.root}/*.log and {paths.config}/home-assistant.log.\n"
-            f"  Ready after {elapsed_since(started)}. Ctrl-C stops the demo.",
-            flush=True,
-        )
+            setup = _set_up(client, hass, emulator, broker.address, paths, args)
+            url = await _unless_stopped(setup, stop)
+        if url is None:
+            return 130
+        _print_ready(url, args, broker.address, paths, started)
         _maybe_open_browser(url, args)
         failed = await first_exit(children, stop)
         if failed is not None:
@@ -321,6 +279,64 @@ async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int
             await child.stop()
         if broker is not None:
             await broker.stop()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event that Ctrl-C (SIGINT) or SIGTERM sets."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+def _hass_process(paths: DemoPaths) -> ChildProcess:
+    """Home Assistant on the generated configuration (not started yet)."""
+    return ChildProcess(
+        "home-assistant",
+        [sys.executable, "-c", HASS_LAUNCHER, "--config", str(paths.config), "--skip-pip"],
+        paths.log("home-assistant-console"),
+        cwd=paths.config,
+    )
+
+
+def _emulator_process(
+    broker: BrokerAddress, paths: DemoPaths, args: argparse.Namespace
+) -> ChildProcess:
+    """``rep-coach emulate`` playing sessions forever (not started yet)."""
+    command = ["emulate", "--broker", str(broker), "--sensor-id", SENSOR_ID, "--name", DEVICE_NAME]
+    command += ["--seed", str(args.seed), "--speed", f"{args.speed:g}", "--repeat", "0"]
+    return ChildProcess(
+        "emulator",
+        [sys.executable, "-m", "rep_coach_tools.cli", *command],
+        paths.log("emulator"),
+        cwd=paths.root,
+    )
+
+
+async def _unless_stopped(work: Coroutine[Any, Any, str], stop: asyncio.Event) -> str | None:
+    """The result of ``work``, or None when ``stop`` is set first (``work`` is cancelled)."""
+    task = asyncio.ensure_future(work)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([task, stopper], return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if not task.done():
+        task.cancel()
+        return None
+    return task.result()
+
+
+def _print_ready(
+    url: str, args: argparse.Namespace, broker: BrokerAddress, paths: DemoPaths, started: float
+) -> None:
+    print(f"{READY_PREFIX}{url}", flush=True)
+    print(
+        f"  Log in as '{args.username}' with password '{args.password}'.\n"
+        f"  The emulated sensor '{SENSOR_ID}' plays sessions at {args.speed:g}x on {broker}.\n"
+        f"  Logs: {paths.root}/*.log and {paths.config}/home-assistant.log.\n"
+        f"  Ready after {elapsed_since(started)}. Ctrl-C stops the demo.",
+        flush=True,
+    )
 
 
 async def _set_up(

@@ -6,18 +6,15 @@ find the bench's device; the demo's browser test logs in with it too.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Self
 
 import aiohttp
 
-POLL_INTERVAL_S = 0.2
 REQUEST_TIMEOUT_S = 30.0
 
 
@@ -51,29 +48,6 @@ class Tokens:
 def client_id(base_url: str) -> str:
     """The IndieAuth client id the frontend uses: its own origin."""
     return base_url.rstrip("/") + "/"
-
-
-async def wait_until(
-    check: Callable[[], Awaitable[Any]],
-    *,
-    timeout_s: float,
-    what: str,
-    alive: Callable[[], bool] = lambda: True,
-) -> Any:
-    """Poll ``check`` until it returns something other than None, within ``timeout_s``.
-
-    ``alive`` says whether the process being waited for still runs: no point waiting longer.
-    """
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = await check()
-        if result is not None:
-            return result
-        if not alive():
-            raise HassApiError(f"gave up waiting for {what}: the process exited")
-        if time.monotonic() > deadline:
-            raise HassApiError(f"gave up waiting for {what} after {timeout_s:g} s")
-        await asyncio.sleep(POLL_INTERVAL_S)
 
 
 class HassClient:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .demo_api import wait_until
+from .waiting import wait_for_value
 
 STOP_TIMEOUT_S = 20.0
 LOG_TAIL_LINES = 25
@@ -124,7 +124,7 @@ async def wait_for_port(
             await writer.wait_closed()
         return True
 
-    await wait_until(accepts, timeout_s=timeout_s, what=what, alive=alive)
+    await wait_for_value(accepts, what, timeout_s=timeout_s, alive=alive)
 
 
 async def first_exit(children: Sequence[ChildProcess], stop: asyncio.Event) -> ChildProcess | None:

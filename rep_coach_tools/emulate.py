@@ -19,23 +19,21 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from .mqtt_client import BrokerAddress, MqttClient, MqttError, parse_broker, sigterm_as_interrupt
-from .mqtt_protocol import (
+from custom_components.rep_coach.engine.protocol import (
     BATCH_INTERVAL_S,
-    MAX_BATCH,
+    FIRMWARE_BATCH,
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
     STATUS_NO_READING,
     STATUS_VALID,
-    Batch,
-    SensorIdentity,
-    discovery_payload,
+    SensorAnnouncement,
     discovery_topic,
-    plan_batches,
     samples_topic,
     status_topic,
-    validate_sensor_id,
 )
+
+from .batches import Batch, plan_batches
+from .mqtt_client import BrokerAddress, MqttClient, MqttError, parse_broker, sigterm_as_interrupt
 from .simulator import SimReading, simulate_session
 
 _LOGGER = logging.getLogger(__name__)
@@ -194,27 +192,27 @@ class EmulatorStats:
 class EmulatedSensor:
     """One sensor on the broker: availability, announcement and samples."""
 
-    def __init__(self, broker: BrokerAddress, identity: SensorIdentity) -> None:
-        self.identity = identity
+    def __init__(self, broker: BrokerAddress, announcement: SensorAnnouncement) -> None:
+        self.announcement = announcement
+        self.sensor_id = announcement.id
         self._client = MqttClient(
             broker,
-            client_id=f"rep-coach-emulator-{identity.sensor_id}",
-            will=(status_topic(identity.sensor_id), PAYLOAD_NOT_AVAILABLE),
+            client_id=f"rep-coach-emulator-{self.sensor_id}",
+            will=(status_topic(self.sensor_id), PAYLOAD_NOT_AVAILABLE),
             on_connect=self._announce,
         )
         self._client.start()
 
     def _announce(self) -> None:
         # On every (re)connect, like the firmware's birth message and on_connect publish.
-        sensor_id = self.identity.sensor_id
         self._client.publish_json(
-            discovery_topic(sensor_id), discovery_payload(self.identity), qos=1, retain=True
+            discovery_topic(self.sensor_id), self.announcement.payload(), qos=1, retain=True
         )
-        self._client.publish(status_topic(sensor_id), PAYLOAD_AVAILABLE, qos=1, retain=True)
+        self._client.publish(status_topic(self.sensor_id), PAYLOAD_AVAILABLE, qos=1, retain=True)
 
     def publish_batch(self, batch: Batch) -> None:
         """One samples message (QoS 0, not retained)."""
-        self._client.publish(samples_topic(self.identity.sensor_id), batch.payload)
+        self._client.publish(samples_topic(self.sensor_id), batch.payload)
 
     def close(self, mode: EndMode) -> None:
         """Leave as ``mode`` says; every message already published is delivered first."""
@@ -222,7 +220,7 @@ class EmulatedSensor:
             self._client.drop()
             return
         self._client.publish(
-            status_topic(self.identity.sensor_id), PAYLOAD_NOT_AVAILABLE, qos=1, retain=True
+            status_topic(self.sensor_id), PAYLOAD_NOT_AVAILABLE, qos=1, retain=True
         )
         self._client.disconnect()
 
@@ -233,7 +231,7 @@ def stream(
     pacer: Pacer,
     *,
     interval_s: float = BATCH_INTERVAL_S,
-    max_batch: int = MAX_BATCH,
+    max_batch: int = FIRMWARE_BATCH,
     on_batch: Callable[[Batch], None] | None = None,
 ) -> EmulatorStats:
     """Publish every session's readings as one continuous, paced stream of batches."""
@@ -298,21 +296,21 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
         broker = parse_broker(args.broker, username=args.username, password=args.password)
-        sensor_id = validate_sensor_id(args.sensor_id)
         sessions, rate_hz = sessions_from_args(args)
+        announcement = SensorAnnouncement.for_sensor(
+            args.sensor_id, name=args.name, model=args.model, rate_hz=rate_hz
+        )
     except (ValueError, OSError) as err:
         print(f"rep-coach emulate: {err}", file=sys.stderr)
         return 2
-    identity = SensorIdentity(
-        sensor_id=sensor_id, name=args.name, model=args.model, rate_hz=rate_hz
-    )
+    sensor_id = announcement.id
     try:
-        sensor = EmulatedSensor(broker, identity)
+        sensor = EmulatedSensor(broker, announcement)
     except MqttError as err:
         print(f"rep-coach emulate: {err}", file=sys.stderr)
         return 1
     print(
-        f"Emulating {identity.model} '{sensor_id}' at {rate_hz} Hz on {broker}: "
+        f"Emulating {announcement.model} '{sensor_id}' at {rate_hz} Hz on {broker}: "
         f"{samples_topic(sensor_id)} (speed {args.speed:g}{', as fast as possible' if args.speed <= 0 else 'x'})",
         file=sys.stderr,
     )
@@ -362,7 +360,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--broker", required=True, help="HOST[:PORT] of the MQTT broker")
     parser.add_argument("--username", help="MQTT user name")
     parser.add_argument("--password", help="MQTT password")
-    parser.add_argument("--sensor-id", default="bench_emulated", help="[a-z0-9_]+ sensor id")
+    parser.add_argument(
+        "--sensor-id", default="bench_emulated", help="sensor id: 1-48 of a-z, 0-9 and _"
+    )
     parser.add_argument("--name", default="Hip thrust bench", help="announced device name")
     parser.add_argument("--model", default="VL53L1X", help="announced sensor model")
     source = parser.add_mutually_exclusive_group()
@@ -382,7 +382,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="seconds of readings per message (firmware: 0.1)",
     )
     parser.add_argument(
-        "--max-batch", type=int, default=MAX_BATCH, help=f"readings per message, 1-{MAX_BATCH}"
+        "--max-batch",
+        type=int,
+        default=FIRMWARE_BATCH,
+        help=f"readings per message, 1-{FIRMWARE_BATCH}",
     )
     parser.add_argument(
         "--end",

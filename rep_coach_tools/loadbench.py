@@ -38,12 +38,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from custom_components.rep_coach.engine.payload import decode_payload
+from custom_components.rep_coach.engine.events import RepEvent
+from custom_components.rep_coach.engine.protocol import (
+    SensorAnnouncement,
+    decode_payload,
+    samples_topic,
+)
 
+from .batches import plan_batches
 from .emulate import shift_readings
 from .mosquitto import Broker, MosquittoError, MosquittoServer, find_mosquitto, free_port
-from .mqtt_protocol import plan_batches, samples_topic, status_topic
 from .simulator import SimReading, simulate_session
+from .waiting import wait_until
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -258,23 +264,8 @@ async def _start_home_assistant(config_dir: Path) -> HomeAssistant:
     return hass
 
 
-async def poll_until(condition: Callable[[], bool], *, timeout_s: float, every_s: float) -> None:
-    """Let the event loop run until ``condition()`` holds, checking every ``every_s``;
-    TimeoutError after ``timeout_s``."""
-    loop = asyncio.get_running_loop()
-    recheck = asyncio.Event()
-    async with asyncio.timeout(timeout_s):
-        while not condition():
-            recheck.clear()
-            handle = loop.call_later(every_s, recheck.set)
-            try:
-                await recheck.wait()
-            finally:
-                handle.cancel()
-
-
 async def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    await poll_until(condition, timeout_s=SETUP_TIMEOUT_S, every_s=0.05)
+    await wait_until(condition, what, timeout_s=SETUP_TIMEOUT_S, every_s=0.05)
     print(f"  {what}", file=sys.stderr)
 
 
@@ -296,17 +287,10 @@ def _config_entry(domain: str, title: str, data: dict[str, Any], unique_id: str 
 
 
 def _bench_entry(sensor_id: str, title: str) -> Any:
-    return _config_entry(
-        "rep_coach",
-        title,
-        {
-            "sensor_id": sensor_id,
-            "state_topic": samples_topic(sensor_id),
-            "availability_topic": status_topic(sensor_id),
-            "payload_format": "json_batch",
-        },
-        sensor_id,
-    )
+    from custom_components.rep_coach.discovery import entry_data  # noqa: PLC0415
+
+    announcement = SensorAnnouncement.for_sensor(sensor_id, name=title, rate_hz=round(RATE_HZ))
+    return _config_entry("rep_coach", title, entry_data(announcement), sensor_id)
 
 
 def _instrument(recorder: Recorder) -> Callable[[], None]:
@@ -334,6 +318,20 @@ def _instrument(recorder: Recorder) -> Callable[[], None]:
     return restore
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What the measured window saw, before it becomes figures."""
+
+    seconds: float
+    cpu_s: float  # this process: Home Assistant
+    broker_cpu_s: float | None
+    readings: int
+    payloads: int
+    rss_after: int  # resident memory at its end
+    rate_limited: int
+    lags: LoopLagProbe
+
+
 async def _measure(
     config: LoadConfig,
     broker: Broker,
@@ -342,120 +340,160 @@ async def _measure(
     config_dir: Path,
 ) -> dict[str, Any]:
     import psutil  # type: ignore[import-untyped]  # noqa: PLC0415
-    from homeassistant.components import mqtt  # noqa: PLC0415
-    from homeassistant.const import EVENT_STATE_CHANGED  # noqa: PLC0415
-    from homeassistant.core import EventStateChangedData, callback  # noqa: PLC0415
-
-    from custom_components.rep_coach.const import EVENT_REP_COACH  # noqa: PLC0415
 
     process = psutil.Process()
     hass = await _start_home_assistant(config_dir)
     recorder = Recorder()
     restore = _instrument(recorder)
     try:
-        await hass.config_entries.async_add(
-            _config_entry("mqtt", "MQTT", {"broker": broker.host, "port": broker.port}, None)
-        )
-        await _wait_for(lambda: mqtt.is_connected(hass), "Home Assistant connected to Mosquitto")
+        await _connect_mqtt(hass, broker)
         # One idle bench first, so the baseline has Rep Coach and its platforms loaded.
-        await hass.config_entries.async_add(_bench_entry("load_idle", "Idle bench"))
+        await _add_bench(hass, "load_idle", "Idle bench")
         await hass.async_block_till_done()
         rss_before = process.memory_info().rss
-        entries = []
-        for index in range(config.benches):
-            entry = _bench_entry(config.sensor_id(index), f"Load bench {index:03d}")
-            await hass.config_entries.async_add(entry)
-            entries.append(entry)
-        topic_of = {entry.entry_id: entry.data["state_topic"] for entry in entries}
+        entries = [
+            await _add_bench(hass, config.sensor_id(index), f"Load bench {index:03d}")
+            for index in range(config.benches)
+        ]
         await hass.async_block_till_done()
         print(f"  {config.benches} Rep Coach entries set up", file=sys.stderr)
-
-        @callback
-        def on_rep_coach_event(event: Event[dict[str, Any]]) -> None:
-            if not recorder.window:
-                return
-            entry_id = event.data["entry_id"]
-            if event.data["type"] == "rep_completed":
-                recorder.reps += 1
-            payload = recorder.current.get(entry_id)
-            if payload is not None:
-                recorder.events.append(
-                    (topic_of[entry_id], payload, time.monotonic(), event.data["type"])
-                )
-
-        @callback
-        def on_state_changed(event: Event[EventStateChangedData]) -> None:
-            if recorder.window and str(event.data["entity_id"]).split(".")[1].startswith("load_"):
-                recorder.state_writes += 1
-
-        hass.bus.async_listen(EVENT_REP_COACH, on_rep_coach_event)
-        hass.bus.async_listen(EVENT_STATE_CHANGED, on_state_changed)
-
-        loop = asyncio.get_running_loop()
-        messages = await loop.run_in_executor(None, publishers.wait_ready)
-        print(
-            f"  {publishers.count} publisher process(es) ready: {messages} messages",
-            file=sys.stderr,
-        )
-        publishers.start.set()
-
+        _listen(hass, recorder, {entry.entry_id: entry.data["state_topic"] for entry in entries})
+        await _start_publishers(publishers)
         await asyncio.sleep(config.warmup_s)  # the benches settle (lifters arrive, calibrate)
-        engines = [entry.runtime_data.engine for entry in entries]
-        probe = LoopLagProbe(loop)
         mosquitto = None if broker_pid is None else psutil.Process(broker_pid)
-        readings_0 = sum(engine.counters.readings for engine in engines)
-        payloads_0 = sum(engine.counters.payloads for engine in engines)
-        cpu_0 = time.process_time()
-        broker_cpu_0 = _cpu(mosquitto)
-        wall_0 = time.monotonic()
-        recorder.window = True
-        probe.start()
-        await asyncio.sleep(config.duration_s)
-        probe.stop()
-        recorder.window = False
-        window = time.monotonic() - wall_0
-        cpu = time.process_time() - cpu_0
-        broker_cpu_1 = _cpu(mosquitto)
-        broker_cpu = (
-            None if broker_cpu_0 is None or broker_cpu_1 is None else broker_cpu_1 - broker_cpu_0
-        )
-        readings = sum(engine.counters.readings for engine in engines) - readings_0
-        payloads = sum(engine.counters.payloads for engine in engines) - payloads_0
-        rss_after = process.memory_info().rss
-        dropped = sum(entry.runtime_data.rate_limit.dropped for entry in entries)
-
-        stamps: dict[tuple[str, int], float] = {}
-        for _ in range(publishers.count):
-            stamps.update(await loop.run_in_executor(None, publishers.results.get))
-        latencies = _latencies(recorder.events, stamps)
+        window = await _window(config.duration_s, entries, recorder, process, mosquitto)
+        latencies = _latencies(recorder.events, await _publish_stamps(publishers))
     finally:
         restore()
         await hass.async_stop()
-    minutes = window / 60.0
+    return _figures(config, window, recorder, latencies, rss_before)
+
+
+async def _connect_mqtt(hass: HomeAssistant, broker: Broker) -> None:
+    from homeassistant.components import mqtt  # noqa: PLC0415
+
+    await hass.config_entries.async_add(
+        _config_entry("mqtt", "MQTT", {"broker": broker.host, "port": broker.port}, None)
+    )
+    await _wait_for(lambda: mqtt.is_connected(hass), "Home Assistant connected to Mosquitto")
+
+
+async def _add_bench(hass: HomeAssistant, sensor_id: str, title: str) -> Any:
+    entry = _bench_entry(sensor_id, title)
+    await hass.config_entries.async_add(entry)
+    return entry
+
+
+def _listen(hass: HomeAssistant, recorder: Recorder, topic_of: dict[str, str]) -> None:
+    """Record, during the window, the benches' bus events (traced to their payload) and the
+    state writes of their entities."""
+    from homeassistant.const import EVENT_STATE_CHANGED  # noqa: PLC0415
+    from homeassistant.core import EventStateChangedData, callback  # noqa: PLC0415
+
+    from custom_components.rep_coach.const import EVENT_REP_COACH  # noqa: PLC0415
+
+    completed, _partial = RepEvent.bus_types
+
+    @callback
+    def on_rep_coach_event(event: Event[dict[str, Any]]) -> None:
+        if not recorder.window:
+            return
+        entry_id = event.data["entry_id"]
+        if event.data["type"] == completed:
+            recorder.reps += 1
+        payload = recorder.current.get(entry_id)
+        if payload is not None:
+            recorder.events.append(
+                (topic_of[entry_id], payload, time.monotonic(), event.data["type"])
+            )
+
+    @callback
+    def on_state_changed(event: Event[EventStateChangedData]) -> None:
+        if recorder.window and str(event.data["entity_id"]).split(".")[1].startswith("load_"):
+            recorder.state_writes += 1
+
+    hass.bus.async_listen(EVENT_REP_COACH, on_rep_coach_event)
+    hass.bus.async_listen(EVENT_STATE_CHANGED, on_state_changed)
+
+
+async def _start_publishers(publishers: Publishers) -> None:
+    loop = asyncio.get_running_loop()
+    messages = await loop.run_in_executor(None, publishers.wait_ready)
+    print(f"  {publishers.count} publisher process(es) ready: {messages} messages", file=sys.stderr)
+    publishers.start.set()
+
+
+async def _window(
+    duration_s: float, entries: list[Any], recorder: Recorder, process: Any, mosquitto: Any
+) -> Window:
+    """Let the benches run for ``duration_s`` with every counter and probe on."""
+    engines = [entry.runtime_data.engine for entry in entries]
+    probe = LoopLagProbe(asyncio.get_running_loop())
+    readings_0 = sum(engine.counters.readings for engine in engines)
+    payloads_0 = sum(engine.counters.payloads for engine in engines)
+    cpu_0 = time.process_time()
+    broker_cpu_0 = _cpu(mosquitto)
+    wall_0 = time.monotonic()
+    recorder.window = True
+    probe.start()
+    await asyncio.sleep(duration_s)
+    probe.stop()
+    recorder.window = False
+    seconds = time.monotonic() - wall_0
+    cpu_s = time.process_time() - cpu_0
+    broker_cpu_1 = _cpu(mosquitto)
+    return Window(
+        seconds=seconds,
+        cpu_s=cpu_s,
+        broker_cpu_s=None
+        if broker_cpu_0 is None or broker_cpu_1 is None
+        else broker_cpu_1 - broker_cpu_0,
+        readings=sum(engine.counters.readings for engine in engines) - readings_0,
+        payloads=sum(engine.counters.payloads for engine in engines) - payloads_0,
+        rss_after=process.memory_info().rss,
+        rate_limited=sum(entry.runtime_data.rate_limit.dropped for entry in entries),
+        lags=probe,
+    )
+
+
+async def _publish_stamps(publishers: Publishers) -> dict[tuple[str, int], float]:
+    """When each batch was published, by (topic, last seq), from every publisher."""
+    loop = asyncio.get_running_loop()
+    stamps: dict[tuple[str, int], float] = {}
+    for _ in range(publishers.count):
+        stamps.update(await loop.run_in_executor(None, publishers.results.get))
+    return stamps
+
+
+def _figures(
+    config: LoadConfig,
+    window: Window,
+    recorder: Recorder,
+    latencies: list[float],
+    rss_before: int,
+) -> dict[str, Any]:
+    seconds, readings, broker_cpu = window.seconds, window.readings, window.broker_cpu_s
+    writes, reps = recorder.state_writes, recorder.reps
     return {
         "benches": config.benches,
-        "window_s": round(window, 1),
-        "samples_per_s": round(readings / window),
-        "messages_per_s": round(payloads / window),
-        "cpu_per_sample_us": round(cpu / readings * 1e6, 1) if readings else None,
-        "ha_cpu_pct": round(100.0 * cpu / window, 1),
-        "mosquitto_cpu_pct": None if broker_cpu is None else round(100.0 * broker_cpu / window, 1),
+        "window_s": round(seconds, 1),
+        "samples_per_s": round(readings / seconds),
+        "messages_per_s": round(window.payloads / seconds),
+        "cpu_per_sample_us": round(window.cpu_s / readings * 1e6, 1) if readings else None,
+        "ha_cpu_pct": round(100.0 * window.cpu_s / seconds, 1),
+        "mosquitto_cpu_pct": None if broker_cpu is None else round(100.0 * broker_cpu / seconds, 1),
         "p50_latency_ms": round(percentile(latencies, 50), 1) if latencies else None,
         "p99_latency_ms": round(percentile(latencies, 99), 1) if latencies else None,
         "latency_events": len(latencies),
-        "loop_lag_ms_max": round(probe.max_ms, 1),
-        "loop_lag_ms_p99": round(probe.percentile_ms(99), 1),
-        "reps": recorder.reps,
-        "state_writes": recorder.state_writes,
-        "state_writes_per_min": round(recorder.state_writes / minutes),
-        "state_writes_per_rep": round(recorder.state_writes / recorder.reps, 1)
-        if recorder.reps
-        else None,
-        "state_writes_per_1000_samples": round(1000.0 * recorder.state_writes / readings, 2)
-        if readings
-        else None,
-        "memory_per_bench_kb": round((rss_after - rss_before) / 1024.0 / config.benches, 1),
-        "rate_limited": dropped,
+        "loop_lag_ms_max": round(window.lags.max_ms, 1),
+        "loop_lag_ms_p99": round(window.lags.percentile_ms(99), 1),
+        "reps": reps,
+        "state_writes": writes,
+        "state_writes_per_min": round(writes / (seconds / 60.0)),
+        "state_writes_per_rep": round(writes / reps, 1) if reps else None,
+        "state_writes_per_1000_samples": round(1000.0 * writes / readings, 2) if readings else None,
+        "memory_per_bench_kb": round((window.rss_after - rss_before) / 1024.0 / config.benches, 1),
+        "rate_limited": window.rate_limited,
     }
 
 

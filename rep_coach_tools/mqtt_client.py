@@ -184,28 +184,6 @@ class MqttClient:
             sock.close()
 
 
-def connect_client(
-    broker: BrokerAddress,
-    *,
-    client_id: str,
-    will: tuple[str, str] | None = None,
-    on_connect: Callable[[], None] | None = None,
-    on_message: MessageHandler | None = None,
-    subscriptions: Iterable[str] = (),
-) -> MqttClient:
-    """A started :class:`MqttClient`."""
-    client = MqttClient(
-        broker,
-        client_id=client_id,
-        will=will,
-        on_connect=on_connect,
-        on_message=on_message,
-        subscriptions=subscriptions,
-    )
-    client.start()
-    return client
-
-
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM (a service manager or ``kill`` stopping us) raises

@@ -2,8 +2,8 @@
 
 FILE is a CSV with header ``t,distance_mm`` (seconds; empty or invalid values allowed) or a JSONL
 capture of MQTT payloads: one object per line with ``payload`` (text, or any JSON value) and the
-arrival time in ``t`` (s). Retained messages (``"retain": true``) are treated as the engine would
-treat them in Home Assistant: they never start a rep.
+arrival time in ``t`` (s). Retained messages (``"retain": true``) are skipped, as Home Assistant
+skips them: an old value replayed on subscribe is not a movement.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
-
-from custom_components.rep_coach.engine.core import RepEngine
-from custom_components.rep_coach.engine.events import EngineEvent
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .options import add_settings_arguments, settings_from_args
+
+if TYPE_CHECKING:
+    from custom_components.rep_coach.engine.core import RepEngine
+    from custom_components.rep_coach.engine.events import EngineEvent
 
 
 class ReplayError(ValueError):
@@ -66,11 +67,13 @@ def replay_jsonl(engine: RepEngine, stream: TextIO) -> Iterator[EngineEvent]:
             raise ReplayError(
                 f'line {number}: expected {{"t": ..., "payload": ...}} ({err})'
             ) from err
+        if record.get("retain"):
+            continue
         if not isinstance(payload, str):
             payload = json.dumps(payload)
         last_t = max(last_t, t)
         yield from engine.tick(t)
-        yield from engine.feed_payload(payload, t, retained=bool(record.get("retain"))).events
+        yield from engine.feed_payload(payload, t).events
     yield from engine.tick(last_t + 60.0)
 
 
@@ -86,6 +89,9 @@ def replay(path: Path, engine: RepEngine) -> Iterator[EngineEvent]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Imported here so that ``--help`` (and a bad command line) need not load the engine.
+    from custom_components.rep_coach.engine.core import RepEngine  # noqa: PLC0415
+
     engine = RepEngine(settings_from_args(args))
     out = sys.stdout
     try:

@@ -1,4 +1,8 @@
-"""``rep-coach simulate``: write realistic synthetic sessions with ground truth."""
+"""``rep-coach simulate``: write realistic synthetic sessions with ground truth.
+
+``--family`` picks the classic simulator (default), a broadened family or the hold-out
+generator; ``--mount`` fixes the sensor above or below.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import sys
 from pathlib import Path
 
 from .benchmark import payloads
-from .simulator import SimSession, simulate_session
+from .holdout import holdout_session
+from .simulator import Family, Mount, Options, SimSession, simulate_session
 
 
 def write_session(session: SimSession, directory: Path) -> list[Path]:
@@ -32,11 +37,24 @@ def write_session(session: SimSession, directory: Path) -> list[Path]:
     return [csv_path, jsonl_path, truth_path]
 
 
+def _session(seed: int, args: argparse.Namespace) -> SimSession:
+    mount = Mount(args.mount) if args.mount else None
+    if args.family == "holdout":
+        return holdout_session(seed, mount=mount)
+    if args.family == Family.CLASSIC:
+        if mount is not None:
+            raise SystemExit("--mount applies to the broadened families and the holdout")
+        return simulate_session(seed, rate_hz=args.rate)
+    return simulate_session(
+        seed, rate_hz=args.rate, family=args.family, options=Options(mount=mount)
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     directory = Path(args.out)
     for _ in range(args.count):
-        session = simulate_session(rng.randrange(1, 2**31), rate_hz=args.rate)
+        session = _session(rng.randrange(1, 2**31), args)
         for path in write_session(session, directory):
             print(path)
         sets = ", ".join(f"{s['side']} {s['reps']}" for s in session.truth["sets"])
@@ -53,4 +71,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--count", type=int, default=1, help="number of sessions")
     parser.add_argument("--rate", type=float, help="sample rate in Hz (default: drawn from 10-50)")
     parser.add_argument("--out", default="sessions", help="output directory")
+    parser.add_argument(
+        "--family",
+        default=str(Family.CLASSIC),
+        choices=[str(f) for f in Family] + ["holdout"],
+        help="scenario family (default classic; holdout: the independent generator)",
+    )
+    parser.add_argument(
+        "--mount", choices=[str(m) for m in Mount], help="sensor above or below (default drawn)"
+    )
     parser.set_defaults(func=_run)

@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import TextIO
 
 from custom_components.rep_coach.engine import (
@@ -43,17 +44,19 @@ from custom_components.rep_coach.engine import (
     SetStartEvent,
     SideSwitchedEvent,
 )
-from custom_components.rep_coach.engine.payload import decode_payload
-
-from .mqtt_client import MqttClient, MqttError, parse_broker, sigterm_as_interrupt
-from .mqtt_protocol import (
+from custom_components.rep_coach.engine.protocol import (
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
+    Reading,
+    decode_payload,
     samples_topic,
     sensor_id_from_samples_topic,
     status_topic,
     validate_sensor_id,
 )
+
+from .mqtt_client import MqttClient, MqttError, parse_broker, sigterm_as_interrupt
+from .stream_check import StreamCheck
 
 REFRESH_S = 0.1  # status line refresh and engine tick period
 RATE_WINDOW_S = 2.0
@@ -96,8 +99,9 @@ def render_status(
     now: float,
     online: bool | None = None,
     rate_hz: float | None = None,
+    lost: int = 0,
 ) -> str:
-    """The live status line."""
+    """The live status line (``lost``: readings missing by ``seq`` so far)."""
     parts: list[str] = []
     if online is False:
         parts.append("SENSOR OFFLINE")
@@ -120,8 +124,10 @@ def render_status(
     parts.append(f"L {state.left.reps} R {state.right.reps}")
     if rate_hz is not None:
         parts.append(f"{rate_hz:.0f} Hz")
+    if lost:
+        parts.append(f"{lost} lost")
     if state.sensor_state is not SensorState.OK:
-        parts.append(f"sensor {state.sensor_state.replace('_', ' ')}")
+        parts.append(f"sensor {_words(state.sensor_state)}")
     return "  ".join(parts)
 
 
@@ -129,66 +135,102 @@ def _seconds(value: float) -> str:
     return f"{value:.1f} s"
 
 
+@singledispatch
 def render_event(event: EngineEvent) -> str:
-    """One line for the log above the status line."""
-    match event:
-        case RepEvent(complete=True):
-            line = (
-                f"REP {event.rep} ({event.side}, set {event.set}): up {_seconds(event.concentric_s)}"
-                f", hold {_seconds(event.hold_s)}, lowering {_seconds(event.eccentric_s)}, "
-                f"range {event.rom_mm:.0f} mm ({event.rom_pct:.0f}%)"
-            )
-            if event.warnings:
-                line += " - " + ", ".join(w.replace("_", " ") for w in event.warnings)
-            return line
-        case RepEvent():
-            return (
-                f"partial rep ({event.side}, set {event.set}): range {event.rom_mm:.0f} mm "
-                f"({event.rom_pct:.0f}%), not counted"
-            )
-        case HoldReachedEvent():
-            return f"hold {_seconds(event.hold_target_s)} reached (rep {event.rep})"
-        case SetStartEvent():
-            return f"SET {event.set} started ({event.side})"
-        case SetEndEvent():
-            target = f"/{event.target_reps}" if event.target_reps else ""
-            return (
-                f"SET {event.set} done ({event.side}, {event.reason}): {event.reps}{target} reps, "
-                f"mean hold {_seconds(event.mean_hold_s)}, "
-                f"mean lowering {_seconds(event.mean_eccentric_s)}"
-            )
-        case SideSwitchedEvent():
-            return f"switch legs: {event.previous} -> {event.side}"
-        case RestStartedEvent():
-            return f"rest {event.duration_s:.0f} s, then {event.next_side} set {event.next_set}"
-        case RestFinishedEvent():
-            how = "cut short" if event.interrupted else "over"
-            return f"rest {how}: {event.next_side} set {event.next_set}"
-        case FormWarningEvent():
-            advice, unit = FORM_ADVICE[event.warning]
-            return (
-                f"form: {event.warning.replace('_', ' ')} ({event.value:.1f}{unit}, target "
-                f"{event.target:.1f}{unit}): {advice}"
-            )
-        case PresenceEvent():
-            return "lifter on the bench" if event.present else "lifter left the bench"
-        case SensorEvent():
-            return (
-                f"sensor {event.state.replace('_', ' ')} (was {event.previous.replace('_', ' ')})"
-            )
-        case CalibratedEvent():
-            how = "auto" if event.automatic else "manual"
-            return (
-                f"calibrated {event.side} ({how}): bottom {event.bottom_mm:.0f} mm, "
-                f"top {event.top_mm:.0f} mm"
-            )
-        case SessionResetEvent():
-            return "session reset"
-        case RepsAdjustedEvent():
-            return (
-                f"reps adjusted by {event.delta:+d}: {event.reps} ({event.side}, set {event.set})"
-            )
+    """One line for the log above the status line (JSON for an event without a line)."""
     return json.dumps(event.as_dict())
+
+
+@render_event.register
+def _rep(event: RepEvent) -> str:
+    where = f"{event.side}, set {event.set}"
+    reached = f"range {event.rom_mm:.0f} mm ({event.rom_pct:.0f}%)"
+    if not event.complete:
+        return f"partial rep ({where}): {reached}, not counted"
+    line = (
+        f"REP {event.rep} ({where}): up {_seconds(event.concentric_s)}, "
+        f"hold {_seconds(event.hold_s)}, lowering {_seconds(event.lowering_s)}, {reached}"
+    )
+    if event.warnings:
+        line += " - " + ", ".join(_words(warning) for warning in event.warnings)
+    return line
+
+
+@render_event.register
+def _hold_reached(event: HoldReachedEvent) -> str:
+    return f"hold {_seconds(event.hold_target_s)} reached (rep {event.rep})"
+
+
+@render_event.register
+def _set_start(event: SetStartEvent) -> str:
+    return f"SET {event.set} started ({event.side})"
+
+
+@render_event.register
+def _set_end(event: SetEndEvent) -> str:
+    target = f"/{event.target_reps}" if event.target_reps else ""
+    return (
+        f"SET {event.set} done ({event.side}, {event.reason}): {event.reps}{target} reps, "
+        f"mean hold {_seconds(event.mean_hold_s)}, mean lowering {_seconds(event.mean_lowering_s)}"
+    )
+
+
+@render_event.register
+def _side_switched(event: SideSwitchedEvent) -> str:
+    return f"switch legs: {event.previous} -> {event.side}"
+
+
+@render_event.register
+def _rest_started(event: RestStartedEvent) -> str:
+    return f"rest {event.duration_s:.0f} s, then {event.next_side} set {event.next_set}"
+
+
+@render_event.register
+def _rest_finished(event: RestFinishedEvent) -> str:
+    how = "cut short" if event.interrupted else "over"
+    return f"rest {how}: {event.next_side} set {event.next_set}"
+
+
+@render_event.register
+def _form_warning(event: FormWarningEvent) -> str:
+    advice, unit = FORM_ADVICE[event.warning]
+    return (
+        f"form: {_words(event.warning)} ({event.value:.1f}{unit}, "
+        f"target {event.target:.1f}{unit}): {advice}"
+    )
+
+
+@render_event.register
+def _presence(event: PresenceEvent) -> str:
+    return "lifter on the bench" if event.present else "lifter left the bench"
+
+
+@render_event.register
+def _sensor(event: SensorEvent) -> str:
+    return f"sensor {_words(event.state)} (was {_words(event.previous)})"
+
+
+@render_event.register
+def _calibrated(event: CalibratedEvent) -> str:
+    how = "auto" if event.automatic else "manual"
+    return (
+        f"calibrated {event.side} ({how}): bottom {event.bottom_mm:.0f} mm, "
+        f"top {event.top_mm:.0f} mm"
+    )
+
+
+@render_event.register
+def _session_reset(_event: SessionResetEvent) -> str:
+    return "session reset"
+
+
+@render_event.register
+def _reps_adjusted(event: RepsAdjustedEvent) -> str:
+    return f"reps adjusted by {event.delta:+d}: {event.reps} ({event.side}, set {event.set})"
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
 
 
 # --- Feeding the engine -----------------------------------------------------------------------
@@ -259,17 +301,18 @@ class Watcher:
         self.payloads = 0
         self.bad_payloads = 0
         self.rate = RateMeter()
+        self.stream = StreamCheck()
 
     def handle(self, message: Incoming) -> list[Output]:
         """Feed one message; what it caused."""
         if message.topic == self.status_topic:
             return self._availability(message)
-        if message.topic != self.samples_topic:
-            return []
+        if message.topic != self.samples_topic or message.retained:
+            return []  # a retained sample is an old value replayed on subscribe, not a movement
         self.payloads += 1
-        result = self.engine.feed_payload(
-            message.payload, self._time_of(message), retained=message.retained
-        )
+        readings = decode_payload(message.payload).readings
+        self.stream.feed(readings)
+        result = self.engine.feed_payload(message.payload, self._time_of(message, readings))
         outputs: list[Output] = list(result.events)
         untimed = self.device_time and self._device_origin_ms is None and result.readings > 0
         if untimed and not self._untimed_reported:
@@ -292,17 +335,14 @@ class Watcher:
                         f"{result.error.code} ({result.error.detail})"
                     )
                 )
-        elif not message.retained:
+        else:
             self.rate.add(message.arrival_t, result.readings)
         return outputs
 
-    def _time_of(self, message: Incoming) -> float:
+    def _time_of(self, message: Incoming, readings: tuple[Reading, ...]) -> float:
         if not self.device_time:
             return message.arrival_t
-        newest = max(
-            (r.t for r in decode_payload(message.payload).readings if r.t is not None),
-            default=None,
-        )
+        newest = max((r.t for r in readings if r.t is not None), default=None)
         if newest is not None:
             if self._device_origin_ms is None:
                 self._device_origin_ms = newest
@@ -339,17 +379,25 @@ class Watcher:
             self.engine.settings,
             now=self.clock_t(now),
             online=self.online,
-            rate_hz=self.rate.rate(now),
+            rate_hz=self.rate_hz(now),
+            lost=self.stream.lost,
         )
 
+    def rate_hz(self, now: float) -> float | None:
+        """The sensor's rate: by its own clock when the stream carries it, else by arrival."""
+        if self.stream.device_timed:
+            return self.stream.rate_hz()
+        return self.rate.rate(now)
+
     def summary(self) -> str:
-        """The session in one line, for the end."""
+        """The session in one line for the end, and what the stream delivered if it did."""
         state = self.engine.state
-        return (
+        session = (
             f"session: left {state.left.reps} reps in {state.left.sets} set(s), "
             f"right {state.right.reps} reps in {state.right.sets} set(s); "
             f"{self.payloads} payloads, {self.bad_payloads} bad"
         )
+        return f"{session}\nstream: {self.stream.report()}" if self.stream.readings else session
 
 
 # --- Terminal ---------------------------------------------------------------------------------

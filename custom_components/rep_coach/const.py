@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Final
 
+from .engine import protocol
+
 DOMAIN: Final = "rep_coach"
 LOGGER = logging.getLogger(__package__)
 
-MANUFACTURER: Final = "Rep Coach"
+MANUFACTURER: Final = protocol.MANUFACTURER
+DEFAULT_NAME: Final = protocol.DEFAULT_NAME
 
 # Config entry data (what identifies and reaches the sensor).
 CONF_SENSOR_ID: Final = "sensor_id"
@@ -20,12 +23,6 @@ CONF_PAYLOAD_FORMAT: Final = "payload_format"
 CONF_MODEL: Final = "model"
 CONF_MANUFACTURER: Final = "manufacturer"
 CONF_SW_VERSION: Final = "sw_version"
-
-DEFAULT_PAYLOAD_AVAILABLE: Final = "online"
-DEFAULT_PAYLOAD_NOT_AVAILABLE: Final = "offline"
-DEFAULT_NAME: Final = "Hip thrust bench"
-
-DISCOVERY_TOPIC_PREFIX: Final = "rep_coach/discovery/"
 
 # Bus event fired for every engine event.
 EVENT_REP_COACH: Final = "rep_coach_event"

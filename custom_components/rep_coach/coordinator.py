@@ -28,8 +28,6 @@ from .const import (
     CONF_SENSOR_ID,
     CONF_STATE_TOPIC,
     CONF_SW_VERSION,
-    DEFAULT_PAYLOAD_AVAILABLE,
-    DEFAULT_PAYLOAD_NOT_AVAILABLE,
     DOMAIN,
     LOGGER,
     MANUFACTURER,
@@ -38,6 +36,7 @@ from .const import (
     TICK_INTERVAL_S,
 )
 from .engine import EngineEvent, EngineSettings, EngineState, RepEngine, SensorState
+from .engine.protocol import PAYLOAD_AVAILABLE, PAYLOAD_NOT_AVAILABLE
 from .health import StreamHealth
 from .options import options_from_settings, settings_from_options
 from .ratelimit import MessageRateLimiter
@@ -207,9 +206,9 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
     def _async_availability_received(self, msg: mqtt.ReceiveMessage) -> None:
         payload = msg.payload
         data = self.config_entry.data
-        if payload == data.get(CONF_PAYLOAD_AVAILABLE, DEFAULT_PAYLOAD_AVAILABLE):
+        if payload == data.get(CONF_PAYLOAD_AVAILABLE, PAYLOAD_AVAILABLE):
             self._sensor_online = True
-        elif payload == data.get(CONF_PAYLOAD_NOT_AVAILABLE, DEFAULT_PAYLOAD_NOT_AVAILABLE):
+        elif payload == data.get(CONF_PAYLOAD_NOT_AVAILABLE, PAYLOAD_NOT_AVAILABLE):
             if self._sensor_online:
                 # Gone mid-set (last will): close the set now rather than after 5 s of silence.
                 self.async_run(self.engine.sensor_offline)

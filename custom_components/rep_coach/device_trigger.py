@@ -19,27 +19,30 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
-from .bus import (
-    TYPE_FORM_WARNING,
-    TYPE_HOLD_REACHED,
-    TYPE_PARTIAL_REP,
-    TYPE_REP_COMPLETED,
-    TYPE_REST_FINISHED,
-    TYPE_SET_COMPLETED,
-    TYPE_SIDE_SWITCHED,
-    TYPE_TARGET_REACHED,
-)
 from .const import ATTR_TYPE, DOMAIN, EVENT_REP_COACH
+from .engine import (
+    FormWarningEvent,
+    HoldReachedEvent,
+    RepEvent,
+    RestFinishedEvent,
+    SetEndEvent,
+    SideSwitchedEvent,
+    TargetReachedEvent,
+)
 
-TRIGGER_TYPES: Final = (
-    TYPE_REP_COMPLETED,
-    TYPE_PARTIAL_REP,
-    TYPE_HOLD_REACHED,
-    TYPE_TARGET_REACHED,
-    TYPE_SET_COMPLETED,
-    TYPE_REST_FINISHED,
-    TYPE_SIDE_SWITCHED,
-    TYPE_FORM_WARNING,
+# The bus types of the events worth a trigger in the automation editor.
+TRIGGER_TYPES: Final = tuple(
+    bus_type
+    for event in (
+        RepEvent,
+        HoldReachedEvent,
+        TargetReachedEvent,
+        SetEndEvent,
+        RestFinishedEvent,
+        SideSwitchedEvent,
+        FormWarningEvent,
+    )
+    for bus_type in event.bus_types
 )
 
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES)})

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import voluptuous as vol
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo, ReceivePayloadType
 from homeassistant.util import slugify
 
@@ -25,33 +22,8 @@ from .const import (
     CONF_SENSOR_ID,
     CONF_STATE_TOPIC,
     CONF_SW_VERSION,
-    DEFAULT_NAME,
-    DEFAULT_PAYLOAD_AVAILABLE,
-    DEFAULT_PAYLOAD_NOT_AVAILABLE,
-    DISCOVERY_TOPIC_PREFIX,
-    MANUFACTURER,
 )
-from .engine import PayloadFormat
-
-SENSOR_ID_PATTERN = r"[a-z0-9_]+"
-_OUR_SAMPLE_TOPIC = re.compile(rf"rep_coach/({SENSOR_ID_PATTERN})/samples")
-
-ANNOUNCEMENT_SCHEMA = vol.Schema(
-    {
-        vol.Required("id"): vol.All(cv.string, vol.Match(rf"^{SENSOR_ID_PATTERN}$")),
-        vol.Optional("name", default=DEFAULT_NAME): vol.All(cv.string, vol.Length(min=1, max=100)),
-        vol.Optional(CONF_MODEL): cv.string,
-        vol.Optional(CONF_MANUFACTURER, default=MANUFACTURER): cv.string,
-        vol.Optional(CONF_SW_VERSION): cv.string,
-        vol.Required(CONF_STATE_TOPIC): mqtt.valid_subscribe_topic,
-        vol.Optional(CONF_AVAILABILITY_TOPIC): mqtt.valid_subscribe_topic,
-        vol.Optional(CONF_PAYLOAD_AVAILABLE, default=DEFAULT_PAYLOAD_AVAILABLE): cv.string,
-        vol.Optional(CONF_PAYLOAD_NOT_AVAILABLE, default=DEFAULT_PAYLOAD_NOT_AVAILABLE): cv.string,
-        vol.Optional("format"): vol.In([str(fmt) for fmt in PayloadFormat]),
-        vol.Optional("rate_hz"): vol.All(vol.Coerce(float), vol.Range(min=0, min_included=False)),
-    },
-    extra=vol.REMOVE_EXTRA,
-)
+from .engine.protocol import SensorAnnouncement, discovery_topic, sensor_id_from_samples_topic
 
 
 class InvalidAnnouncementError(Exception):
@@ -60,7 +32,7 @@ class InvalidAnnouncementError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Announcement:
-    """A validated announcement from ``rep_coach/discovery/<sensor_id>``."""
+    """A validated announcement from ``rep_coach/discovery/<sensor_id>`` and its entry data."""
 
     name: str
     entry_data: dict[str, Any]
@@ -71,43 +43,42 @@ class Announcement:
         return str(self.entry_data[CONF_SENSOR_ID])
 
 
+def entry_data(announced: SensorAnnouncement) -> dict[str, Any]:
+    """The config entry data of an announced sensor: what identifies and reaches it."""
+    optional = {
+        CONF_AVAILABILITY_TOPIC: announced.availability_topic,
+        CONF_MODEL: announced.model,
+        CONF_SW_VERSION: announced.sw_version,
+    }
+    return {
+        CONF_SENSOR_ID: announced.id,
+        CONF_PAYLOAD_FORMAT: None if announced.format is None else str(announced.format),
+        CONF_STATE_TOPIC: announced.state_topic,
+        CONF_PAYLOAD_AVAILABLE: announced.payload_available,
+        CONF_PAYLOAD_NOT_AVAILABLE: announced.payload_not_available,
+        CONF_MANUFACTURER: announced.manufacturer,
+        **{key: value for key, value in optional.items() if value is not None},
+    }
+
+
 def parse_announcement(info: MqttServiceInfo) -> Announcement:
     """Validate a discovery message; raises :class:`InvalidAnnouncementError` with the reason."""
+    payload = info.payload if isinstance(info.payload, str | bytes) else bytes(info.payload)
     try:
-        raw = json.loads(info.payload)
-    except ValueError as err:  # also an empty payload: the retained announcement was cleared
-        raise InvalidAnnouncementError(f"not JSON: {err}") from err
-    try:
-        announced = ANNOUNCEMENT_SCHEMA(raw)
-    except vol.Invalid as err:
+        announced = SensorAnnouncement.decode(payload)  # an empty payload: the sensor was retired
+        for topic in (announced.state_topic, announced.availability_topic):
+            if topic is not None:
+                mqtt.valid_subscribe_topic(topic)
+    except (ValueError, vol.Invalid) as err:
         raise InvalidAnnouncementError(str(err)) from err
-    if info.topic != f"{DISCOVERY_TOPIC_PREFIX}{announced['id']}":
-        raise InvalidAnnouncementError(f"id {announced['id']} does not match topic {info.topic}")
-    entry_data = {
-        CONF_SENSOR_ID: announced["id"],
-        CONF_PAYLOAD_FORMAT: announced.get("format"),
-        **{
-            key: announced[key]
-            for key in (
-                CONF_STATE_TOPIC,
-                CONF_AVAILABILITY_TOPIC,
-                CONF_PAYLOAD_AVAILABLE,
-                CONF_PAYLOAD_NOT_AVAILABLE,
-                CONF_MODEL,
-                CONF_MANUFACTURER,
-                CONF_SW_VERSION,
-            )
-            if key in announced
-        },
-    }
-    return Announcement(name=announced["name"], entry_data=entry_data)
+    if info.topic != discovery_topic(announced.id):
+        raise InvalidAnnouncementError(f"id {announced.id} does not match topic {info.topic}")
+    return Announcement(name=announced.name, entry_data=entry_data(announced))
 
 
 def sensor_id_for_topic(topic: str) -> str:
     """The sensor id a sample topic belongs to (the firmware's id, else the topic as a slug)."""
-    if match := _OUR_SAMPLE_TOPIC.fullmatch(topic):
-        return match.group(1)
-    return slugify(topic)
+    return sensor_id_from_samples_topic(topic) or slugify(topic)
 
 
 class TopicProbe:

@@ -34,7 +34,6 @@ class StreamHealth:
         self.invalid_readings = 0
         self.consecutive_unusable = 0
         self.last_error: str | None = None
-        self.last_payload_t: float | None = None
         self._silence_from = now
         self._open_issues: set[str] = set()
 
@@ -48,7 +47,7 @@ class StreamHealth:
         self.payloads += 1
         self.readings += result.readings
         self.invalid_readings += result.invalid
-        self.last_payload_t = self._silence_from = now
+        self._silence_from = now
         self._async_clear(ISSUE_SENSOR_SILENT)
         if result.error is not None:
             self.rejected_payloads += 1

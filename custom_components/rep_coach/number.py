@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
 from homeassistant.const import EntityCategory, UnitOfTime
@@ -11,69 +11,76 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import RepCoachConfigEntry
-from .engine import Program
+from .engine import EngineSettings, Program
 from .entity import RepCoachEntity
-from .options import (
-    OPT_HOLD_TARGET,
-    OPT_LOWERING_TARGET,
-    OPT_REST,
-    OPT_SETS_PER_SIDE,
-    OPT_TARGET_REPS,
-)
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
 class RepCoachNumberEntityDescription(NumberEntityDescription):
-    """A number and the engine setting it edits."""
+    """A number, how to read its setting and how to set it."""
 
-    setting: str
-    whole: bool = False
+    value_fn: Callable[[EngineSettings], float]
+    set_fn: Callable[[EngineSettings, float], EngineSettings]
 
 
-def _seconds(
-    key: str, setting: str, maximum: float, step: float
+def _target(
+    key: str,
+    limits: tuple[float, float, float],
+    value_fn: Callable[[EngineSettings], float],
+    set_fn: Callable[[EngineSettings, float], EngineSettings],
+    unit: str | None = None,
 ) -> RepCoachNumberEntityDescription:
+    minimum, maximum, step = limits
     return RepCoachNumberEntityDescription(
         key=key,
         translation_key=key,
-        setting=setting,
         entity_category=EntityCategory.CONFIG,
-        native_min_value=0,
+        native_min_value=minimum,
         native_max_value=maximum,
         native_step=step,
-        native_unit_of_measurement=UnitOfTime.SECONDS,
+        native_unit_of_measurement=unit,
         mode=NumberMode.BOX,
+        value_fn=value_fn,
+        set_fn=set_fn,
     )
 
 
 NUMBERS: tuple[RepCoachNumberEntityDescription, ...] = (
-    RepCoachNumberEntityDescription(
-        key="target_reps",
-        translation_key="target_reps",
-        setting=OPT_TARGET_REPS,
-        whole=True,
-        entity_category=EntityCategory.CONFIG,
-        native_min_value=0,
-        native_max_value=50,
-        native_step=1,
-        mode=NumberMode.BOX,
+    _target(
+        "target_reps",
+        (0, 50, 1),
+        lambda settings: settings.target_reps,
+        lambda settings, reps: replace(settings, target_reps=int(reps)),
     ),
-    RepCoachNumberEntityDescription(
-        key="target_sets",
-        translation_key="target_sets",
-        setting=OPT_SETS_PER_SIDE,
-        whole=True,
-        entity_category=EntityCategory.CONFIG,
-        native_min_value=1,
-        native_max_value=10,
-        native_step=1,
-        mode=NumberMode.BOX,
+    _target(
+        "target_sets",
+        (1, 10, 1),
+        lambda settings: settings.sets_per_side,
+        lambda settings, sets: replace(settings, sets_per_side=int(sets)),
     ),
-    _seconds("hold_target", OPT_HOLD_TARGET, 10, 0.5),
-    _seconds("lowering_target", OPT_LOWERING_TARGET, 10, 0.5),
-    _seconds("rest_duration", OPT_REST, 600, 5),
+    _target(
+        "hold_target",
+        (0, 10, 0.5),
+        lambda settings: settings.hold_target_s,
+        lambda settings, seconds: replace(settings, hold_target_s=seconds),
+        UnitOfTime.SECONDS,
+    ),
+    _target(
+        "lowering_target",
+        (0, 10, 0.5),
+        lambda settings: settings.eccentric_target_s,
+        lambda settings, seconds: replace(settings, eccentric_target_s=seconds),
+        UnitOfTime.SECONDS,
+    ),
+    _target(
+        "rest_duration",
+        (0, 600, 5),
+        lambda settings: settings.rest_s,
+        lambda settings, seconds: replace(settings, rest_s=seconds),
+        UnitOfTime.SECONDS,
+    ),
 )
 
 
@@ -95,8 +102,7 @@ class RepCoachNumber(RepCoachEntity, NumberEntity):
     @property
     def native_value(self) -> float:
         """The engine's current setting."""
-        value: float = getattr(self.coordinator.data.settings, self.entity_description.setting)
-        return value
+        return self.entity_description.value_fn(self.coordinator.data.settings)
 
     def shown_value(self) -> float:
         """The setting decides when to write."""
@@ -105,8 +111,6 @@ class RepCoachNumber(RepCoachEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Change the target; a program preset no longer applies once a target is edited."""
         settings = self.coordinator.engine.settings
-        new_value = int(value) if self.entity_description.whole else value
-        if new_value == getattr(settings, self.entity_description.setting):
-            return
-        changes: dict[str, Any] = {self.entity_description.setting: new_value}
-        self.coordinator.async_store_settings(replace(settings, program=Program.CUSTOM, **changes))
+        changed = self.entity_description.set_fn(settings, value)
+        if changed != settings:
+            self.coordinator.async_store_settings(replace(changed, program=Program.CUSTOM))

@@ -110,7 +110,7 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
         value_fn=lambda data: data.state.total_reps,
     ),
     _seconds("last_hold_time", _last_rep(lambda rep: rep.hold_s)),
-    _seconds("last_lowering_time", _last_rep(lambda rep: rep.eccentric_s)),
+    _seconds("last_lowering_time", _last_rep(lambda rep: rep.lowering_s)),
     _percent("last_range", _last_rep(lambda rep: rep.rom_pct)),
     RepCoachSensorEntityDescription(
         key="phase",

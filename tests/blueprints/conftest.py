@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.rep_coach.bus import event_data
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.engine import EngineEvent, RepEvent, Side
+from tests.events import rep_event as sample_rep_event
 
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "rep_coach"
 
@@ -53,29 +54,29 @@ def blueprint_config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
-    """The Rep Coach device the blueprints listen to."""
-    entry = MockConfigEntry(domain=DOMAIN, title="Hip thrust bench", unique_id="bench_a1b2c3")
+def _bench_device(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry, sensor_id: str, name: str
+) -> dr.DeviceEntry:
+    entry = MockConfigEntry(domain=DOMAIN, title=name, unique_id=sensor_id)
     entry.add_to_hass(hass)
     return device_registry.async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, "bench_a1b2c3")},
-        name="Hip thrust bench",
+        identifiers={(DOMAIN, sensor_id)},
+        name=name,
         manufacturer="Rep Coach",
     )
 
 
 @pytest.fixture
+def bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
+    """The Rep Coach device the blueprints listen to."""
+    return _bench_device(hass, device_registry, "bench_a1b2c3", "Hip thrust bench")
+
+
+@pytest.fixture
 def other_bench(hass: HomeAssistant, device_registry: dr.DeviceRegistry) -> dr.DeviceEntry:
     """A second bench whose events the automations must ignore."""
-    entry = MockConfigEntry(domain=DOMAIN, title="Second bench", unique_id="bench_d4e5f6")
-    entry.add_to_hass(hass)
-    return device_registry.async_get_or_create(
-        config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, "bench_d4e5f6")},
-        name="Second bench",
-    )
+    return _bench_device(hass, device_registry, "bench_d4e5f6", "Second bench")
 
 
 @pytest.fixture
@@ -129,20 +130,18 @@ def fire(hass: HomeAssistant, bench: dr.DeviceEntry) -> FireEngineEvent:
 
 
 def rep_event(rep: int, *, complete: bool = True, side: Side = Side.LEFT) -> RepEvent:
-    """A rep as the engine reports it (realistic timings for a 2 s hold, 2.5 s lowering)."""
-    return RepEvent(
+    """Rep number ``rep`` of a set, 6 s after the one before (a partial one reaches half way),
+    with a 2 s hold and a 2.5 s lowering."""
+    return sample_rep_event(
         t=100.0 + rep * 6,
+        hold_s=2.0,
+        lowering_s=2.5,
         complete=complete,
         side=side,
-        set=1,
         rep=rep,
         started_t=95.0 + rep * 6,
-        concentric_s=1.1,
-        hold_s=2.0,
-        eccentric_s=2.5,
         rom_mm=240.0 if complete else 120.0,
         rom_pct=98.0 if complete else 49.0,
-        peak_speed_mm_s=310.0,
     )
 
 

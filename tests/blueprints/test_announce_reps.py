@@ -11,11 +11,10 @@ from homeassistant.helpers import device_registry as dr
 from custom_components.rep_coach.engine import (
     HoldReachedEvent,
     HoldStartedEvent,
-    SetEndEvent,
-    SetEndReason,
     Side,
 )
 from custom_components.rep_coach.engine.events import SideSwitchedEvent
+from tests.events import set_end_event
 
 from .conftest import (
     SPEAKER,
@@ -79,21 +78,7 @@ async def test_announcements_queue_behind_the_speaker(
     hass: HomeAssistant, fire: FireEngineEvent, speak_calls: list[ServiceCall]
 ) -> None:
     """Set done and switch side arrive together; the second waits for the first to be played."""
-    await fire(
-        SetEndEvent(
-            t=160.0,
-            side=Side.LEFT,
-            set=1,
-            reps=10,
-            partial_reps=1,
-            reason=SetEndReason.TARGET,
-            target_reps=10,
-            mean_hold_s=1.8,
-            mean_eccentric_s=2.4,
-            mean_rom_mm=236.0,
-            time_under_tension_s=52.0,
-        )
-    )
+    await fire(set_end_event(t=160.0, side=Side.LEFT, set=1))
     await fire(SideSwitchedEvent(t=160.0, side=Side.RIGHT, previous=Side.LEFT))
 
     assert spoken(speak_calls) == ["Set done, 10 reps"]

@@ -12,8 +12,8 @@ from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHE
 from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.util import yaml as yaml_util
 
-from custom_components.rep_coach import bus
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
+from custom_components.rep_coach.engine.events import EVENT_CLASSES
 
 from .conftest import BLUEPRINTS
 
@@ -21,7 +21,7 @@ README = Path(__file__).parents[2] / "README.md"
 MANIFEST = Path(__file__).parents[2] / "custom_components" / DOMAIN / "manifest.json"
 NAMES = ("announce_reps.yaml", "hold_light_cue.yaml", "rest_timer.yaml")
 # The bus event types the integration fires.
-EVENT_TYPES = {value for name, value in vars(bus).items() if name.startswith("TYPE_")}
+EVENT_TYPES = {bus_type for event in EVENT_CLASSES for bus_type in event.bus_types}
 
 
 def repository_url() -> str:

@@ -26,13 +26,12 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from rep_coach_tools.simulator import simulate_session
 from tests.integration.conftest import (
-    BATCH,
     ENTRY_DATA,
     SENSOR_ID,
     SESSION_RATE_HZ,
     SESSION_SEED,
     STATE_TOPIC,
-    batch_payload,
+    simulated_messages,
 )
 
 from .conftest import UseBlueprints, async_settle
@@ -64,15 +63,13 @@ async def bench_device(
 
 async def feed_session(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Publish the seeded session batch by batch, moving time to each batch's arrival."""
-    readings = list(simulate_session(SESSION_SEED, rate_hz=SESSION_RATE_HZ).readings)
     elapsed = 0.0
-    for start in range(0, len(readings), BATCH):
-        batch = readings[start : start + BATCH]
-        if batch[-1].arrival_t > elapsed:
-            freezer.tick(batch[-1].arrival_t - elapsed)
-            elapsed = batch[-1].arrival_t
+    for arrival, payload in simulated_messages():
+        if arrival > elapsed:
+            freezer.tick(arrival - elapsed)
+            elapsed = arrival
             async_fire_time_changed(hass)
-        async_fire_mqtt_message(hass, STATE_TOPIC, batch_payload(batch))
+        async_fire_mqtt_message(hass, STATE_TOPIC, payload)
         await async_settle(hass)
     # Let the last rest run out.
     for _ in range(180):

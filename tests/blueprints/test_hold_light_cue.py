@@ -10,7 +10,8 @@ from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.rep_coach.engine import FormWarning, FormWarningEvent, HoldReachedEvent, Side
+from custom_components.rep_coach.engine import HoldReachedEvent, Side
+from tests.events import form_warning_event
 
 from .conftest import FireEngineEvent, UseBlueprint, async_settle, make_fire, rep_event
 
@@ -84,17 +85,7 @@ async def test_form_warning_flashes(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A form warning flashes the warning colour three times, then the calm colour returns."""
-    await fire(
-        FormWarningEvent(
-            t=130.0,
-            warning=FormWarning.LOWERED_TOO_FAST,
-            side=Side.LEFT,
-            set=1,
-            rep=5,
-            value=1.1,
-            target=2.0,
-        )
-    )
+    await fire(form_warning_event(t=130.0, rep=5))
     assert summary(light_calls) == [("turn_on", WARNING)]
 
     for _ in range(6):

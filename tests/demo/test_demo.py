@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from rep_coach_tools.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME
-from rep_coach_tools.demo_api import HassApiError, HassClient, wait_until
+from rep_coach_tools.demo_api import HassClient
 from rep_coach_tools.demo_processes import port_is_free
+from rep_coach_tools.waiting import WaitError, wait_for_value
 
 from .cdp import Browser, Page
 from .conftest import BROKER_LINE, RunningDemo
@@ -108,8 +109,8 @@ async def test_dashboard_counts_reps_live(demo: RunningDemo, chromium: str, tmp_
             return await read_reps(page)
 
         try:
-            first = await wait_until(card_shown, timeout_s=CARD_TIMEOUT_S, what="the card")
-        except HassApiError:
+            first = await wait_for_value(card_shown, "the card", timeout_s=CARD_TIMEOUT_S)
+        except WaitError:
             await page.screenshot(tmp_path / "no-card.png")
             pytest.fail(
                 f"no rep count on the card; it shows {await page.evaluate(READ_CARD)}, "
@@ -126,7 +127,7 @@ async def test_dashboard_counts_reps_live(demo: RunningDemo, chromium: str, tmp_
             readings.append(reps)
             return reps if reps > readings[-2] else None
 
-        await wait_until(increased, timeout_s=REPS_TIMEOUT_S, what=f"more reps than {readings}")
+        await wait_for_value(increased, f"more reps than {readings}", timeout_s=REPS_TIMEOUT_S)
         shown = await page.evaluate(READ_CARD)
         screenshot = tmp_path / "demo-dashboard.png"
         await page.screenshot(screenshot)

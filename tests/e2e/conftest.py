@@ -30,23 +30,13 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.rep_coach.bus import event_type
-from custom_components.rep_coach.const import (
-    CONF_AVAILABILITY_TOPIC,
-    CONF_MANUFACTURER,
-    CONF_MODEL,
-    CONF_PAYLOAD_AVAILABLE,
-    CONF_PAYLOAD_FORMAT,
-    CONF_PAYLOAD_NOT_AVAILABLE,
-    CONF_SENSOR_ID,
-    CONF_STATE_TOPIC,
-    CONF_SW_VERSION,
-    DOMAIN,
-    EVENT_REP_COACH,
-)
+from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.coordinator import RepCoachCoordinator
+from custom_components.rep_coach.discovery import entry_data as announced_entry_data
 from custom_components.rep_coach.engine import EngineEvent, EngineState, RepEngine
+from custom_components.rep_coach.engine.protocol import SensorAnnouncement, samples_topic
 from custom_components.rep_coach.options import settings_from_options
+from rep_coach_tools.batches import Batch, plan_batches
 from rep_coach_tools.emulate import (
     EmulatedSensor,
     EndMode,
@@ -55,14 +45,8 @@ from rep_coach_tools.emulate import (
     stream,
 )
 from rep_coach_tools.mqtt_client import parse_broker
-from rep_coach_tools.mqtt_protocol import (
-    Batch,
-    SensorIdentity,
-    plan_batches,
-    samples_topic,
-    status_topic,
-)
 from rep_coach_tools.simulator import SimReading
+from rep_coach_tools.waiting import wait_until
 from tests.mosquitto import (
     Broker,
     MosquittoServer,
@@ -75,7 +59,6 @@ __all__ = ["mosquitto", "mosquitto_extra_config", "mosquitto_server"]
 
 SPEED = 5.0  # a stall of 1 s (5 session seconds) would make the sensor look silent
 WAIT_TIMEOUT_S = 30.0
-POLL_S = 0.02
 ENTITY = "hip_thrust_bench"
 SENSOR_ID = "bench_e2e"
 BIRTH_TOPIC = "homeassistant/status"  # Home Assistant's default birth message: "online"
@@ -111,37 +94,7 @@ def fast_mqtt_reconnect() -> Iterator[None]:
 
 def entry_data(sensor_id: str) -> dict[str, Any]:
     """A bench's config entry data, as discovery of the emulator creates it."""
-    return {
-        CONF_SENSOR_ID: sensor_id,
-        CONF_STATE_TOPIC: samples_topic(sensor_id),
-        CONF_AVAILABILITY_TOPIC: status_topic(sensor_id),
-        CONF_PAYLOAD_AVAILABLE: "online",
-        CONF_PAYLOAD_NOT_AVAILABLE: "offline",
-        CONF_PAYLOAD_FORMAT: "json_batch",
-        CONF_MODEL: "VL53L1X",
-        CONF_MANUFACTURER: "Rep Coach",
-        CONF_SW_VERSION: "1.0.0",
-    }
-
-
-async def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Let the event loop (Home Assistant, MQTT) run until ``condition()`` holds.
-
-    The condition is checked again every ``POLL_S``; the test fails after a generous timeout.
-    """
-    loop = asyncio.get_running_loop()
-    recheck = asyncio.Event()
-    try:
-        async with asyncio.timeout(WAIT_TIMEOUT_S):
-            while not condition():
-                recheck.clear()
-                handle = loop.call_later(POLL_S, recheck.set)
-                try:
-                    await recheck.wait()
-                finally:
-                    handle.cancel()
-    except TimeoutError:
-        pytest.fail(f"timed out after {WAIT_TIMEOUT_S} s waiting for {what}")
+    return announced_entry_data(SensorAnnouncement.for_sensor(sensor_id))
 
 
 @dataclass
@@ -334,7 +287,7 @@ class Emulator:
     def connect(self) -> None:
         """Connect: retained announcement and ``online`` (the last will is ``offline``)."""
         self._sensor = EmulatedSensor(
-            parse_broker(self.broker.address), SensorIdentity(sensor_id=self.sensor_id)
+            parse_broker(self.broker.address), SensorAnnouncement.for_sensor(self.sensor_id)
         )
 
     async def send(self, readings: Sequence[SimReading]) -> list[Batch]:
@@ -371,7 +324,7 @@ class Reference:
 
     def types(self) -> list[str]:
         """Bus event types the integration would fire, in order."""
-        return [event_type(event) for event in self.events]
+        return [event.bus_type for event in self.events]
 
 
 def reference_replay(

@@ -29,9 +29,9 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.rep_coach.const import DOMAIN, INVALID_PAYLOAD_ISSUE_AFTER
-from custom_components.rep_coach.engine.payload import decode_payload
+from custom_components.rep_coach.engine.protocol import decode_payload, samples_topic
 from custom_components.rep_coach.health import ISSUE_INVALID_PAYLOADS
-from rep_coach_tools.mqtt_protocol import Batch, plan_batches, samples_topic
+from rep_coach_tools.batches import Batch, plan_batches
 from rep_coach_tools.simulator import SimReading
 from tests.tools.conftest import synthetic_readings
 

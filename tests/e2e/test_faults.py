@@ -14,13 +14,10 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, callback
 
 from custom_components.rep_coach.engine import RepEngine
+from custom_components.rep_coach.engine.protocol import discovery_topic, samples_topic
 from custom_components.rep_coach.options import settings_from_options
+from rep_coach_tools.batches import Batch
 from rep_coach_tools.emulate import EndMode
-from rep_coach_tools.mqtt_protocol import (
-    Batch,
-    discovery_topic,
-    samples_topic,
-)
 from tests.tools.conftest import synthetic_readings
 
 from .conftest import (

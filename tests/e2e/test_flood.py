@@ -22,9 +22,9 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.rep_coach.const import DOMAIN
+from custom_components.rep_coach.engine.protocol import samples_topic
 from custom_components.rep_coach.ratelimit import BURST_MESSAGES, MAX_MESSAGES_PER_S
 from rep_coach_tools.loadbench import LoopLagProbe
-from rep_coach_tools.mqtt_protocol import samples_topic
 from tests.mosquitto import Broker
 from tests.tools.conftest import synthetic_readings
 

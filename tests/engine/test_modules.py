@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
 from custom_components.rep_coach.engine import EngineSettings, FormWarning, Side
 from custom_components.rep_coach.engine.calibration import CalibrationModel
 from custom_components.rep_coach.engine.conditioning import Conditioner, Validity, classify
-from custom_components.rep_coach.engine.feedback import imbalance, rep_warnings
+from custom_components.rep_coach.engine.feedback import SideMeans, imbalance, rep_warnings
 from custom_components.rep_coach.engine.reps import RepMeasure
 from custom_components.rep_coach.engine.timing import STILL_FRACTION, measure
 
@@ -150,7 +151,9 @@ def test_rep_warnings_follow_the_guide(
 
 
 def test_imbalance_reports_the_largest_difference_signed() -> None:
-    result = imbalance((10.0, 300.0, 1.5, 2.0), (10.0, 240.0, 1.5, 2.0))
+    left = SideMeans(reps_per_set=10.0, rom_mm=300.0, hold_s=1.5, lowering_s=2.0)
+    result = imbalance(left, replace(left, rom_mm=240.0))
     assert result.largest_pct == pytest.approx(20.0)
     assert result.worth_telling
-    assert not imbalance((10.0, 300.0, 1.5, 2.0), (10.0, 290.0, 1.45, 2.1)).worth_telling
+    close = SideMeans(reps_per_set=10.0, rom_mm=290.0, hold_s=1.45, lowering_s=2.1)
+    assert not imbalance(left, close).worth_telling

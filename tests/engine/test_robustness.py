@@ -98,14 +98,6 @@ def test_duplicate_and_out_of_order_readings_are_dropped() -> None:
     assert engine.counters.out_of_order == 1
 
 
-def test_retained_payload_never_feeds_the_engine() -> None:
-    engine = RepEngine()
-    result = engine.feed_payload("0.43", 1.0, retained=True)
-    assert result.readings == 0
-    assert engine.counters.retained_ignored == 1
-    assert engine.detected_unit == "m"
-
-
 def test_nan_timestamps_and_clock_jumps_keep_counts() -> None:
     engine = RepEngine()
     session = simulate_session(11, rate_hz=25.0)

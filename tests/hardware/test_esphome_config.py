@@ -1,4 +1,5 @@
-"""The firmware configurations pass the real ESPHome validator and speak the Rep Coach protocol.
+"""The firmware configurations pass the real ESPHome validator, speak the Rep Coach protocol, and
+the validator rejects settings that cannot deliver the announced rate.
 
 ESPHome comes from PyPI into its own venv (scripts/esphome-venv, pinned); `esphome config` only
 validates (no compile, no network). Each test works on a temporary copy of hardware/esphome with
@@ -11,91 +12,22 @@ import json
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from rep_coach_tools.mqtt_protocol import (
+from custom_components.rep_coach.engine.protocol import (
     PAYLOAD_AVAILABLE,
     PAYLOAD_NOT_AVAILABLE,
-    SensorIdentity,
-    discovery_payload,
+    SensorAnnouncement,
     discovery_topic,
-    samples_topic,
     status_topic,
 )
 
-from .conftest import ESPHOME_DIR, REPO
+from .conftest import ESPHOME_DIR, REPO, milliseconds, validate
 
 VARIANTS = {"rep-coach-vl53l1x.yaml": "VL53L1X", "rep-coach-vl53l0x.yaml": "VL53L0X"}
 SENSOR_ID = "bench_a1b2c3"
-
-
-@pytest.fixture
-def config_dir(tmp_path: Path) -> Path:
-    """A copy of hardware/esphome with a throwaway secrets.yaml."""
-    target = tmp_path / "esphome"
-    shutil.copytree(ESPHOME_DIR, target, ignore=shutil.ignore_patterns(".esphome", "secrets.yaml"))
-    shutil.copy(target / "secrets.yaml.example", target / "secrets.yaml")
-    return target
-
-
-YAML_TO_JSON = """
-import json, sys, yaml
-class Loader(yaml.SafeLoader):
-    pass
-Loader.add_multi_constructor("!", lambda loader, tag, node: node.value)
-json.dump(yaml.load(sys.stdin, Loader=Loader), sys.stdout)
-"""
-
-
-@dataclass
-class Validation:
-    esphome: str
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    @property
-    def valid(self) -> bool:
-        return self.returncode == 0 and "Configuration is valid!" in self.output
-
-    def config(self) -> dict[str, Any]:
-        """The validated configuration ESPHome printed, tags (!secret, !lambda) as plain text."""
-        assert self.valid, self.output[-3000:]
-        # PyYAML lives in the ESPHome venv: let its Python turn the YAML into JSON.
-        result = subprocess.run(
-            [str(Path(self.esphome).with_name("python")), "-c", YAML_TO_JSON],
-            input=self.stdout,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        )
-        data = json.loads(result.stdout)
-        assert isinstance(data, dict)
-        return data
-
-
-def validate(esphome: str, config_file: Path, *substitutions: tuple[str, str]) -> Validation:
-    command = [esphome]
-    for key, value in substitutions:
-        command += ["-s", key, value]
-    result = subprocess.run(
-        [*command, "config", str(config_file)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=config_file.parent,
-        timeout=300,
-    )
-    return Validation(esphome, result.returncode, result.stdout, result.stderr)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -123,39 +55,102 @@ def test_variant_speaks_the_protocol(
     (announce,) = [step["mqtt.publish"] for step in mqtt["on_connect"][0]["then"]]
     assert announce["topic"] == discovery_topic(SENSOR_ID)
     assert announce["retain"] is True
-    sensor = config["sensor"][0]
-    rate_hz = round(1000 / _milliseconds(sensor["update_interval"]))
-    expected = discovery_payload(SensorIdentity(sensor_id=SENSOR_ID, model=model, rate_hz=rate_hz))
+    batcher = config["rep_coach"]
+    expected = SensorAnnouncement.for_sensor(
+        SENSOR_ID, model=model, rate_hz=batcher["rate_hz"]
+    ).payload()
     assert json.loads(announce["payload"]) == expected
 
-    publish_steps = config["interval"][0]["then"][0]["if"]["then"]
-    (samples,) = [step["mqtt.publish"] for step in publish_steps]
-    assert samples["topic"] == samples_topic(SENSOR_ID)
-    assert samples["retain"] is False
-    assert samples["qos"] == 0
-    assert "take_batch_json" in samples["payload"]
-    assert config["rep_coach"]["sensor"] == sensor["id"]
+    # The batcher publishes the samples itself (topic, QoS 0 and no retain: test_firmware_cpp.py).
+    assert batcher["sensor_id"] == SENSOR_ID
+    assert "interval" not in config
+    sensor = config["sensor"][0]
+    assert batcher["sensor"] == sensor["id"]
     assert sensor["internal"] is True, "readings travel in batches, not on a state topic each"
 
 
-def test_vl53l0x_runs_at_a_deliberate_rate(esphome: str, config_dir: Path) -> None:
-    sensor = validate(esphome, config_dir / "rep-coach-vl53l0x.yaml").config()["sensor"][0]
-    # ESPHome's default is 60 s; polling faster than the timing budget returns NaN.
-    assert _milliseconds(sensor["update_interval"]) >= _milliseconds(sensor["timing_budget"])
-    assert _milliseconds(sensor["update_interval"]) <= 50
+@pytest.mark.parametrize(("variant", "rate_hz"), [*zip(VARIANTS, (50, 25), strict=True)])
+def test_announced_rate_is_the_sensor_rate(
+    esphome: str, config_dir: Path, variant: str, rate_hz: int
+) -> None:
+    config = validate(esphome, config_dir / variant).config()
+    sensor = config["sensor"][0]
+    period = sensor.get("measurement_period", sensor.get("update_interval"))
+    assert config["rep_coach"]["rate_hz"] == rate_hz == round(1000 / milliseconds(period))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_rate_the_sensor_does_not_run_at_is_rejected(
+    esphome: str, config_dir: Path, variant: str
+) -> None:
+    validation = validate(esphome, config_dir / variant, ("rate_hz", "45"))
+    assert not validation.valid
+    assert "rate_hz 45 is not the sensor's rate" in validation.output
+
+
+def test_publishing_never_blocks_the_loop(esphome: str, config_dir: Path) -> None:
+    """idf_send_async: publish() only queues for the MQTT task; a full batch fits its buffer."""
+    for variant in VARIANTS:
+        config = validate(esphome, config_dir / variant).config()
+        assert config["mqtt"]["idf_send_async"] is True
+        options = config["esp32"]["framework"]["sdkconfig_options"]
+        assert int(options["CONFIG_MQTT_BUFFER_SIZE"]) >= 2048
+
+
+def test_vl53l0x_settings_deliver_the_rate(esphome: str, config_dir: Path) -> None:
+    """ESPHome's driver collects a result in loop(): the interval covers budget, loop and margin."""
+    config = validate(esphome, config_dir / "rep-coach-vl53l0x.yaml").config()
+    sensor = config["sensor"][0]
+    budget = milliseconds(sensor["timing_budget"])
+    loop = milliseconds(config["esphome"]["loop_interval"])
+    assert milliseconds(sensor["update_interval"]) >= budget + loop + 15
     assert "filters" not in sensor, "a median filter would decimate the stream"
+
+
+@pytest.mark.parametrize(
+    "substitutions",
+    [
+        # The old settings: a 30 ms budget polled every 33 ms with ESPHome's 16 ms loop.
+        (("sample_interval", "33ms"), ("timing_budget", "30ms"), ("loop_interval", "16ms")),
+        (("sample_interval", "33ms"), ("timing_budget", "20ms"), ("rate_hz", "30")),
+        (("loop_interval", "16ms"),),
+    ],
+    ids=["old-settings", "no-margin", "slow-loop"],
+)
+def test_vl53l0x_rejects_infeasible_settings(
+    esphome: str, config_dir: Path, substitutions: tuple[tuple[str, str], ...]
+) -> None:
+    validation = validate(esphome, config_dir / "rep-coach-vl53l0x.yaml", *substitutions)
+    assert not validation.valid
+    assert "the VL53L0X cannot deliver a reading every" in validation.output
 
 
 def test_vl53l1x_reaches_50_hz(esphome: str, config_dir: Path) -> None:
     sensor = validate(esphome, config_dir / "rep-coach-vl53l1x.yaml").config()["sensor"][0]
-    assert _milliseconds(sensor["update_interval"]) == 20
-    assert sensor["range_status"]["id"] == "tof_status"
+    assert milliseconds(sensor["measurement_period"]) == 20
+    assert "update_interval" not in sensor, "the sensor ranges on its own clock"
+    assert sensor["enable_pin"]["number"] == 19, "XSHUT lets the driver reset a stalled sensor"
+
+
+def test_vl53l1x_period_may_equal_the_budget(esphome: str, config_dir: Path) -> None:
+    """ST's rule is period >= budget; the project's old `budget + 4 ms` is gone."""
+    validation = validate(
+        esphome,
+        config_dir / "rep-coach-vl53l1x.yaml",
+        ("sample_interval", "15ms"),
+        ("rate_hz", "67"),
+    )
+    assert validation.valid, validation.output[-3000:]
 
 
 @pytest.mark.parametrize(
     ("substitutions", "message"),
     [
-        ((("sample_interval", "15ms"),), "shorter than timing_budget"),
+        ((("sample_interval", "14ms"),), "must be at least 15ms"),
+        (
+            (("sample_interval", "15ms"), ("timing_budget", "20ms"), ("rate_hz", "67")),
+            "shorter than timing_budget",
+        ),
         ((("distance_mode", "long"),), "not supported in long mode"),
         ((("sensor_id", "Bench-1"),), "lowercase a-z, 0-9 and _"),
     ],
@@ -164,6 +159,27 @@ def test_vl53l1x_rejects_bad_settings(
     esphome: str, config_dir: Path, substitutions: tuple[tuple[str, str], ...], message: str
 ) -> None:
     validation = validate(esphome, config_dir / "rep-coach-vl53l1x.yaml", *substitutions)
+    assert not validation.valid
+    assert message in validation.output
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("    address: 0x30", "this driver does not move it"),
+        ("    update_interval: 20ms", "set measurement_period"),
+    ],
+    ids=["address", "update_interval"],
+)
+def test_vl53l1x_rejects_options_it_cannot_honour(
+    esphome: str, config_dir: Path, line: str, message: str
+) -> None:
+    config_file = config_dir / "rep-coach-vl53l1x.yaml"
+    text = config_file.read_text()
+    anchor = "    i2c_id: bus_a\n"
+    assert anchor in text
+    config_file.write_text(text.replace(anchor, anchor + line + "\n"))
+    validation = validate(esphome, config_file)
     assert not validation.valid
     assert message in validation.output
 
@@ -184,13 +200,6 @@ def _is_ignored(path: Path) -> bool:
         ["git", "check-ignore", "-q", str(path)], cwd=REPO, check=False, capture_output=True
     )
     return result.returncode == 0
-
-
-def _milliseconds(period: str) -> float:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s|us)", str(period))
-    assert match, period
-    scale = {"ms": 1.0, "s": 1000.0, "us": 0.001}[match[2]]
-    return float(match[1]) * scale
 
 
 def test_validation_needs_no_network(esphome: str, config_dir: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rep_coach_tools.mqtt_protocol import MAX_BATCH
+from custom_components.rep_coach.engine.protocol import FIRMWARE_BATCH
 
 HARDWARE = Path(__file__).resolve().parents[2] / "hardware"
 SCAD = HARDWARE / "mount" / "bench_clamp.scad"
@@ -67,4 +67,4 @@ def test_bill_of_materials_and_protocol_are_linked() -> None:
         assert f"]({target})" in readme
         assert (HARDWARE / target).exists()
     protocol = (HARDWARE / "PROTOCOL.md").read_text()
-    assert f"1 to {MAX_BATCH} readings" in protocol
+    assert f"1 to {FIRMWARE_BATCH} readings" in protocol

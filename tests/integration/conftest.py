@@ -30,24 +30,18 @@ from custom_components.rep_coach.const import (
     CONF_SW_VERSION,
     DOMAIN,
 )
-from rep_coach_tools.simulator import SimReading, simulate_session
+from custom_components.rep_coach.engine.protocol import (
+    SensorAnnouncement,
+    samples_topic,
+    status_topic,
+)
+from rep_coach_tools.batches import encode_readings
+from rep_coach_tools.simulator import simulate_session
 
 SENSOR_ID = "bench_a1b2c3"
-STATE_TOPIC = f"rep_coach/{SENSOR_ID}/samples"
-STATUS_TOPIC = f"rep_coach/{SENSOR_ID}/status"
-ANNOUNCEMENT: dict[str, Any] = {
-    "id": SENSOR_ID,
-    "name": "Hip thrust bench",
-    "model": "VL53L1X",
-    "manufacturer": "Rep Coach",
-    "sw_version": "1.0.0",
-    "state_topic": STATE_TOPIC,
-    "availability_topic": STATUS_TOPIC,
-    "payload_available": "online",
-    "payload_not_available": "offline",
-    "format": "json_batch",
-    "rate_hz": 50,
-}
+STATE_TOPIC = samples_topic(SENSOR_ID)
+STATUS_TOPIC = status_topic(SENSOR_ID)
+ANNOUNCEMENT: dict[str, Any] = SensorAnnouncement.for_sensor(SENSOR_ID).payload()
 ENTRY_DATA: dict[str, Any] = {
     CONF_SENSOR_ID: SENSOR_ID,
     CONF_STATE_TOPIC: STATE_TOPIC,
@@ -137,21 +131,6 @@ def state_of(hass: HomeAssistant, entity_id: str) -> State:
     return state
 
 
-def batch_payload(readings: list[SimReading]) -> str:
-    """The firmware's JSON batch for some readings."""
-    return json.dumps(
-        [
-            {
-                "d": reading.distance_mm,
-                "t": reading.device_ms,
-                "seq": reading.seq,
-                "status": reading.status,
-            }
-            for reading in readings
-        ]
-    )
-
-
 def simulated_messages(
     seed: int = SESSION_SEED, rate_hz: float = SESSION_RATE_HZ, limit_s: float | None = None
 ) -> list[tuple[float, str]]:
@@ -161,7 +140,7 @@ def simulated_messages(
     return [
         (
             readings[start : start + BATCH][-1].arrival_t,
-            batch_payload(readings[start : start + BATCH]),
+            encode_readings(readings[start : start + BATCH]),
         )
         for start in range(0, len(readings), BATCH)
     ]

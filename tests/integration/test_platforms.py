@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -22,36 +23,30 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.rep_coach.const import EVENT_REP_COACH
+from custom_components.rep_coach.engine import EngineSettings
 
 from .conftest import state_of
 
 ENTITY = "hip_thrust_bench"
 
 
-async def _select(hass: HomeAssistant, select: str, option: str) -> None:
-    await hass.services.async_call(
-        SELECT_DOMAIN,
-        SERVICE_SELECT_OPTION,
-        {ATTR_ENTITY_ID: f"select.{ENTITY}_{select}", "option": option},
-        blocking=True,
-    )
+async def _call(hass: HomeAssistant, service: tuple[str, str], entity_id: str, **data: Any) -> None:
+    await hass.services.async_call(*service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True)
     await hass.async_block_till_done()
+
+
+async def _select(hass: HomeAssistant, select: str, option: str) -> None:
+    await _call(
+        hass, (SELECT_DOMAIN, SERVICE_SELECT_OPTION), f"select.{ENTITY}_{select}", option=option
+    )
 
 
 async def _set_number(hass: HomeAssistant, number: str, value: float) -> None:
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: f"number.{ENTITY}_{number}", "value": value},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await _call(hass, (NUMBER_DOMAIN, SERVICE_SET_VALUE), f"number.{ENTITY}_{number}", value=value)
 
 
 async def _press(hass: HomeAssistant, button: str) -> None:
-    await hass.services.async_call(
-        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ENTITY}_{button}"}, blocking=True
-    )
+    await _call(hass, (BUTTON_DOMAIN, SERVICE_PRESS), f"button.{ENTITY}_{button}")
 
 
 @pytest.mark.freeze_time("2026-03-01 10:00:00+00:00")
@@ -148,6 +143,32 @@ async def test_number_changes_target_and_options(
     with patch.object(init_integration.runtime_data, "async_store_settings") as store:
         await _set_number(hass, "hold_target", 1.0)
     store.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    ("number", "value", "setting"),
+    [
+        ("target_reps", 6, "target_reps"),
+        ("target_sets", 4, "sets_per_side"),
+        ("hold_target", 2.5, "hold_target_s"),
+        ("lowering_target", 3.5, "eccentric_target_s"),
+        ("rest_duration", 45, "rest_s"),
+    ],
+)
+async def test_each_number_edits_its_own_setting(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    number: str,
+    value: float,
+    setting: str,
+) -> None:
+    """A number writes its setting, in the setting's type (a count stays whole)."""
+    await _set_number(hass, number, value)
+    settings = init_integration.runtime_data.engine.settings
+    assert getattr(settings, setting) == value
+    assert type(getattr(settings, setting)) is type(getattr(EngineSettings(), setting))
+    assert float(state_of(hass, f"number.{ENTITY}_{number}").state) == value
+    assert init_integration.options[setting] == value
 
 
 @pytest.mark.parametrize(

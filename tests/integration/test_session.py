@@ -89,11 +89,13 @@ async def test_recorded_session_drives_entities(
         "rep",
         "hold_s",
         "eccentric_s",
+        "lowering_s",
         "concentric_s",
         "rom_mm",
         "rom_pct",
         "warnings",
     } <= set(completed[0])
+    assert all(event["lowering_s"] == event["eccentric_s"] for event in completed)
     assert [event["rep"] for event in completed[:3]] == [1, 2, 3]
 
     last = completed[-1]
@@ -106,6 +108,7 @@ async def test_recorded_session_drives_entities(
     rep_entity = state_of(hass, f"event.{ENTITY}_rep")
     assert rep_entity.attributes["event_type"] == "completed"
     assert rep_entity.attributes["rep"] == last["rep"]
+    assert rep_entity.attributes["lowering_s"] == rep_entity.attributes["eccentric_s"]
     set_entity = state_of(hass, f"event.{ENTITY}_set")
     assert set_entity.attributes["event_type"] == "completed"
 

@@ -19,23 +19,9 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from rep_coach_tools.simulator import SimReading
-from tests.mosquitto import (
-    Broker,
-    MosquittoServer,
-    free_port,
-    mosquitto,
-    mosquitto_extra_config,
-    mosquitto_server,
-)
+from tests.mosquitto import Broker, mosquitto, mosquitto_extra_config, mosquitto_server
 
-__all__ = [
-    "Broker",
-    "MosquittoServer",
-    "free_port",
-    "mosquitto",
-    "mosquitto_extra_config",
-    "mosquitto_server",
-]
+__all__ = ["mosquitto", "mosquitto_extra_config", "mosquitto_server"]  # fixtures for the tests here
 
 WAIT_TIMEOUT_S = 20.0
 

@@ -43,10 +43,14 @@ def test_replay_csv_prints_one_json_object_per_event(capsys: pytest.CaptureFixtu
         "concentric_s",
         "hold_s",
         "eccentric_s",
+        "lowering_s",
         "rom_mm",
         "warnings",
     ):
         assert key in reps[0]
+    assert all(rep["lowering_s"] == rep["eccentric_s"] for rep in reps)
+    set_ends = [e for e in events if e["event"] == "set_end"]
+    assert all(end["mean_lowering_s"] == end["mean_eccentric_s"] for end in set_ends)
     assert [e["reps"] for e in events if e["event"] == "set_end"] == [
         s["reps"] for s in truth["sets"]
     ]
@@ -58,6 +62,17 @@ def test_replay_jsonl_capture_matches_csv_counts(capsys: pytest.CaptureFixture[s
     summary = events[-1]
     assert summary["event"] == "summary"
     assert summary["total_reps"] == sum(1 for e in events if e["event"] == "rep" and e["complete"])
+
+
+def test_replay_skips_retained_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each message of a recorded session marked retained: old values, not a movement."""
+    records = [json.loads(line) for line in (FIXTURES / "session.jsonl").read_text().splitlines()]
+    retained = tmp_path / "retained.jsonl"
+    retained.write_text("".join(json.dumps({**r, "retain": True}) + "\n" for r in records))
+    assert main(["replay", str(retained), "--summary"]) == 0
+    events = lines(capsys)
+    assert [e["event"] for e in events] == ["summary"]
+    assert events[0]["total_reps"] == 0
 
 
 def test_replay_rejects_a_file_it_cannot_read(
@@ -93,9 +108,22 @@ def test_simulate_writes_csv_jsonl_and_truth(
 
 
 def test_bench_prints_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "--sessions", "2", "--seed", "9", "--json"]) == 0
+    argv = ["bench", "--sessions", "3", "--seed", "9", "--corpus", "classic", "--checks", "none"]
+    assert main([*argv, "--workers", "1", "--json"]) == 0
     out = capsys.readouterr().out
-    assert "sets counted exactly (%)" in out
+    assert "exact%" in out
     figures = json.loads(out.strip().splitlines()[-1])
-    assert figures["corpus"]["sessions"] == 2
-    assert "baseline" in figures
+    assert figures["corpora"]["classic"]["all"]["sessions"] == 1
+    assert figures["config"]["corpora"] == ["classic"]
+
+
+def test_simulate_writes_a_broadened_family_or_the_holdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for family in ("lifter", "holdout"):
+        argv = ["simulate", "--family", family, "--mount", "below", "--out", str(tmp_path)]
+        assert main(argv) == 0
+    truths = [json.loads(p.read_text()) for p in sorted(tmp_path.glob("*.truth.json"))]
+    assert sorted(t["family"] for t in truths) == ["holdout", "lifter"]
+    assert {t["orientation"] for t in truths} == {"farther"}
+    capsys.readouterr()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import signal
 import subprocess
 import sys
@@ -15,8 +14,15 @@ from pathlib import Path
 import pytest
 
 from custom_components.rep_coach.engine import RepEngine
-from custom_components.rep_coach.engine.payload import decode_payload
+from custom_components.rep_coach.engine.protocol import (
+    SensorAnnouncement,
+    decode_payload,
+    discovery_topic,
+    samples_topic,
+    status_topic,
+)
 from rep_coach_tools import emulate
+from rep_coach_tools.batches import Batch, encode_readings, plan_batches
 from rep_coach_tools.emulate import (
     EmulatedSensor,
     EndMode,
@@ -27,21 +33,10 @@ from rep_coach_tools.emulate import (
     stream,
 )
 from rep_coach_tools.mqtt_client import BrokerAddress, parse_broker
-from rep_coach_tools.mqtt_protocol import (
-    Batch,
-    SensorIdentity,
-    discovery_payload,
-    discovery_topic,
-    encode_batch,
-    plan_batches,
-    samples_topic,
-    sensor_id_from_samples_topic,
-    status_topic,
-    validate_sensor_id,
-)
 from rep_coach_tools.simulator import SimReading, simulate_session
+from tests.mosquitto import Broker, MosquittoServer, free_port
 
-from .conftest import Broker, MosquittoServer, Received, Recorder, free_port, run_command
+from .conftest import Received, Recorder, run_command
 
 type MakeReadings = Callable[..., list[SimReading]]
 type StartRecorder = Callable[..., Recorder]
@@ -65,62 +60,16 @@ def emulate_command(argv: list[str]) -> int:
     return run_command(emulate.register, argv)
 
 
-# --- Protocol -------------------------------------------------------------------------------
+# --- Batching -------------------------------------------------------------------------------
 
 
-def test_discovery_payload_is_the_contract() -> None:
-    identity = SensorIdentity(sensor_id="bench_a1b2c3")
-    assert discovery_payload(identity) == {
-        "id": "bench_a1b2c3",
-        "name": "Hip thrust bench",
-        "model": "VL53L1X",
-        "manufacturer": "Rep Coach",
-        "sw_version": "1.0.0",
-        "state_topic": "rep_coach/bench_a1b2c3/samples",
-        "availability_topic": "rep_coach/bench_a1b2c3/status",
-        "payload_available": "online",
-        "payload_not_available": "offline",
-        "format": "json_batch",
-        "rate_hz": 50,
-    }
-    assert discovery_topic("bench_a1b2c3") == "rep_coach/discovery/bench_a1b2c3"
-
-
-@pytest.mark.parametrize("bad", ["", "Bench", "bench-1", "bench/1", "a" * 49, "bench 1"])
-def test_bad_sensor_ids_are_refused(bad: str) -> None:
-    with pytest.raises(ValueError, match="lowercase"):
-        validate_sensor_id(bad)
-    with pytest.raises(ValueError, match="lowercase"):
-        SensorIdentity(sensor_id=bad)
-
-
-def test_sensor_id_from_samples_topic() -> None:
-    assert sensor_id_from_samples_topic(samples_topic("bench_1")) == "bench_1"
-    assert sensor_id_from_samples_topic(status_topic("bench_1")) is None
-    assert sensor_id_from_samples_topic("esphome/sensor/distance/state") is None
-
-
-def test_batch_payload_round_trips_through_the_engine_decoder() -> None:
-    readings = [
-        reading(0.0, d=412.04, seq=7),
-        reading(0.02, d=None, seq=8),
-        reading(0.04, d=math.nan, seq=9),
-    ]
-    payload = encode_batch(readings)
-    assert payload.startswith('[{"d":412.0,"t":0,"seq":7,"status":0},{"d":null,')
-    decoded = decode_payload(payload)
-    assert decoded.error is None
+def test_simulated_readings_go_on_the_wire_as_the_firmware_writes_them() -> None:
+    readings = [reading(0.0, d=412.04, seq=7), reading(0.02, d=None, seq=8)]
+    decoded = decode_payload(encode_readings(readings))
     assert [(r.d, r.t, r.seq, r.status) for r in decoded.readings] == [
         (412.0, 0, 7, 0),
         (None, 20, 8, 4),
-        (None, 40, 9, 0),
     ]
-
-
-@pytest.mark.parametrize("count", [0, 21])
-def test_batch_size_is_bounded(count: int) -> None:
-    with pytest.raises(ValueError, match=r"1\.\.20"):
-        encode_batch([reading(i / 50) for i in range(count)])
 
 
 def test_batches_follow_the_firmware_interval() -> None:
@@ -276,7 +225,7 @@ def test_emulated_session_is_counted_by_the_engine(
     recorder = mqtt_recorder("rep_coach/#")
     readings = make_readings(reps=3, away_s=0)
     sensor = EmulatedSensor(
-        parse_broker(mosquitto.address), SensorIdentity(sensor_id=sensor_id, rate_hz=50)
+        parse_broker(mosquitto.address), SensorAnnouncement.for_sensor(sensor_id, rate_hz=50)
     )
     stats = stream(sensor, iter([readings, readings]), Pacer(speed=0))
     sensor.close(EndMode.OFFLINE)
@@ -284,7 +233,7 @@ def test_emulated_session_is_counted_by_the_engine(
 
     assert (stats.sessions, stats.readings) == (2, 2 * len(readings))
     (announcement,) = recorder.on(discovery_topic(sensor_id))
-    assert announcement.json() == discovery_payload(SensorIdentity(sensor_id=sensor_id))
+    assert announcement.json() == SensorAnnouncement.for_sensor(sensor_id).payload()
     assert [m.text for m in recorder.on(status_topic(sensor_id))] == ["online", "offline"]
     samples = _samples(recorder, sensor_id)
     assert len(samples) == stats.messages
@@ -304,7 +253,9 @@ def test_announcement_and_status_are_retained(
     mosquitto: Broker, mqtt_recorder: StartRecorder, make_readings: MakeReadings
 ) -> None:
     sensor_id = "bench_retained"
-    sensor = EmulatedSensor(parse_broker(mosquitto.address), SensorIdentity(sensor_id=sensor_id))
+    sensor = EmulatedSensor(
+        parse_broker(mosquitto.address), SensorAnnouncement.for_sensor(sensor_id)
+    )
     stream(sensor, iter([make_readings(reps=0)]), Pacer(speed=0))
     sensor.close(EndMode.OFFLINE)
 
@@ -324,7 +275,9 @@ def test_dropped_connection_publishes_the_last_will(
 ) -> None:
     sensor_id = "bench_power_cut"
     recorder = mqtt_recorder(status_topic(sensor_id))
-    sensor = EmulatedSensor(parse_broker(mosquitto.address), SensorIdentity(sensor_id=sensor_id))
+    sensor = EmulatedSensor(
+        parse_broker(mosquitto.address), SensorAnnouncement.for_sensor(sensor_id)
+    )
     stream(sensor, iter([make_readings(reps=0)]), Pacer(speed=0))
     sensor.close(EndMode.DROP)
     recorder.wait_for(_status_is(recorder, sensor_id, "offline"), "the last will")
@@ -438,7 +391,9 @@ def test_emulator_announces_again_after_a_broker_restart(
     mosquitto_server: MosquittoServer, mqtt_recorder: StartRecorder, make_readings: MakeReadings
 ) -> None:
     broker = mosquitto_server.broker
-    sensor = EmulatedSensor(parse_broker(broker.address), SensorIdentity(sensor_id="bench_again"))
+    sensor = EmulatedSensor(
+        parse_broker(broker.address), SensorAnnouncement.for_sensor("bench_again")
+    )
     mosquitto_server.stop()  # the broker forgets everything (no persistence)
     mosquitto_server.start()
     recorder = mqtt_recorder("rep_coach/#")

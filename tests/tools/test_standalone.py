@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,9 +31,10 @@ print(json.dumps({"exit": code, "loaded": loaded}))
 """
 
 
-def test_replay_runs_with_home_assistant_unimportable() -> None:
+def python(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """This interpreter run afresh from the repository; it must succeed."""
     result = subprocess.run(
-        [sys.executable, "-c", WITHOUT_HOME_ASSISTANT, str(FIXTURES / "session.csv")],
+        [sys.executable, *arguments],
         capture_output=True,
         text=True,
         check=False,
@@ -40,6 +42,11 @@ def test_replay_runs_with_home_assistant_unimportable() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_replay_runs_with_home_assistant_unimportable() -> None:
+    result = python("-c", WITHOUT_HOME_ASSISTANT, str(FIXTURES / "session.csv"))
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     truth = json.loads((FIXTURES / "session.truth.json").read_text())
     reps = [line for line in lines if line.get("event") == "rep" and line["complete"]]
@@ -51,15 +58,34 @@ def test_overview_lists_every_command_even_when_one_cannot_load() -> None:
     script = WITHOUT_HOME_ASSISTANT.split("from rep_coach_tools.cli", maxsplit=1)[0] + (
         "from rep_coach_tools.cli import build_parser\nprint(build_parser().format_help())\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
+    result = python("-c", script)
     for command in ("replay", "simulate", "bench", "emulate", "watch", "demo"):
         assert command in result.stdout
     assert "unavailable here" in result.stdout  # demo needs Home Assistant
+
+
+HELP_LOADS = """
+import sys
+from rep_coach_tools.cli import main
+
+try:
+    main(["replay", "--help"])
+except SystemExit:
+    pass
+heavy = {"pydantic", "custom_components.rep_coach.engine.core", "custom_components.rep_coach.engine.protocol"}
+print(sorted(heavy & set(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_replay_help_loads_only_the_settings_of_the_engine() -> None:
+    """What keeps ``rep-coach replay --help`` fast (README: start-up time): no engine, no pydantic."""
+    result = python("-c", HELP_LOADS)
+    assert "--summary" in result.stdout
+    assert result.stderr.strip() == "[]"
+
+
+def test_startup_time_prints_the_median_of_fresh_runs() -> None:
+    result = python("-m", "rep_coach_tools.startup_time", "--runs", "3", "--", "true")
+    assert re.fullmatch(
+        r"true: median \d+\.\d{3} s over 3 runs \(min \d+\.\d{3}, max \d+\.\d{3}\)\n", result.stdout
+    )

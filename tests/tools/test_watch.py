@@ -17,7 +17,6 @@ from custom_components.rep_coach.engine import (
     EngineSettings,
     EngineState,
     FormWarning,
-    FormWarningEvent,
     HoldReachedEvent,
     Phase,
     PresenceEvent,
@@ -27,21 +26,19 @@ from custom_components.rep_coach.engine import (
     RestStartedEvent,
     SensorEvent,
     SensorState,
-    SetEndEvent,
-    SetEndReason,
     Side,
     SideStats,
     SideSwitchedEvent,
 )
-from rep_coach_tools import watch as watch_module
-from rep_coach_tools.emulate import EmulatedSensor, EndMode, Pacer, stream
-from rep_coach_tools.mqtt_client import parse_broker
-from rep_coach_tools.mqtt_protocol import (
-    SensorIdentity,
-    plan_batches,
+from custom_components.rep_coach.engine.protocol import (
+    SensorAnnouncement,
     samples_topic,
     status_topic,
 )
+from rep_coach_tools import watch as watch_module
+from rep_coach_tools.batches import plan_batches
+from rep_coach_tools.emulate import EmulatedSensor, EndMode, Pacer, stream
+from rep_coach_tools.mqtt_client import parse_broker
 from rep_coach_tools.simulator import SimReading, simulate_session
 from rep_coach_tools.watch import (
     CLEAR_LINE,
@@ -56,8 +53,8 @@ from rep_coach_tools.watch import (
     render_status,
     resolve_topics,
 )
-
-from .conftest import Broker, free_port
+from tests.events import form_warning_event, rep_event, set_end_event
+from tests.mosquitto import Broker, free_port
 
 type MakeReadings = Callable[..., list[SimReading]]
 
@@ -134,38 +131,20 @@ def test_status_without_rep_target() -> None:
     assert "reps 4  READY" in line
 
 
-def _rep(**changes: object) -> RepEvent:
-    rep = RepEvent(
-        t=1.0,
-        complete=True,
-        side=Side.LEFT,
-        set=1,
-        rep=3,
-        started_t=0.0,
-        concentric_s=0.9,
-        hold_s=1.66,
-        eccentric_s=2.26,
-        rom_mm=199.4,
-        rom_pct=99.7,
-        peak_speed_mm_s=300.0,
-    )
-    return replace(rep, **changes)  # type: ignore[arg-type]
-
-
 @pytest.mark.parametrize(
     ("event", "expected"),
     [
         (
-            _rep(),
+            rep_event(),
             "REP 3 (left, set 1): up 0.9 s, hold 1.7 s, lowering 2.3 s, range 199 mm (100%)",
         ),
         (
-            _rep(warnings=(FormWarning.HOLD_TOO_SHORT, FormWarning.LOWERED_TOO_FAST)),
+            rep_event(warnings=(FormWarning.HOLD_TOO_SHORT, FormWarning.LOWERED_TOO_FAST)),
             "REP 3 (left, set 1): up 0.9 s, hold 1.7 s, lowering 2.3 s, range 199 mm (100%)"
             " - hold too short, lowered too fast",
         ),
         (
-            _rep(complete=False, rom_mm=80.0, rom_pct=40.0),
+            rep_event(complete=False, rom_mm=80.0, rom_pct=40.0),
             "partial rep (left, set 1): range 80 mm (40%), not counted",
         ),
         (
@@ -173,19 +152,7 @@ def _rep(**changes: object) -> RepEvent:
             "hold 2.0 s reached (rep 4)",
         ),
         (
-            SetEndEvent(
-                t=1,
-                side=Side.RIGHT,
-                set=2,
-                reps=10,
-                partial_reps=1,
-                reason=SetEndReason.TARGET,
-                target_reps=10,
-                mean_hold_s=1.84,
-                mean_eccentric_s=2.5,
-                mean_rom_mm=190.0,
-                time_under_tension_s=48.0,
-            ),
+            set_end_event(),
             "SET 2 done (right, target): 10/10 reps, mean hold 1.8 s, mean lowering 2.5 s",
         ),
         (
@@ -201,15 +168,7 @@ def _rep(**changes: object) -> RepEvent:
             "rest cut short: right set 2",
         ),
         (
-            FormWarningEvent(
-                t=1,
-                warning=FormWarning.LOWERED_TOO_FAST,
-                side=Side.LEFT,
-                set=1,
-                rep=2,
-                value=0.8,
-                target=2.0,
-            ),
+            form_warning_event(),
             "form: lowered too fast (0.8s, target 2.0s): lower slowly, 2-3 s",
         ),
         (PresenceEvent(t=1, present=False), "lifter left the bench"),
@@ -225,10 +184,7 @@ def test_event_lines(event: EngineEvent, expected: str) -> None:
 
 @pytest.mark.parametrize("warning", list(FormWarning))
 def test_every_form_warning_has_advice(warning: FormWarning) -> None:
-    event = FormWarningEvent(
-        t=1, warning=warning, side=Side.LEFT, set=1, rep=1, value=1.0, target=2.0
-    )
-    line = render_event(event)
+    line = render_event(form_warning_event(warning=warning, value=1.0))
     assert line.startswith(f"form: {warning.replace('_', ' ')} (1.0")
     assert line.split(": ", 2)[2]
 
@@ -260,6 +216,20 @@ def test_watcher_passes_every_engine_event_through(make_readings: MakeReadings) 
     assert watcher.engine.state.total_reps == 3
     assert "reps 3/10" in watcher.status_line(20.0)
     assert watcher.summary().startswith("session: left 3 reps in 0 set(s)")
+
+
+def test_watcher_shows_the_device_rate_and_lost_readings(make_readings: MakeReadings) -> None:
+    """The status line gives the rate by the sensor's clock and the readings lost by seq."""
+    readings = make_readings(reps=2)
+    missing = {10, 11, 12}  # three readings overwritten in the sensor or dropped with a batch
+    watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC, status=STATUS)
+    for message in _messages([r for r in readings if r.seq not in missing]):
+        watcher.handle(message)
+    status = watcher.status_line(readings[-1].arrival_t)
+    period_s = (readings[-1].device_ms - readings[0].device_ms) / 1000 / (len(readings) - 1)
+    assert f"{1 / period_s * (len(readings) - 4) / (len(readings) - 1):.0f} Hz" in status
+    assert "3 lost" in status
+    assert "3 lost in 1 seq gaps" in watcher.summary()
 
 
 def test_watcher_reports_bad_payloads_without_stopping(make_readings: MakeReadings) -> None:
@@ -303,7 +273,7 @@ def test_device_time_shows_true_timing_of_a_fast_replay(make_readings: MakeReadi
         assert watcher.engine.state.total_reps == 2
         last_rep = watcher.engine.state.last_rep
         assert last_rep is not None
-        assert last_rep.eccentric_s > 2.0
+        assert last_rep.lowering_s > 2.0
     assert by_device.clock_t(0.01) > 10.0 > by_arrival.clock_t(0.01)
 
 
@@ -333,6 +303,7 @@ def test_watcher_ignores_a_retained_sample(make_readings: MakeReadings) -> None:
     watcher = Watcher(RepEngine(SETTINGS), samples=TOPIC)
     assert watcher.handle(Incoming(TOPIC, b"0.43", True, 0.0)) == []
     assert watcher.rate.rate(0.0) is None
+    assert watcher.engine.counters.payloads == 0
 
 
 def test_rate_meter_counts_readings_in_the_window() -> None:
@@ -440,7 +411,9 @@ def test_watch_shows_an_emulated_session_live(
     )
     watcher.start()
     assert ready.wait(20), err.getvalue()
-    sensor = EmulatedSensor(parse_broker(mosquitto.address), SensorIdentity(sensor_id="bench_w"))
+    sensor = EmulatedSensor(
+        parse_broker(mosquitto.address), SensorAnnouncement.for_sensor("bench_w")
+    )
     stream(sensor, iter([make_readings(reps=3)]), Pacer(speed=0))
     sensor.close(EndMode.OFFLINE)
     watcher.join(30)

@@ -22,7 +22,7 @@ from .events import (
     SensorState,
     SetEndReason,
 )
-from .payload import PayloadError, PayloadFormat, decode_payload
+from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import RepMeasure, RepTracker
 from .session import Session
 from .settings import DistanceUnit, EngineSettings, Orientation, Side
@@ -66,7 +66,6 @@ class Counters:
     out_of_order: int = 0
     duplicates: int = 0
     gaps: int = 0
-    retained_ignored: int = 0
 
 
 class _Sink(Session):
@@ -101,7 +100,7 @@ class RepEngine:
         self._last_seq: int | None = None
         self._bad_since: float | None = None  # first of the current run of unusable readings
         self._invalid_since: float | None = None  # first invalid one with no no-target since
-        self.restored_history: list[dict[str, Any]] = []
+        self.restored_history: list[report.SetSummary] = []
         self.resume_pending = False
         self._manual_bottom_x: float | None = None
 
@@ -160,13 +159,11 @@ class RepEngine:
             self.tracker.side = self.session.side
         return events
 
-    def feed_payload(
-        self, payload: bytes | str, arrival_t: float, *, retained: bool = False
-    ) -> FeedResult:
+    def feed_payload(self, payload: bytes | str, arrival_t: float) -> FeedResult:
         """Decode one MQTT payload that arrived at ``arrival_t`` and run its readings.
 
-        A retained payload (an old value replayed by the broker on subscribe) is decoded for
-        format detection only: it must never start a rep.
+        Not for a retained payload (an old value the broker replays on subscribe): it would
+        invent a movement, so whoever reads MQTT drops it.
         """
         counters = self.counters
         counters.payloads += 1
@@ -181,9 +178,6 @@ class RepEngine:
         self.payload_format = decoded.fmt
         if decoded.unit is not None and self.detected_unit is None:
             self.detected_unit = decoded.unit
-        if retained:
-            counters.retained_ignored += 1
-            return result
         events: list[EngineEvent] = []
         readings = decoded.readings
         if len(readings) > 1 and all(r.seq is not None for r in readings):
@@ -436,7 +430,7 @@ class RepEngine:
             sets=totals.sets,
             partial_reps=totals.partial_reps,
             mean_hold_s=totals.mean(totals.hold_sum),
-            mean_eccentric_s=totals.mean(totals.eccentric_sum),
+            mean_lowering_s=totals.mean(totals.lowering_sum),
             mean_rom_mm=totals.mean(totals.rom_sum),
             time_under_tension_s=totals.tut,
         )
@@ -454,7 +448,6 @@ class RepEngine:
             set_number=session.set_number,
             in_set=current is not None,
             reps_this_set=current.count if current is not None else 0,
-            partial_reps_this_set=current.partial_reps if current is not None else 0,
             left=self.side_stats(Side.LEFT),
             right=self.side_stats(Side.RIGHT),
             total_reps=session.total_reps,
@@ -466,9 +459,6 @@ class RepEngine:
             sensor_state=self.sensor_state,
             calibration=self.current_calibration(),
             imbalance_pct=None if session.imbalance is None else session.imbalance.largest_pct,
-            set_time_under_tension_s=sum(
-                r.concentric_s + r.hold_s + r.eccentric_s for r in (current.reps if current else [])
-            ),
             recalibrating_since_t=tracker.recalibrating_since,
         )
 

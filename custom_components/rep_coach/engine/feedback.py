@@ -28,19 +28,29 @@ def rep_warnings(rep: RepMeasure, settings: EngineSettings) -> tuple[FormWarning
     return tuple(warnings)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SideMeans:
+    """What one side is compared on: reps per set, and range, hold and lowering per rep."""
+
+    reps_per_set: float
+    rom_mm: float
+    hold_s: float
+    lowering_s: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Imbalance:
     """Left-vs-right differences in % of the larger side (positive: left is larger)."""
 
     reps_pct: float
     rom_pct: float
     hold_pct: float
-    eccentric_pct: float
+    lowering_pct: float
 
     @property
     def largest_pct(self) -> float:
         """The largest difference, signed."""
-        return max((self.reps_pct, self.rom_pct, self.hold_pct, self.eccentric_pct), key=abs)
+        return max((self.reps_pct, self.rom_pct, self.hold_pct, self.lowering_pct), key=abs)
 
     @property
     def worth_telling(self) -> bool:
@@ -53,8 +63,11 @@ def _diff_pct(left: float, right: float) -> float:
     return 0.0 if larger == 0 else 100.0 * (left - right) / larger
 
 
-def imbalance(
-    left: tuple[float, float, float, float], right: tuple[float, float, float, float]
-) -> Imbalance:
-    """Compare per-side (reps per set, range, hold, eccentric) means."""
-    return Imbalance(*(_diff_pct(a, b) for a, b in zip(left, right, strict=True)))
+def imbalance(left: SideMeans, right: SideMeans) -> Imbalance:
+    """How the two sides differ."""
+    return Imbalance(
+        reps_pct=_diff_pct(left.reps_per_set, right.reps_per_set),
+        rom_pct=_diff_pct(left.rom_mm, right.rom_mm),
+        hold_pct=_diff_pct(left.hold_s, right.hold_s),
+        lowering_pct=_diff_pct(left.lowering_s, right.lowering_s),
+    )

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .session import SetRecord
+from .report import SetSummary, set_summaries
+from .session import SET_HISTORY, SetRecord
 from .settings import Side
 
 if TYPE_CHECKING:
     from .core import RepEngine
 
 EXPORT_VERSION = 1
-HISTORY_KEPT = 50
 
 
 def export_state(engine: RepEngine) -> dict[str, Any]:
     """JSON-ready state that survives a restart: counters, session, calibration, side."""
     session = engine.session
     current = session.current
+    finished = set_summaries(engine)[: None if current is None else -1]
     return {
         "version": EXPORT_VERSION,
         "side": str(session.side),
         "totals": {str(side): session.totals[side].export() for side in Side},
-        "history": [*engine.restored_history, *(r.as_dict() for r in session.history)][
-            -HISTORY_KEPT:
-        ],
+        "history": [summary.saved() for summary in finished[-SET_HISTORY:]],
         "current": None
         if current is None
         else {
@@ -51,7 +50,8 @@ def restore_state(engine: RepEngine, data: dict[str, Any]) -> None:
                 session.totals[side].restore(totals[str(side)])
     history = data.get("history")
     if isinstance(history, list):
-        engine.restored_history = [h for h in history if isinstance(h, dict)][-HISTORY_KEPT:]
+        restored = (SetSummary.restore(saved) for saved in history[-SET_HISTORY:])
+        engine.restored_history = [summary for summary in restored if summary is not None]
     current = data.get("current")
     if isinstance(current, dict) and current.get("side") in {s.value for s in Side}:
         number, reps = current.get("number"), current.get("reps")

@@ -1,50 +1,132 @@
-"""Read-only reports on an engine: the session summary and diagnostics (JSON-ready)."""
+"""Read-only reports on an engine: the session summary and diagnostics (JSON-ready), and the
+typed record of one set that the summary lists and a restart keeps."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .events import SetEndReason
+from .session import SetRecord
 from .settings import Side
+from .state import SideStats
 
 if TYPE_CHECKING:
     from .core import RepEngine
+
+
+class SetSummary(BaseModel):
+    """One set as the summary reports it and a restart keeps it.
+
+    Saved under the names of version 1 (the aliases: ``eccentric_s``, ``mean_eccentric_s``);
+    the summary publishes both those and the lifter's words (``lowering_s``, ``mean_lowering_s``).
+    """
+
+    model_config = ConfigDict(
+        frozen=True, validate_by_name=True, validate_by_alias=True, defer_build=True
+    )
+
+    side: Side
+    set: int = Field(ge=1)
+    reps: int = Field(ge=0)
+    partial_reps: int = Field(ge=0)
+    reason: SetEndReason | None
+    holds_s: tuple[float, ...]
+    lowering_s: tuple[float, ...] = Field(alias="eccentric_s")
+    concentric_s: tuple[float, ...]
+    rom_mm: tuple[int, ...]
+    mean_hold_s: float
+    mean_lowering_s: float = Field(alias="mean_eccentric_s")
+    warnings: dict[str, int]
+
+    @classmethod
+    def of(cls, record: SetRecord) -> Self:
+        """The summary of a set (times to 10 ms, range to the mm)."""
+        return cls(
+            side=record.side,
+            set=record.number,
+            reps=record.count,
+            partial_reps=record.partial_reps,
+            reason=record.reason,
+            holds_s=tuple(round(rep.hold_s, 2) for rep in record.reps),
+            lowering_s=tuple(round(rep.lowering_s, 2) for rep in record.reps),
+            concentric_s=tuple(round(rep.concentric_s, 2) for rep in record.reps),
+            rom_mm=tuple(round(rep.rom_mm) for rep in record.reps),
+            mean_hold_s=round(record.mean_hold_s, 2),
+            mean_lowering_s=round(record.mean_lowering_s, 2),
+            warnings={str(warning): count for warning, count in record.warnings.items()},
+        )
+
+    @classmethod
+    def restore(cls, saved: Any) -> Self | None:
+        """A set from :meth:`saved`, or None for anything else."""
+        try:
+            return cls.model_validate(saved)
+        except ValidationError:
+            return None
+
+    def saved(self) -> dict[str, Any]:
+        """What a restart keeps (the format of version 1)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, each renamed field under its kept name and then its own."""
+        renamed = {
+            field.alias: name for name, field in type(self).model_fields.items() if field.alias
+        }
+        data: dict[str, Any] = {}
+        for key, value in self.saved().items():
+            data[key] = value
+            if key in renamed:
+                data[renamed[key]] = value
+        return data
 
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _side(stats: SideStats) -> dict[str, Any]:
+    mean_lowering_s = _round(stats.mean_lowering_s)
+    return {
+        "reps": stats.reps,
+        "sets": stats.sets,
+        "partial_reps": stats.partial_reps,
+        "mean_hold_s": _round(stats.mean_hold_s),
+        "mean_eccentric_s": mean_lowering_s,  # kept name
+        "mean_lowering_s": mean_lowering_s,
+        "mean_rom_mm": _round(stats.mean_rom_mm),
+        "time_under_tension_s": round(stats.time_under_tension_s, 1),
+    }
+
+
+def set_summaries(engine: RepEngine) -> list[SetSummary]:
+    """Every set kept in detail, oldest first: restored ones, finished ones, the running one."""
+    session = engine.session
+    sets = [*engine.restored_history, *(SetSummary.of(record) for record in session.history)]
+    if session.current is not None:
+        sets.append(SetSummary.of(session.current))
+    return sets
+
+
 def summary(engine: RepEngine) -> dict[str, Any]:
     """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
     session = engine.session
-    sets = [*engine.restored_history, *(record.as_dict() for record in session.history)]
-    if session.current is not None:
-        sets.append(session.current.as_dict())
     imbalance = session.imbalance
     return {
         "side": str(session.side),
         "total_reps": session.total_reps,
-        "sides": {
-            str(side): {
-                "reps": stats.reps,
-                "sets": stats.sets,
-                "partial_reps": stats.partial_reps,
-                "mean_hold_s": _round(stats.mean_hold_s),
-                "mean_eccentric_s": _round(stats.mean_eccentric_s),
-                "mean_rom_mm": _round(stats.mean_rom_mm),
-                "time_under_tension_s": round(stats.time_under_tension_s, 1),
-            }
-            for side in Side
-            for stats in (engine.side_stats(side),)
-        },
-        "sets": sets,
+        "sides": {str(side): _side(engine.side_stats(side)) for side in Side},
+        "sets": [summary.as_dict() for summary in set_summaries(engine)],
         "imbalance_pct": None
         if imbalance is None
         else {
             "reps": round(imbalance.reps_pct, 1),
             "range": round(imbalance.rom_pct, 1),
             "hold": round(imbalance.hold_pct, 1),
-            "eccentric": round(imbalance.eccentric_pct, 1),
+            "eccentric": round(imbalance.lowering_pct, 1),  # kept name
+            "lowering": round(imbalance.lowering_pct, 1),
         },
     }
 

@@ -27,7 +27,7 @@ from .events import (
     SideSwitchedEvent,
     TargetReachedEvent,
 )
-from .feedback import Imbalance, imbalance, rep_warnings
+from .feedback import Imbalance, SideMeans, imbalance, rep_warnings
 from .reps import RepMeasure
 from .settings import EngineSettings, Side, SideMode
 
@@ -46,7 +46,6 @@ class SetRecord:
     reps: list[RepEvent] = field(default_factory=list)
     partial_reps: int = 0
     added: int = 0  # reps the user added by hand (no timings)
-    ended_t: float | None = None
     reason: SetEndReason | None = None
     target_reached: bool = False
 
@@ -62,34 +61,40 @@ class SetRecord:
         """Counted reps."""
         return len(self.reps) + self.added
 
-    def mean(self, attr: str) -> float:
-        """Mean of one rep field over counted reps (0 when none)."""
-        if not self.reps:
-            return 0.0
-        return sum(float(getattr(rep, attr)) for rep in self.reps) / len(self.reps)
+    @property
+    def mean_hold_s(self) -> float:
+        """Mean squeeze of the timed reps (0 when none)."""
+        return _mean([rep.hold_s for rep in self.reps])
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready summary of the set."""
-        warnings: dict[str, int] = {}
+    @property
+    def mean_lowering_s(self) -> float:
+        """Mean lowering time of the timed reps (0 when none)."""
+        return _mean([rep.lowering_s for rep in self.reps])
+
+    @property
+    def mean_rom_mm(self) -> float:
+        """Mean range of the timed reps (0 when none)."""
+        return _mean([rep.rom_mm for rep in self.reps])
+
+    @property
+    def time_under_tension_s(self) -> float:
+        """Lifting, holding and lowering of the timed reps."""
+        return sum(rep.time_under_tension_s for rep in self.reps)
+
+    @property
+    def warnings(self) -> dict[FormWarning, int]:
+        """How often each warning came up (a partial rep is a ``partial_range``)."""
+        counts: dict[FormWarning, int] = {}
         for rep in self.reps:
             for warning in rep.warnings:
-                warnings[str(warning)] = warnings.get(str(warning), 0) + 1
+                counts[warning] = counts.get(warning, 0) + 1
         if self.partial_reps:
-            warnings[str(FormWarning.PARTIAL_RANGE)] = self.partial_reps
-        return {
-            "side": str(self.side),
-            "set": self.number,
-            "reps": self.count,
-            "partial_reps": self.partial_reps,
-            "reason": None if self.reason is None else str(self.reason),
-            "holds_s": [round(rep.hold_s, 2) for rep in self.reps],
-            "eccentric_s": [round(rep.eccentric_s, 2) for rep in self.reps],
-            "concentric_s": [round(rep.concentric_s, 2) for rep in self.reps],
-            "rom_mm": [round(rep.rom_mm) for rep in self.reps],
-            "mean_hold_s": round(self.mean("hold_s"), 2),
-            "mean_eccentric_s": round(self.mean("eccentric_s"), 2),
-            "warnings": warnings,
-        }
+            counts[FormWarning.PARTIAL_RANGE] = self.partial_reps
+        return counts
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 @dataclass(slots=True)
@@ -100,10 +105,22 @@ class SideTotals:
     sets: int = 0
     partial_reps: int = 0
     hold_sum: float = 0.0
-    eccentric_sum: float = 0.0
+    lowering_sum: float = 0.0
     rom_sum: float = 0.0
     timed_reps: int = 0  # reps whose timings are in the sums (undo keeps the sums honest)
     tut: float = 0.0
+
+    def means(self) -> SideMeans | None:
+        """Per-set and per-rep means, None before a set with timed reps."""
+        if self.sets == 0 or self.timed_reps == 0:
+            return None
+        n = self.timed_reps
+        return SideMeans(
+            reps_per_set=self.reps / self.sets,
+            rom_mm=self.rom_sum / n,
+            hold_s=self.hold_sum / n,
+            lowering_s=self.lowering_sum / n,
+        )
 
     def mean(self, total: float) -> float | None:
         """Mean over timed reps."""
@@ -114,9 +131,9 @@ class SideTotals:
         self.reps += 1
         self.timed_reps += 1
         self.hold_sum += rep.hold_s
-        self.eccentric_sum += rep.eccentric_s
+        self.lowering_sum += rep.lowering_s
         self.rom_sum += rep.rom_mm
-        self.tut += rep.concentric_s + rep.hold_s + rep.eccentric_s
+        self.tut += rep.time_under_tension_s
 
     def remove(self, rep: RepEvent | None) -> None:
         """Uncount one rep (its timings too, when known)."""
@@ -124,18 +141,18 @@ class SideTotals:
         if rep is not None and self.timed_reps:
             self.timed_reps -= 1
             self.hold_sum -= rep.hold_s
-            self.eccentric_sum -= rep.eccentric_s
+            self.lowering_sum -= rep.lowering_s
             self.rom_sum -= rep.rom_mm
-            self.tut -= rep.concentric_s + rep.hold_s + rep.eccentric_s
+            self.tut -= rep.time_under_tension_s
 
     def export(self) -> dict[str, Any]:
-        """JSON-ready copy."""
-        return {name: getattr(self, name) for name in self.__slots__}
+        """JSON-ready copy, under the names saved since version 1."""
+        return {_SAVED_AS.get(name, name): getattr(self, name) for name in self.__slots__}
 
     def restore(self, data: dict[str, Any]) -> None:
         """Load an export; non-numeric values are ignored."""
         for name in self.__slots__:
-            value = data.get(name)
+            value = data.get(_SAVED_AS.get(name, name))
             if (
                 isinstance(value, int | float)
                 and not isinstance(value, bool)
@@ -146,6 +163,10 @@ class SideTotals:
                     name,
                     type(getattr(self, name))(max(0, value) if name != "hold_sum" else value),
                 )
+
+
+# Totals renamed since they were first saved, and the names they are saved under.
+_SAVED_AS = {"lowering_sum": "eccentric_sum"}
 
 
 class Session:
@@ -246,7 +267,7 @@ class Session:
             started_t=measure.started_t,
             concentric_s=measure.concentric_s,
             hold_s=measure.hold_s,
-            eccentric_s=measure.eccentric_s,
+            lowering_s=measure.eccentric_s,
             rom_mm=measure.rom_mm,
             rom_pct=100.0 * measure.rom_fraction,
             peak_speed_mm_s=measure.peak_speed_mm_s,
@@ -390,7 +411,6 @@ class Session:
         current = self.current
         assert current is not None
         self.current = None
-        current.ended_t = t
         current.reason = reason
         totals = self.totals[current.side]
         if current.count == 0:
@@ -407,12 +427,10 @@ class Session:
                 partial_reps=current.partial_reps,
                 reason=reason,
                 target_reps=self.settings.target_reps,
-                mean_hold_s=current.mean("hold_s"),
-                mean_eccentric_s=current.mean("eccentric_s"),
-                mean_rom_mm=current.mean("rom_mm"),
-                time_under_tension_s=sum(
-                    rep.concentric_s + rep.hold_s + rep.eccentric_s for rep in current.reps
-                ),
+                mean_hold_s=current.mean_hold_s,
+                mean_lowering_s=current.mean_lowering_s,
+                mean_rom_mm=current.mean_rom_mm,
+                time_under_tension_s=current.time_under_tension_s,
             )
         )
         self._check_imbalance(t, current)
@@ -433,21 +451,8 @@ class Session:
                 )
             )
 
-    def side_means(self, side: Side) -> tuple[float, float, float, float] | None:
-        """(reps per set, range, hold, eccentric) means for one side, None before a set."""
-        totals = self.totals[side]
-        if totals.sets == 0 or totals.timed_reps == 0:
-            return None
-        n = totals.timed_reps
-        return (
-            totals.reps / totals.sets,
-            totals.rom_sum / n,
-            totals.hold_sum / n,
-            totals.eccentric_sum / n,
-        )
-
     def _check_imbalance(self, t: float, finished: SetRecord) -> None:
-        left, right = self.side_means(Side.LEFT), self.side_means(Side.RIGHT)
+        left, right = self.totals[Side.LEFT].means(), self.totals[Side.RIGHT].means()
         if left is None or right is None:
             return
         self.imbalance = imbalance(left, right)
@@ -469,9 +474,9 @@ class Session:
         self.last_warning = warning
         target = {
             FormWarning.HOLD_TOO_SHORT: (rep.hold_s, self.settings.hold_target_s),
-            FormWarning.LOWERED_TOO_FAST: (rep.eccentric_s, self.settings.eccentric_target_s),
+            FormWarning.LOWERED_TOO_FAST: (rep.lowering_s, self.settings.eccentric_target_s),
             FormWarning.PARTIAL_RANGE: (rep.rom_pct, 100.0),
-            FormWarning.JERKY: (rep.eccentric_s, self.settings.eccentric_target_s),
+            FormWarning.JERKY: (rep.lowering_s, self.settings.eccentric_target_s),
         }.get(warning, (0.0, 0.0))
         self.events.append(
             FormWarningEvent(

@@ -84,11 +84,9 @@ MIN_ROM_MM: dict[Sensitivity, float] = {
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ProgramPreset:
-    """Targets a program sets; ``reps_low``/``reps_high`` is the guide's range per set."""
+    """The targets a program sets."""
 
     sets_per_side: int
-    reps_low: int
-    reps_high: int
     target_reps: int
     hold_target_s: float
     eccentric_target_s: float
@@ -99,8 +97,6 @@ PROGRAMS: dict[Program, ProgramPreset] = {
     # "2-3 sets of 10-15 reps per side with a focus on mind-muscle connection"
     Program.WARM_UP: ProgramPreset(
         sets_per_side=2,
-        reps_low=10,
-        reps_high=15,
         target_reps=12,
         hold_target_s=1.0,
         eccentric_target_s=2.0,
@@ -109,8 +105,6 @@ PROGRAMS: dict[Program, ProgramPreset] = {
     # "3-4 sets of 6-10 repetitions per side, focusing on heavy, controlled movements"
     Program.STRENGTH: ProgramPreset(
         sets_per_side=3,
-        reps_low=6,
-        reps_high=10,
         target_reps=8,
         hold_target_s=1.0,
         eccentric_target_s=2.0,
@@ -119,18 +113,14 @@ PROGRAMS: dict[Program, ProgramPreset] = {
     # "3-4 sets of 10-15 ... emphasizing time under tension and a strong peak contraction"
     Program.HYPERTROPHY: ProgramPreset(
         sets_per_side=3,
-        reps_low=10,
-        reps_high=15,
         target_reps=12,
         hold_target_s=2.0,
         eccentric_target_s=3.0,
         rest_s=90.0,
     ),
-    # Stability-ball / bodyweight balance work: moderate volume, slow and controlled.
+    # Stability-ball / bodyweight balance work (8-12 reps): moderate volume, slow and controlled.
     Program.BALANCE: ProgramPreset(
         sets_per_side=2,
-        reps_low=8,
-        reps_high=12,
         target_reps=10,
         hold_target_s=2.0,
         eccentric_target_s=2.0,
@@ -148,19 +138,13 @@ class VariationProfile:
     dip_tolerance_s: float  # a dip out of the hold band shorter than this is not lowering
 
 
+_FIRM_GROUND = VariationProfile(hold_band_fraction=0.10, jerk_ratio=2.6, dip_tolerance_s=0.35)
+
 VARIATIONS: dict[Variation, VariationProfile] = {
-    Variation.STANDARD: VariationProfile(
-        hold_band_fraction=0.10, jerk_ratio=2.6, dip_tolerance_s=0.35
-    ),
-    Variation.ELEVATED: VariationProfile(
-        hold_band_fraction=0.10, jerk_ratio=2.6, dip_tolerance_s=0.35
-    ),
-    Variation.DUMBBELL: VariationProfile(
-        hold_band_fraction=0.10, jerk_ratio=2.6, dip_tolerance_s=0.35
-    ),
-    Variation.BANDED: VariationProfile(
-        hold_band_fraction=0.10, jerk_ratio=2.6, dip_tolerance_s=0.35
-    ),
+    Variation.STANDARD: _FIRM_GROUND,
+    Variation.ELEVATED: _FIRM_GROUND,
+    Variation.DUMBBELL: _FIRM_GROUND,
+    Variation.BANDED: _FIRM_GROUND,
     # The ball wobbles: a wider hold band and more tolerance for uneven lowering.
     Variation.STABILITY_BALL: VariationProfile(
         hold_band_fraction=0.14, jerk_ratio=3.2, dip_tolerance_s=0.5
@@ -177,7 +161,7 @@ class EngineSettings:
     target_reps: int = 10  # 0: no rep target, sets end on idle or when the lifter leaves
     sets_per_side: int = 3
     hold_target_s: float = 1.0
-    eccentric_target_s: float = 2.0
+    eccentric_target_s: float = 2.0  # the lowering target, named as entries store it (options)
     rest_s: float = 60.0
     side_mode: SideMode = SideMode.ALTERNATE
     start_side: Side = Side.LEFT

@@ -30,11 +30,6 @@ class Calibration:
     rising_farther: bool
     automatic: bool
 
-    @property
-    def range_mm(self) -> float:
-        """Calibrated hip travel."""
-        return abs(self.top_mm - self.bottom_mm)
-
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SideStats:
@@ -44,7 +39,7 @@ class SideStats:
     sets: int = 0  # completed sets
     partial_reps: int = 0
     mean_hold_s: float | None = None
-    mean_eccentric_s: float | None = None
+    mean_lowering_s: float | None = None
     mean_rom_mm: float | None = None
     time_under_tension_s: float = 0.0
 
@@ -59,7 +54,6 @@ class EngineState:
     set_number: int  # current set on this side (next one when not in a set), 1-based
     in_set: bool
     reps_this_set: int
-    partial_reps_this_set: int
     left: SideStats
     right: SideStats
     total_reps: int
@@ -71,7 +65,6 @@ class EngineState:
     sensor_state: SensorState
     calibration: Calibration | None  # for the current side
     imbalance_pct: float | None  # (left - right) / max(left, right) reps, in %
-    set_time_under_tension_s: float
     recalibrating_since_t: float | None = None  # relearning since (None when settled)
 
     def side_stats(self, side: Side) -> SideStats:

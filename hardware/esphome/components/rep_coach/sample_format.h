@@ -4,12 +4,21 @@
 
 #include <cinttypes>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
 namespace esphome {
 namespace rep_coach {
+
+// The protocol's samples topic and its delivery: at most 20 readings a message, QoS 0, never retained
+// (an old reading replayed on subscribe must never start a rep).
+static constexpr size_t PROTOCOL_MAX_BATCH = 20;
+static constexpr uint8_t SAMPLES_QOS = 0;
+static constexpr bool SAMPLES_RETAIN = false;
+
+inline std::string samples_topic(const std::string &sensor_id) { return "rep_coach/" + sensor_id + "/samples"; }
 
 struct Sample {
   float distance_mm;  // NaN: no reading (sent as null)

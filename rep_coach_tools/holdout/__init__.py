@@ -1,0 +1,111 @@
+"""A second, independent session generator: the benchmark's hold-out corpus.
+
+Written differently from :mod:`.sim` on purpose, so tuning against one does not pass the other:
+
+- movement: keyframes joined by minimum-jerk moves (``10s^3 - 15s^4 + 6s^5``), lowering skewed
+  (faster start, long braking) by a per-lifter time warp, not cosine segments;
+- lifters: a style drawn once per session (fast, medium or slow; strict or sloppy) that sets
+  every rep's tempo, squeeze, ends above the seat, partial reps, fidgeting and tremor;
+- script: optional warm-up sets, then work sets with sides alternating or in blocks, the target
+  met, exceeded or missed; sessions may start with the lifter already on the bench; rests
+  seated or away (coming back to a slightly different seat);
+- sensor: AR(1) correlated noise plus white noise, whole-millimetre ranging, cone mixing toward
+  the floor or bench when the hips are low (weighted by return strength), no-target codes in
+  short runs, stuck repeats and spikes as Poisson events; short (1.3 m) or long (3.6 m) mode;
+- delivery: gamma-distributed Wi-Fi delay with a good/bad two-state channel (bad: 50-400 ms);
+  firmware batches every 100 ms of a drifting device clock, or ESPHome plain messages.
+
+Ground truth applies the same documented timing definition (:mod:`.sim.truth`) to this
+generator's own clean trajectory.
+"""
+
+from __future__ import annotations
+
+import random
+
+from custom_components.rep_coach.engine.settings import PROGRAMS, Program, Variation
+
+from ..sim.model import Mount, SimReading, SimSession
+from ..sim.truth import truth_rep, truth_sets
+from .lifting import Lifting, Path, draw_style, script
+from .sensing import Sensor, bench, deliver
+
+__all__ = ["Path", "holdout_session"]
+
+JSON_RATES_HZ = (15.0, 20.0, 33.3, 50.0)
+PLAIN_RATES_HZ = (10.0, 15.0)
+
+
+def holdout_session(seed: int, *, mount: Mount | None = None) -> SimSession:
+    """A hold-out session, fully determined by ``seed`` (and ``mount`` when given)."""
+    rng = random.Random(f"holdout:{seed}")
+    program = rng.choice(list(Program))
+    variation = rng.choice(list(Variation))
+    preset = PROGRAMS.get(program)
+    target = preset.target_reps if preset else rng.choice([0, 10])
+    hold_target = preset.hold_target_s if preset else 1.0
+    small = variation in (Variation.STABILITY_BALL, Variation.BANDED)
+    range_mm = rng.uniform(80.0, 250.0) if small else rng.uniform(120.0, 450.0)
+    chosen_mount = mount or rng.choice(list(Mount))
+    site = bench(rng, chosen_mount, range_mm)
+    lifting = Lifting(rng, draw_style(rng, hold_target), range_mm)
+    script(rng, lifting, target, rng.choice([2, 2, 3]))
+
+    plain = rng.random() < 0.3
+    rate = rng.choice(PLAIN_RATES_HZ if plain else JSON_RATES_HZ)
+    sensor = Sensor(
+        rng,
+        site,
+        range_mm,
+        null_codes=rng.random() < 0.5,
+        rho=rng.uniform(0.5, 0.9),
+        sigma_base=rng.uniform(0.8, 2.0),
+        mix=rng.uniform(0.05, 0.2),
+    )
+    samples = []
+    for k in range(int(lifting.path.t * rate)):
+        t = max(0.0, (k + rng.uniform(-0.1, 0.1)) / rate)
+        samples.append((t, *sensor.reading(lifting, t)))
+    readings = deliver(rng, samples, plain)
+    step = rng.choice([10.0, 1.0])
+    if plain:
+        readings = [r if r.distance_mm is None or r.status else _step(r, step) for r in readings]
+    band = 0.14 if variation is Variation.STABILITY_BALL else 0.10
+    reps = [
+        truth_rep(lifting.path.at, r, band, full_range_mm=range_mm, hold_target_s=hold_target)
+        for r in lifting.reps
+    ]
+    truth = {
+        "seed": seed,
+        "family": "holdout",
+        "rate_hz": rate,
+        "orientation": site.mount.orientation,
+        "mount": str(site.mount),
+        "plain": plain,
+        "plain_decimals": 2 if step == 10.0 else 3,
+        "duration_s": lifting.path.t,
+        "settings": {"program": str(program), "variation": str(variation), "target_reps": target},
+        "hold_target_s": hold_target,
+        "bottom_mm": site.seat_mm,
+        "rom_mm": range_mm,
+        "geometry": {
+            "mount": str(site.mount),
+            "seat_mm": site.seat_mm,
+            "range_mm": range_mm,
+            "background_mm": site.background_mm,
+            "max_range_mm": site.max_mm,
+        },
+        "lifter": {"sloppy": lifting.style.sloppy, "lift_s": lifting.style.lift_s},
+        "sets": truth_sets(reps, lifting.sets),
+        "away": lifting.away,
+    }
+    name = f"holdout-{seed}-{variation}-{site.mount}-{site.seat_mm / 10:.0f}cm-{'plain' if plain else 'json'}-{rate:g}hz"
+    return SimSession(name=name, seed=seed, rate_hz=rate, readings=tuple(readings), truth=truth)
+
+
+def _step(reading: SimReading, step: float) -> SimReading:
+    d = reading.distance_mm
+    assert d is not None
+    return SimReading(
+        reading.t, reading.arrival_t, reading.device_ms, reading.seq, round(d / step) * step, 0
+    )
