@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import voluptuous as vol
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_NAME, UnitOfTime
@@ -62,6 +61,7 @@ from .options import (
     options_from_settings,
     settings_from_options,
 )
+from .validation import vol
 
 PROBE_TIMEOUT_S: Final = 3.0  # a retained state arrives at once; a live stream within 0.1 s
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Final
 
-import voluptuous as vol
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
 from homeassistant.components.homeassistant.triggers import event as event_trigger
 from homeassistant.const import (
@@ -29,6 +28,7 @@ from .bus import (
     TYPE_SIDE_SWITCHED,
 )
 from .const import ATTR_TYPE, DOMAIN, EVENT_REP_COACH
+from .validation import vol
 
 TRIGGER_TYPES: Final = (
     TYPE_REP_COMPLETED,

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
@@ -32,6 +31,7 @@ from .const import (
     MANUFACTURER,
 )
 from .engine import PayloadFormat
+from .validation import vol
 
 SENSOR_ID_PATTERN = r"[a-z0-9_]+"
 _OUR_SAMPLE_TOPIC = re.compile(rf"rep_coach/({SENSOR_ID_PATTERN})/samples")
