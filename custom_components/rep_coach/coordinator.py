@@ -86,6 +86,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         """Build the engine from the entry's options; nothing is subscribed yet."""
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title)
         self.clock: Clock = clock or epoch_monotonic_clock()
+        # What this runtime was built from; other data (reconfigure, discovery) needs a reload.
+        self.entry_data: dict[str, Any] = dict(entry.data)
         self.engine = RepEngine(settings_from_options(entry.options))
         self.health = StreamHealth(hass, entry, self.clock())
         self.rate_limit = MessageRateLimiter(entry.title, entry.data[CONF_STATE_TOPIC])
