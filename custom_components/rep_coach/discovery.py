@@ -36,6 +36,32 @@ from .validation import vol
 SENSOR_ID_PATTERN = r"[a-z0-9_]+"
 _OUR_SAMPLE_TOPIC = re.compile(rf"rep_coach/({SENSOR_ID_PATTERN})/samples")
 
+WILDCARDS = ("+", "#")
+
+
+def topic_error(topic: str) -> str | None:
+    """Why ``topic`` cannot be a sensor's topic (an error key), or None when it can.
+
+    A sensor publishes to exactly one topic, so wildcards, valid as they are for subscribing,
+    would mix other devices' messages into the bench's stream.
+    """
+    try:
+        mqtt.valid_subscribe_topic(topic)
+    except vol.Invalid:
+        return "invalid_topic"
+    if any(wildcard in topic for wildcard in WILDCARDS):
+        return "wildcard_topic"
+    return None
+
+
+def sensor_topic(value: Any) -> str:
+    """Validator: one MQTT topic without wildcards."""
+    topic = cv.string(value)
+    if error := topic_error(topic):
+        raise vol.Invalid(f"{error}: {topic}")
+    return topic
+
+
 ANNOUNCEMENT_SCHEMA = vol.Schema(
     {
         vol.Required("id"): vol.All(cv.string, vol.Match(rf"^{SENSOR_ID_PATTERN}$")),
@@ -43,8 +69,8 @@ ANNOUNCEMENT_SCHEMA = vol.Schema(
         vol.Optional(CONF_MODEL): cv.string,
         vol.Optional(CONF_MANUFACTURER, default=MANUFACTURER): cv.string,
         vol.Optional(CONF_SW_VERSION): cv.string,
-        vol.Required(CONF_STATE_TOPIC): mqtt.valid_subscribe_topic,
-        vol.Optional(CONF_AVAILABILITY_TOPIC): mqtt.valid_subscribe_topic,
+        vol.Required(CONF_STATE_TOPIC): sensor_topic,
+        vol.Optional(CONF_AVAILABILITY_TOPIC): sensor_topic,
         vol.Optional(CONF_PAYLOAD_AVAILABLE, default=DEFAULT_PAYLOAD_AVAILABLE): cv.string,
         vol.Optional(CONF_PAYLOAD_NOT_AVAILABLE, default=DEFAULT_PAYLOAD_NOT_AVAILABLE): cv.string,
         vol.Optional("format"): vol.In([str(fmt) for fmt in PayloadFormat]),
