@@ -58,14 +58,6 @@ HASS_START_TIMEOUT_S: Final = 180.0
 DISCOVERY_TIMEOUT_S: Final = 60.0
 EMBEDDED_BROKERS: Final = ("amqtt", "mosquitto")
 
-# Home Assistant 2026.2 asks for Python >= 3.13.2 but runs on 3.13.0/3.13.1 (scripts/setup
-# installs it with --ignore-requires-python); lower its start-up check to the running version.
-HASS_LAUNCHER: Final = (
-    "import sys, homeassistant.__main__ as hass_main; "
-    "hass_main.REQUIRED_PYTHON_VER = min(hass_main.REQUIRED_PYTHON_VER, sys.version_info[:3]); "
-    "sys.exit(hass_main.main())"
-)
-
 
 class DemoError(Exception):
     """The demo cannot start; the message says why and what to do."""
@@ -249,7 +241,7 @@ async def run_demo(args: argparse.Namespace, paths: DemoPaths, port: int) -> int
         write_hass_config(paths, port=port)
         hass = ChildProcess(
             "home-assistant",
-            [sys.executable, "-c", HASS_LAUNCHER, "--config", str(paths.config), "--skip-pip"],
+            [sys.executable, "-m", "homeassistant", "--config", str(paths.config), "--skip-pip"],
             paths.log("home-assistant-console"),
             cwd=paths.config,
         )
