@@ -170,7 +170,11 @@ async def set_up_hass(
     )
     await client.create_owner(name="Demo", username=args.username, password=args.password)
     host = "127.0.0.1" if broker.host in {"localhost", "0.0.0.0"} else broker.host
-    result = await client.config_flow("mqtt", {"broker": host, "port": broker.port})
+    # MQTT 3.1.1: Home Assistant 2026.10 defaults to MQTT 5, which the embedded amqtt does not
+    # speak; every broker speaks 3.1.1 and Rep Coach needs nothing of 5.
+    result = await client.config_flow(
+        "mqtt", {"broker": host, "port": broker.port, "protocol": "3.1.1"}
+    )
     if result.get("type") != "create_entry":
         raise DemoError(
             f"Home Assistant could not connect to the broker {broker}: "
