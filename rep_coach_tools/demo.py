@@ -60,14 +60,6 @@ HASS_START_TIMEOUT_S: Final = 180.0
 DISCOVERY_TIMEOUT_S: Final = 60.0
 EMBEDDED_BROKERS: Final = ("amqtt", "mosquitto")
 
-# Home Assistant 2026.2 asks for Python >= 3.13.2 but runs on 3.13.0/3.13.1 (scripts/setup
-# installs it with --ignore-requires-python); lower its start-up check to the running version.
-HASS_LAUNCHER: Final = (
-    "import sys, homeassistant.__main__ as hass_main; "
-    "hass_main.REQUIRED_PYTHON_VER = min(hass_main.REQUIRED_PYTHON_VER, sys.version_info[:3]); "
-    "sys.exit(hass_main.main())"
-)
-
 
 class DemoError(Exception):
     """The demo cannot start; the message says why and what to do."""
@@ -180,7 +172,11 @@ async def set_up_hass(
     )
     await client.create_owner(name="Demo", username=args.username, password=args.password)
     host = "127.0.0.1" if broker.host in {"localhost", "0.0.0.0"} else broker.host
-    result = await client.config_flow("mqtt", {"broker": host, "port": broker.port})
+    # MQTT 3.1.1: Home Assistant 2026.10 defaults to MQTT 5, which the embedded amqtt does not
+    # speak; every broker speaks 3.1.1 and Rep Coach needs nothing of 5.
+    result = await client.config_flow(
+        "mqtt", {"broker": host, "port": broker.port, "protocol": "3.1.1"}
+    )
     if result.get("type") != "create_entry":
         raise DemoError(
             f"Home Assistant could not connect to the broker {broker}: "
@@ -294,7 +290,7 @@ def _hass_process(paths: DemoPaths) -> ChildProcess:
     """Home Assistant on the generated configuration (not started yet)."""
     return ChildProcess(
         "home-assistant",
-        [sys.executable, "-c", HASS_LAUNCHER, "--config", str(paths.config), "--skip-pip"],
+        [sys.executable, "-m", "homeassistant", "--config", str(paths.config), "--skip-pip"],
         paths.log("home-assistant-console"),
         cwd=paths.config,
     )

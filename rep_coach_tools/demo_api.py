@@ -172,7 +172,9 @@ class HassClient:
         flow = await self._ok("POST", "/api/config/config_entries/flow", json={"handler": handler})
         if flow.get("type") != "form":
             raise HassApiError(f"{handler} config flow did not show a form: {flow}")
-        return await self.flow_step(str(flow["flow_id"]), user_input)
+        return await self.flow_step(
+            str(flow["flow_id"]), {**section_defaults(flow.get("data_schema") or []), **user_input}
+        )
 
     async def flow_step(self, flow_id: str, user_input: dict[str, Any]) -> dict[str, Any]:
         """Submit a step of a config flow in progress."""
@@ -233,3 +235,27 @@ class HassClient:
         """An entity's state object, None when it does not exist."""
         status, body = await self._request("GET", f"/api/states/{entity_id}")
         return body if status == HTTPStatus.OK and isinstance(body, dict) else None
+
+
+def section_defaults(data_schema: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the frontend submits for a form's collapsed sections left alone: each field's default,
+    else ``false`` for a required switch and the first option of a required select (e.g. the
+    MQTT broker form's ``other_settings`` from Home Assistant 2026.10 on)."""
+    values: dict[str, Any] = {}
+    for item in data_schema:
+        if item.get("type") != "expandable":
+            continue
+        section: dict[str, Any] = {}
+        for field in item.get("schema", []):
+            selector = field.get("selector") or {}
+            if "default" in field:
+                section[field["name"]] = field["default"]
+            elif field.get("required") and "boolean" in selector:
+                section[field["name"]] = False
+            elif field.get("required") and (
+                options := (selector.get("select") or {}).get("options")
+            ):
+                first = options[0]
+                section[field["name"]] = first["value"] if isinstance(first, dict) else first
+        values[item["name"]] = section
+    return values

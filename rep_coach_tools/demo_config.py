@@ -157,7 +157,7 @@ def example_views(path: Path = EXAMPLE_DASHBOARD) -> list[dict[str, Any]]:
     """The views of the example dashboard (built-in cards), or none when it cannot be read."""
     try:
         views = load_yaml_dict(path).get("views")
-    except (HomeAssistantError, OSError):
+    except HomeAssistantError, OSError:
         return []
     return [view for view in views if isinstance(view, dict)] if isinstance(views, list) else []
 

@@ -49,6 +49,7 @@ from custom_components.rep_coach.engine.protocol import (
     PAYLOAD_NOT_AVAILABLE,
     Reading,
     decode_payload,
+    has_wildcard,
     samples_topic,
     sensor_id_from_samples_topic,
     status_topic,
@@ -458,7 +459,7 @@ def resolve_topics(args: argparse.Namespace) -> tuple[str, str | None]:
         sensor_id = validate_sensor_id(args.sensor_id)
         return samples_topic(sensor_id), args.status_topic or status_topic(sensor_id)
     topic: str = args.topic
-    if any(wildcard in topic for wildcard in "+#"):
+    if has_wildcard(topic):
         raise ValueError(f"topic {topic!r}: watch one sensor, without wildcards")
     topic_sensor = sensor_id_from_samples_topic(topic)
     derived = status_topic(topic_sensor) if topic_sensor is not None else None

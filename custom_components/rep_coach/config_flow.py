@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 
-import voluptuous as vol
 from homeassistant.components import mqtt
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_NAME, UnitOfTime
 from homeassistant.core import callback
 from homeassistant.helpers.selector import (
@@ -36,6 +41,7 @@ from .discovery import (
     TopicProbe,
     parse_announcement,
     sensor_id_for_topic,
+    topic_error,
 )
 from .engine import (
     DistanceUnit,
@@ -62,8 +68,10 @@ from .options import (
     options_from_settings,
     settings_from_options,
 )
+from .validation import vol
 
-PROBE_TIMEOUT_S: Final = 3.0  # a retained state arrives at once; a live stream within 0.1 s
+# A live sensor publishes several times a second and a retained state arrives at once.
+PROBE_TIMEOUT_S: Final = 5.0
 
 TOPICS_SCHEMA = vol.Schema(
     {
@@ -71,9 +79,7 @@ TOPICS_SCHEMA = vol.Schema(
         vol.Optional(CONF_AVAILABILITY_TOPIC): TextSelector(),
     }
 )
-USER_SCHEMA = vol.Schema({vol.Required(CONF_NAME, default=DEFAULT_NAME): TextSelector()}).extend(
-    TOPICS_SCHEMA.schema
-)
+USER_SCHEMA = vol.Schema({vol.Required(CONF_NAME): TextSelector()}).extend(TOPICS_SCHEMA.schema)
 
 
 def _choice(key: str, options: list[str]) -> SelectSelector:
@@ -111,40 +117,12 @@ OPTIONS_SCHEMA = vol.Schema(
 )
 
 
-async def _async_check_topics(
-    flow: ConfigFlow, user_input: dict[str, Any]
-) -> tuple[dict[str, str], dict[str, Any]]:
-    """Errors for the form (empty when fine) and the entry data for valid topics."""
-    if not await mqtt.async_wait_for_mqtt_client(flow.hass):
-        return {"base": "mqtt_not_ready"}, {}
-    errors: dict[str, str] = {}
-    for key in (CONF_STATE_TOPIC, CONF_AVAILABILITY_TOPIC):
-        if key in user_input:
-            try:
-                mqtt.valid_subscribe_topic(user_input[key])
-            except vol.Invalid:
-                errors[key] = "invalid_topic"
-    if errors:
-        return errors, {}
-    probe = TopicProbe(flow.hass, user_input[CONF_STATE_TOPIC])
-    await probe.async_subscribe()
-    payload = await probe.async_first_payload(PROBE_TIMEOUT_S)
-    payload_format = None
-    if payload is not None:
-        payload_format = detect_format(
-            bytes(payload) if isinstance(payload, bytearray) else payload
-        )
-        if payload_format is None:
-            return {CONF_STATE_TOPIC: "invalid_payload"}, {}
-    else:
-        LOGGER.info(
-            "No payload on %s yet; the format will be detected when data arrives",
-            user_input[CONF_STATE_TOPIC],
-        )
-    return {}, {
-        CONF_STATE_TOPIC: user_input[CONF_STATE_TOPIC],
-        CONF_AVAILABILITY_TOPIC: user_input.get(CONF_AVAILABILITY_TOPIC),
-        CONF_PAYLOAD_FORMAT: None if payload_format is None else str(payload_format),
+def _topic_errors(user_input: dict[str, Any]) -> dict[str, str]:
+    """Errors for the topic fields (empty when they are fine)."""
+    return {
+        key: error
+        for key in (CONF_STATE_TOPIC, CONF_AVAILABILITY_TOPIC)
+        if key in user_input and (error := topic_error(user_input[key]))
     }
 
 
@@ -153,6 +131,8 @@ class RepCoachConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
     _announcement: Announcement
+    # The submitted name and topics while the flow listens for a first reading.
+    _pending: dict[str, Any]
 
     @staticmethod
     @callback
@@ -165,19 +145,122 @@ class RepCoachConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             self._async_abort_entries_match({CONF_STATE_TOPIC: user_input[CONF_STATE_TOPIC]})
-            errors, data = await _async_check_topics(self, user_input)
+            errors = _topic_errors(user_input)
+            if user_input[CONF_NAME] in self._titles_in_use():
+                errors[CONF_NAME] = "name_in_use"
             if not errors:
-                sensor_id = sensor_id_for_topic(data[CONF_STATE_TOPIC])
-                await self.async_set_unique_id(sensor_id)
+                await self.async_set_unique_id(sensor_id_for_topic(user_input[CONF_STATE_TOPIC]))
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=user_input[CONF_NAME], data={CONF_SENSOR_ID: sensor_id, **data}
-                )
+                self._pending = dict(user_input)
+                return await self._async_listen()
+        return self._async_show_topics_form(
+            user_input or {CONF_NAME: self._unused_name(DEFAULT_NAME)}, errors
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Point an existing sensor at other topics."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _topic_errors(user_input)
+            if not errors and any(
+                other.entry_id != entry.entry_id
+                and other.data.get(CONF_STATE_TOPIC) == user_input[CONF_STATE_TOPIC]
+                for other in self._async_current_entries(include_ignore=False)
+            ):
+                errors[CONF_STATE_TOPIC] = "topic_in_use"
+            if not errors:
+                self._pending = dict(user_input)
+                return await self._async_listen()
+        return self._async_show_topics_form(user_input or dict(entry.data), errors)
+
+    async def async_step_no_reading(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say that nothing arrived; listen again, change the topic or continue anyway."""
+        return self.async_show_menu(
+            step_id="no_reading",
+            menu_options=["check_again", "add_anyway", self._topics_step],
+            description_placeholders={
+                "topic": self._pending[CONF_STATE_TOPIC],
+                "seconds": f"{PROBE_TIMEOUT_S:g}",
+            },
+        )
+
+    async def async_step_check_again(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Listen to the sensor topic once more."""
+        return await self._async_listen()
+
+    async def async_step_add_anyway(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Keep the topic although nothing arrived; the format is detected from the first data."""
+        return self._async_finish(None)
+
+    async def _async_listen(self) -> ConfigFlowResult:
+        """Test before configuring: wait a few seconds for a first reading on the sensor topic."""
+        if not await mqtt.async_wait_for_mqtt_client(self.hass):
+            return self._async_show_topics_form(self._pending, {"base": "mqtt_not_ready"})
+        topic = self._pending[CONF_STATE_TOPIC]
+        probe = TopicProbe(self.hass, topic)
+        await probe.async_subscribe()
+        payload = await probe.async_first_payload(PROBE_TIMEOUT_S)
+        if payload is None:
+            LOGGER.info("No reading on %s within %s s", topic, PROBE_TIMEOUT_S)
+            return await self.async_step_no_reading()
+        payload_format = detect_format(
+            bytes(payload) if isinstance(payload, bytearray) else payload
+        )
+        if payload_format is None:
+            return self._async_show_topics_form(
+                self._pending, {CONF_STATE_TOPIC: "invalid_payload"}
+            )
+        return self._async_finish(str(payload_format))
+
+    @callback
+    def _async_finish(self, payload_format: str | None) -> ConfigFlowResult:
+        data = {
+            CONF_STATE_TOPIC: self._pending[CONF_STATE_TOPIC],
+            CONF_AVAILABILITY_TOPIC: self._pending.get(CONF_AVAILABILITY_TOPIC),
+            CONF_PAYLOAD_FORMAT: payload_format,
+        }
+        if self.source == SOURCE_RECONFIGURE:
+            # The entry's update listener reloads it for the new topics.
+            return self.async_update_and_abort(self._get_reconfigure_entry(), data_updates=data)
+        return self.async_create_entry(
+            title=self._pending[CONF_NAME], data={CONF_SENSOR_ID: self.unique_id, **data}
+        )
+
+    @property
+    def _topics_step(self) -> str:
+        return "reconfigure" if self.source == SOURCE_RECONFIGURE else "user"
+
+    @callback
+    def _async_show_topics_form(
+        self, suggested: dict[str, Any], errors: dict[str, str]
+    ) -> ConfigFlowResult:
+        schema = TOPICS_SCHEMA if self.source == SOURCE_RECONFIGURE else USER_SCHEMA
         return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, user_input),
+            step_id=self._topics_step,
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
         )
+
+    def _titles_in_use(self) -> set[str]:
+        return {entry.title for entry in self._async_current_entries(include_ignore=False)}
+
+    def _unused_name(self, name: str) -> str:
+        """``name``, or ``name 2``, ``name 3``... when another bench already has it."""
+        in_use = self._titles_in_use()
+        candidate, number = name, 1
+        while candidate in in_use:
+            number += 1
+            candidate = f"{name} {number}"
+        return candidate
 
     async def async_step_mqtt(self, discovery_info: MqttServiceInfo) -> ConfigFlowResult:
         """A sensor announced itself on ``rep_coach/discovery/<sensor_id>``."""
@@ -187,10 +270,12 @@ class RepCoachConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.warning("Ignoring invalid announcement on %s: %s", discovery_info.topic, err)
             return self.async_abort(reason="invalid_discovery_info")
         await self.async_set_unique_id(announcement.sensor_id)
-        # A known sensor that moved topics or updated its firmware: keep the entry current.
-        self._abort_if_unique_id_configured(updates=announcement.entry_data)
-        self._announcement = announcement
-        self.context["title_placeholders"] = {"name": announcement.name}
+        # A known sensor that moved topics or updated its firmware: keep the entry current (the
+        # entry's update listener reloads it when the data changed).
+        self._abort_if_unique_id_configured(updates=announcement.entry_data, reload_on_update=False)
+        # Every firmware announces the same default name: a second bench gets "... 2".
+        self._announcement = replace(announcement, name=self._unused_name(announcement.name))
+        self.context["title_placeholders"] = {"name": self._announcement.name}
         return await self.async_step_discovery_confirm()
 
     async def async_step_discovery_confirm(
@@ -208,24 +293,6 @@ class RepCoachConfigFlow(ConfigFlow, domain=DOMAIN):
                 "model": str(announcement.entry_data.get("model", "?")),
                 "sw_version": str(announcement.entry_data.get("sw_version", "?")),
             },
-        )
-
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Point an existing sensor at other topics."""
-        entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            errors, data = await _async_check_topics(self, user_input)
-            if not errors:
-                return self.async_update_reload_and_abort(entry, data_updates=data)
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                TOPICS_SCHEMA, user_input or dict(entry.data)
-            ),
-            errors=errors,
         )
 
 

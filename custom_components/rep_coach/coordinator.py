@@ -10,7 +10,8 @@ from typing import Any
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
@@ -85,6 +86,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         """Build the engine from the entry's options; nothing is subscribed yet."""
         super().__init__(hass, LOGGER, config_entry=entry, name=entry.title)
         self.clock: Clock = clock or epoch_monotonic_clock()
+        # What this runtime was built from; other data (reconfigure, discovery) needs a reload.
+        self.entry_data: dict[str, Any] = dict(entry.data)
         self.engine = RepEngine(settings_from_options(entry.options))
         self.health = StreamHealth(hass, entry, self.clock())
         self.rate_limit = MessageRateLimiter(entry.title, entry.data[CONF_STATE_TOPIC])
@@ -95,6 +98,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self._was_available: bool | None = None
         self._rest_ends: tuple[float, datetime] | None = None
         self.device_id: str | None = None
+        self._stopping = False
+        self._unlisten_stop: CALLBACK_TYPE | None = None
         self.data = self._snapshot()
 
     @property
@@ -139,12 +144,18 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         entry.async_on_unload(
             mqtt.async_subscribe_connection_status(self.hass, self._async_connection_changed)
         )
+        self._unlisten_stop = self.hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._async_home_assistant_stopping
+        )
+        entry.async_on_unload(self._async_unlisten_stop)
         entry.async_on_unload(
             async_track_time_interval(
                 self.hass,
                 self._async_tick,
                 timedelta(seconds=TICK_INTERVAL_S),
                 name=f"{DOMAIN} tick",
+                # Nothing to advance once Home Assistant stops (async_shutdown saves the session).
+                cancel_on_shutdown=True,
             )
         )
         self._async_publish()
@@ -153,6 +164,21 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         """Write the session to disk now rather than after the save delay."""
         await super().async_shutdown()
         await self._store.async_save(self.engine.export_state())
+
+    @callback
+    def _async_home_assistant_stopping(self, _event: Event) -> None:
+        """Read no more once Home Assistant stops: its MQTT client keeps delivering until the
+        process ends, and what changed the session after the final write would be lost (or
+        written after it)."""
+        self._unlisten_stop = None  # a fired one-time listener is gone already
+        self._stopping = True
+        self._store.async_delay_save(self.engine.export_state)
+
+    @callback
+    def _async_unlisten_stop(self) -> None:
+        if self._unlisten_stop is not None:
+            self._unlisten_stop()
+            self._unlisten_stop = None
 
     @callback
     def async_add_event_listener(self, listener: EngineEventListener) -> CALLBACK_TYPE:
@@ -186,6 +212,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
 
     @callback
     def _async_message_received(self, msg: mqtt.ReceiveMessage) -> None:
+        if self._stopping:
+            return
         if not self.rate_limit.allow():
             return  # a flood: dropped before decoding (logged once by the limiter)
         if msg.retain:
@@ -204,6 +232,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
 
     @callback
     def _async_availability_received(self, msg: mqtt.ReceiveMessage) -> None:
+        if self._stopping:
+            return
         payload = msg.payload
         data = self.config_entry.data
         if payload == data.get(CONF_PAYLOAD_AVAILABLE, PAYLOAD_AVAILABLE):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Final
 
-import voluptuous as vol
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
 from homeassistant.components.homeassistant.triggers import event as event_trigger
 from homeassistant.const import (
@@ -29,6 +28,7 @@ from .engine import (
     SideSwitchedEvent,
     TargetReachedEvent,
 )
+from .validation import vol
 
 # The bus types of the events worth a trigger in the automation editor.
 TRIGGER_TYPES: Final = tuple(

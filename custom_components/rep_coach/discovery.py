@@ -6,7 +6,6 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.components import mqtt
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.service_info.mqtt import MqttServiceInfo, ReceivePayloadType
@@ -23,7 +22,24 @@ from .const import (
     CONF_STATE_TOPIC,
     CONF_SW_VERSION,
 )
-from .engine.protocol import SensorAnnouncement, discovery_topic, sensor_id_from_samples_topic
+from .engine.protocol import (
+    SensorAnnouncement,
+    discovery_topic,
+    has_wildcard,
+    sensor_id_from_samples_topic,
+)
+from .validation import vol
+
+
+def topic_error(topic: str) -> str | None:
+    """Why ``topic`` cannot be a sensor's topic (an error key), or None when it can."""
+    try:
+        mqtt.valid_subscribe_topic(topic)
+    except vol.Invalid:
+        return "invalid_topic"
+    if has_wildcard(topic):
+        return "wildcard_topic"
+    return None
 
 
 class InvalidAnnouncementError(Exception):
@@ -66,11 +82,11 @@ def parse_announcement(info: MqttServiceInfo) -> Announcement:
     payload = info.payload if isinstance(info.payload, str | bytes) else bytes(info.payload)
     try:
         announced = SensorAnnouncement.decode(payload)  # an empty payload: the sensor was retired
-        for topic in (announced.state_topic, announced.availability_topic):
-            if topic is not None:
-                mqtt.valid_subscribe_topic(topic)
-    except (ValueError, vol.Invalid) as err:
+    except ValueError as err:
         raise InvalidAnnouncementError(str(err)) from err
+    for topic in (announced.state_topic, announced.availability_topic):
+        if topic is not None and (error := topic_error(topic)):
+            raise InvalidAnnouncementError(f"{error}: {topic}")
     if info.topic != discovery_topic(announced.id):
         raise InvalidAnnouncementError(f"id {announced.id} does not match topic {info.topic}")
     return Announcement(name=announced.name, entry_data=entry_data(announced))

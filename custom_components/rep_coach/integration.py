@@ -41,13 +41,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> 
     coordinator = RepCoachCoordinator(hass, entry)
     await coordinator.async_start()
     entry.runtime_data = coordinator
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def _async_options_updated(hass: HomeAssistant, entry: RepCoachConfigEntry) -> None:
-    entry.runtime_data.async_apply_settings(settings_from_options(entry.options))
+async def _async_entry_updated(hass: HomeAssistant, entry: RepCoachConfigEntry) -> None:
+    """The one place that decides what an entry update needs.
+
+    Training options apply live (a reload would interrupt the set); new connection data (topics,
+    payload format, device details from reconfigure or a fresh announcement) needs a reload. The
+    flows only update the entry and never reload it themselves, which Home Assistant refuses for
+    entries with an update listener from 2026.12 on.
+    """
+    coordinator = entry.runtime_data
+    if entry.data != coordinator.entry_data:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
+    coordinator.async_apply_settings(settings_from_options(entry.options))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> bool:

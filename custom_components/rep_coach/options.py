@@ -69,7 +69,7 @@ def settings_from_options(options: Mapping[str, Any]) -> EngineSettings:
             continue
         try:
             changes[key] = _coerce(key, options[key])
-        except (TypeError, ValueError):
+        except TypeError, ValueError:
             LOGGER.warning(
                 "Ignoring invalid option %s=%r, using %r",
                 key,

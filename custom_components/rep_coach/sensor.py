@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -45,6 +46,23 @@ def _last_rep(read: Callable[[RepEvent], float]) -> Callable[[CoachData], float 
     return value
 
 
+# What the measurements resolve, so states, templates, TTS and exports carry no invented digits:
+# times come from readings 20 ms apart at most (50 Hz), percentages from a range of a few hundred
+# millimetres measured to the millimetre.
+SECONDS_DECIMALS: Final = 2
+PERCENT_DECIMALS: Final = 1
+
+
+def _rounded(
+    value_fn: Callable[[CoachData], float | None], decimals: int
+) -> Callable[[CoachData], float | None]:
+    def value(data: CoachData) -> float | None:
+        raw = value_fn(data)
+        return None if raw is None else round(raw, decimals)
+
+    return value
+
+
 def _seconds(
     key: str, value_fn: Callable[[CoachData], float | None]
 ) -> RepCoachSensorEntityDescription:
@@ -55,7 +73,7 @@ def _seconds(
         native_unit_of_measurement=UnitOfTime.SECONDS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=value_fn,
+        value_fn=_rounded(value_fn, SECONDS_DECIMALS),
     )
 
 
@@ -68,7 +86,7 @@ def _percent(
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=value_fn,
+        value_fn=_rounded(value_fn, PERCENT_DECIMALS),
     )
 
 

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, Final
 
-import voluptuous as vol
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_DEVICE_ID
 from homeassistant.core import (
@@ -23,6 +22,7 @@ from homeassistant.helpers import device_registry as dr
 from .const import DOMAIN
 from .coordinator import RepCoachConfigEntry, RepCoachCoordinator
 from .engine import CalibrationStep, EngineEvent, Side
+from .validation import vol
 
 SERVICE_START_SESSION: Final = "start_session"
 SERVICE_END_SESSION: Final = "end_session"
@@ -41,7 +41,7 @@ _TARGET = {
 }
 
 
-def _schema(fields: dict[Any, Any] | None = None) -> vol.All:
+def _schema(fields: dict[Any, Any] | None = None) -> vol.All[Any]:
     return vol.All(
         vol.Schema({**_TARGET, **(fields or {})}),
         cv.has_at_least_one_key(ATTR_DEVICE_ID, ATTR_CONFIG_ENTRY_ID),
@@ -56,10 +56,12 @@ def _entry_for(hass: HomeAssistant, call: ServiceCall) -> RepCoachConfigEntry:
     entry_id: str | None = call.data.get(ATTR_CONFIG_ENTRY_ID)
     if device_id := call.data.get(ATTR_DEVICE_ID):
         device = dr.async_get(hass).async_get(device_id)
+        # A bench's device carries the sensor id, which is its entry's unique id.
         ours = [
-            candidate
-            for candidate in (device.config_entries if device else ())
-            if (entry := hass.config_entries.async_get_entry(candidate)) and entry.domain == DOMAIN
+            entry.entry_id
+            for domain, sensor_id in (device.identifiers if device else ())
+            if domain == DOMAIN
+            and (entry := hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, sensor_id))
         ]
         if not ours:
             raise ServiceValidationError(

@@ -116,7 +116,10 @@ def make_fire(hass: HomeAssistant, device: dr.DeviceEntry) -> FireEngineEvent:
     """Fire engine events on the bus exactly as the integration does for ``device``."""
 
     async def _fire(event: EngineEvent) -> None:
-        entry_id = next(iter(device.config_entries))
+        sensor_id = next(sensor_id for domain, sensor_id in device.identifiers if domain == DOMAIN)
+        entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, sensor_id)
+        assert entry is not None
+        entry_id = entry.entry_id
         hass.bus.async_fire(EVENT_REP_COACH, event_data(entry_id, device.id, event))
         await async_settle(hass)
 

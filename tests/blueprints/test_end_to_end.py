@@ -31,6 +31,7 @@ from tests.integration.conftest import (
     SESSION_RATE_HZ,
     SESSION_SEED,
     STATE_TOPIC,
+    entry_device,
     simulated_messages,
 )
 
@@ -56,8 +57,7 @@ async def bench_device(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
-    assert device is not None
+    device = entry_device(device_registry, entry)
     return device
 
 

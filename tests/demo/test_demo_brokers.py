@@ -98,7 +98,7 @@ def child_processes(parent: int) -> dict[int, str]:
             if int(fields[1]) == parent:
                 cmdline = (stat.parent / "cmdline").read_bytes()
                 children[int(stat.parent.name)] = cmdline.replace(b"\0", b" ").decode()
-        except (OSError, IndexError, ValueError):
+        except OSError, IndexError, ValueError:
             continue  # the process ended while we looked
     return children
 

@@ -155,7 +155,9 @@ async def test_flood_through_the_broker(
     assert _warnings(caplog, RATE_WARNING) == 1
     reference = reference_replay({}, batch_payloads(batches))
     assert reference.state.total_reps == 3
-    assert bench.value("total_reps") == "3"
+    # The engine's count, not the entity's state: once the session is over the sensor goes silent
+    # and, at SPEED, the entities turn unavailable within a second, maybe before the flood ends.
+    assert bench.coordinator.engine.state.total_reps == 3
     assert [e.data["rep"] for e in bench.events if e.data["type"] == "rep_completed"] == [1, 2, 3]
     assert "sensor_lost" not in {e.data.get("reason") for e in bench.events}
     assert bench.coordinator.rate_limit.dropped == 0

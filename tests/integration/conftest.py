@@ -10,7 +10,9 @@ from unittest.mock import PropertyMock, patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_mqtt_message,
@@ -122,6 +124,13 @@ async def init_integration(
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
         yield mock_config_entry
+
+
+def entry_device(device_registry: dr.DeviceRegistry, entry: ConfigEntry) -> dr.DeviceEntry:
+    """The one device of a Rep Coach entry."""
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert len(devices) == 1, devices
+    return devices[0]
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> State:

@@ -51,6 +51,14 @@ def _discovery(payload: dict[str, Any] | str, topic: str | None = None) -> MqttS
     )
 
 
+def _suggested(result: ConfigFlowResult, key: str) -> Any:
+    """The value a form suggests for ``key``."""
+    schema = result["data_schema"]
+    assert schema is not None
+    marker = next(marker for marker in schema.schema if marker == key)
+    return (marker.description or {}).get("suggested_value")
+
+
 async def _start_user_flow(hass: HomeAssistant, user_input: dict[str, str]) -> ConfigFlowResult:
     """Open the user step and submit it once."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
@@ -82,13 +90,11 @@ async def test_user_step_our_firmware(hass: HomeAssistant) -> None:
     assert result["result"].unique_id == SENSOR_ID
 
 
-@pytest.mark.parametrize(
-    ("payload", "detected"), [(b"0.43", "plain"), (b'{"d": 430}', "json"), (None, None)]
-)
+@pytest.mark.parametrize(("payload", "detected"), [(b"0.43", "plain"), (b'{"d": 430}', "json")])
 async def test_user_step_detects_format(
-    hass: HomeAssistant, first_payload: AsyncMock, payload: bytes | None, detected: str | None
+    hass: HomeAssistant, first_payload: AsyncMock, payload: bytes, detected: str
 ) -> None:
-    """ESPHome plain numbers, single JSON readings, or nothing yet (detected at run time)."""
+    """ESPHome plain numbers and single JSON readings."""
     first_payload.return_value = payload
     result = await _start_user_flow(
         hass, {CONF_NAME: "ESPHome bench", CONF_STATE_TOPIC: ESPHOME_TOPIC}
@@ -136,6 +142,106 @@ async def test_user_step_unreadable_payload_then_recovers(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_PAYLOAD_FORMAT] == "plain"
+
+
+@pytest.mark.parametrize("topic", ["rep_coach/#", "rep_coach/+/samples", "+"])
+@pytest.mark.usefixtures("first_payload")
+async def test_user_step_refuses_wildcards(hass: HomeAssistant, topic: str) -> None:
+    """A sensor publishes to one topic: a wildcard, valid as it is to subscribe, is refused
+    (on the availability topic too)."""
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", CONF_STATE_TOPIC: topic})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_STATE_TOPIC: "wildcard_topic"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_NAME: "Bench", CONF_STATE_TOPIC: STATE_TOPIC, CONF_AVAILABILITY_TOPIC: topic},
+    )
+    assert result["errors"] == {CONF_AVAILABILITY_TOPIC: "wildcard_topic"}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+@pytest.mark.usefixtures("first_payload")
+async def test_second_bench_gets_a_name_of_its_own(hass: HomeAssistant) -> None:
+    """The form suggests "Hip thrust bench 2" next to a "Hip thrust bench", and a name already
+    in use is refused (its entities would get _2 ids)."""
+    MockConfigEntry(
+        domain=DOMAIN, title="Hip thrust bench", unique_id=SENSOR_ID, data=dict(ENTRY_DATA)
+    ).add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert _suggested(result, CONF_NAME) == "Hip thrust bench 2"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Hip thrust bench", CONF_STATE_TOPIC: ESPHOME_TOPIC}
+    )
+    assert result["errors"] == {CONF_NAME: "name_in_use"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Hip thrust bench 2", CONF_STATE_TOPIC: ESPHOME_TOPIC}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Hip thrust bench 2"
+
+
+async def test_first_bench_suggests_the_default_name(hass: HomeAssistant) -> None:
+    """With no bench yet, the plain default name is suggested."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert _suggested(result, CONF_NAME) == "Hip thrust bench"
+
+
+async def test_no_first_reading_then_continue_anyway(
+    hass: HomeAssistant, first_payload: AsyncMock
+) -> None:
+    """Nothing arrives within the listening time: the flow says so and offers to listen again,
+    change the topic or continue; continuing leaves the format to the first data."""
+    first_payload.return_value = None
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", CONF_STATE_TOPIC: ESPHOME_TOPIC})
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "no_reading"
+    assert result["menu_options"] == ["check_again", "add_anyway", "user"]
+    assert result["description_placeholders"] == {"topic": ESPHOME_TOPIC, "seconds": "5"}
+    assert first_payload.await_args is not None
+    assert first_payload.await_args.args == (5.0,)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "add_anyway"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PAYLOAD_FORMAT] is None
+    assert result["data"][CONF_SENSOR_ID] == "hip_bench_sensor_hip_distance_state"
+
+
+async def test_no_first_reading_then_it_arrives(
+    hass: HomeAssistant, first_payload: AsyncMock
+) -> None:
+    """Listening again after the sensor came up finds its reading and its format."""
+    first_payload.return_value = None
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", CONF_STATE_TOPIC: ESPHOME_TOPIC})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "check_again"}
+    )
+    assert result["step_id"] == "no_reading"
+    first_payload.return_value = b"0.43"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "check_again"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_PAYLOAD_FORMAT] == "plain"
+
+
+async def test_no_first_reading_then_change_topic(
+    hass: HomeAssistant, first_payload: AsyncMock
+) -> None:
+    """Going back shows the form with what was typed, to correct the topic."""
+    first_payload.return_value = None
+    result = await _start_user_flow(hass, {CONF_NAME: "Bench", CONF_STATE_TOPIC: "typo/topic"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "user"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    first_payload.return_value = b"0.43"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_NAME: "Bench", CONF_STATE_TOPIC: ESPHOME_TOPIC}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_STATE_TOPIC] == ESPHOME_TOPIC
 
 
 @pytest.mark.usefixtures("first_payload")
@@ -203,6 +309,23 @@ async def test_discovery(hass: HomeAssistant) -> None:
     assert result["result"].unique_id == SENSOR_ID
 
 
+async def test_discovery_of_a_second_bench_with_the_default_name(hass: HomeAssistant) -> None:
+    """Every firmware announces "Hip thrust bench"; the second one becomes "... 2"."""
+    MockConfigEntry(
+        domain=DOMAIN, title="Hip thrust bench", unique_id="other", data=dict(ENTRY_DATA)
+    ).add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_MQTT}, data=_discovery(ANNOUNCEMENT)
+    )
+    assert result["description_placeholders"] == {
+        "name": "Hip thrust bench 2",
+        "model": "VL53L1X",
+        "sw_version": "1.0.0",
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["title"] == "Hip thrust bench 2"
+
+
 async def test_discovery_minimal_announcement(hass: HomeAssistant) -> None:
     """Only id and state topic are required; the rest has defaults."""
     result = await hass.config_entries.flow.async_init(
@@ -227,6 +350,7 @@ async def test_discovery_minimal_announcement(hass: HomeAssistant) -> None:
         ("not json", None),
         ({**ANNOUNCEMENT, "id": "Bad-Id"}, "rep_coach/discovery/Bad-Id"),
         ({**ANNOUNCEMENT, "state_topic": "a/#/b"}, None),
+        ({**ANNOUNCEMENT, "state_topic": "rep_coach/+/samples"}, None),
         ({**ANNOUNCEMENT, "format": "xml"}, None),
         ({k: v for k, v in ANNOUNCEMENT.items() if k != "state_topic"}, None),
         (ANNOUNCEMENT, "rep_coach/discovery/someone_else"),
@@ -319,3 +443,50 @@ async def test_reconfigure(hass: HomeAssistant) -> None:
     assert entry.data[CONF_AVAILABILITY_TOPIC] is None
     assert entry.data[CONF_PAYLOAD_FORMAT] == "json_batch"
     assert entry.unique_id == SENSOR_ID
+
+
+@pytest.mark.usefixtures("first_payload")
+async def test_reconfigure_refuses_a_wildcard_and_another_benchs_topic(
+    hass: HomeAssistant,
+) -> None:
+    """Reconfigure checks what the user step checks: no wildcard, no topic of another bench."""
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=SENSOR_ID, data=dict(ENTRY_DATA))
+    entry.add_to_hass(hass)
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="other",
+        data={**ENTRY_DATA, CONF_SENSOR_ID: "other", CONF_STATE_TOPIC: ESPHOME_TOPIC},
+    ).add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_STATE_TOPIC: "rep_coach/+/samples"}
+    )
+    assert result["errors"] == {CONF_STATE_TOPIC: "wildcard_topic"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_STATE_TOPIC: ESPHOME_TOPIC}
+    )
+    assert result["errors"] == {CONF_STATE_TOPIC: "topic_in_use"}
+    assert entry.data[CONF_STATE_TOPIC] == STATE_TOPIC
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_STATE_TOPIC: STATE_TOPIC}
+    )
+    assert result["reason"] == "reconfigure_successful"
+
+
+async def test_reconfigure_without_a_reading(hass: HomeAssistant, first_payload: AsyncMock) -> None:
+    """A new topic that stays silent is said so; saving anyway keeps it, format unknown."""
+    first_payload.return_value = None
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=SENSOR_ID, data=dict(ENTRY_DATA))
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_STATE_TOPIC: ESPHOME_TOPIC}
+    )
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["check_again", "add_anyway", "reconfigure"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "add_anyway"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data[CONF_STATE_TOPIC] == ESPHOME_TOPIC
+    assert entry.data[CONF_PAYLOAD_FORMAT] is None

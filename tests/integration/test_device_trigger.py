@@ -16,20 +16,18 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.rep_coach.const import DOMAIN
 from custom_components.rep_coach.device_trigger import TRIGGER_TYPES
 
-from .conftest import SENSOR_ID
+from .conftest import entry_device
 
 
-def _device_id(device_registry: dr.DeviceRegistry) -> str:
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
-    assert device is not None
-    return device.id
+def _device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry) -> str:
+    return entry_device(device_registry, entry).id
 
 
 async def test_get_triggers(
     hass: HomeAssistant, init_integration: MockConfigEntry, device_registry: dr.DeviceRegistry
 ) -> None:
     """The automation editor offers every trigger type for the bench."""
-    device_id = _device_id(device_registry)
+    device_id = _device_id(device_registry, init_integration)
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device_id)
     assert {(t["type"], t["device_id"]) for t in triggers if t["domain"] == DOMAIN} == {
         (trigger_type, device_id) for trigger_type in TRIGGER_TYPES
@@ -56,7 +54,7 @@ async def test_trigger_fires_automation(
     expected: int,
 ) -> None:
     """An automation on a device trigger runs for its own event type only."""
-    device_id = _device_id(device_registry)
+    device_id = _device_id(device_registry, init_integration)
     assert await async_setup_component(
         hass,
         AUTOMATION_DOMAIN,

@@ -13,9 +13,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.rep_coach.const import DOMAIN
-
-from .conftest import SENSOR_ID
+from .conftest import SENSOR_ID, entry_device
 
 
 @pytest.mark.freeze_time("2026-03-01 10:00:00+00:00")
@@ -30,8 +28,7 @@ async def test_entry_and_device_diagnostics(
     entry_diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
     assert entry_diagnostics == snapshot
     assert SENSOR_ID not in str(entry_diagnostics)
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
-    assert device is not None
+    device = entry_device(device_registry, init_integration)
     device_diagnostics = await get_diagnostics_for_device(
         hass, hass_client, init_integration, device
     )

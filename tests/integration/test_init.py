@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
 from custom_components.rep_coach.const import DOMAIN
 
-from .conftest import SENSOR_ID, STATE_TOPIC, STATUS_TOPIC
+from .conftest import STATE_TOPIC, STATUS_TOPIC, entry_device
 
 
 async def test_setup_and_unload(
@@ -29,8 +29,7 @@ async def test_setup_and_unload(
     """One device per entry; unloading drops the subscriptions."""
     entry = init_integration
     states = [entry.state]
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
-    assert device is not None
+    device = entry_device(device_registry, entry)
     assert (device.name, device.model, device.sw_version) == (
         "Hip thrust bench",
         "VL53L1X",

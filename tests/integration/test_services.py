@@ -13,15 +13,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 
-from .conftest import SENSOR_ID, state_of
+from .conftest import entry_device, state_of
 
 ENTITY = "hip_thrust_bench"
 
 
-def _device_id(device_registry: dr.DeviceRegistry) -> str:
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
-    assert device is not None
-    return device.id
+def _device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry) -> str:
+    return entry_device(device_registry, entry).id
 
 
 async def _call(
@@ -36,7 +34,7 @@ async def test_session_services_by_device(
     hass: HomeAssistant, init_integration: MockConfigEntry, device_registry: dr.DeviceRegistry
 ) -> None:
     """Start on a side, count, correct, end, and read the summary back."""
-    target = {ATTR_DEVICE_ID: _device_id(device_registry)}
+    target = {ATTR_DEVICE_ID: _device_id(device_registry, init_integration)}
     bus = async_capture_events(hass, EVENT_REP_COACH)
 
     await _call(hass, "start_session", {**target, "side": "right"})

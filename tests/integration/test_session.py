@@ -99,11 +99,12 @@ async def test_recorded_session_drives_entities(
     assert [event["rep"] for event in completed[:3]] == [1, 2, 3]
 
     last = completed[-1]
+    # The states carry 0.01 s (what the sensor resolves), the events the engine's milliseconds.
     assert float(state_of(hass, f"sensor.{ENTITY}_last_hold_time").state) == pytest.approx(
-        last["hold_s"], abs=1e-3
+        last["hold_s"], abs=0.005 + 1e-9
     )
     assert float(state_of(hass, f"sensor.{ENTITY}_last_lowering_time").state) == pytest.approx(
-        last["eccentric_s"], abs=1e-3
+        last["eccentric_s"], abs=0.005 + 1e-9
     )
     rep_entity = state_of(hass, f"event.{ENTITY}_rep")
     assert rep_entity.attributes["event_type"] == "completed"
@@ -176,3 +177,28 @@ async def test_recorded_fixture_session(
         assert state_of(hass, f"sensor.{ENTITY}_{side}_sets").state == str(stats.sets)
     assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == str(reference.total_reps)
     assert reference.total_reps > 0
+
+
+async def test_states_carry_what_the_sensor_resolves(
+    hass: HomeAssistant, init_integration: MockConfigEntry, feed_session: FeedSession
+) -> None:
+    """Times to 0.01 s and percentages to 0.1 %: the engine's raw figures, rounded, are what
+    Home Assistant stores (templates, TTS and exports read these)."""
+    await feed_session()
+    state = init_integration.runtime_data.engine.state
+    assert state.last_rep is not None
+    expected = {
+        "last_hold_time": round(state.last_rep.hold_s, 2),
+        "last_lowering_time": round(state.last_rep.eccentric_s, 2),
+        "last_range": round(state.last_rep.rom_pct, 1),
+        "time_under_tension": round(
+            state.left.time_under_tension_s + state.right.time_under_tension_s, 2
+        ),
+    }
+    if state.imbalance_pct is not None:
+        expected["imbalance"] = round(state.imbalance_pct, 1)
+    shown = {key: float(state_of(hass, f"sensor.hip_thrust_bench_{key}").state) for key in expected}
+    assert shown == expected
+    for key, value in shown.items():
+        decimals = 1 if key in {"last_range", "imbalance"} else 2
+        assert value == round(value, decimals), key

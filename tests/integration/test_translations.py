@@ -70,10 +70,15 @@ def test_raised_keys_translated() -> None:
     source = "\n".join(path.read_text() for path in PACKAGE.glob("*.py"))
     raised = set(re.findall(r'translation_domain=DOMAIN,\s*translation_key="([a-z_]+)"', source))
     assert raised
+    # The flow's own keys, and the topic checks it shares with discovery (topic_error).
     flow = (PACKAGE / "config_flow.py").read_text()
     flow_keys = set(re.findall(r'(?:reason=|: |\] = )"([a-z_]+)"', flow))
+    flow_keys |= set(re.findall(r'return "([a-z_]+)"', (PACKAGE / "discovery.py").read_text()))
     assert {
         "invalid_topic",
+        "wildcard_topic",
+        "name_in_use",
+        "topic_in_use",
         "invalid_payload",
         "mqtt_not_ready",
         "invalid_discovery_info",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .settings import DistanceUnit
 
@@ -31,6 +31,7 @@ PAYLOAD_AVAILABLE: Final = "online"
 PAYLOAD_NOT_AVAILABLE: Final = "offline"
 DEFAULT_NAME: Final = "Hip thrust bench"  # what a sensor is called unless it says otherwise
 MANUFACTURER: Final = "Rep Coach"
+WILDCARDS: Final = ("+", "#")  # MQTT subscription wildcards: never part of a topic published to
 
 
 def validate_sensor_id(sensor_id: str) -> str:
@@ -40,6 +41,11 @@ def validate_sensor_id(sensor_id: str) -> str:
             f"sensor id {sensor_id!r} must be 1-48 characters of lowercase a-z, 0-9 and _"
         )
     return sensor_id
+
+
+def has_wildcard(topic: str) -> bool:
+    """Whether ``topic`` holds an MQTT wildcard (fine to subscribe with, never published to)."""
+    return any(wildcard in topic for wildcard in WILDCARDS)
 
 
 def discovery_topic(sensor_id: str) -> str:
@@ -114,6 +120,14 @@ class SensorAnnouncement(BaseModel):
     payload_not_available: str = PAYLOAD_NOT_AVAILABLE
     format: PayloadFormat | None = None
     rate_hz: int | float | None = Field(default=None, gt=0)  # nominal sample rate
+
+    @field_validator("state_topic", "availability_topic")
+    @classmethod
+    def _one_topic(cls, topic: str | None) -> str | None:
+        """A sensor publishes to exactly one topic: a wildcard would mix other devices in."""
+        if topic is not None and has_wildcard(topic):
+            raise ValueError(f"a wildcard in {topic!r}: a sensor publishes to one topic")
+        return topic
 
     @classmethod
     def for_sensor(
