@@ -48,6 +48,8 @@ from .thresholds import (
 HISTORY = 5  # the range is the median of the last five full reps of a side
 MAX_PENDING = 48  # candidates held back at most (both hypotheses); then the evidence decides
 HOLD_LIKE_S = 0.5  # a partial-sized rep with a squeeze this long may be a smaller range
+DWELL_FLOOR_S = 0.3  # dwells are compared plus this: 0.1 s against 0.05 s says nothing
+DWELL_GAIN = 1.5  # vote per unit of log ratio (a squeeze twice the bottom pause: +1)
 
 
 @dataclass(slots=True)
@@ -154,24 +156,13 @@ class Outcome:
 
 
 def _dwell_vote(top_s: float, bottom_s: float | None) -> float:
-    """log P(dwells | right way up) / P(dwells | upside down): the squeeze at the top (~1-2 s),
-    touch-and-go at the bottom. ``bottom_s`` None: the lift came after a rest (no bottom pause)."""
-    vote = _top_vs_bottom(top_s) - (0.0 if bottom_s is None else _top_vs_bottom(bottom_s))
-    return max(-DWELL_WEIGHT, min(DWELL_WEIGHT, vote))
-
-
-def _top_vs_bottom(dwell_s: float) -> float:
-    """log-ratio of a dwell this long (within the 10 % band, so including the slow ends of the
-    moves) being the squeeze at the top rather than the turn at the bottom."""
-    if dwell_s < 0.6:
-        return -1.1
-    if dwell_s < 1.1:
-        return -0.6
-    if dwell_s < 1.7:
+    """The pause at the top (the squeeze) is longer than the one at the bottom (touch-and-go),
+    for this lifter whatever their style: a vote on the ratio, not on absolute durations.
+    ``bottom_s`` None: the lift came after a rest, which says nothing about the bottom pause."""
+    if bottom_s is None:
         return 0.0
-    if dwell_s < 3.0:
-        return 1.0
-    return 0.0  # long dwells happen at both ends (long holds, rests before a run)
+    ratio = (top_s + DWELL_FLOOR_S) / (bottom_s + DWELL_FLOOR_S)
+    return max(-DWELL_WEIGHT, min(DWELL_WEIGHT, DWELL_GAIN * math.log(ratio)))
 
 
 def _tempo_vote(candidate: Candidate) -> float:
@@ -448,10 +439,13 @@ class Calibrator:
 
 
 def _consistent(reps: list[Candidate]) -> list[Candidate] | None:
-    """The last RELEARN_REPS reps if their ranges and starts agree."""
-    if len(reps) < RELEARN_REPS:
+    """The last RELEARN_REPS full-sized reps (partials left out) if their ranges and starts agree."""
+    recent = reps[-2 * RELEARN_REPS - 1 :]
+    top = max(c.rom for c in recent)
+    full = [c for c in recent if c.rom >= LOCKOUT * top]
+    if len(full) < RELEARN_REPS:
         return None
-    last = reps[-RELEARN_REPS:]
+    last = full[-RELEARN_REPS:]
     middle = median(c.rom for c in last)
     if any(abs(c.rom - middle) > CONSISTENT * middle for c in last):
         return None

@@ -67,7 +67,7 @@ ZONE_LOW: Final = -0.30  # a still level farther below the seat is the floor: no
 ZONE_HIGH: Final = 1.6  # a still level farther above is someone standing (or the ceiling)
 
 # --- orientation and relearning evidence (log-odds; positive favours the hypothesis) -----
-DECIDE: Final = 4.0  # evidence needed to count: one clean rep opening a run (odds ~1:50)
+DECIDE: Final = 3.75  # evidence needed to count: a rep opening a run, lowered slower than lifted
 PRIOR: Final = 2.5  # a saved or earlier calibration: one fitting rep confirms it, one clean
 # rep the other way up doubts it, two overturn it
 DOUBT: Final = 1.0  # the settled orientation's evidence fell this low: stop counting, relearn
