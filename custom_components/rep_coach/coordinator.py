@@ -15,7 +15,6 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -33,7 +32,6 @@ from .const import (
     LOGGER,
     MANUFACTURER,
     STORE_SAVE_DELAY_S,
-    STORE_VERSION,
     TICK_INTERVAL_S,
 )
 from .engine import EngineEvent, EngineSettings, EngineState, RepEngine, SensorState
@@ -41,6 +39,11 @@ from .engine.protocol import PAYLOAD_AVAILABLE, PAYLOAD_NOT_AVAILABLE
 from .health import StreamHealth
 from .options import options_from_settings, settings_from_options
 from .ratelimit import MessageRateLimiter
+from .session_store import (
+    SessionStore,
+    UnreadableSessionError,
+    async_report_unreadable_session,
+)
 
 type RepCoachConfigEntry = ConfigEntry[RepCoachCoordinator]
 type Clock = Callable[[], float]
@@ -55,11 +58,6 @@ def epoch_monotonic_clock() -> Clock:
     """
     offset = time.time() - time.monotonic()
     return lambda: time.monotonic() + offset
-
-
-def session_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Where one entry's session (counters, calibration, side) is kept across restarts."""
-    return Store(hass, STORE_VERSION, f"{DOMAIN}.{entry_id}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +86,12 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self.clock: Clock = clock or epoch_monotonic_clock()
         # What this runtime was built from; other data (reconfigure, discovery) needs a reload.
         self.entry_data: dict[str, Any] = dict(entry.data)
-        self.engine = RepEngine(settings_from_options(entry.options))
+        self.engine = RepEngine(
+            settings_from_options(entry.options), wall_clock=self.engine_time_to_datetime
+        )
         self.health = StreamHealth(hass, entry, self.clock())
         self.rate_limit = MessageRateLimiter(entry.title, entry.data[CONF_STATE_TOPIC])
-        self._store = session_store(hass, entry.entry_id)
+        self._store = SessionStore(hass, entry.entry_id)
         self._event_listeners: list[EngineEventListener] = []
         self._mqtt_connected = False
         self._sensor_online = True
@@ -122,9 +122,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
     async def async_start(self) -> None:
         """Restore the saved session, then subscribe; every unsubscribe runs on unload."""
         entry = self.config_entry
-        saved = await self._store.async_load()
-        if saved is not None:
-            self.engine.restore_state(saved)
+        await self._async_restore()
         device = dr.async_get(self.hass).async_get_or_create(
             config_entry_id=entry.entry_id, **self.device_info
         )
@@ -159,6 +157,19 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
             )
         )
         self._async_publish()
+
+    async def _async_restore(self) -> None:
+        """Continue the saved session; one that cannot be read is kept aside and reported."""
+        try:
+            saved = await self._store.async_load_snapshot()
+        except UnreadableSessionError as err:
+            async_report_unreadable_session(self.hass, self.config_entry, err)
+            saved = None
+        if saved is not None:
+            self.engine.restore(saved)
+        if self.engine.session.totals_since is None:
+            # Counting starts now (a new bench, or a store from before totals had a start).
+            self.engine.session.totals_since = dt_util.utcnow()
 
     async def async_shutdown(self) -> None:
         """Write the session to disk now rather than after the save delay."""

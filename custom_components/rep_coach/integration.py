@@ -7,13 +7,15 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import RepCoachConfigEntry, RepCoachCoordinator, session_store
+from .coordinator import RepCoachConfigEntry, RepCoachCoordinator
 from .frontend import async_register_card
 from .options import settings_from_options
 from .services import async_setup_services
+from .session_store import SessionStore, unreadable_session_issue_id
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -67,5 +69,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> None:
-    """Forget the saved session of a removed sensor."""
-    await session_store(hass, entry.entry_id).async_remove()
+    """Forget the saved session of a removed sensor (copies kept aside stay)."""
+    await SessionStore(hass, entry.entry_id).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, unreadable_session_issue_id(entry.entry_id))
