@@ -33,6 +33,7 @@ class RepCoachSensorEntityDescription(SensorEntityDescription):
     """A sensor and how to read it from the coordinator's data."""
 
     value_fn: Callable[[CoachData], StateType | datetime]
+    live: bool = False  # a live state: unavailable while no readings arrive
 
 
 def _last_rep(read: Callable[[RepEvent], float]) -> Callable[[CoachData], float | None]:
@@ -118,6 +119,7 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[str(phase) for phase in Phase],
         value_fn=lambda data: data.state.phase,
+        live=True,
     ),
     RepCoachSensorEntityDescription(
         key="current_side",
@@ -162,6 +164,7 @@ HIP_POSITION = RepCoachSensorEntityDescription(
     value_fn=lambda data: (
         None if data.state.position_pct is None else round(data.state.position_pct)
     ),
+    live=True,
 )
 
 
@@ -184,6 +187,13 @@ class RepCoachSensor(RepCoachEntity, SensorEntity):
     """A Rep Coach sensor."""
 
     entity_description: RepCoachSensorEntityDescription
+
+    def __init__(
+        self, coordinator: RepCoachCoordinator, description: RepCoachSensorEntityDescription
+    ) -> None:
+        """Take availability behaviour from the description."""
+        super().__init__(coordinator, description)
+        self._follows_stream = description.live
 
     @property
     def native_value(self) -> StateType | datetime:
