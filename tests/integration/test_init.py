@@ -95,7 +95,7 @@ DATA_DIRS = {"translations": ".json", "brand": ".png", "www": ".js"}
 
 
 # Platforms Home Assistant imports on demand rather than at set-up.
-ON_DEMAND_PLATFORMS = ("device_trigger", "diagnostics")
+ON_DEMAND_PLATFORMS = ("device_trigger", "diagnostics", "logbook")
 
 
 async def test_hacs_payload_holds_only_what_home_assistant_loads(
