@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
+from pathlib import Path
 from unittest.mock import Mock
 
 import pytest
@@ -25,6 +26,12 @@ VERSION = json.loads((WWW_DIR.parent / "manifest.json").read_text(encoding="utf-
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant find ``custom_components/rep_coach`` (for its manifest version)."""
+
+
+@pytest.fixture(autouse=True)
+def own_config_dir(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A configuration directory of the test's own (set-up installs the blueprints there)."""
+    hass.config.config_dir = str(tmp_path)
 
 
 @pytest.fixture
