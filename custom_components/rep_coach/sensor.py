@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,11 @@ def _last_rep(read: Callable[[RepEvent], float]) -> Callable[[CoachData], float 
         return None if last_rep is None else read(last_rep)
 
     return value
+
+
+def _finite(value: float | None) -> float | None:
+    """A number, or None (unknown) until there is one: a dashboard gauge needs a number."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _seconds(
@@ -146,7 +152,7 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
         options=[NO_FEEDBACK, *(str(warning) for warning in FormWarning)],
         value_fn=lambda data: data.state.last_warning or NO_FEEDBACK,
     ),
-    _percent("imbalance", lambda data: data.state.imbalance_pct),
+    _percent("imbalance", lambda data: _finite(data.state.imbalance_pct)),
     _seconds(
         "time_under_tension",
         lambda data: data.state.left.time_under_tension_s + data.state.right.time_under_tension_s,
