@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from rep_coach_tools.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME
-from rep_coach_tools.demo_api import HassApiError, HassClient, wait_until
+from rep_coach_tools.demo_api import HassClient
+from rep_coach_tools.waiting import WaitError, wait_for_value
 
 from .cdp import Browser, Page
 from .conftest import RunningDemo
@@ -123,7 +124,7 @@ async def step(page: Page, expression: str, what: str) -> Any:
     async def check() -> Any:
         return await page.evaluate(expression)
 
-    return await wait_until(check, timeout_s=STEP_TIMEOUT_S, what=what)
+    return await wait_for_value(check, what, timeout_s=STEP_TIMEOUT_S)
 
 
 async def saved_cards(client: HassClient) -> list[dict[str, Any]]:
@@ -179,14 +180,14 @@ async def test_add_the_card_from_the_card_picker(
                     shown = await page.evaluate(EDITOR)
                     return shown if shown and (shown["preview"] or {}).get("large") else None
 
-                large = await wait_until(
-                    large_preview, timeout_s=STEP_TIMEOUT_S, what="the large preview"
+                large = await wait_for_value(
+                    large_preview, "the large preview", timeout_s=STEP_TIMEOUT_S
                 )
                 await page.screenshot(tmp_path / "card-editor.png")
                 await step(page, SAVE, "the Save button")
                 on_dashboard = await step(page, DASHBOARD_CARD, "the card on the dashboard")
                 await page.screenshot(tmp_path / "card-large.png")
-            except HassApiError:
+            except WaitError:
                 await page.screenshot(tmp_path / "failed.png")
                 pytest.fail(f"stuck; see {tmp_path / 'failed.png'}\n{demo.console}")
 

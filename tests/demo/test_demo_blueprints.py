@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from rep_coach_tools.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME
-from rep_coach_tools.demo_api import HassClient, wait_until
+from rep_coach_tools.demo_api import HassClient
 from rep_coach_tools.demo_config import BENCH_LIGHT, REST_TIMER
+from rep_coach_tools.waiting import wait_for_value
 
 from .conftest import running_demo
 from .events import EventRecorder
@@ -96,11 +97,11 @@ async def test_blueprints_drive_the_light_and_the_timer(
             async def timer() -> tuple[int, dict[str, Any], int, dict[str, Any]] | None:
                 return timer_run(recorder)
 
-            reached, green, counted, calm = await wait_until(
-                cue, timeout_s=FIRST_SET_TIMEOUT_S, what="the hold light cue"
+            reached, green, counted, calm = await wait_for_value(
+                cue, "the hold light cue", timeout_s=FIRST_SET_TIMEOUT_S
             )
-            _, rest, _, active = await wait_until(
-                timer, timeout_s=FIRST_SET_TIMEOUT_S, what="the rest timer to start"
+            _, rest, _, active = await wait_for_value(
+                timer, "the rest timer to start", timeout_s=FIRST_SET_TIMEOUT_S
             )
             events = list(recorder.events)
         assert demo.stop() == 0, demo.console

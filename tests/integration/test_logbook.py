@@ -54,7 +54,7 @@ def rep(number: int, side: Side, hold_s: float, eccentric_s: float) -> RepEvent:
         started_t=95.0,
         concentric_s=1.0,
         hold_s=hold_s,
-        eccentric_s=eccentric_s,
+        lowering_s=eccentric_s,
         rom_mm=240.0,
         rom_pct=98.0,
         peak_speed_mm_s=310.0,
@@ -79,7 +79,7 @@ def test_set_sentence() -> None:
         reason=SetEndReason.TARGET,
         target_reps=10,
         mean_hold_s=1.5,
-        mean_eccentric_s=2.2,
+        mean_lowering_s=2.2,
         mean_rom_mm=230.0,
         time_under_tension_s=45.0,
     )
