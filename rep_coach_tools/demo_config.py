@@ -35,6 +35,7 @@ DASHBOARD_VIEW_PATH: Final = "training"
 CARD_TYPE: Final = "custom:rep-coach-card"
 REST_TIMER: Final = "timer.rest"
 BENCH_LIGHT: Final = "light.bench_light"
+VOICE_AUTOMATION: Final = "automation.rep_coach_voice"  # writes what the voice would say
 
 # Core integrations the demo needs, without `default_config`: it pulls in integrations whose
 # requirements the venv does not have (the demo runs with --skip-pip). `frontend` brings its
@@ -230,12 +231,14 @@ def blueprint_cards(device_id: str) -> list[dict[str, Any]]:
         {"type": "heading", "heading": "Blueprints at work", "icon": "mdi:robot"},
         {"type": "tile", "entity": BENCH_LIGHT, "name": "Hold light"},
         {"type": "tile", "entity": REST_TIMER, "name": "Rest timer"},
-        # Unfiltered, so the configuration's exclusions apply (a logbook card with a target
-        # always shows its entities' every change).
+        # The bench's sentences and the voice's words. A logbook card needs a target, and
+        # Home Assistant shows every change of a targeted device's entities (the configuration's
+        # exclusions only apply to the Activity panel).
         {
             "type": "logbook",
             "title": "Logbook",
             "hours_to_show": 1,
+            "target": {"device_id": [device_id], "entity_id": [VOICE_AUTOMATION]},
             "grid_options": {"columns": 12, "rows": 6},
         },
     ]

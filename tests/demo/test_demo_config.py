@@ -28,6 +28,7 @@ from rep_coach_tools.demo_config import (
     MARKER,
     PACKAGE_DIR,
     REST_TIMER,
+    VOICE_AUTOMATION,
     DemoStateError,
     blueprint_cards,
     dashboard_config,
@@ -112,7 +113,9 @@ def test_blueprint_automations_are_valid_for_their_blueprints() -> None:
         inputs = BlueprintInputs(blueprint, config)
         inputs.validate()
         assert inputs.inputs["bench"] == DEVICE_ID
-    assert automation_entity_id(automations["rep_coach_voice"]) == "automation.rep_coach_voice"
+    assert automation_entity_id(automations["rep_coach_voice"]) == VOICE_AUTOMATION
+    logbook = next(card for card in blueprint_cards(DEVICE_ID) if card["type"] == "logbook")
+    assert logbook["target"] == {"device_id": [DEVICE_ID], "entity_id": [VOICE_AUTOMATION]}
     hold_light = automations["rep_coach_hold_light"]["use_blueprint"]["input"]
     assert hold_light["light_target"] == {"entity_id": BENCH_LIGHT}
 
