@@ -153,7 +153,7 @@ async def test_logbook_of_the_bench(
     device_registry: dr.DeviceRegistry,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    """Filtered on the bench (its device), the logbook is Rep Coach's sentences alone, reps
+    """Asked for the bench (its device id), the logbook API gives Rep Coach's sentences, reps
     and sets on their event entities, without the per-rep Phase and Holding changes."""
     await feed_session()
     await async_wait_recording_done(hass)
