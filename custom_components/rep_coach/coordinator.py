@@ -62,11 +62,20 @@ def epoch_monotonic_clock() -> Clock:
 
 @dataclass(frozen=True, slots=True)
 class CoachData:
-    """What the entities show: the engine's snapshot plus what the integration adds."""
+    """What the entities show: the engine's snapshot plus what the integration adds.
+
+    ``available``: the broker is connected and the sensor is not reported offline; the
+    session's figures (counters, last rep, side, rest) are shown. ``streaming``: on top of
+    that, readings are arriving; only live states (phase, holding, hip height) need them.
+    ``vouched_online``: the sensor has an availability topic, so silence while it says
+    ``online`` is an empty bench, not a fault.
+    """
 
     state: EngineState
     settings: EngineSettings
     available: bool
+    streaming: bool
+    vouched_online: bool
     rest_ends_at: datetime | None
 
 
@@ -296,14 +305,13 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
 
     def _snapshot(self) -> CoachData:
         state = self.engine.state
+        available = self._mqtt_connected and self._sensor_online
         return CoachData(
             state=state,
             settings=self.engine.settings,
-            available=(
-                self._mqtt_connected
-                and self._sensor_online
-                and state.sensor_state is not SensorState.STALE
-            ),
+            available=available,
+            streaming=available and state.sensor_state is not SensorState.STALE,
+            vouched_online=bool(self.config_entry.data.get(CONF_AVAILABILITY_TOPIC)),
             rest_ends_at=self._rest_ends_at(state.rest_ends_t),
         )
 

@@ -10,6 +10,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
+from .blueprint_install import async_install_blueprints
 from .const import DOMAIN
 from .coordinator import RepCoachConfigEntry, RepCoachCoordinator
 from .frontend import async_register_card
@@ -30,9 +31,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services (they exist even while no entry is loaded) and the card."""
+    """Register the services (they exist even while no entry is loaded) and the card; install
+    the automation blueprints."""
     async_setup_services(hass)
     await async_register_card(hass)
+    await async_install_blueprints(hass)
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,7 @@ class RepCoachSensorEntityDescription(SensorEntityDescription):
     # A session total: counted since the last reset, which starts a new cycle in long-term
     # statistics (state class "total" with last_reset, so an undone rep subtracts one).
     session_total: bool = False
+    live: bool = False  # a live state: unavailable while no readings arrive
 
 
 def _last_rep(read: Callable[[RepEvent], float]) -> Callable[[CoachData], float | None]:
@@ -64,6 +66,11 @@ def _rounded(
         return None if raw is None else round(raw, decimals)
 
     return value
+
+
+def _finite(value: float | None) -> float | None:
+    """A number, or None (unknown) until there is one: a dashboard gauge needs a number."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _seconds(
@@ -130,6 +137,7 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[str(phase) for phase in Phase],
         value_fn=lambda data: data.state.phase,
+        live=True,
     ),
     RepCoachSensorEntityDescription(
         key="current_side",
@@ -156,7 +164,7 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
         options=[NO_FEEDBACK, *(str(warning) for warning in FormWarning)],
         value_fn=lambda data: data.state.last_warning or NO_FEEDBACK,
     ),
-    _percent("imbalance", lambda data: data.state.imbalance_pct),
+    _percent("imbalance", lambda data: _finite(data.state.imbalance_pct)),
     RepCoachSensorEntityDescription(
         key="time_under_tension",
         translation_key="time_under_tension",
@@ -193,6 +201,7 @@ HIP_POSITION = RepCoachSensorEntityDescription(
     value_fn=lambda data: (
         None if data.state.position_pct is None else round(data.state.position_pct)
     ),
+    live=True,
 )
 
 
@@ -215,6 +224,13 @@ class RepCoachSensor(RepCoachEntity, SensorEntity):
     """A Rep Coach sensor."""
 
     entity_description: RepCoachSensorEntityDescription
+
+    def __init__(
+        self, coordinator: RepCoachCoordinator, description: RepCoachSensorEntityDescription
+    ) -> None:
+        """Take availability behaviour from the description."""
+        super().__init__(coordinator, description)
+        self._follows_stream = description.live
 
     @property
     def native_value(self) -> StateType | datetime:

@@ -173,3 +173,15 @@ def test_progress_statistics_graphs(dashboard: dict[str, Any], entity_ids: dict[
                 assert state_classes[key] is STATISTIC_NEEDS[stat_type], (key, stat_type)
 
     assert sorted(PROGRESS_KEYS - shown) == []
+
+
+def test_gauges_show_only_numbers(dashboard: dict[str, Any]) -> None:
+    """A gauge shows "Entity is non-numeric" for unknown or unavailable: each gauge of an entity
+    that can be either is hidden until its entity holds a number."""
+    for card in cards(dashboard):
+        if card["type"] != "gauge" or card["entity"].endswith("_reps_this_set"):
+            continue
+        conditions = {condition["condition"]: condition for condition in card["visibility"]}
+        assert conditions["state"]["entity"] == card["entity"]
+        assert set(conditions["state"]["state_not"]) == {"unknown", "unavailable"}
+        assert conditions["numeric_state"]["entity"] == card["entity"]
