@@ -7,9 +7,11 @@ marker file proves a directory is ours before it is wiped for a fresh start.
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,10 +57,7 @@ homeassistant:
   latitude: 52.52
   longitude: 13.40
   elevation: 34
-http:
-  server_host: 127.0.0.1
-  server_port: {port}
-frontend:
+{http}frontend:
 recorder:
   purge_keep_days: 1
 history:
@@ -172,7 +171,7 @@ def write_hass_config(paths: DemoPaths, *, port: int) -> None:
     """
     (paths.config / "configuration.yaml").write_text(
         CONFIGURATION_YAML.format(
-            port=port,
+            http=http_settings(paths, port=port),
             url_path=DASHBOARD_URL_PATH,
             filename=DASHBOARD_FILENAME,
             domain=DOMAIN,
@@ -192,11 +191,41 @@ def write_hass_config(paths: DemoPaths, *, port: int) -> None:
     (paths.storage / "onboarding").write_text(json.dumps(onboarding, indent=2))
 
 
+def http_settings(paths: DemoPaths, *, port: int) -> str:
+    """The demo's address: in configuration.yaml, or where newer releases keep it.
+
+    Since 2026.10 Home Assistant keeps the HTTP settings in ``.storage/http`` and treats YAML as
+    a one-time migration to *confirm*: a demo configured in YAML opens on a "Confirm new HTTP
+    server configuration" dialog and restarts on the old port five minutes later. There the
+    settings are written as the confirmed (stable) ones, validated by Home Assistant's own
+    schema; older releases get the YAML section. Returns the YAML to put in configuration.yaml.
+    """
+    settings: dict[str, Any] = {"server_host": "127.0.0.1", "server_port": port}
+    try:
+        http_config = importlib.import_module("homeassistant.components.http.config")
+    except ImportError:
+        return f"http:\n  server_host: {settings['server_host']}\n  server_port: {port}\n"
+    stable = {
+        **http_config.HTTP_STORAGE_SCHEMA(settings),
+        "created_at": datetime.now(UTC).isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    store = {
+        "version": http_config.STORAGE_VERSION,
+        "minor_version": http_config.STORAGE_MINOR_VERSION,
+        "key": http_config.STORAGE_KEY,
+        "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
+    }
+    (paths.storage / http_config.STORAGE_KEY).write_text(json.dumps(store, indent=2))
+    return ""
+
+
 def example_views(path: Path = EXAMPLE_DASHBOARD) -> list[dict[str, Any]]:
     """The views of the example dashboard (built-in cards), or none when it cannot be read."""
     try:
         views = load_yaml_dict(path).get("views")
-    except (HomeAssistantError, OSError):
+    except HomeAssistantError, OSError:
         return []
     return [view for view in views if isinstance(view, dict)] if isinstance(views, list) else []
 

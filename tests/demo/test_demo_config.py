@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
@@ -29,6 +32,7 @@ from rep_coach_tools.demo_config import (
     PACKAGE_DIR,
     REST_TIMER,
     VOICE_AUTOMATION,
+    DemoPaths,
     DemoStateError,
     blueprint_cards,
     dashboard_config,
@@ -78,7 +82,7 @@ def test_hass_configuration(tmp_path: Path) -> None:
     config = load_yaml_dict(paths.config / "configuration.yaml")
     assert "default_config" not in config
     assert {"frontend", "recorder", "history", "logbook", "lovelace"} <= set(config)
-    assert config["http"] == {"server_host": "127.0.0.1", "server_port": 18123}
+    assert http_address(paths, config) == (["127.0.0.1"], 18123)
     dashboard = config["lovelace"]["dashboards"][DASHBOARD_URL_PATH]
     assert dashboard["mode"] == "yaml"
     assert paths.config / dashboard["filename"] == paths.dashboard
@@ -95,6 +99,26 @@ def test_hass_configuration(tmp_path: Path) -> None:
     # The logbook exclusion the README recommends, and more.
     recommended = readme_logbook_config()[LOGBOOK]["exclude"]["entities"]
     assert set(recommended) <= set(config[LOGBOOK]["exclude"]["entities"])
+
+
+def http_address(paths: DemoPaths, config: dict[str, Any]) -> tuple[list[str], int]:
+    """Where the demo's Home Assistant will listen, read the way the installed release reads it:
+    from configuration.yaml, or (2026.10+) from the confirmed settings in ``.storage/http``, with
+    nothing left to confirm (a pending slot opens a dialog and reverts after five minutes)."""
+    try:
+        http_config = importlib.import_module("homeassistant.components.http.config")
+    except ImportError:
+        yaml = config["http"]
+        return [yaml["server_host"]], yaml["server_port"]
+    assert "http" not in config  # YAML would be migrated as a pending change to confirm
+    stored = json.loads((paths.storage / http_config.STORAGE_KEY).read_text())
+    assert stored["version"] == http_config.STORAGE_VERSION
+    data = stored["data"]
+    assert data["pending"] is None
+    assert data["yaml_migration_done"] is True
+    stable = {k: v for k, v in data["stable"].items() if k not in http_config._META_KEYS}
+    assert http_config.HTTP_STORAGE_SCHEMA(stable) == stable
+    return stable["server_host"], stable["server_port"]
 
 
 def test_blueprint_automations_are_valid_for_their_blueprints() -> None:
