@@ -25,6 +25,7 @@ from typing import Any, Final
 import aiohttp
 
 from .demo_api import HassApiError, HassClient
+from .demo_automations import create_blueprint_automations
 from .demo_config import (
     DASHBOARD_URL_PATH,
     DASHBOARD_VIEW_PATH,
@@ -347,6 +348,7 @@ async def _set_up(
     await set_up_hass(client, hass, broker, args)
     await emulator.start()
     device_id = await confirm_discovered_bench(client, hass)
+    await create_blueprint_automations(client, device_id)
     write_dashboard(paths, dashboard_config(device_id, example_views()))
     return f"{client.base_url}/{DASHBOARD_URL_PATH}/{DASHBOARD_VIEW_PATH}"
 

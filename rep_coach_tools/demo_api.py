@@ -167,6 +167,10 @@ class HassClient:
             token_type=str(body["token_type"]),
         )
 
+    async def save_automation(self, automation_id: str, config: dict[str, Any]) -> None:
+        """Create or replace an automation in automations.yaml, as the automation editor does."""
+        await self._ok("POST", f"/api/config/automation/config/{automation_id}", json=config)
+
     async def config_flow(self, handler: str, user_input: dict[str, Any]) -> dict[str, Any]:
         """Run a config flow's first form with ``user_input``; the result (entry or error)."""
         flow = await self._ok("POST", "/api/config/config_entries/flow", json={"handler": handler})

@@ -20,8 +20,20 @@ from .entity import RepCoachEntity
 
 PARALLEL_UPDATES = 0
 
-# No target in view is normal (nobody on the bench); these are not.
-PROBLEM_STATES = frozenset({SensorState.INVALID, SensorState.STALE})
+
+def _sensor_problem(data: CoachData) -> bool:
+    """Broker or sensor gone, only invalid readings, or a silence nothing explains.
+
+    No target in view is normal (nobody on the bench), and so is silence from a sensor whose
+    availability topic says it is online (a sensor may publish nothing while the bench is
+    empty); without an availability topic, silence is the only sign of a dead sensor.
+    """
+    sensor_state = data.state.sensor_state
+    return (
+        not data.available
+        or sensor_state is SensorState.INVALID
+        or (sensor_state is SensorState.STALE and not data.vouched_online)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +42,7 @@ class RepCoachBinarySensorEntityDescription(BinarySensorEntityDescription):
 
     is_on_fn: Callable[[CoachData], bool]
     follows_sensor_availability: bool = True
+    live: bool = False  # a live state: unavailable while no readings arrive
 
 
 BINARY_SENSORS: tuple[RepCoachBinarySensorEntityDescription, ...] = (
@@ -37,6 +50,7 @@ BINARY_SENSORS: tuple[RepCoachBinarySensorEntityDescription, ...] = (
         key="holding",
         translation_key="holding",
         is_on_fn=lambda data: data.state.phase is Phase.HOLDING,
+        live=True,
     ),
     RepCoachBinarySensorEntityDescription(
         key="in_set",
@@ -56,7 +70,7 @@ BINARY_SENSORS: tuple[RepCoachBinarySensorEntityDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         # It reports the outage the other entities go unavailable for.
         follows_sensor_availability=False,
-        is_on_fn=lambda data: not data.available or data.state.sensor_state in PROBLEM_STATES,
+        is_on_fn=_sensor_problem,
     ),
 )
 
@@ -85,6 +99,7 @@ class RepCoachBinarySensor(RepCoachEntity, BinarySensorEntity):
         """Take availability behaviour from the description."""
         super().__init__(coordinator, description)
         self._follows_sensor_availability = description.follows_sensor_availability
+        self._follows_stream = description.live
 
     @property
     def is_on(self) -> bool:

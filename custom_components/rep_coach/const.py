@@ -32,7 +32,6 @@ ATTR_TYPE: Final = "type"
 # Timers.
 TICK_INTERVAL_S: Final = 1.0
 HIP_POSITION_MIN_INTERVAL_S: Final = 0.5  # hip position writes at most twice a second
-STORE_VERSION: Final = 1
 STORE_SAVE_DELAY_S: Final = 10.0
 
 # Repairs: the topic carries only garbage, or nothing at all, for this long.

@@ -15,7 +15,6 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -33,7 +32,6 @@ from .const import (
     LOGGER,
     MANUFACTURER,
     STORE_SAVE_DELAY_S,
-    STORE_VERSION,
     TICK_INTERVAL_S,
 )
 from .engine import EngineEvent, EngineSettings, EngineState, RepEngine, SensorState
@@ -41,6 +39,11 @@ from .engine.protocol import PAYLOAD_AVAILABLE, PAYLOAD_NOT_AVAILABLE
 from .health import StreamHealth
 from .options import options_from_settings, settings_from_options
 from .ratelimit import MessageRateLimiter
+from .session_store import (
+    SessionStore,
+    UnreadableSessionError,
+    async_report_unreadable_session,
+)
 
 type RepCoachConfigEntry = ConfigEntry[RepCoachCoordinator]
 type Clock = Callable[[], float]
@@ -57,18 +60,22 @@ def epoch_monotonic_clock() -> Clock:
     return lambda: time.monotonic() + offset
 
 
-def session_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Where one entry's session (counters, calibration, side) is kept across restarts."""
-    return Store(hass, STORE_VERSION, f"{DOMAIN}.{entry_id}")
-
-
 @dataclass(frozen=True, slots=True)
 class CoachData:
-    """What the entities show: the engine's snapshot plus what the integration adds."""
+    """What the entities show: the engine's snapshot plus what the integration adds.
+
+    ``available``: the broker is connected and the sensor is not reported offline; the
+    session's figures (counters, last rep, side, rest) are shown. ``streaming``: on top of
+    that, readings are arriving; only live states (phase, holding, hip height) need them.
+    ``vouched_online``: the sensor has an availability topic, so silence while it says
+    ``online`` is an empty bench, not a fault.
+    """
 
     state: EngineState
     settings: EngineSettings
     available: bool
+    streaming: bool
+    vouched_online: bool
     rest_ends_at: datetime | None
 
 
@@ -88,10 +95,12 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self.clock: Clock = clock or epoch_monotonic_clock()
         # What this runtime was built from; other data (reconfigure, discovery) needs a reload.
         self.entry_data: dict[str, Any] = dict(entry.data)
-        self.engine = RepEngine(settings_from_options(entry.options))
+        self.engine = RepEngine(
+            settings_from_options(entry.options), wall_clock=self.engine_time_to_datetime
+        )
         self.health = StreamHealth(hass, entry, self.clock())
         self.rate_limit = MessageRateLimiter(entry.title, entry.data[CONF_STATE_TOPIC])
-        self._store = session_store(hass, entry.entry_id)
+        self._store = SessionStore(hass, entry.entry_id)
         self._event_listeners: list[EngineEventListener] = []
         self._mqtt_connected = False
         self._sensor_online = True
@@ -122,9 +131,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
     async def async_start(self) -> None:
         """Restore the saved session, then subscribe; every unsubscribe runs on unload."""
         entry = self.config_entry
-        saved = await self._store.async_load()
-        if saved is not None:
-            self.engine.restore_state(saved)
+        await self._async_restore()
         device = dr.async_get(self.hass).async_get_or_create(
             config_entry_id=entry.entry_id, **self.device_info
         )
@@ -159,6 +166,19 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
             )
         )
         self._async_publish()
+
+    async def _async_restore(self) -> None:
+        """Continue the saved session; one that cannot be read is kept aside and reported."""
+        try:
+            saved = await self._store.async_load_snapshot()
+        except UnreadableSessionError as err:
+            async_report_unreadable_session(self.hass, self.config_entry, err)
+            saved = None
+        if saved is not None:
+            self.engine.restore(saved)
+        if self.engine.session.totals_since is None:
+            # Counting starts now (a new bench, or a store from before totals had a start).
+            self.engine.session.totals_since = dt_util.utcnow()
 
     async def async_shutdown(self) -> None:
         """Write the session to disk now rather than after the save delay."""
@@ -286,14 +306,13 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
 
     def _snapshot(self) -> CoachData:
         state = self.engine.state
+        available = self._mqtt_connected and self._sensor_online
         return CoachData(
             state=state,
             settings=self.engine.settings,
-            available=(
-                self._mqtt_connected
-                and self._sensor_online
-                and state.sensor_state is not SensorState.STALE
-            ),
+            available=available,
+            streaming=available and state.sensor_state is not SensorState.STALE,
+            vouched_online=bool(self.config_entry.data.get(CONF_AVAILABILITY_TOPIC)),
             rest_ends_at=self._rest_ends_at(state.rest_ends_t),
         )
 

@@ -22,6 +22,9 @@ class RepCoachEntity(CoordinatorEntity[RepCoachCoordinator]):
     _attr_has_entity_name = True
     # Settings and commands stay usable while the sensor is away; measurements do not.
     _follows_sensor_availability = True
+    # Session figures stay while an online sensor is silent (nobody on the bench); live
+    # states (phase, holding) need readings.
+    _follows_stream = False
 
     def __init__(self, coordinator: RepCoachCoordinator, description: EntityDescription) -> None:
         """Describe the entity and tie it to the sensor's device."""
@@ -33,8 +36,11 @@ class RepCoachEntity(CoordinatorEntity[RepCoachCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Whether the sensor behind this entity is reachable and sending."""
-        return not self._follows_sensor_availability or self.coordinator.data.available
+        """Whether the sensor behind this entity is reachable (and sending, for live states)."""
+        if not self._follows_sensor_availability:
+            return True
+        data = self.coordinator.data
+        return data.streaming if self._follows_stream else data.available
 
     def shown_value(self) -> Hashable:
         """What this entity displays besides availability; a change triggers a state write."""

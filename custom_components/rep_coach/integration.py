@@ -7,13 +7,16 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
+from .blueprint_install import async_install_blueprints
 from .const import DOMAIN
-from .coordinator import RepCoachConfigEntry, RepCoachCoordinator, session_store
+from .coordinator import RepCoachConfigEntry, RepCoachCoordinator
 from .frontend import async_register_card
 from .options import settings_from_options
 from .services import async_setup_services
+from .session_store import SessionStore, unreadable_session_issue_id
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -28,9 +31,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services (they exist even while no entry is loaded) and the card."""
+    """Register the services (they exist even while no entry is loaded) and the card; install
+    the automation blueprints."""
     async_setup_services(hass)
     await async_register_card(hass)
+    await async_install_blueprints(hass)
     return True
 
 
@@ -67,5 +72,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) ->
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RepCoachConfigEntry) -> None:
-    """Forget the saved session of a removed sensor."""
-    await session_store(hass, entry.entry_id).async_remove()
+    """Forget the saved session of a removed sensor (copies kept aside stay)."""
+    await SessionStore(hass, entry.entry_id).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, unreadable_session_issue_id(entry.entry_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from homeassistant.helpers.typing import StateType
 
 from .const import HIP_POSITION_MIN_INTERVAL_S
 from .coordinator import CoachData, RepCoachConfigEntry, RepCoachCoordinator
-from .engine import FormWarning, Phase, RepEvent, Side
+from .engine import FormWarning, Phase, RepEvent, Side, SideStats
 from .entity import RepCoachEntity
 
 PARALLEL_UPDATES = 0
@@ -34,6 +35,10 @@ class RepCoachSensorEntityDescription(SensorEntityDescription):
     """A sensor and how to read it from the coordinator's data."""
 
     value_fn: Callable[[CoachData], StateType | datetime]
+    # A session total: counted since the last reset, which starts a new cycle in long-term
+    # statistics (state class "total" with last_reset, so an undone rep subtracts one).
+    session_total: bool = False
+    live: bool = False  # a live state: unavailable while no readings arrive
 
 
 def _last_rep(read: Callable[[RepEvent], float]) -> Callable[[CoachData], float | None]:
@@ -63,6 +68,11 @@ def _rounded(
     return value
 
 
+def _finite(value: float | None) -> float | None:
+    """A number, or None (unknown) until there is one: a dashboard gauge needs a number."""
+    return value if value is not None and math.isfinite(value) else None
+
+
 def _seconds(
     key: str, value_fn: Callable[[CoachData], float | None]
 ) -> RepCoachSensorEntityDescription:
@@ -75,6 +85,23 @@ def _seconds(
         suggested_display_precision=1,
         value_fn=_rounded(value_fn, SECONDS_DECIMALS),
     )
+
+
+def _total(key: str, value_fn: Callable[[CoachData], StateType]) -> RepCoachSensorEntityDescription:
+    return RepCoachSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        state_class=SensorStateClass.TOTAL,
+        session_total=True,
+        value_fn=value_fn,
+    )
+
+
+def _last_set_mean(
+    key: str, read: Callable[[SideStats], float | None], side: Side
+) -> RepCoachSensorEntityDescription:
+    """A per-set figure of one side: changes once per set, so its statistics mean something."""
+    return _seconds(key, lambda data: read(data.state.side_stats(side)))
 
 
 def _percent(
@@ -94,39 +121,13 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
     RepCoachSensorEntityDescription(
         key="reps_this_set",
         translation_key="reps_this_set",
-        state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data: data.state.reps_this_set,
     ),
-    RepCoachSensorEntityDescription(
-        key="left_reps",
-        translation_key="left_reps",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data: data.state.left.reps,
-    ),
-    RepCoachSensorEntityDescription(
-        key="right_reps",
-        translation_key="right_reps",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data: data.state.right.reps,
-    ),
-    RepCoachSensorEntityDescription(
-        key="left_sets",
-        translation_key="left_sets",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data: data.state.left.sets,
-    ),
-    RepCoachSensorEntityDescription(
-        key="right_sets",
-        translation_key="right_sets",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data: data.state.right.sets,
-    ),
-    RepCoachSensorEntityDescription(
-        key="total_reps",
-        translation_key="total_reps",
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda data: data.state.total_reps,
-    ),
+    _total("left_reps", lambda data: data.state.left.reps),
+    _total("right_reps", lambda data: data.state.right.reps),
+    _total("left_sets", lambda data: data.state.left.sets),
+    _total("right_sets", lambda data: data.state.right.sets),
+    _total("total_reps", lambda data: data.state.total_reps),
     _seconds("last_hold_time", _last_rep(lambda rep: rep.hold_s)),
     _seconds("last_lowering_time", _last_rep(lambda rep: rep.lowering_s)),
     _percent("last_range", _last_rep(lambda rep: rep.rom_pct)),
@@ -136,6 +137,7 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[str(phase) for phase in Phase],
         value_fn=lambda data: data.state.phase,
+        live=True,
     ),
     RepCoachSensorEntityDescription(
         key="current_side",
@@ -162,10 +164,29 @@ SENSORS: tuple[RepCoachSensorEntityDescription, ...] = (
         options=[NO_FEEDBACK, *(str(warning) for warning in FormWarning)],
         value_fn=lambda data: data.state.last_warning or NO_FEEDBACK,
     ),
-    _percent("imbalance", lambda data: data.state.imbalance_pct),
-    _seconds(
-        "time_under_tension",
-        lambda data: data.state.left.time_under_tension_s + data.state.right.time_under_tension_s,
+    _percent("imbalance", lambda data: _finite(data.state.imbalance_pct)),
+    RepCoachSensorEntityDescription(
+        key="time_under_tension",
+        translation_key="time_under_tension",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        state_class=SensorStateClass.TOTAL,
+        session_total=True,
+        suggested_display_precision=1,
+        value_fn=_rounded(
+            lambda data: (
+                data.state.left.time_under_tension_s + data.state.right.time_under_tension_s
+            ),
+            SECONDS_DECIMALS,
+        ),
+    ),
+    *(
+        _last_set_mean(f"{side}_set_mean_{figure}", read, side)
+        for side in Side
+        for figure, read in (
+            ("hold", lambda stats: stats.last_set_mean_hold_s),
+            ("lowering", lambda stats: stats.last_set_mean_lowering_s),
+        )
     ),
 )
 
@@ -173,13 +194,14 @@ HIP_POSITION = RepCoachSensorEntityDescription(
     key="hip_position",
     translation_key="hip_position",
     native_unit_of_measurement=PERCENTAGE,
-    state_class=SensorStateClass.MEASUREMENT,
+    # No state class: readings twice a second make no long-term statistics worth keeping.
     suggested_display_precision=0,
     entity_category=EntityCategory.DIAGNOSTIC,
     entity_registry_enabled_default=False,
     value_fn=lambda data: (
         None if data.state.position_pct is None else round(data.state.position_pct)
     ),
+    live=True,
 )
 
 
@@ -203,14 +225,28 @@ class RepCoachSensor(RepCoachEntity, SensorEntity):
 
     entity_description: RepCoachSensorEntityDescription
 
+    def __init__(
+        self, coordinator: RepCoachCoordinator, description: RepCoachSensorEntityDescription
+    ) -> None:
+        """Take availability behaviour from the description."""
+        super().__init__(coordinator, description)
+        self._follows_stream = description.live
+
     @property
     def native_value(self) -> StateType | datetime:
         """The value from the latest engine snapshot."""
         return self.entity_description.value_fn(self.coordinator.data)
 
+    @property
+    def last_reset(self) -> datetime | None:
+        """When a session total started counting (the session's last reset)."""
+        if not self.entity_description.session_total:
+            return None
+        return self.coordinator.data.state.totals_since
+
     def shown_value(self) -> Hashable:
-        """The native value decides when to write."""
-        return self.native_value
+        """The native value (and a total's start) decides when to write."""
+        return self.native_value, self.last_reset
 
 
 class HipPositionSensor(RepCoachSensor):

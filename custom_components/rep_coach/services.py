@@ -1,8 +1,9 @@
-"""Services: start/end a session, switch side, adjust reps, calibrate, get the summary."""
+"""Services: start/end a session, switch side, adjust reps, calibrate, summary, set history."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any, Final
 
@@ -18,10 +19,12 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .coordinator import RepCoachConfigEntry, RepCoachCoordinator
 from .engine import CalibrationStep, EngineEvent, Side
+from .engine.report import SetSummary
 from .validation import vol
 
 SERVICE_START_SESSION: Final = "start_session"
@@ -30,10 +33,13 @@ SERVICE_SWITCH_SIDE: Final = "switch_side"
 SERVICE_ADJUST_REPS: Final = "adjust_reps"
 SERVICE_CALIBRATE: Final = "calibrate"
 SERVICE_GET_SESSION_SUMMARY: Final = "get_session_summary"
+SERVICE_EXPORT_HISTORY: Final = "export_history"
 
 ATTR_SIDE: Final = "side"
 ATTR_DELTA: Final = "delta"
 ATTR_STEP: Final = "step"
+ATTR_START: Final = "start"
+ATTR_END: Final = "end"
 
 _TARGET = {
     vol.Optional(ATTR_DEVICE_ID): cv.string,
@@ -154,6 +160,63 @@ async def _async_get_session_summary(hass: HomeAssistant, call: ServiceCall) -> 
     return _entry_for(hass, call).runtime_data.engine.summary()
 
 
+_DATE_OR_DATETIME = vol.Any(cv.date, cv.datetime)  # a datetime is also a date: it passes as is
+
+
+def _moment(value: date | None, *, day_after: bool = False) -> datetime | None:
+    """A date means its local midnight (or the next one's); a naive datetime is local time."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        local = value if value.tzinfo else value.replace(tzinfo=dt_util.get_default_time_zone())
+        return dt_util.as_utc(local)
+    return dt_util.as_utc(dt_util.start_of_local_day(value + timedelta(days=int(day_after))))
+
+
+def _exported(entry: SetSummary) -> dict[str, Any]:
+    return {
+        "side": str(entry.side),
+        "set": entry.set,
+        "reps": entry.reps,
+        "partial_reps": entry.partial_reps,
+        "mean_hold_s": entry.mean_hold_s if entry.timed else None,
+        "mean_lowering_s": entry.mean_lowering_s if entry.timed else None,
+        "warnings": dict(entry.warnings),
+        "started_at": None if entry.started_at is None else entry.started_at.isoformat(),
+        "ended_at": None if entry.ended_at is None else entry.ended_at.isoformat(),
+    }
+
+
+async def _async_export_history(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
+    """The finished sets kept in detail (the last 50) that ended in [start, end).
+
+    Sets saved before sets had dates are older than every dated one: they are in any range
+    without a start.
+    """
+    since = _moment(call.data.get(ATTR_START))
+    until = _moment(call.data.get(ATTR_END), day_after=True)
+    if since is not None and until is not None and until <= since:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="end_before_start",
+            translation_placeholders={
+                "start": call.data[ATTR_START].isoformat(),
+                "end": call.data[ATTR_END].isoformat(),
+            },
+        )
+    history = _entry_for(hass, call).runtime_data.engine.set_history()
+    return {
+        "start": None if since is None else since.isoformat(),
+        "end": None if until is None else until.isoformat(),
+        "sets": [
+            _exported(entry)
+            for entry in history
+            if (since is None or (entry.ended_at is not None and entry.ended_at >= since))
+            and (until is None or entry.ended_at is None or entry.ended_at < until)
+        ],
+    }
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the Rep Coach services."""
@@ -174,5 +237,14 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_GET_SESSION_SUMMARY,
         partial(_async_get_session_summary, hass),
         schema=_schema(),
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_EXPORT_HISTORY,
+        partial(_async_export_history, hass),
+        schema=_schema(
+            {vol.Optional(ATTR_START): _DATE_OR_DATETIME, vol.Optional(ATTR_END): _DATE_OR_DATETIME}
+        ),
         supports_response=SupportsResponse.ONLY,
     )

@@ -1,4 +1,4 @@
-"""Fixtures for the blueprint tests: a real Home Assistant reading the repository's blueprints."""
+"""Fixtures for the blueprint tests: a real Home Assistant reading the integration's blueprints."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
+from custom_components.rep_coach.blueprint_install import SOURCE_DIR
 from custom_components.rep_coach.bus import event_data
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.engine import EngineEvent, RepEvent, Side
 from tests.events import rep_event as sample_rep_event
 
-BLUEPRINTS = Path(__file__).parents[2] / "blueprints" / "automation" / "rep_coach"
+BLUEPRINTS = SOURCE_DIR  # shipped inside the integration, installed by it
 
 type UseBlueprint = Callable[[str, dict[str, Any]], Awaitable[None]]
 type UseBlueprints = Callable[[dict[str, dict[str, Any]]], Awaitable[None]]
@@ -46,12 +47,24 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant find ``custom_components/rep_coach``."""
 
 
+@pytest.fixture(autouse=True)
+def own_config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Each test's Home Assistant gets a configuration directory of its own: setting Rep
+    Coach up installs the blueprints there."""
+    if "hass" in request.fixturenames:
+        hass: HomeAssistant = request.getfixturevalue("hass")
+        hass.config.config_dir = str(tmp_path)
+
+
 @pytest.fixture
-def blueprint_config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """A fresh config directory holding the repository's blueprints, as a user would install them."""
-    hass.config.config_dir = str(tmp_path)
-    shutil.copytree(BLUEPRINTS, tmp_path / "blueprints" / "automation" / "rep_coach")
-    return tmp_path
+def blueprint_config_dir(hass: HomeAssistant) -> Path:
+    """The test's config directory holding the blueprints where the integration installs them
+    (whether or not Rep Coach is set up in the test)."""
+    config_dir = Path(hass.config.config_dir)
+    shutil.copytree(
+        BLUEPRINTS, config_dir / "blueprints" / "automation" / DOMAIN, dirs_exist_ok=True
+    )
+    return config_dir
 
 
 def _bench_device(

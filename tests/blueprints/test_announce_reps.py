@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
+from pytest_homeassistant_custom_component.common import async_mock_service
 
 from custom_components.rep_coach.engine import (
     HoldReachedEvent,
@@ -153,4 +154,24 @@ async def test_other_benches_are_ignored(
     """Events of another Rep Coach device do not trigger this bench's announcer."""
     await make_fire(hass, other_bench)(rep_event(3))
 
+    assert speak_calls == []
+
+
+async def test_without_a_speaker_the_words_go_to_the_logbook(
+    hass: HomeAssistant,
+    use_blueprint: UseBlueprint,
+    bench: dr.DeviceEntry,
+    fire: FireEngineEvent,
+    speak_calls: list[ServiceCall],
+) -> None:
+    """No text-to-speech engine chosen: what would be said is written to the logbook, so the
+    blueprint can be tried without a speaker."""
+    logged = async_mock_service(hass, "logbook", "log")
+    await use_blueprint("announce_reps.yaml", {"bench": bench.id})
+
+    await fire(rep_event(7))
+    await fire(rep_event(8))
+
+    assert [call.data["message"] for call in logged] == ["seven", "eight"]
+    assert {call.data["name"] for call in logged} == {"Rep Coach voice"}
     assert speak_calls == []

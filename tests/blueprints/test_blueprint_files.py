@@ -77,5 +77,6 @@ def test_import_link(name: str) -> None:
     source_url = load(name).metadata["source_url"]
     import_link = "https://my.home-assistant.io/redirect/blueprint_import/?blueprint_url="
 
-    assert source_url == f"{repository_url()}/blob/main/blueprints/automation/rep_coach/{name}"
+    path = BLUEPRINTS.relative_to(README.parent).as_posix()
+    assert source_url == f"{repository_url()}/blob/main/{path}/{name}"
     assert import_link + quote(source_url, safe="") in README.read_text(encoding="utf-8")

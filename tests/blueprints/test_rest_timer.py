@@ -11,6 +11,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
+    async_mock_service,
 )
 
 from custom_components.rep_coach.engine import RestFinishedEvent, RestStartedEvent, Side
@@ -155,4 +156,33 @@ async def test_other_benches_are_ignored(
     await make_fire(hass, other_bench)(rest_started(60))
 
     assert hass.states.get(TIMER).state == "idle"  # type: ignore[union-attr]
+    assert speak_calls == []
+
+
+@pytest.mark.parametrize("rest_timer", [{"tts_entity": "", "media_player": ""}], indirect=True)
+@pytest.mark.usefixtures("rest_timer")
+async def test_without_a_speaker_the_countdown_goes_to_the_logbook(
+    hass: HomeAssistant,
+    fire: FireEngineEvent,
+    speak_calls: list[ServiceCall],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No text-to-speech engine chosen: the timer still runs, and the countdown is written to
+    the logbook."""
+    logged = async_mock_service(hass, "logbook", "log")
+    await fire(rest_started(12))
+    assert hass.states.get(TIMER).state == "active"  # type: ignore[union-attr]
+
+    for _ in range(12):
+        await advance(hass, freezer, 1)
+    await fire(rest_finished(interrupted=False))
+
+    assert [call.data["message"] for call in logged] == [
+        "ten seconds",
+        "three",
+        "two",
+        "one",
+        "Go! right leg, set 1",
+    ]
+    assert {call.data["name"] for call in logged} == {"Rep Coach voice"}
     assert speak_calls == []

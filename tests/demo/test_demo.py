@@ -135,7 +135,7 @@ async def test_dashboard_counts_reps_live(demo: RunningDemo, chromium: str, tmp_
     assert readings[-1] > readings[-2], readings
     assert shown["title"] == "Hip thrusts"
     assert shown["errors"] == [], f"cards in error on the dashboard, see {screenshot}"
-    assert re.fullmatch(r"(Left|Right) leg · set \d+( of \d+)?", shown["where"]), shown
+    assert re.fullmatch(r"(Left|Right) leg · Set \d+( of \d+)?", shown["where"]), shown
     assert png_size(screenshot) == (WIDTH, HEIGHT)
     if target := os.environ.get(SCREENSHOT_ENV):
         await asyncio.to_thread(shutil.copyfile, screenshot, target)

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 import socket
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.models import Blueprint, BlueprintInputs
+from homeassistant.util import slugify
 from homeassistant.util.yaml import load_yaml_dict
 
+from custom_components.rep_coach.blueprint_install import SOURCE_DIR
 from custom_components.rep_coach.const import DOMAIN
 from rep_coach_tools.cli import main
 from rep_coach_tools.demo import pick_port
 from rep_coach_tools.demo_api import Tokens, client_id
+from rep_coach_tools.demo_automations import automation_entity_id, blueprint_automations
 from rep_coach_tools.demo_config import (
+    BENCH_LIGHT,
     CARD_TYPE,
     DASHBOARD_URL_PATH,
     DASHBOARD_VIEW_PATH,
     EXAMPLE_DASHBOARD,
     MARKER,
     PACKAGE_DIR,
+    REST_TIMER,
+    VOICE_AUTOMATION,
+    DemoPaths,
     DemoStateError,
+    blueprint_cards,
     dashboard_config,
     example_views,
     prepare_state_dir,
@@ -27,6 +42,9 @@ from rep_coach_tools.demo_config import (
     write_hass_config,
 )
 from rep_coach_tools.demo_processes import port_is_free
+from tests.integration.test_logbook import readme_logbook_config
+
+LOGBOOK = "logbook"
 
 DEVICE_ID = "0123456789abcdef0123456789abcdef"
 
@@ -64,11 +82,66 @@ def test_hass_configuration(tmp_path: Path) -> None:
     config = load_yaml_dict(paths.config / "configuration.yaml")
     assert "default_config" not in config
     assert {"frontend", "recorder", "history", "logbook", "lovelace"} <= set(config)
-    assert config["http"] == {"server_host": "127.0.0.1", "server_port": 18123}
+    assert http_address(paths, config) == (["127.0.0.1"], 18123)
     dashboard = config["lovelace"]["dashboards"][DASHBOARD_URL_PATH]
     assert dashboard["mode"] == "yaml"
     assert paths.config / dashboard["filename"] == paths.dashboard
     assert (paths.config / "custom_components" / DOMAIN).resolve() == PACKAGE_DIR
+    # What the blueprints drive: a timer helper, a light, automations made from the UI's API.
+    assert config["timer"] == {"rest": {"name": "Rest timer", "icon": "mdi:timer-sand"}}
+    assert REST_TIMER == "timer.rest"
+    light = config["template"][0]["light"][0]
+    assert slugify(light["name"]) == BENCH_LIGHT.split(".", 1)[1]
+    assert {"turn_on", "turn_off", "set_level", "set_rgb"} <= set(light)
+    assert "state" not in light  # optimistic: keeps what it is told
+    assert config["automation"] == []  # !include automations.yaml, written empty
+    assert (paths.config / "automations.yaml").read_text() == "[]\n"
+    # The logbook exclusion the README recommends, and more.
+    recommended = readme_logbook_config()[LOGBOOK]["exclude"]["entities"]
+    assert set(recommended) <= set(config[LOGBOOK]["exclude"]["entities"])
+
+
+def http_address(paths: DemoPaths, config: dict[str, Any]) -> tuple[list[str], int]:
+    """Where the demo's Home Assistant will listen, read the way the installed release reads it:
+    from configuration.yaml, or (2026.10+) from the confirmed settings in ``.storage/http``, with
+    nothing left to confirm (a pending slot opens a dialog and reverts after five minutes)."""
+    try:
+        http_config = importlib.import_module("homeassistant.components.http.config")
+    except ImportError:
+        yaml = config["http"]
+        return [yaml["server_host"]], yaml["server_port"]
+    assert "http" not in config  # YAML would be migrated as a pending change to confirm
+    stored = json.loads((paths.storage / http_config.STORAGE_KEY).read_text())
+    assert stored["version"] == http_config.STORAGE_VERSION
+    data = stored["data"]
+    assert data["pending"] is None
+    assert data["yaml_migration_done"] is True
+    stable = {k: v for k, v in data["stable"].items() if k not in http_config._META_KEYS}
+    assert http_config.HTTP_STORAGE_SCHEMA(stable) == stable
+    return stable["server_host"], stable["server_port"]
+
+
+def test_blueprint_automations_are_valid_for_their_blueprints() -> None:
+    """Each demo automation is made from a blueprint Rep Coach installs, with inputs the
+    blueprint accepts."""
+    automations = blueprint_automations(DEVICE_ID)
+
+    for config in automations.values():
+        path = config["use_blueprint"]["path"]
+        namespace, name = path.split("/")
+        assert namespace == DOMAIN
+        data = load_yaml_dict(SOURCE_DIR / name)
+        blueprint = Blueprint(
+            data, expected_domain="automation", schema=AUTOMATION_BLUEPRINT_SCHEMA
+        )
+        inputs = BlueprintInputs(blueprint, config)
+        inputs.validate()
+        assert inputs.inputs["bench"] == DEVICE_ID
+    assert automation_entity_id(automations["rep_coach_voice"]) == VOICE_AUTOMATION
+    logbook = next(card for card in blueprint_cards(DEVICE_ID) if card["type"] == "logbook")
+    assert logbook["target"] == {"device_id": [DEVICE_ID], "entity_id": [VOICE_AUTOMATION]}
+    hold_light = automations["rep_coach_hold_light"]["use_blueprint"]["input"]
+    assert hold_light["light_target"] == {"entity_id": BENCH_LIGHT}
 
 
 def test_dashboard_leads_with_the_card(tmp_path: Path) -> None:
@@ -82,7 +155,8 @@ def test_dashboard_leads_with_the_card(tmp_path: Path) -> None:
     first = written["views"][0]
     assert first["path"] == DASHBOARD_VIEW_PATH
     assert first["sections"][0]["cards"] == [
-        {"type": CARD_TYPE, "device_id": DEVICE_ID, "title": "Hip thrusts"}
+        {"type": CARD_TYPE, "device_id": DEVICE_ID, "title": "Hip thrusts"},
+        *blueprint_cards(DEVICE_ID),
     ]
     # The rest of the example dashboard is unchanged, and so is the list given.
     assert first["sections"][1:] == views[0]["sections"]
@@ -100,7 +174,10 @@ def test_dashboard_without_the_example_is_the_card_alone(tmp_path: Path) -> None
         {
             "title": "Training",
             "path": DASHBOARD_VIEW_PATH,
-            "cards": [{"type": CARD_TYPE, "device_id": DEVICE_ID, "title": "Hip thrusts"}],
+            "cards": [
+                {"type": CARD_TYPE, "device_id": DEVICE_ID, "title": "Hip thrusts"},
+                *blueprint_cards(DEVICE_ID),
+            ],
         }
     ]
     assert EXAMPLE_DASHBOARD.is_file()
@@ -161,3 +238,22 @@ def test_speed_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 2
     assert "--speed must be above 0" in capsys.readouterr().err
     assert not (tmp_path / "state").exists()
+
+
+def test_home_assistant_can_list_the_services_of_a_light() -> None:
+    """With a light (the demo's bench light) Home Assistant imports its base components to
+    describe services for the frontend; without their packages the dashboard never loads
+    ("Loading data"). The demo installs them (requirements_demo.txt)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from homeassistant.helpers.service import _base_components; _base_components()",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]

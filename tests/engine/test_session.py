@@ -149,15 +149,6 @@ def test_export_and_restore_keep_counts_side_set_and_calibration() -> None:
     assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["target"]
 
 
-@pytest.mark.parametrize(
-    "junk", [None, [], {"version": 99}, {"version": 1, "side": "up", "totals": 5}]
-)
-def test_restore_ignores_junk(junk: object) -> None:
-    engine = RepEngine()
-    engine.restore_state(junk)  # type: ignore[arg-type]
-    assert engine.state.total_reps == 0
-
-
 def test_sensor_going_offline_closes_the_set_and_keeps_the_count() -> None:
     engine = RepEngine(EngineSettings(target_reps=10))
     track = set_of(3)

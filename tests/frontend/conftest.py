@@ -143,7 +143,7 @@ def screenshot(chromium: str, card_server: CardServer, tmp_path: Path) -> Screen
             scenario,
             tmp_path / "profile",
             f"--screenshot={path}",
-            "--window-size=460,400",
+            "--window-size=460,720",
         )
 
     return _screenshot

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from homeassistant.components.sensor import SensorStateClass
 from homeassistant.util import slugify
 from homeassistant.util.yaml import load_yaml_dict
 
 from custom_components.rep_coach.const import DEFAULT_NAME
 from custom_components.rep_coach.frontend import WWW_DIR
+from custom_components.rep_coach.sensor import SENSORS
 
 DASHBOARD = Path(__file__).parents[2] / "dashboards" / "rep_coach.yaml"
 TRANSLATIONS = WWW_DIR.parent / "translations" / "en.json"
@@ -29,6 +31,7 @@ BUILT_IN_CARDS = {
     "horizontal-stack",
     "logbook",
     "markdown",
+    "statistics-graph",
     "tile",
     "vertical-stack",
 }
@@ -132,3 +135,53 @@ def test_built_in_cards_only(dashboard: dict[str, Any]) -> None:
 
     assert "tile" in card_types
     assert sorted(card_types - BUILT_IN_CARDS) == []
+
+
+# What each statistic type needs from a sensor's state class.
+STATISTIC_NEEDS = {
+    "change": SensorStateClass.TOTAL,
+    "sum": SensorStateClass.TOTAL,
+    "mean": SensorStateClass.MEASUREMENT,
+    "min": SensorStateClass.MEASUREMENT,
+    "max": SensorStateClass.MEASUREMENT,
+}
+# The progress a lifter follows over weeks (issue #13).
+PROGRESS_KEYS = {
+    "left_reps",
+    "right_reps",
+    "left_sets",
+    "right_sets",
+    "left_set_mean_hold",
+    "right_set_mean_hold",
+    "left_set_mean_lowering",
+    "right_set_mean_lowering",
+    "imbalance",
+}
+
+
+def test_progress_statistics_graphs(dashboard: dict[str, Any], entity_ids: dict[str, str]) -> None:
+    """The last four weeks per side, from sensors whose statistics have the type shown."""
+    state_classes = {description.key: description.state_class for description in SENSORS}
+    graphs = [card for card in cards(dashboard) if card["type"] == "statistics-graph"]
+    shown: set[str] = set()
+    for graph in graphs:
+        assert (graph["period"], graph["days_to_show"]) == ("week", 28), graph["title"]
+        for item in graph["entities"]:
+            key = entity_ids[item["entity"]]
+            shown.add(key)
+            for stat_type in graph["stat_types"]:
+                assert state_classes[key] is STATISTIC_NEEDS[stat_type], (key, stat_type)
+
+    assert sorted(PROGRESS_KEYS - shown) == []
+
+
+def test_gauges_show_only_numbers(dashboard: dict[str, Any]) -> None:
+    """A gauge shows "Entity is non-numeric" for unknown or unavailable: each gauge of an entity
+    that can be either is hidden until its entity holds a number."""
+    for card in cards(dashboard):
+        if card["type"] != "gauge" or card["entity"].endswith("_reps_this_set"):
+            continue
+        conditions = {condition["condition"]: condition for condition in card["visibility"]}
+        assert conditions["state"]["entity"] == card["entity"]
+        assert set(conditions["state"]["state_not"]) == {"unknown", "unavailable"}
+        assert conditions["numeric_state"]["entity"] == card["entity"]

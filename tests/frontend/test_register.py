@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
+from pathlib import Path
 from unittest.mock import Mock
 
 import pytest
@@ -13,9 +14,11 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
     MqttMockHAClient,
+    WebSocketGenerator,
 )
 
 from custom_components.rep_coach.const import DOMAIN
+from custom_components.rep_coach.engine import feedback
 from custom_components.rep_coach.frontend import CARD_FILENAME, WWW_DIR, async_register_card
 
 CARD_URL = f"/rep_coach/{CARD_FILENAME}"
@@ -25,6 +28,12 @@ VERSION = json.loads((WWW_DIR.parent / "manifest.json").read_text(encoding="utf-
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant find ``custom_components/rep_coach`` (for its manifest version)."""
+
+
+@pytest.fixture(autouse=True)
+def own_config_dir(hass: HomeAssistant, tmp_path: Path) -> None:
+    """A configuration directory of the test's own (set-up installs the blueprints there)."""
+    hass.config.config_dir = str(tmp_path)
 
 
 @pytest.fixture
@@ -51,7 +60,7 @@ async def test_card_is_served_and_loaded(
     client = await hass_client_no_auth()
     response = await client.get(CARD_URL)
     assert response.status == HTTPStatus.OK
-    assert 'customElements.define("rep-coach-card"' in await response.text()
+    assert 'const CARD_TYPE = "rep-coach-card";' in await response.text()
 
 
 async def test_served_without_frontend(
@@ -91,3 +100,31 @@ async def test_integration_setup_registers_the_card(
     assert await async_setup_component(hass, DOMAIN, {})
 
     assert frontend_modules.urls == {f"{CARD_URL}?v={VERSION}"}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_card_config_command(
+    hass: HomeAssistant,
+    mqtt_mock: MqttMockHAClient,
+    hass_ws_client: WebSocketGenerator,
+    language: str,
+) -> None:
+    """The card asks the integration for its version, its words in the user's language
+    (English where there is no translation) and the engine's own form thresholds."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    client = await hass_ws_client(hass)
+
+    await client.send_json_auto_id({"type": "rep_coach/card_config", "language": language})
+    response = await client.receive_json()
+
+    assert response["success"], response
+    config = response["result"]
+    assert config["version"] == VERSION
+    assert config["thresholds"] == {
+        "hold_short_ratio": feedback.HOLD_SHORT_RATIO,
+        "lowering_fast_ratio": feedback.LOWERING_FAST_RATIO,
+        "imbalance_pct": feedback.IMBALANCE_PCT,
+    }
+    assert config["labels"]["set_complete"] == "Set complete"
+    assert config["labels"]["squeeze_rep"] == "Squeeze, rep {rep}"
+    assert config["warnings"]["lowered_too_fast"] == "Lowered too fast"

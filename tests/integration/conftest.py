@@ -70,6 +70,15 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant find ``custom_components/rep_coach``."""
 
 
+@pytest.fixture(autouse=True)
+def own_config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Each test's Home Assistant gets a configuration directory of its own: setting Rep
+    Coach up installs the blueprints there."""
+    if "hass" in request.fixturenames:
+        hass: HomeAssistant = request.getfixturevalue("hass")
+        hass.config.config_dir = str(tmp_path / "config")
+
+
 @pytest.fixture
 def entity_registry_enabled_by_default() -> Generator[None]:
     """Enable the entities that are disabled by default (as Home Assistant core's fixture does)."""

@@ -88,13 +88,14 @@ async def test_bad_payloads_never_crash(
 
 
 PACKAGE = Path(__file__).resolve().parents[2] / "custom_components" / DOMAIN
-# Data files Home Assistant (or HACS, or the served card) reads besides the Python modules.
+# Data files Home Assistant (or HACS, the served card, the blueprint installer) reads besides the
+# Python modules.
 DATA_FILES = ("manifest.json", "icons.json", "services.yaml", "quality_scale.yaml")
-DATA_DIRS = {"translations": ".json", "brand": ".png", "www": ".js"}
+DATA_DIRS = {"translations": ".json", "brand": ".png", "www": ".js", "blueprints": ".yaml"}
 
 
 # Platforms Home Assistant imports on demand rather than at set-up.
-ON_DEMAND_PLATFORMS = ("device_trigger", "diagnostics")
+ON_DEMAND_PLATFORMS = ("device_trigger", "diagnostics", "logbook")
 
 
 async def test_hacs_payload_holds_only_what_home_assistant_loads(

@@ -197,3 +197,19 @@ async def test_options_flow_result_reaches_engine(
     await hass.async_block_till_done()
     assert init_integration.runtime_data.engine.settings.rest_s == 30.0
     assert state_of(hass, f"number.{ENTITY}_rest_duration").state == "30.0"
+
+
+@pytest.mark.parametrize(("value", "shown"), [(None, None), (float("nan"), None), (-12.5, -12.5)])
+async def test_imbalance_is_unknown_until_a_number_exists(
+    init_integration: MockConfigEntry, value: float | None, shown: float | None
+) -> None:
+    """A dashboard gauge needs a number: anything else is unknown."""
+    from dataclasses import replace
+
+    from custom_components.rep_coach.sensor import SENSORS
+
+    description = next(item for item in SENSORS if item.key == "imbalance")
+    data = init_integration.runtime_data.data
+    data = replace(data, state=replace(data.state, imbalance_pct=value))
+
+    assert description.value_fn(data) == shown

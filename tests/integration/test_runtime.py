@@ -25,13 +25,21 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.rep_coach.const import (
     CALIBRATION_UNSETTLED_ISSUE_AFTER_S,
+    CONF_AVAILABILITY_TOPIC,
     DOMAIN,
     INVALID_PAYLOAD_ISSUE_AFTER,
     SILENT_ISSUE_AFTER_S,
 )
 from custom_components.rep_coach.engine import EngineState, RepEngine
 
-from .conftest import STATE_TOPIC, STATUS_TOPIC, FeedSession, state_of
+from .conftest import (
+    ENTRY_DATA,
+    SENSOR_ID,
+    STATE_TOPIC,
+    STATUS_TOPIC,
+    FeedSession,
+    state_of,
+)
 
 ENTITY = "hip_thrust_bench"
 SAMPLE = '[{"d": 412.0, "t": 1000, "seq": 1, "status": 0}]'
@@ -85,7 +93,8 @@ async def test_broker_connection(hass: HomeAssistant, init_integration: MockConf
 async def test_stale_data(
     hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A sensor that stops sending goes unavailable after the engine's stale time."""
+    """A sensor that stops sending takes the live states away after the engine's stale time;
+    its availability topic still says online, so this is an empty bench, not a problem."""
     async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE)
     await hass.async_block_till_done()
     assert _phase(hass) != STATE_UNAVAILABLE
@@ -94,7 +103,95 @@ async def test_stale_data(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert _phase(hass) == STATE_UNAVAILABLE
+    assert state_of(hass, f"binary_sensor.{ENTITY}_holding").state == STATE_UNAVAILABLE
+    assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == "0"
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "off"
+
+    async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE.replace('"seq": 1', '"seq": 2'))
+    await hass.async_block_till_done()
+    assert _phase(hass) != STATE_UNAVAILABLE
+
+
+SESSION_FIGURES = (
+    "sensor.{}_total_reps",
+    "sensor.{}_left_reps",
+    "sensor.{}_right_reps",
+    "sensor.{}_left_sets",
+    "sensor.{}_right_sets",
+    "sensor.{}_last_hold_time",
+    "sensor.{}_last_lowering_time",
+    "sensor.{}_reps_this_set",
+    "sensor.{}_current_side",
+    "event.{}_rep",
+    "binary_sensor.{}_in_set",
+)
+
+
+async def test_session_figures_stay_after_the_stream_stops(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    feed_session: FeedSession,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After the workout the dashboard keeps the session: totals, sides, sets and the last
+    rep stay available while the sensor is online; phase and holding follow the stream."""
+    await feed_session()
+    state = init_integration.runtime_data.engine.state
+    assert state.total_reps > 0
+    shown = {
+        pattern.format(ENTITY): state_of(hass, pattern.format(ENTITY)).state
+        for pattern in SESSION_FIGURES
+    }
+
+    freezer.tick(timedelta(seconds=60))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == str(state.total_reps)
+    after = {entity_id: state_of(hass, entity_id).state for entity_id in shown}
+    assert STATE_UNAVAILABLE not in after.values(), after
+    assert after == {**shown, f"binary_sensor.{ENTITY}_in_set": "off"}
+    assert _phase(hass) == STATE_UNAVAILABLE
+    assert state_of(hass, f"binary_sensor.{ENTITY}_holding").state == STATE_UNAVAILABLE
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "off"
+
+    # The sensor going offline (its last will) is a different story: nothing to show.
+    async_fire_mqtt_message(hass, STATUS_TOPIC, "offline")
+    await hass.async_block_till_done()
+    assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == STATE_UNAVAILABLE
     assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "on"
+
+
+@pytest.mark.parametrize(
+    "mock_config_entry",
+    [
+        MockConfigEntry(
+            domain=DOMAIN,
+            title="Hip thrust bench",
+            unique_id=SENSOR_ID,
+            data={
+                key: value for key, value in ENTRY_DATA.items() if key != CONF_AVAILABILITY_TOPIC
+            },
+        )
+    ],
+)
+async def test_silence_without_availability_topic_is_a_problem(
+    hass: HomeAssistant, init_integration: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """Without an availability topic nothing vouches for a silent sensor: a sensor problem,
+    while the session figures stay."""
+    async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE)
+    await hass.async_block_till_done()
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "off"
+
+    stale_after = init_integration.runtime_data.engine.settings.stale_after_s
+    freezer.tick(timedelta(seconds=stale_after + 2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert state_of(hass, f"binary_sensor.{ENTITY}_sensor_problem").state == "on"
+    assert _phase(hass) == STATE_UNAVAILABLE
+    assert state_of(hass, f"sensor.{ENTITY}_total_reps").state == "0"
 
 
 async def test_retained_sample_ignored(

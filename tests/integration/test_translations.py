@@ -14,9 +14,18 @@ from custom_components.rep_coach.binary_sensor import BINARY_SENSORS
 from custom_components.rep_coach.button import BUTTONS
 from custom_components.rep_coach.device_trigger import TRIGGER_TYPES
 from custom_components.rep_coach.event import EVENTS
+from custom_components.rep_coach.health import (
+    ISSUE_CALIBRATION_UNSETTLED,
+    ISSUE_INVALID_PAYLOADS,
+    ISSUE_SENSOR_SILENT,
+)
 from custom_components.rep_coach.number import NUMBERS
 from custom_components.rep_coach.select import SELECTS
 from custom_components.rep_coach.sensor import HIP_POSITION, SENSORS
+from custom_components.rep_coach.session_store import (
+    ISSUE_SESSION_FROM_NEWER_VERSION,
+    ISSUE_UNREADABLE_SESSION,
+)
 
 PACKAGE = Path(__file__).resolve().parents[2] / "custom_components" / "rep_coach"
 STRINGS: dict[str, Any] = json.loads((PACKAGE / "translations" / "en.json").read_text())
@@ -90,4 +99,20 @@ def test_raised_keys_translated() -> None:
     )
     assert raised <= set(STRINGS["exceptions"])
     assert flow_keys <= known
-    assert {"invalid_payloads", "sensor_silent", "calibration_unsettled"} == set(STRINGS["issues"])
+
+
+def test_repair_issues_translated() -> None:
+    """Every repair issue has its text; the fixable ones (confirm to dismiss) a confirm step."""
+    issues = STRINGS["issues"]
+    assert set(issues) == {
+        ISSUE_INVALID_PAYLOADS,
+        ISSUE_SENSOR_SILENT,
+        ISSUE_CALIBRATION_UNSETTLED,
+        ISSUE_UNREADABLE_SESSION,
+        ISSUE_SESSION_FROM_NEWER_VERSION,
+    }
+    for key in (ISSUE_INVALID_PAYLOADS, ISSUE_SENSOR_SILENT, ISSUE_CALIBRATION_UNSETTLED):
+        assert issues[key]["description"], key
+    for key in (ISSUE_UNREADABLE_SESSION, ISSUE_SESSION_FROM_NEWER_VERSION):
+        confirm = issues[key]["fix_flow"]["step"]["confirm"]
+        assert "{path}" in confirm["description"], key

@@ -24,8 +24,9 @@ from .events import (
 )
 from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import RepMeasure, RepTracker
-from .session import Session
+from .session import Session, WallClock
 from .settings import DistanceUnit, EngineSettings, Orientation, Side
+from .snapshot import Snapshot, load_snapshot
 from .state import Calibration, EngineState, Phase, SideStats
 from .thresholds import PARTIAL_BY_SENSITIVITY
 
@@ -80,11 +81,14 @@ class _Sink(Session):
 class RepEngine:
     """One bench sensor's engine. Not thread-safe; call from one thread/event loop."""
 
-    def __init__(self, settings: EngineSettings | None = None) -> None:
+    def __init__(
+        self, settings: EngineSettings | None = None, *, wall_clock: WallClock | None = None
+    ) -> None:
+        """``wall_clock`` maps engine time to the wall clock; without it sets carry no dates."""
         self._settings = settings or EngineSettings()
         self.cal = CalibrationModel()
         self._apply_orientation()
-        self.session = _Sink(self._settings)
+        self.session = _Sink(self._settings, wall_clock)
         self.session.engine = self
         self.tracker = self._new_tracker()
         self.conditioner = Conditioner()
@@ -422,9 +426,23 @@ class RepEngine:
             return Phase.LOWERING
         return Phase.RESTING if session.rest_ends_t is not None else Phase.READY
 
+    def last_set_means(self, side: Side) -> tuple[float, float] | None:
+        """(hold, lowering) means of the last finished set on ``side`` that had timed reps.
+
+        Rounded as the set is kept, so the figure is the same before and after a restart.
+        """
+        for record in reversed(self.session.history):
+            if record.side is side and record.reps:
+                return round(record.mean_hold_s, 2), round(record.mean_lowering_s, 2)
+        for kept in reversed(self.restored_history):
+            if kept.side is side and kept.timed:
+                return kept.mean_hold_s, kept.mean_lowering_s
+        return None
+
     def side_stats(self, side: Side) -> SideStats:
         """Totals of one side."""
         totals = self.session.totals[side]
+        last_set = self.last_set_means(side)
         return SideStats(
             reps=totals.reps,
             sets=totals.sets,
@@ -433,6 +451,8 @@ class RepEngine:
             mean_lowering_s=totals.mean(totals.lowering_sum),
             mean_rom_mm=totals.mean(totals.rom_sum),
             time_under_tension_s=totals.tut,
+            last_set_mean_hold_s=None if last_set is None else last_set[0],
+            last_set_mean_lowering_s=None if last_set is None else last_set[1],
         )
 
     @property
@@ -460,6 +480,7 @@ class RepEngine:
             calibration=self.current_calibration(),
             imbalance_pct=None if session.imbalance is None else session.imbalance.largest_pct,
             recalibrating_since_t=tracker.recalibrating_since,
+            totals_since=session.totals_since,
         )
 
     def summary(self) -> dict[str, Any]:
@@ -471,13 +492,25 @@ class RepEngine:
         return report.diagnostics(self)
 
     # --- persistence ---------------------------------------------------------------------
-    def export_state(self) -> dict[str, Any]:
-        """JSON-ready state that survives a restart: counters, session, calibration, side."""
-        return persistence.export_state(self)
+    def set_history(self) -> list[report.SetSummary]:
+        """The finished sets kept in detail (the last 50), oldest first."""
+        return report.finished_sets(self)
 
-    def restore_state(self, data: dict[str, Any]) -> None:
-        """Restore what :meth:`export_state` produced; ignores unknown/invalid parts."""
-        persistence.restore_state(self, data)
+    def snapshot(self) -> Snapshot:
+        """What survives a restart: counters, the set under way, side, calibration, last sets."""
+        return persistence.snapshot(self)
+
+    def restore(self, saved: Snapshot) -> None:
+        """Continue from a snapshot (see :func:`.snapshot.load_snapshot` for saved data)."""
+        persistence.restore(self, saved)
+
+    def export_state(self) -> dict[str, Any]:
+        """The snapshot, JSON-ready."""
+        return self.snapshot().model_dump(mode="json")
+
+    def restore_state(self, data: object) -> None:
+        """Restore saved data of any released format; raises ``SnapshotError`` if unreadable."""
+        self.restore(load_snapshot(data))
 
 
 __all__ = ["CalibrationStep", "FeedResult", "RepEngine", "RepMeasure"]

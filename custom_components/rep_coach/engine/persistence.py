@@ -1,69 +1,97 @@
-"""What of an engine survives a Home Assistant restart, and how it comes back."""
+"""What of an engine survives a restart, and how it comes back (see :mod:`.snapshot`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .report import SetSummary, set_summaries
-from .session import SET_HISTORY, SetRecord
+from .feedback import imbalance
+from .report import finished_sets
+from .session import SET_HISTORY, SetRecord, SideTotals
 from .settings import Side
+from .snapshot import (
+    CalibrationSnapshot,
+    OpenSetSnapshot,
+    SideTotalsSnapshot,
+    Snapshot,
+    SnapshotV2,
+)
 
 if TYPE_CHECKING:
     from .core import RepEngine
 
-EXPORT_VERSION = 1
+
+def _totals_snapshot(totals: SideTotals) -> SideTotalsSnapshot:
+    return SideTotalsSnapshot(
+        reps=totals.reps,
+        sets=totals.sets,
+        partial_reps=totals.partial_reps,
+        hold_sum=totals.hold_sum,
+        lowering_sum=totals.lowering_sum,
+        rom_sum=totals.rom_sum,
+        timed_reps=totals.timed_reps,
+        tut=totals.tut,
+    )
 
 
-def export_state(engine: RepEngine) -> dict[str, Any]:
-    """JSON-ready state that survives a restart: counters, session, calibration, side."""
+def _totals_from(snapshot: SideTotalsSnapshot) -> SideTotals:
+    return SideTotals(
+        reps=snapshot.reps,
+        sets=snapshot.sets,
+        partial_reps=snapshot.partial_reps,
+        hold_sum=snapshot.hold_sum,
+        lowering_sum=snapshot.lowering_sum,
+        rom_sum=snapshot.rom_sum,
+        timed_reps=snapshot.timed_reps,
+        tut=snapshot.tut,
+    )
+
+
+def snapshot(engine: RepEngine) -> Snapshot:
+    """Counters, the set under way, side, calibration and the last sets, as the current model."""
     session = engine.session
     current = session.current
-    finished = set_summaries(engine)[: None if current is None else -1]
-    return {
-        "version": EXPORT_VERSION,
-        "side": str(session.side),
-        "totals": {str(side): session.totals[side].export() for side in Side},
-        "history": [summary.saved() for summary in finished[-SET_HISTORY:]],
-        "current": None
+    return SnapshotV2(
+        side=session.side,
+        totals={side: _totals_snapshot(session.totals[side]) for side in Side},
+        totals_since=session.totals_since,
+        history=finished_sets(engine),
+        current=None
         if current is None
-        else {
-            "side": str(current.side),
-            "number": current.number,
-            "reps": current.count,
-            "partial_reps": current.partial_reps,
-        },
-        "calibration": engine.cal.export(),
-    }
+        else OpenSetSnapshot(
+            side=current.side,
+            number=current.number,
+            reps=current.count,
+            partial_reps=current.partial_reps,
+            started_at=current.started_at,
+        ),
+        calibration=CalibrationSnapshot.model_validate(engine.cal.export()),
+    )
 
 
-def restore_state(engine: RepEngine, data: dict[str, Any]) -> None:
-    """Restore what :func:`export_state` produced; ignores unknown/invalid parts."""
-    if not isinstance(data, dict) or data.get("version") != EXPORT_VERSION:
-        return
+def restore(engine: RepEngine, saved: Snapshot) -> None:
+    """Bring back what :func:`snapshot` saved (from any format, once migrated)."""
     session = engine.session
-    if data.get("side") in {s.value for s in Side}:
-        session.side = Side(data["side"])
-    totals = data.get("totals")
-    if isinstance(totals, dict):
-        for side in Side:
-            if isinstance(totals.get(str(side)), dict):
-                session.totals[side].restore(totals[str(side)])
-    history = data.get("history")
-    if isinstance(history, list):
-        restored = (SetSummary.restore(saved) for saved in history[-SET_HISTORY:])
-        engine.restored_history = [summary for summary in restored if summary is not None]
-    current = data.get("current")
-    if isinstance(current, dict) and current.get("side") in {s.value for s in Side}:
-        number, reps = current.get("number"), current.get("reps")
-        if isinstance(number, int) and isinstance(reps, int) and number > 0 and reps >= 0:
-            record = SetRecord(side=Side(current["side"]), number=number, started_t=0.0)
-            record.added = reps
-            partial = current.get("partial_reps")
-            record.partial_reps = partial if isinstance(partial, int) and partial >= 0 else 0
-            session.current = record
-            engine.resume_pending = True
-    calibration = data.get("calibration")
-    if isinstance(calibration, dict):
-        engine.cal.restore(calibration)
+    if saved.side is not None:
+        session.side = saved.side
+    for side in Side:
+        if side in saved.totals:
+            session.totals[side] = _totals_from(saved.totals[side])
+    session.totals_since = saved.totals_since
+    engine.restored_history = list(saved.history[-SET_HISTORY:])
+    if (current := saved.current) is not None:
+        record = SetRecord(
+            side=current.side,
+            number=current.number,
+            started_t=0.0,
+            started_at=current.started_at,
+        )
+        record.added = current.reps
+        record.partial_reps = current.partial_reps
+        session.current = record
+        engine.resume_pending = True
+    engine.cal.restore(saved.calibration.model_dump(mode="json"))
+    left, right = session.totals[Side.LEFT].means(), session.totals[Side.RIGHT].means()
+    if left is not None and right is not None:
+        session.imbalance = imbalance(left, right)
     engine.tracker.side = session.side
     engine.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from .events import SetEndReason
-from .session import SetRecord
+from .session import SET_HISTORY, SetRecord
 from .settings import Side
 from .state import SideStats
 
@@ -17,10 +17,12 @@ if TYPE_CHECKING:
 
 
 class SetSummary(BaseModel):
-    """One set as the summary reports it and a restart keeps it.
+    """One set as the summary reports it and a restart keeps it (snapshot format 2).
 
-    Saved under the names of version 1 (the aliases: ``eccentric_s``, ``mean_eccentric_s``);
-    the summary publishes both those and the lifter's words (``lowering_s``, ``mean_lowering_s``).
+    The summary publishes the renamed fields under the names of version 1 (the aliases:
+    ``eccentric_s``, ``mean_eccentric_s``) and under the lifter's words (``lowering_s``,
+    ``mean_lowering_s``). ``started_at``/``ended_at`` are None when the host gave the engine no
+    wall clock, and for sets saved in format 1, which had no times.
     """
 
     model_config = ConfigDict(
@@ -36,9 +38,11 @@ class SetSummary(BaseModel):
     lowering_s: tuple[float, ...] = Field(alias="eccentric_s")
     concentric_s: tuple[float, ...]
     rom_mm: tuple[int, ...]
-    mean_hold_s: float
+    mean_hold_s: float  # 0 for a set without timed reps (only reps added by hand)
     mean_lowering_s: float = Field(alias="mean_eccentric_s")
     warnings: dict[str, int]
+    started_at: AwareDatetime | None = None
+    ended_at: AwareDatetime | None = None
 
     @classmethod
     def of(cls, record: SetRecord) -> Self:
@@ -56,19 +60,14 @@ class SetSummary(BaseModel):
             mean_hold_s=round(record.mean_hold_s, 2),
             mean_lowering_s=round(record.mean_lowering_s, 2),
             warnings={str(warning): count for warning, count in record.warnings.items()},
+            started_at=record.started_at,
+            ended_at=record.ended_at,
         )
 
-    @classmethod
-    def restore(cls, saved: Any) -> Self | None:
-        """A set from :meth:`saved`, or None for anything else."""
-        try:
-            return cls.model_validate(saved)
-        except ValidationError:
-            return None
-
-    def saved(self) -> dict[str, Any]:
-        """What a restart keeps (the format of version 1)."""
-        return self.model_dump(mode="json", by_alias=True)
+    @property
+    def timed(self) -> bool:
+        """Whether any rep of the set was timed (its means mean something)."""
+        return bool(self.holds_s)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, each renamed field under its kept name and then its own."""
@@ -76,7 +75,7 @@ class SetSummary(BaseModel):
             field.alias: name for name, field in type(self).model_fields.items() if field.alias
         }
         data: dict[str, Any] = {}
-        for key, value in self.saved().items():
+        for key, value in self.model_dump(mode="json", by_alias=True).items():
             data[key] = value
             if key in renamed:
                 data[renamed[key]] = value
@@ -101,12 +100,17 @@ def _side(stats: SideStats) -> dict[str, Any]:
     }
 
 
+def finished_sets(engine: RepEngine) -> list[SetSummary]:
+    """The finished sets kept in detail (the last 50), oldest first: restored ones, then new."""
+    finished = (SetSummary.of(record) for record in engine.session.history)
+    return [*engine.restored_history, *finished][-SET_HISTORY:]
+
+
 def set_summaries(engine: RepEngine) -> list[SetSummary]:
-    """Every set kept in detail, oldest first: restored ones, finished ones, the running one."""
-    session = engine.session
-    sets = [*engine.restored_history, *(SetSummary.of(record) for record in session.history)]
-    if session.current is not None:
-        sets.append(SetSummary.of(session.current))
+    """Every set kept in detail, oldest first, and the running one."""
+    sets = finished_sets(engine)
+    if (current := engine.session.current) is not None:
+        sets.append(SetSummary.of(current))
     return sets
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import pairwise
-from typing import Any
 
 from .events import (
     CalibrationReason,
@@ -35,6 +36,9 @@ SET_HISTORY = 50  # sets kept in detail (memory stays bounded); totals are kept 
 TARGET_PAUSE_S = 4.0  # past the target, a pause this long (or twice the rep cadence) ends the set
 CADENCE_PAUSES = 2.0  # a pause of this many typical rep-to-rep intervals is not the next rep
 
+# The wall-clock instant of an engine time, given by the host: the engine never reads the clock.
+type WallClock = Callable[[float], datetime]
+
 
 @dataclass(slots=True)
 class SetRecord:
@@ -55,6 +59,9 @@ class SetRecord:
         gaps = sorted(b - a for a, b in pairwise(ends))
         cadence = gaps[len(gaps) // 2] if gaps else 0.0
         return min(idle_s, max(TARGET_PAUSE_S, CADENCE_PAUSES * cadence))
+
+    started_at: datetime | None = None  # wall clock, when the host gives one
+    ended_at: datetime | None = None
 
     @property
     def count(self) -> int:
@@ -145,35 +152,14 @@ class SideTotals:
             self.rom_sum -= rep.rom_mm
             self.tut -= rep.time_under_tension_s
 
-    def export(self) -> dict[str, Any]:
-        """JSON-ready copy, under the names saved since version 1."""
-        return {_SAVED_AS.get(name, name): getattr(self, name) for name in self.__slots__}
-
-    def restore(self, data: dict[str, Any]) -> None:
-        """Load an export; non-numeric values are ignored."""
-        for name in self.__slots__:
-            value = data.get(_SAVED_AS.get(name, name))
-            if (
-                isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and math.isfinite(value)
-            ):
-                setattr(
-                    self,
-                    name,
-                    type(getattr(self, name))(max(0, value) if name != "hold_sum" else value),
-                )
-
-
-# Totals renamed since they were first saved, and the names they are saved under.
-_SAVED_AS = {"lowering_sum": "eccentric_sum"}
-
 
 class Session:
     """Sets, sides and rest around the rep detector. Implements the detector's sink."""
 
-    def __init__(self, settings: EngineSettings) -> None:
+    def __init__(self, settings: EngineSettings, wall_clock: WallClock | None = None) -> None:
         self.settings = settings
+        self.wall_clock = wall_clock
+        self.totals_since: datetime | None = None  # wall clock of the last reset
         self.events: list[EngineEvent] = []
         self.side = settings.start_side
         self.totals = {Side.LEFT: SideTotals(), Side.RIGHT: SideTotals()}
@@ -391,7 +377,12 @@ class Session:
         self.side = self.settings.start_side
         if self.settings.side_mode is not SideMode.ALTERNATE:
             self.side = Side(self.settings.side_mode.value)
+        self.totals_since = self.wall_time(t)
         self.events.append(SessionResetEvent(t=t))
+
+    def wall_time(self, t: float) -> datetime | None:
+        """The wall-clock instant of engine time ``t``, when the host gave a clock."""
+        return None if self.wall_clock is None else self.wall_clock(t)
 
     # --- internals -----------------------------------------------------------------------
     def _start_set(self, t: float) -> None:
@@ -403,7 +394,10 @@ class Session:
                 )
             )
         self.current = SetRecord(
-            side=self.side, number=self.totals[self.side].sets + 1, started_t=t
+            side=self.side,
+            number=self.totals[self.side].sets + 1,
+            started_t=t,
+            started_at=self.wall_time(t),
         )
         self.events.append(SetStartEvent(t=t, side=self.side, set=self.current.number))
 
@@ -412,6 +406,7 @@ class Session:
         assert current is not None
         self.current = None
         current.reason = reason
+        current.ended_at = self.wall_time(t)
         totals = self.totals[current.side]
         if current.count == 0:
             # Nothing counted: not a set. Nothing to rest from either.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from .events import FormWarning, RepEvent, SensorState
@@ -42,6 +43,9 @@ class SideStats:
     mean_lowering_s: float | None = None
     mean_rom_mm: float | None = None
     time_under_tension_s: float = 0.0
+    # The last finished set with timed reps: changes once per set, for long-term statistics.
+    last_set_mean_hold_s: float | None = None
+    last_set_mean_lowering_s: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -66,6 +70,7 @@ class EngineState:
     calibration: Calibration | None  # for the current side
     imbalance_pct: float | None  # (left - right) / max(left, right) reps, in %
     recalibrating_since_t: float | None = None  # relearning since (None when settled)
+    totals_since: datetime | None  # wall clock of the last reset (from the host), if known
 
     def side_stats(self, side: Side) -> SideStats:
         """Stats of one side."""
