@@ -29,7 +29,7 @@ from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.engine import RepEvent, SetEndEvent, SetEndReason, Side
 from custom_components.rep_coach.logbook import describe
 
-from .conftest import SENSOR_ID, FeedSession
+from .conftest import FeedSession, entry_device
 
 TRANSLATIONS = Path(__file__).parents[2] / "custom_components" / DOMAIN / "translations"
 SENTENCES: dict[str, str] = json.loads((TRANSLATIONS / "en.json").read_text(encoding="utf-8"))[
@@ -157,8 +157,7 @@ async def test_logbook_of_the_bench(
     and sets on their event entities, without the per-rep Phase and Holding changes."""
     await feed_session()
     await async_wait_recording_done(hass)
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SENSOR_ID)})
-    assert device is not None
+    device = entry_device(device_registry, init_integration)
 
     client = await hass_ws_client(hass)
     await client.send_json_auto_id(
