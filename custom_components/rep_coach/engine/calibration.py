@@ -42,6 +42,7 @@ from .thresholds import (
     REP_LIKE,
     REST_AT_TOP,
     SEAT_TOL,
+    SOFT_CAP,
     TEMPO_WEIGHT,
 )
 
@@ -225,17 +226,23 @@ class Calibrator:
         score = self.prior
         window = self.window
         if window:
-            reference = max(c.rom for c in window)
+            reference = _reference([c.rom for c in window])
             floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
+            soft = 0.0
             for c in window:
-                if c.rom >= floor:
+                if floor <= c.rom <= OVERSIZE * reference:
                     # Before a run's first lift the lifter rested: that dwell says nothing of
                     # the touch-and-go bottom the pause pattern compares the squeeze with.
                     bottom = None if c.quiet else c.dwell_before
-                    vote = _dwell_vote(c.dwell_top, bottom) + _tempo_vote(c)
+                    soft += c.sign * (_dwell_vote(c.dwell_top, bottom) + _tempo_vote(c))
                     if c.quiet:
-                        vote += CHAIN
-                    score += c.sign * vote
+                        score += c.sign * CHAIN
+            # Style votes repeat the same lifter's habit rep after rep (and in both hypotheses):
+            # together they never outweigh where a run starts or where the lifter rests, and
+            # once settled they never unsettle it alone (a lifter whose squeeze is short or whose
+            # lowering is quick is still the right way up): only a hard clue can.
+            if not self.settled:
+                score += max(-SOFT_CAP, min(SOFT_CAP, soft))
         for sign in self.rests_at_top:
             score -= sign * REST_AT_TOP
         if abs(score) > EVIDENCE_CAP and not self.model.fixed_sign:
@@ -336,9 +343,9 @@ class Calibrator:
         mine = [c for c in self.pending if c.sign == sign]
         if not mine:
             return Outcome()
-        reference = max(c.rom for c in mine)
+        reference = _reference([c.rom for c in mine])
         floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
-        reps = [c for c in mine if c.rom >= floor]
+        reps = [c for c in mine if floor <= c.rom <= OVERSIZE * reference]
         if not reps:
             return Outcome()
         return self._settle(sign, reps, mine, forced=forced)
@@ -409,8 +416,8 @@ class Calibrator:
             return group
         if self.model.sign == 0 or self.rom is None:
             # The first calibration: the full reps so far (the largest, within LOCKOUT).
-            top = max(c.rom for c in reps)
-            return [c for c in reps if c.rom >= LOCKOUT * top]
+            top = _reference([c.rom for c in reps])
+            return [c for c in reps if LOCKOUT * top <= c.rom <= OVERSIZE * top]
         if len(reps) == 1 and self._seat_only(sign, reps[0]):
             return reps
         return reps[-RELEARN_REPS:] if forced else None
@@ -436,6 +443,17 @@ class Calibrator:
             and rom is not None
             and LOCKOUT <= c.rom / rom <= OVERSIZE
         )
+
+
+def _reference(roms: list[float]) -> float:
+    """The largest range another movement confirms (within CONSISTENT): a lone excursion far
+    beyond the others - standing up, leaving - does not set the scale. The largest if none
+    agree."""
+    ordered = sorted(roms, reverse=True)
+    for k, rom in enumerate(ordered):
+        if any(abs(other - rom) <= CONSISTENT * rom for other in ordered[k + 1 :]):
+            return rom
+    return ordered[0]
 
 
 def _consistent(reps: list[Candidate]) -> list[Candidate] | None:

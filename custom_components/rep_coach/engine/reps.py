@@ -190,7 +190,15 @@ class RepTracker:
                 return False
         other = self.detectors[1] if detector is self.detectors[0] else self.detectors[0]
         rep = other.rep
-        return rep is None or rep.begun_t >= begun_t or not other.busy
+        # The other way up, a "squeeze" that stayed still since well before this lift is the
+        # rest this lift leaves (sitting down after arriving reads as a rise one way up).
+        resting = (
+            rep is not None
+            and rep.stage is Stage.HOLDING
+            and rep.hold_start_t is not None
+            and rep.hold_start_t <= begun_t - QUIET_S
+        )
+        return rep is None or rep.begun_t >= begun_t or resting or not other.busy
 
     @property
     def stage(self) -> Stage:
@@ -263,6 +271,9 @@ class RepTracker:
         lost_for = t - max(since, self.last_t)
         if lost_for >= OUT_OF_VIEW_S and any(d.rep is not None for d in self.detectors):
             for detector in self.detectors:
+                rep = detector.rep
+                if rep is not None and rep.locked_out and rep.hold_start_t is not None:
+                    continue  # the squeeze was seen: where the readings resume tells the rest
                 detector.interrupt(t)  # the hips left the beam mid-movement: not a rep
         if lost_for < ABSENT_AFTER_S:
             return
@@ -359,8 +370,12 @@ class RepTracker:
     def candidate(self, detector: Detector, candidate: Candidate) -> None:
         """A round trip: evidence, and maybe reps."""
         self.calibrator.sigma = self.noise.sigma
-        candidate = replace(candidate, quiet=self._quiet(detector, candidate.begun_t))
-        if candidate.rom >= detector.rep_like():
+        quiet = candidate.dwell_before >= QUIET_S and self._quiet(detector, candidate.begun_t)
+        candidate = replace(candidate, quiet=quiet)
+        # Any reportable movement is activity: the next lift does not open a run. Before
+        # anything is learned, one that began as the lifter appeared is the arrival itself.
+        arrival = candidate.begun_t < self._settled_from and not self.calibrator.settled
+        if candidate.rom >= detector.reported() and not arrival:
             self._spans.append((candidate.begun_t, candidate.end_t))
         self._apply(candidate.end_t, self.calibrator.add(candidate))
 

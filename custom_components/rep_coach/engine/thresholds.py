@@ -74,11 +74,12 @@ DOUBT: Final = 1.0  # the settled orientation's evidence fell this low: stop cou
 EVIDENCE_CAP: Final = 12.0  # evidence never exceeds this, so a real change shows within a set
 CHAIN: Final = 3.5  # a rep that opens a run (a lift after a quiet rest): only the seat does that
 # (in the simulated corpus and its mirror: 196 from the seat, none from the top)
-REST_AT_TOP: Final = 3.0  # a "hold" long enough to be a rest means the hypothesis is upside down
+REST_AT_TOP: Final = 3.5  # a "hold" long enough to be a rest means the hypothesis is upside down
 DWELL_WEIGHT: Final = (
     1.0  # cap of the pause pattern's vote (squeeze at the top, touch-and-go below)
 )
 TEMPO_WEIGHT: Final = 0.5  # cap of the tempo's vote (lowering slower than lifting: a soft cue)
+SOFT_CAP: Final = 3.0  # all style votes together: a habit repeated rep after rep is one clue
 REP_LIKE: Final = 0.5  # candidates under half the largest seen are fidgets: they carry no evidence
 RELEARN_REPS: Final = 2  # consistent misfits that define a new seat or range
 CONSISTENT: Final = 0.2  # two reps agree when their ranges differ by less than 20 %
