@@ -19,7 +19,7 @@ from custom_components.rep_coach.engine import (
     RepEvent,
 )
 
-from .helpers import NO_TARGET, Track, run
+from .helpers import NO_TARGET, Track, run, run_payloads
 
 
 def counted(events: list[EngineEvent]) -> list[RepEvent]:
@@ -99,3 +99,28 @@ def test_a_dropout_mid_lowering_does_not_lose_a_rep_whose_squeeze_was_seen() -> 
         track.stay(0.4)
     events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(20.0), tail_s=30.0)
     assert len(counted(events)) == 5
+
+
+def test_a_coarse_stream_with_a_sagging_squeeze_counts_every_rep() -> None:
+    """ESPHome's default 1 cm steps on a 9 cm range, 10 Hz: the squeeze flips between two
+    quanta and sags a step or two into a slow lowering. Neither is a new level to sit on."""
+    track = Track(nearer=True, seated_mm=735.0, rate=10.0, noise=True, seed=15).empty(2.0)
+    track.arrive().stay(5.0)
+    for _ in range(6):
+        track.rep(rom=88.0, up=1.7, hold=2.7, down=2.6, pause=1.2, sag=14.0)
+    payloads = track.stay(15.0).leave().empty(5.0).plain_payloads()
+    events = run_payloads(RepEngine(EngineSettings(target_reps=0)), payloads, tail_s=30.0)
+    assert len(counted(events)) == 6
+
+
+def test_sitting_down_from_the_empty_bench_level_does_not_swallow_the_first_rep() -> None:
+    """The lifter slides onto the bench from the empty bench's level (no jump in the readings)
+    and rests: that rise and rest is the arrival; the lift after it is the first rep."""
+    track = Track(nearer=True, seated_mm=712.0, noise=True, seed=16).empty(2.0, level=-140.0)
+    track.move(1.8, 14.0).move(0.4, 0.0).stay(3.5)
+    for _ in range(5):
+        track.rep(rom=165.0, up=0.9, hold=1.5, down=1.5, pause=0.6)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
+    reps = counted(events)
+    assert len(reps) == 5
+    assert all(r.rom_mm == pytest.approx(165.0, abs=25.0) for r in reps)

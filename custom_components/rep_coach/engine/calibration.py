@@ -48,7 +48,6 @@ from .thresholds import (
 
 HISTORY = 5  # the range is the median of the last five full reps of a side
 MAX_PENDING = 48  # candidates held back at most (both hypotheses); then the evidence decides
-HOLD_LIKE_S = 0.5  # a partial-sized rep with a squeeze this long may be a smaller range
 DWELL_FLOOR_S = 0.3  # dwells are compared plus this: 0.1 s against 0.05 s says nothing
 DWELL_GAIN = 1.5  # vote per unit of log ratio (a squeeze twice the bottom pause: +1)
 
@@ -188,6 +187,7 @@ class Calibrator:
         self.window: deque[Candidate] = deque(maxlen=MAX_PENDING)  # evidence (both signs)
         self.rests_at_top: list[int] = []  # signs whose "hold" turned out to be a rest
         self.pending: list[Candidate] = []  # held back until settled
+        self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
         self.restored()
 
     # --- state ---------------------------------------------------------------------------
@@ -197,6 +197,7 @@ class Calibrator:
         self.window.clear()
         self.rests_at_top.clear()
         self.pending.clear()
+        self.suspect = None
         settled = model.sign != 0 and model.range_for(self.side) is not None
         self.prior = PRIOR * model.sign if model.sign and not model.fixed_sign else 0.0
         if model.fixed_sign:
@@ -306,9 +307,30 @@ class Calibrator:
             return self._doubt(c, CalibrationReason.SEAT_MOVED)
         if fraction > OVERSIZE:
             return self._doubt(c, CalibrationReason.RANGE_CHANGED)
-        if fraction < LOCKOUT and c.hold_s >= HOLD_LIKE_S and self._automatic_range:
-            return self._doubt(c, CalibrationReason.RANGE_CHANGED)
-        return Outcome(verdicts=[self._verdict(c, rom)])
+        earlier: list[Verdict] = []
+        suspect, self.suspect = self.suspect, None
+        if suspect is not None:
+            if abs(c.rom - suspect.rom) <= CONSISTENT * suspect.rom:
+                # The next rep is like the short one after the rest: the range is shorter now.
+                self.learning = CalibrationReason.RANGE_CHANGED
+                self.learning_since = suspect.begun_t
+                self.pending = [suspect, c]
+                return self._review(c.end_t)
+            earlier.append(self._verdict(suspect, rom))  # it was a partial rep after all
+        if fraction < LOCKOUT and c.rested and self._automatic_range:
+            # A short lift after a real rest (a new lifter sits down and rests first): held
+            # back until the next rep tells a partial rep from a shorter range.
+            self.suspect = c
+            return Outcome(verdicts=earlier)
+        return Outcome(verdicts=[*earlier, self._verdict(c, rom)])
+
+    def release(self) -> Outcome:
+        """The lifter rests after a held-back short lift: it was a partial rep."""
+        suspect, self.suspect = self.suspect, None
+        rom = self.rom
+        if suspect is None or not self.settled or rom is None:
+            return Outcome()
+        return Outcome(verdicts=[self._verdict(suspect, rom)])
 
     @property
     def _automatic_range(self) -> bool:
@@ -322,6 +344,7 @@ class Calibrator:
         return Verdict(candidate=c, complete=complete, rom_fraction=fraction)
 
     def _doubt(self, c: Candidate, reason: CalibrationReason) -> Outcome:
+        self.suspect = None
         self.learning = reason
         self.learning_since = c.begun_t
         self.pending = [c]
@@ -364,7 +387,8 @@ class Calibrator:
                 or old_seat is None
                 or abs(last.base - old_seat) <= SEAT_TOL * old_rom
             )
-            and LOCKOUT <= last.rom / old_rom <= OVERSIZE
+            # every rep-sized one, not only the last: two shorter reps in a row are a new range
+            and all(LOCKOUT <= c.rom / old_rom <= OVERSIZE for c in reps)
         )
         calibrated: CalibrationReason | None = None
         chosen: list[Candidate] = []

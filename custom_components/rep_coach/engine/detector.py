@@ -26,6 +26,7 @@ from .thresholds import (
     DWELL_SCAN_S,
     FINISH_WAIT_S,
     HALFWAY,
+    HOLD_BAND_NOISE,
     LOCKOUT,
     MAX_REP_S,
     MAX_THRUST_MM,
@@ -34,6 +35,8 @@ from .thresholds import (
     NOISE_START,
     PLATEAU_S,
     REBOUND,
+    REST_BEFORE_LIFT_S,
+    RESTED_S,
     SETTLE_S,
     SETTLE_TIMEOUT_S,
     STOP_FRACTION,
@@ -109,6 +112,7 @@ class RepInProgress:
     up_peak: float = 0.0  # fastest rise (mm/s)
     down_peak: float = 0.0  # fastest descent (mm/s)
     active: bool = False  # reported to the session as activity (rep-sized)
+    rest_level: float | None = None  # a level held for long on the way up (maybe a seat)
 
     @property
     def rise(self) -> float:
@@ -134,6 +138,11 @@ class Candidate:
     def rom(self) -> float:
         """The rep's range (its highest point above where it started)."""
         return self.timing.rom
+
+    @property
+    def rested(self) -> bool:
+        """Lifted after a real rest (not a pause between reps): it opens a run."""
+        return self.quiet and self.dwell_before >= RESTED_S
 
     @property
     def concentric_s(self) -> float:
@@ -213,6 +222,11 @@ class Detector:
             return max(2.0 * self.start_fraction * self.scale, NOISE_MIN_ROM * self.sigma)
         return NOISE_MIN_ROM * self.sigma
 
+    def band(self, rise: float) -> float:
+        """Depth of the hold band under the peak: a fraction of the rise, never narrower than
+        the noise (readings flipping between two quanta of a coarse stream stay in it)."""
+        return max(self.band_fraction * rise, HOLD_BAND_NOISE * self.sigma)
+
     @property
     def busy(self) -> bool:
         """An attempt of reportable size is under way."""
@@ -246,8 +260,14 @@ class Detector:
             and rep.bottom_t is None
             and level > rep.base + BOTTOM_REGION * rep.rise
             and still_s >= SETTLE_S
+            and not self._sagging(rep, level, still_s)
         ):
             self._drop(level)  # came down to rest on a new level: sitting down, not a rep
+
+    def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
+        """The hips have been at ``level`` since before they left the top: a squeeze sagging into
+        a slow lowering, not a new level to sit on."""
+        return rep.exit_t is not None and self._last_t - still_s < rep.exit_t
 
     def _drop(self, level: float) -> None:
         self.rep = None
@@ -311,9 +331,21 @@ class Detector:
         base = rep.base
         if h > rep.peak:
             hold_level = rep.hold_level
-            if hold_level is not None and h > hold_level + self.band_fraction * (hold_level - base):
+            if hold_level is not None and h > hold_level + self.band(hold_level - base):
+                hold_start = rep.hold_start_t
+                if hold_start is not None and t - hold_start >= REST_BEFORE_LIFT_S:
+                    rep.rest_level = hold_level  # a long stay there, then rising on
                 rep.hold_start_t = None  # that was a pause on the way up, not the top
                 rep.hold_level = None
+            rest_level = rep.rest_level
+            if rest_level is not None and h - rest_level >= self.rep_like():
+                # A whole rep's rise above a level the hips stayed at for long: that level was
+                # a seat (sitting down after arriving reads as a rise), the lift starts there.
+                self._drop(rest_level)
+                self._begin(t, rest_level)
+                rep = self.rep
+                assert rep is not None
+                base = rep.base
             rep.peak, rep.peak_t = h, t
             scale = self.scale
             if not rep.locked_out and (scale is None or rep.rise >= LOCKOUT * scale):
@@ -343,7 +375,7 @@ class Detector:
     ) -> None:
         rep.up_peak = max(rep.up_peak, speed)
         rise = rep.rise
-        band_level = rep.peak - self.band_fraction * rise
+        band_level = rep.peak - self.band(rise)
         if not rep.locked_out:
             if rep.rise >= self.rep_like() and self.scale is None:
                 rep.locked_out = True
@@ -404,7 +436,7 @@ class Detector:
 
     def _lowering(self, t: float, h: float, lag_t: float, speed: float, rep: RepInProgress) -> None:
         rise = rep.rise
-        if rep.locked_out and rep.bottom_t is None and h >= rep.peak - self.band_fraction * rise:
+        if rep.locked_out and rep.bottom_t is None and h >= rep.peak - self.band(rise):
             rep.stage = Stage.HOLDING  # back up into the band: the squeeze goes on
             rep.exit_t = None
             return
@@ -492,7 +524,7 @@ class Detector:
         timing = measure(ts, hs, rep.base, self.band_fraction, end, begun)
         if estimated_end is not None:
             timing = replace(timing, end_t=max(estimated_end, timing.hold_end_t))
-        top_level = rep.base + (1.0 - DWELL_FRACTION) * timing.rom
+        top_level = rep.base + timing.rom - self._dwell_band(timing.rom)
         dwell_top = sum(
             ts[k + 1] - ts[k]
             for k in range(begun, end)
@@ -510,13 +542,18 @@ class Detector:
             locked_out=rep.locked_out,
         )
 
+    def _dwell_band(self, rom: float) -> float:
+        """How near a level the hips dwell at it: a tenth of the range, plus the noise (the
+        valley is the lowest reading: a still seat reads up to several sigma above it)."""
+        return DWELL_FRACTION * rom + NOISE_START * self.sigma
+
     def _dwell_before(self, rep: RepInProgress, rom: float) -> float:
         """How long the hips stayed near the base before this lift (fidgets included)."""
         history = self.history
         ts, xs = history.ts, history.xs
         n = len(ts)
         k = min(n - 1, max(0, n - 1 - (history.count - 1 - rep.begun_index)))
-        tolerance = DWELL_FRACTION * rom
+        tolerance = self._dwell_band(rom)
         sign, base = self.sign, rep.base
         # Back to where the lift left the base, then on through the dwell.
         while k > 0 and sign * xs[k] - base > tolerance:

@@ -17,6 +17,7 @@ import math
 
 from .thresholds import (
     PRESENCE_STILL_S,
+    QUANTUM_SIGMA,
     SEAT_TOL,
     SIGMA_FLOOR_MM,
     STILL_NOISE,
@@ -63,8 +64,8 @@ class NoiseEstimate:
 
     @property
     def sigma(self) -> float:
-        """Noise of one reading (mm), never below the sensor's floor or half a quantum."""
-        return max(SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE, 0.5 * self.quantum)
+        """Noise of one reading (mm), never below the sensor's floor or the rounding noise."""
+        return max(SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE, QUANTUM_SIGMA * self.quantum)
 
     @property
     def still_tolerance(self) -> float:

@@ -24,6 +24,7 @@ from .thresholds import (
     OUT_OF_VIEW_S,
     OVERSIZE,
     QUIET_S,
+    RESTED_S,
     SETTLE_S,
     START_OF_PARTIAL,
     STILL_S,
@@ -328,6 +329,8 @@ class RepTracker:
             detector.rest(detector.sign * level_x, still_s)
         calibrator = self.calibrator
         calibrator.rest(level_x)
+        if still_s >= RESTED_S and calibrator.suspect is not None:
+            self._apply(t, calibrator.release())
         if t < self._settled_from:
             return  # just arrived: the level means nothing yet
         model = calibrator.model

@@ -28,9 +28,13 @@ PARTIAL_BY_SENSITIVITY: Final = {
 START_OF_PARTIAL: Final = 0.5  # an attempt begins at half the smallest partial: timed from early on
 
 # --- noise: multiples of sigma, the robust noise of the stream -------------------------------
+QUANTUM_SIGMA: Final = 12**-0.5  # a reading rounded to a quantum q carries q / sqrt(12) of noise
 SIGMA_FLOOR_MM: Final = 2.0  # no ToF sensor reads a body better than this: sigma never goes lower
 NOISE_START: Final = 6.0  # an attempt needs at least 6 sigma of rise: noise alone never starts one
 NOISE_MIN_ROM: Final = 16.0  # before any range is learned, a rep-like round trip exceeds 16 sigma
+HOLD_BAND_NOISE: Final = (
+    4.0  # the hold band is never under 4 sigma: noise (or a quantum) stays in it
+)
 STILL_NOISE: Final = 4.0  # readings within 4 sigma (and one quantum) of their running level: still
 MAX_THRUST_MM: Final = 650.0  # physiology: a larger excursion is someone standing up, not a thrust
 
@@ -47,6 +51,10 @@ MIN_REP_S: Final = 0.5  # a round trip faster than this is a bump, not a rep
 MAX_REP_S: Final = 40.0  # a rep taking longer is not one (the hips stayed up: someone standing)
 MAX_HOLD_S: Final = 8.0  # holding longer than max(this, 3 x the hold target) at the top is resting
 STILL_S: Final = 0.6  # still for this long is a level (the valley re-seats on it)
+REST_BEFORE_LIFT_S: Final = (
+    2.0  # held this long, then a whole rep higher: the held level was a seat
+)
+RESTED_S: Final = 3.0  # sat still this long before a lift: a rest (a new lifter?), not a pause
 QUIET_S: Final = 1.0  # no attempt for this long before a lift: it opens a run of reps
 SETTLE_S: Final = (
     1.5  # after the lifter appears in the beam, levels take this long to mean anything
