@@ -29,3 +29,23 @@ def test_a_lowering_that_slows_above_the_bottom_band_is_timed_to_the_seat(rate: 
     expected = 1.5 * (1 - EDGE) + second
     assert len(lowering) == 3
     assert lowering == pytest.approx([expected] * 3, abs=0.2)
+
+
+@pytest.mark.parametrize("rate", [10.0, 25.0])
+def test_a_slow_lowering_is_timed_through_sensor_noise(rate: float) -> None:
+    # A 3.5 s lowering of 15 cm moves at 67 mm/s at most: 15 % of that is 10 mm/s, well inside
+    # the noise of a speed read over 0.15 s. Read on single readings, the first noisy one past
+    # the level ends the hold late and the lowering early (by 0.45 s on average here).
+    hold_errors: list[float] = []
+    lowering_errors: list[float] = []
+    for seed in range(3):
+        track = Track(rate=rate, noise=True, seed=seed).stay(3.0)
+        for _ in range(4):
+            track.rep(rom=150.0, up=1.2, hold=1.5, down=3.5, pause=1.0)
+        events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0))
+        reps = [e for e in events if isinstance(e, RepEvent)]
+        assert len(reps) == 4
+        hold_errors += [r.hold_s - (1.5 + EDGE * 1.2 + EDGE * 3.5) for r in reps]
+        lowering_errors += [r.eccentric_s - 3.5 * (1 - 2 * EDGE) for r in reps]
+    assert sum(map(abs, hold_errors)) / len(hold_errors) < 0.2
+    assert sum(map(abs, lowering_errors)) / len(lowering_errors) < 0.25
