@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from custom_components.rep_coach.engine import EngineSettings, RepEngine, RepEvent
-from custom_components.rep_coach.engine.timing import STILL_FRACTION
+from custom_components.rep_coach.engine import EngineSettings, HoldReachedEvent, RepEngine, RepEvent
+from custom_components.rep_coach.engine.timing import CUE_HALF_S, STILL_FRACTION
 
 from .helpers import Track, run
 
@@ -49,3 +49,27 @@ def test_a_slow_lowering_is_timed_through_sensor_noise(rate: float) -> None:
         lowering_errors += [r.eccentric_s - 3.5 * (1 - 2 * EDGE) for r in reps]
     assert sum(map(abs, hold_errors)) / len(hold_errors) < 0.2
     assert sum(map(abs, lowering_errors)) / len(lowering_errors) < 0.25
+
+
+@pytest.mark.parametrize("rate", [10.0, 25.0])
+@pytest.mark.parametrize(("squeeze", "cued"), [(0.55, False), (1.1, True)])
+def test_hold_cue_only_when_the_squeeze_lasted_the_target(
+    rate: float, squeeze: float, cued: bool
+) -> None:
+    # Squeezes of 0.74 s and 1.29 s by the definition, target 1 s, then a slow 3 s lowering:
+    # 0.26 s into that lowering the hips are still in the hold band and barely moving, which
+    # read on the readings before the target moment passed for a squeeze.
+    track = Track(rate=rate, noise=True, seed=1).stay(3.0)
+    for _ in range(4):
+        track.rep(rom=300.0, up=1.0, hold=squeeze, down=3.0, pause=1.0)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=1.0)), track.stay(2.0))
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    cues = [e for e in events if isinstance(e, HoldReachedEvent)]
+    assert len(reps) == 4
+    if cued:
+        assert len(cues) == 4
+        for cue, rep in zip(cues, reps, strict=True):
+            reached = rep.started_t + rep.concentric_s + 1.0
+            assert reached <= cue.t <= reached + CUE_HALF_S + 0.15
+    else:
+        assert len(cues) <= 1  # the first rep: before any lowering, the lift's speed is the scale

@@ -33,6 +33,7 @@ LIVE_HALF_S = 0.1  # deciding live that a phase is over: short, so events are pr
 STILL_FRACTION = 0.15
 MOVE_SHARE = 0.15  # a move's speed is read over this share of its duration either side ...
 MAX_HALF_S = 0.5  # ... up to this (and from SPEED_HALF_S): the speed of a slow move
+CUE_HALF_S = 0.15  # the hold cue reads the speed at the target moment over this either side
 BOTTOM_BAND = 0.10
 BOTTOM_REGION = 0.30  # a lowering that stops above the bottom band ends below this fraction
 
