@@ -465,9 +465,11 @@ class Detector:
                 rep.bottom_t = t
             else:
                 return
-        if -speed >= STILL_FRACTION * rep.down_peak:
-            rep.settled_t = None  # still coming down: the lowering goes on
-        elif rep.settled_t is None and lag_t >= rep.bottom_t:
+        if (
+            rep.settled_t is None
+            and lag_t >= rep.bottom_t
+            and -speed < STILL_FRACTION * rep.down_peak
+        ):
             rep.settled_t = t
         settled = rep.settled_t is not None and t - rep.settled_t >= FINISH_WAIT_S
         if settled or t - rep.bottom_t >= SETTLE_TIMEOUT_S:
