@@ -141,15 +141,15 @@ def measure(
             q += 1
     # Each move's speed is read over a window scaled to the move: a slow lowering averages
     # enough readings that noise does not decide where it began or ended.
-    vs = speeds(ts, hs, _move_window(ts, i, j, a))
-    vd = speeds(ts, hs, _move_window(ts, m, q, a))
+    a_up, a_down = _move_window(ts, i, j, a), _move_window(ts, m, q, a)
+    vs = speeds(ts, hs, a_up)
+    vd = vs if a_down == a_up else speeds(ts, hs, a_down)
     k_up = max(range(i, j + 1), key=vs.__getitem__)
     k_down = min(range(m, q + 1), key=vd.__getitem__)
     up_peak = max(vs[k_up], 0.0)
     down_peak = max(-vd[k_down], 0.0)
     up_level = STILL_FRACTION * up_peak
     down_level = STILL_FRACTION * down_peak
-    descent = [-v for v in vd]
     # The lift starts where the speed, rising from the valley to its peak, passes the level.
     valley = min(range(i + 1), key=lambda k: (level[k], -k))
     start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
@@ -164,10 +164,10 @@ def measure(
     back = m
     while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
         back -= 1
-    hold_end_t = min(ts[m], _crossing(ts, descent, back, k_down, down_level, rising=True))
+    hold_end_t = min(ts[m], _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0))
     hold_end_t = max(hold_end_t, hold_start_t)
     # It ends where the descent, falling from its peak, passes the level again.
-    end_t = max(ts[q], _crossing(ts, descent, k_down, end, down_level, rising=False))
+    end_t = max(ts[q], _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0))
     lowering_span = ts[q] - ts[m]
     lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
     return RepTiming(
@@ -206,18 +206,27 @@ def _monotone(values: Sequence[float]) -> list[float]:
 
 
 def _crossing(
-    ts: Sequence[float], vs: Sequence[float], lo: int, hi: int, level: float, *, rising: bool
+    ts: Sequence[float],
+    vs: Sequence[float],
+    lo: int,
+    hi: int,
+    level: float,
+    *,
+    rising: bool,
+    sign: float = 1.0,
 ) -> float:
-    """When the speed ``vs``, monotone between samples ``lo`` and ``hi`` (rising or falling),
-    passes ``level``.
+    """When the speed ``sign * vs``, monotone between samples ``lo`` and ``hi`` (rising or
+    falling), passes ``level``.
 
     Read on the monotone fit of the speeds, not on the first reading past the level: noise
     makes single readings cross early, and always towards where the search starts.
     """
     if hi <= lo:
         return ts[lo]
-    part = vs[lo : hi + 1]
-    fit = _monotone(part) if rising else [-v for v in _monotone([-v for v in part])]
+    if rising:
+        fit = _monotone([sign * v for v in vs[lo : hi + 1]])
+    else:
+        fit = [-v for v in _monotone([-sign * v for v in vs[lo : hi + 1]])]
     for n, value in enumerate(fit):
         if (value >= level) if rising else (value < level):
             if n == 0:
