@@ -56,3 +56,23 @@ def test_hold_cue_only_when_the_squeeze_lasted_the_target(
             assert reached <= cue.t <= reached + CUE_HALF_S + 0.15
     else:
         assert len(cues) <= 1  # the first rep: before any lowering, the lift's speed is the scale
+
+
+@pytest.mark.parametrize("rate", [25.0, 50.0])
+def test_a_rep_ending_above_the_seat_is_timed_to_the_bottom_of_its_own_lowering(
+    rate: float,
+) -> None:
+    # Down from 300 mm to 105 mm in 1 s, then creeping to 60 mm (20 % above the seat) over 2 s
+    # at 35 mm/s at most, under 15 % of the lowering's peak (306 mm/s) all along: the lowering
+    # ends where the hips enter its own bottom band, 60 + 10 % of 240 = 84 mm, 0.96 s into the
+    # creep - not where they first pass 30 % of the range (90 mm).
+    track = Track(rate=rate).stay(3.0).rep(rom=300.0, up=1.0, hold=1.5, down=2.5, pause=1.5)
+    for _ in range(3):
+        track.move(1.0, 300.0).stay(1.5).move(1.0, 105.0).move(2.0, 60.0).stay(1.0)
+        track.move(1.0, 0.0).stay(1.5)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0))
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert [r.complete for r in reps] == [True] * 4
+    creep = 2.0 / math.pi * math.acos(1 - 2 * 21.0 / 45.0)
+    expected = 1.0 * (1 - EDGE) + creep
+    assert [r.eccentric_s for r in reps[1:]] == pytest.approx([expected] * 3, abs=0.08)

@@ -12,7 +12,9 @@ devices do:
   was last below 15 % of the lift's peak speed; the squeeze (hold) starts when, going forward
   from the hold band entry, the upward speed first falls below that; the lowering starts when,
   going back from the hold band exit, the downward speed was last below 15 % of the lowering's
-  peak speed, and ends when, going forward from the bottom band entry, it first falls below it.
+  peak speed, and ends when, going forward from the bottom band entry, it first falls below it;
+- a lowering that never re-enters the bottom band (the rep ends above the seat, the next one
+  starts from there) has its own bottom band: the lowest 10 % of the lowering itself.
 
 Where a speed passes its level is read on a monotone fit of the speeds between the still
 phase and the move's peak, not on the first reading past it: with noise one reading passes
@@ -35,7 +37,7 @@ MOVE_SHARE = 0.15  # a move's speed is read over this share of its duration eith
 MAX_HALF_S = 0.5  # ... up to this (and from SPEED_HALF_S): the speed of a slow move
 CUE_HALF_S = 0.15  # the hold cue reads the speed at the target moment over this either side
 BOTTOM_BAND = 0.10
-BOTTOM_REGION = 0.30  # a lowering that stops above the bottom band ends below this fraction
+BOTTOM_REGION = 0.30  # live: a lowering that stops below this fraction has reached the bottom
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
@@ -111,7 +113,7 @@ def measure(
     Samples before ``begun`` are lead-in (where the lift may have started), up to ``end`` count.
     Levels are read on the hips' smoothed position, so one noisy reading or a tremor at the top
     does not move the top (nor the bands hung from it). A lowering that comes to rest above the
-    bottom band (the next rep starting from there) ends where it comes to rest.
+    bottom band (the next rep starting from there) ends in the lowest 10 % of the lowering.
     """
     end = min(end, len(hs) - 1)
     a = half_window(ts)
@@ -134,8 +136,10 @@ def measure(
     while q < end and level[q] > bottom_level:
         q += 1
     if level[q] > bottom_level:
-        # Never reached the bottom band: the lowering ends in the bottom region, where it stops.
-        region = base + BOTTOM_REGION * rom
+        # Never reached the bottom band (the rep ended above the seat, the next one starts from
+        # there): the lowering's own bottom band is the lowest 10 % of the lowering.
+        lowest = min(level[m : end + 1])
+        region = lowest + BOTTOM_BAND * (peak - lowest)
         q = m
         while q < end and level[q] > region:
             q += 1
