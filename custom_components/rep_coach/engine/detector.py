@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 from itertools import islice
+from statistics import median
 from typing import Protocol
 
 from .thresholds import (
@@ -42,7 +43,16 @@ from .thresholds import (
     STOP_FRACTION,
     TURN_BACK,
 )
-from .timing import BOTTOM_BAND, BOTTOM_REGION, STILL_FRACTION, RepTiming, measure
+from .timing import (
+    BOTTOM_BAND,
+    BOTTOM_REGION,
+    CUE_HALF_S,
+    STILL_FRACTION,
+    RepTiming,
+    half_window,
+    lagged_speed,
+    measure,
+)
 
 HISTORY_LEN = 4096  # samples kept for timing a rep (~80 s at 50 Hz)
 LEAD_IN = 100  # samples before a recognised attempt that may hold the start of the lift
@@ -203,6 +213,8 @@ class Detector:
         self._last_t = -float("inf")
         self._last_h = 0.0
         self._live_speed = 0.0
+        self._cue_half = 0  # samples either side of the speed the hold cue reads
+        self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
 
     # --- thresholds ------------------------------------------------------------------------
     def start_threshold(self) -> float:
@@ -397,11 +409,7 @@ class Detector:
             if t - hold_start > self.max_hold:
                 self._abort(t, Abort.RESTED_AT_TOP)
                 return
-            if (
-                not rep.hold_notified
-                and t - hold_start >= self.hold_target
-                and speed > -STILL_FRACTION * rep.up_peak  # not already on the way down
-            ):
+            if not rep.hold_notified and self._held_until(hold_start + self.hold_target, rep):
                 rep.hold_notified = True
                 self.sink.hold_reached(self, t)
         elif rep.stage is Stage.HOLDING:
@@ -413,6 +421,32 @@ class Detector:
         elif h < rep.peak - TURN_BACK * rise and speed < 0:
             rep.stage = Stage.LOWERING  # turned back below the band without a squeeze
             rep.low, rep.low_t = h, t
+
+    def _held_until(self, reach_t: float, rep: RepInProgress) -> bool:
+        """Whether the squeeze lasted until ``reach_t``: the hips' speed *at* that moment, read
+        once CUE_HALF_S of readings after it are in, is under 15 % of the speed this lifter
+        lowers at (the definition's level; the lift's before any lowering was seen).
+
+        Read on readings before the target moment only, a lowering that began just before it
+        (still slow, and still in the band) passed for a squeeze: the cue came early on reps
+        that fell short. The price is CUE_HALF_S more delay."""
+        history = self.history
+        ts, xs = history.ts, history.xs
+        n = len(ts)
+        if n < 3 or ts[-1] < reach_t:
+            return False
+        a = self._cue_half
+        if a == 0 or history.count % 64 == 0:
+            a = self._cue_half = half_window([ts[k] for k in range(max(0, n - 16), n)], CUE_HALF_S)
+        keep = 2 * a + 1
+        if n < keep:
+            return False
+        tail = range(n - keep, n)
+        lag_t, speed = lagged_speed([ts[k] for k in tail], [self.sign * xs[k] for k in tail], a)
+        if lag_t < reach_t:
+            return False
+        lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
+        return speed > -STILL_FRACTION * lowering
 
     def _maybe_start_hold(
         self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
@@ -530,6 +564,8 @@ class Detector:
             for k in range(begun, end)
             if hs[k] >= top_level and hs[k + 1] >= top_level
         )
+        if rep.locked_out and timing.lowering_peak_speed > 0:
+            self._lowering_peaks.append(timing.lowering_peak_speed)
         return Candidate(
             sign=sign,
             begun_t=rep.begun_t,
