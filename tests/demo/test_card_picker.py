@@ -8,7 +8,6 @@ Chromium, and goes through the dialogs over the DevTools protocol, walking the s
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 from pathlib import Path
@@ -178,21 +177,9 @@ async def test_add_the_card_from_the_card_picker(
             url_path=DASHBOARD,
             config={"views": [{"title": "Training", "cards": []}]},
         )
-        stored = json.dumps(json.dumps(tokens.frontend_storage(demo.base_url)))
 
         async with Browser(chromium, tmp_path / "profile", width=WIDTH, height=HEIGHT) as browser:
-            page = await browser.page()
-            await page.send(
-                "Emulation.setDeviceMetricsOverride",
-                width=WIDTH,
-                height=HEIGHT,
-                deviceScaleFactor=1,
-                mobile=False,
-            )
-            await page.send(
-                "Page.addScriptToEvaluateOnNewDocument",
-                source=f"localStorage.setItem('hassTokens', {stored});{HELPERS}",
-            )
+            page = await browser.signed_in_page(tokens, demo.base_url, script=HELPERS)
             await page.navigate(f"{demo.base_url}/{DASHBOARD}/0?edit=1")
             try:
                 await step(page, OPEN_PICKER, "Rep Coach in the card picker")
