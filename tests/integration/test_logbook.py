@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.typing import (
 
 from custom_components.rep_coach.bus import event_data
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
-from custom_components.rep_coach.engine import RepEvent, Side
+from custom_components.rep_coach.engine import RepEvent, SessionResetEvent, Side
 from custom_components.rep_coach.logbook import describe
 from tests.events import SET_END
 
@@ -67,6 +67,17 @@ def test_rep_sentence() -> None:
     data = event_data("entry", "device", rep(7, Side.LEFT, hold_s=1.83, eccentric_s=2.41))
 
     assert describe(data, english, 3) == "Rep 7 (left): squeeze 1.8 s, lowering 2.4 s"
+
+
+def test_new_workout_sentence() -> None:
+    """A reset by the button and the automatic start of a new workout read differently."""
+    by_hand = event_data("entry", "device", SessionResetEvent(t=1.0))
+    after_break = event_data("entry", "device", SessionResetEvent(t=1.0, new_workout=True))
+
+    assert describe(by_hand, english, 3) == "Session reset"
+    assert describe(after_break, english, 3) == (
+        "New workout: the counts start again after the break"
+    )
 
 
 def test_set_sentence() -> None:
