@@ -90,9 +90,11 @@ const STYLE = `
   .warnings li.none { color: var(--secondary-text-color); }
   .missing { color: var(--error-color, #db4437); }
   .statistics { margin-top: 16px; }
+  .statistics .label { font-weight: 500; }
   .graphs { display: grid; gap: 8px; margin-top: 8px;
-    grid-template-columns: repeat(auto-fit, minmax(min(100%, 320px), 1fr));
+    grid-template-columns: repeat(2, minmax(0, 1fr));
     --ha-card-box-shadow: none; --ha-card-border-width: 0; }
+  @container (max-width: 640px) { .graphs { grid-template-columns: minmax(0, 1fr); } }
   [hidden] { display: none !important; }
 
   /* Large: read from the bench, two metres away. Sizes follow the card's width. */
@@ -110,7 +112,6 @@ const STYLE = `
     border-radius: max(5px, 1.5cqi); }
   ha-card.large .label { font-size: max(0.95em, 4cqi); }
   ha-card.large .warnings li { font-size: max(0.95em, 4cqi); }
-  ha-card.large .statistics .label { font-size: max(0.95em, 3cqi); }
 `;
 
 const TEMPLATE = `
