@@ -221,8 +221,8 @@ def _calibrated(event: CalibratedEvent) -> str:
 
 
 @render_event.register
-def _session_reset(_event: SessionResetEvent) -> str:
-    return "session reset"
+def _session_reset(event: SessionResetEvent) -> str:
+    return "new workout (after a break)" if event.new_workout else "session reset"
 
 
 @render_event.register

@@ -2,12 +2,18 @@
 
 Importing this package loads no Home Assistant code, so the pure engine (``.engine``) is also a
 library: the command-line tools and the benchmark import it where Home Assistant is not
-installed. Home Assistant's entry points live in :mod:`.integration`; they are resolved the first
-time Home Assistant asks this module for them (PEP 562 module ``__getattr__``).
+installed. Home Assistant's entry points live in :mod:`.integration`.
+
+Inside Home Assistant (its core already imported) they are imported here, eagerly: Home
+Assistant imports this package in its import executor, and anything imported later, when it
+first asks for ``async_setup_entry``, would be imported inside the event loop (Home Assistant
+logs that as a blocking call). Elsewhere (the command-line tools, the engine as a library)
+they are resolved the first time something asks this module for them (PEP 562 ``__getattr__``).
 """
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -39,3 +45,14 @@ def __getattr__(name: str) -> Any:
     value = getattr(integration, name)
     globals()[name] = value
     return value
+
+
+if "homeassistant.core" in sys.modules:
+    from .integration import (
+        CONFIG_SCHEMA,
+        PLATFORMS,
+        async_remove_entry,
+        async_setup,
+        async_setup_entry,
+        async_unload_entry,
+    )

@@ -56,6 +56,7 @@ from .options import (
     OPT_HOLD_TARGET,
     OPT_IDLE_END_SET,
     OPT_LOWERING_TARGET,
+    OPT_NEW_WORKOUT_AFTER,
     OPT_ORIENTATION,
     OPT_PROGRAM,
     OPT_REST,
@@ -88,10 +89,14 @@ def _choice(key: str, options: list[str]) -> SelectSelector:
     )
 
 
-def _number(maximum: float, step: float, *, seconds: bool = False) -> NumberSelector:
+def _number(
+    maximum: float, step: float, *, seconds: bool = False, minutes: bool = False
+) -> NumberSelector:
     config = NumberSelectorConfig(min=0, max=maximum, step=step, mode=NumberSelectorMode.BOX)
     if seconds:
         config["unit_of_measurement"] = UnitOfTime.SECONDS
+    if minutes:
+        config["unit_of_measurement"] = UnitOfTime.MINUTES
     return NumberSelector(config)
 
 
@@ -106,6 +111,7 @@ OPTIONS_SCHEMA = vol.Schema(
         vol.Required(OPT_SIDE_MODE): _choice(OPT_SIDE_MODE, [str(item) for item in SideMode]),
         vol.Required(OPT_IDLE_END_SET): vol.All(_number(120, 1, seconds=True), vol.Range(min=3)),
         vol.Required(OPT_REST): _number(600, 5, seconds=True),
+        vol.Required(OPT_NEW_WORKOUT_AFTER): _number(1440, 5, minutes=True),
         vol.Required(OPT_SENSITIVITY): _choice(
             OPT_SENSITIVITY, [str(item) for item in Sensitivity]
         ),

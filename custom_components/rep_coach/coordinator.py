@@ -246,7 +246,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self.health.async_payload(
             now,
             result,
-            only_invalid_data=self.engine.state.sensor_state is SensorState.INVALID,
+            only_invalid_data=self.engine.sensor_state is SensorState.INVALID,
         )
         self._async_handle_events(result.events)
 

@@ -120,6 +120,8 @@ def describe(data: Mapping[str, Any], text: Text, sets_per_side: int | None) -> 
         case "calibrated":
             travel = data.get("top_mm", 0.0) - data.get("bottom_mm", 0.0)
             return say(kind, side=side(), range=_whole(travel / 10))
+        case "session_reset":
+            return say("new_workout" if data.get("new_workout") else kind)
         case "reps_adjusted":
             return say(
                 kind,

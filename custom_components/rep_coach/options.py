@@ -23,6 +23,7 @@ OPT_LOWERING_TARGET: Final = "eccentric_target_s"
 OPT_REST: Final = "rest_s"
 OPT_SIDE_MODE: Final = "side_mode"
 OPT_IDLE_END_SET: Final = "idle_end_set_s"
+OPT_NEW_WORKOUT_AFTER: Final = "new_workout_after_min"
 OPT_SENSITIVITY: Final = "sensitivity"
 OPT_UNIT: Final = "unit"
 OPT_ORIENTATION: Final = "orientation"
@@ -38,6 +39,7 @@ USER_OPTIONS: Final = (
     OPT_REST,
     OPT_SIDE_MODE,
     OPT_IDLE_END_SET,
+    OPT_NEW_WORKOUT_AFTER,
     OPT_SENSITIVITY,
     OPT_UNIT,
     OPT_ORIENTATION,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import itertools
+import json
 import re
 from pathlib import Path
 from types import TracebackType
@@ -16,6 +17,7 @@ from typing import Any, Self
 
 import aiohttp
 
+from rep_coach_tools.demo_api import Tokens
 from tests.frontend.conftest import CHROMIUM_FLAGS
 
 START_TIMEOUT_S = 60.0
@@ -86,6 +88,7 @@ class Browser:
     """Headless Chromium with a fresh profile, controlled over the DevTools protocol."""
 
     def __init__(self, executable: str, profile: Path, *, width: int, height: int) -> None:
+        self._size = (width, height)
         self._args = [
             executable,
             *LIVE_FLAGS,
@@ -153,3 +156,30 @@ class Browser:
         # Screenshots arrive as one large message.
         self._page_ws = await self._session.ws_connect(url, max_msg_size=0)
         return Page(self._page_ws)
+
+    async def signed_in_page(
+        self, tokens: Tokens, base_url: str, *, script: str = "", reduced_motion: bool = False
+    ) -> Page:
+        """The tab at the browser's size, signed in to Home Assistant before any of its scripts
+        run (the tokens where the frontend keeps them after a login), with ``script`` added to
+        every document. ``reduced_motion``: charts draw at once instead of animating in."""
+        page = await self.page()
+        width, height = self._size
+        await page.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        if reduced_motion:
+            await page.send(
+                "Emulation.setEmulatedMedia",
+                features=[{"name": "prefers-reduced-motion", "value": "reduce"}],
+            )
+        stored = json.dumps(json.dumps(tokens.frontend_storage(base_url)))
+        await page.send(
+            "Page.addScriptToEvaluateOnNewDocument",
+            source=f"localStorage.setItem('hassTokens', {stored});{script}",
+        )
+        return page

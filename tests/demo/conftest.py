@@ -134,3 +134,17 @@ def demo(socket_enabled: None, tmp_path: Path) -> Iterator[RunningDemo]:
     """The demo with the emulator ``DEMO_SPEED`` times faster than real time."""
     with running_demo(tmp_path / "demo", "--speed", f"{DEMO_SPEED:g}") as running:
         yield running
+    assert rep_coach_complaints(tmp_path / "demo" / "config" / "home-assistant.log") == []
+
+
+def rep_coach_complaints(log: Path) -> list[str]:
+    """What Home Assistant's log says against Rep Coach: its errors and tracebacks, and
+    Home Assistant's reports on it (a blocking call in the event loop, a deprecated call)."""
+    if not log.exists():
+        return []
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [
+        line
+        for line in lines
+        if ("ERROR" in line and "rep_coach" in line) or "custom integration 'rep_coach'" in line
+    ]

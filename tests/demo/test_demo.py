@@ -8,7 +8,6 @@ headless Chromium and watches the Rep Coach card count reps while the emulator p
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import shutil
@@ -88,21 +87,9 @@ async def test_dashboard_counts_reps_live(demo: RunningDemo, chromium: str, tmp_
     """The card on the demo's dashboard shows the rep count going up as the emulator lifts."""
     async with HassClient(demo.base_url) as client:
         tokens = await client.login(DEFAULT_USERNAME, DEFAULT_PASSWORD)
-    stored = json.dumps(json.dumps(tokens.frontend_storage(demo.base_url)))
 
     async with Browser(chromium, tmp_path / "profile", width=WIDTH, height=HEIGHT) as browser:
-        page = await browser.page()
-        await page.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=WIDTH,
-            height=HEIGHT,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
-        await page.send(
-            "Page.addScriptToEvaluateOnNewDocument",
-            source=f"localStorage.setItem('hassTokens', {stored});",
-        )
+        page = await browser.signed_in_page(tokens, demo.base_url)
         await page.navigate(demo.url)
 
         async def card_shown() -> int | None:

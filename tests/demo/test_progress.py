@@ -8,7 +8,6 @@ have compiled them; the view's statistics graphs must draw every series, with no
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shutil
 from datetime import UTC, datetime
@@ -90,26 +89,10 @@ async def test_progress_view_draws_four_weeks(
     async with HassClient(demo.base_url) as client:
         tokens = await client.login(DEFAULT_USERNAME, DEFAULT_PASSWORD)
         await _import(client, messages)
-    stored = json.dumps(json.dumps(tokens.frontend_storage(demo.base_url)))
 
     async with Browser(chromium, tmp_path / "profile", width=WIDTH, height=HEIGHT) as browser:
-        page = await browser.page()
-        await page.send(
-            "Emulation.setDeviceMetricsOverride",
-            width=WIDTH,
-            height=HEIGHT,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
         # The charts draw at once instead of animating in: the picture shows them complete.
-        await page.send(
-            "Emulation.setEmulatedMedia",
-            features=[{"name": "prefers-reduced-motion", "value": "reduce"}],
-        )
-        await page.send(
-            "Page.addScriptToEvaluateOnNewDocument",
-            source=f"localStorage.setItem('hassTokens', {stored});",
-        )
+        page = await browser.signed_in_page(tokens, demo.base_url, reduced_motion=True)
         await page.navigate(f"{demo.base_url}/{DASHBOARD_URL_PATH}/progress")
 
         async def drawn() -> dict[str, Any] | None:

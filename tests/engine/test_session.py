@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +16,11 @@ from custom_components.rep_coach.engine import (
     Side,
     SideMode,
 )
-from custom_components.rep_coach.engine.events import FormWarningEvent, SetEndEvent
+from custom_components.rep_coach.engine.events import (
+    FormWarningEvent,
+    SessionResetEvent,
+    SetEndEvent,
+)
 
 from .helpers import Track, kinds, run
 
@@ -159,3 +164,64 @@ def test_sensor_going_offline_closes_the_set_and_keeps_the_count() -> None:
     ]
     assert engine.state.left.reps == 3
     assert engine.sensor_offline(track.t + 1.0) == []
+
+
+def workout_settings(new_workout_after_min: float = 60.0) -> EngineSettings:
+    """Sets end after 5 s without a rep; a set 60 min after the last rep is a new workout."""
+    return EngineSettings(
+        target_reps=0, idle_end_set_s=5.0, new_workout_after_min=new_workout_after_min
+    )
+
+
+def test_a_set_long_after_the_last_rep_starts_a_new_workout() -> None:
+    """Two days' workouts are not one: counts, sets and side start again, history stays."""
+    engine = RepEngine(workout_settings())
+    monday = set_of(3).stay(8.0)
+    run(engine, monday)
+    assert (engine.state.side, engine.state.left.sets) == (Side.RIGHT, 1)
+
+    later = set_of(2, Track(t=monday.t + 2 * 3600).stay(3.0)).stay(8.0)
+    events = run(engine, later)
+
+    [reset] = [e for e in events if isinstance(e, SessionResetEvent)]
+    assert reset.new_workout
+    state = engine.state
+    assert (state.left.sets, state.left.reps, state.right.sets) == (1, 2, 0)
+    assert [s.reps for s in engine.set_history()] == [3, 2]  # both sets in the history
+
+
+def test_a_short_break_continues_the_workout() -> None:
+    engine = RepEngine(workout_settings())
+    first = set_of(3).stay(8.0)
+    run(engine, first)
+    events = run(engine, set_of(2, Track(t=first.t + 30 * 60).stay(3.0)).stay(8.0))
+    assert not [e for e in events if isinstance(e, SessionResetEvent)]
+    assert (engine.state.left.sets, engine.state.right.sets, engine.state.right.reps) == (1, 1, 2)
+
+
+def test_zero_never_starts_a_new_workout_by_itself() -> None:
+    engine = RepEngine(workout_settings(new_workout_after_min=0.0))
+    first = set_of(3).stay(8.0)
+    run(engine, first)
+    run(engine, set_of(2, Track(t=first.t + 3 * 86400).stay(3.0)).stay(8.0))
+    assert (engine.state.left.sets, engine.state.right.sets) == (1, 1)
+
+
+@pytest.mark.parametrize(("break_h", "new_workout"), [(3.0, True), (0.5, False)])
+def test_after_a_restart_the_wall_clock_tells_the_break(break_h: float, new_workout: bool) -> None:
+    """Engine time restarts with Home Assistant; the saved sets' wall-clock times still tell
+    how long ago the last rep was."""
+    start = datetime(2026, 11, 2, 18, tzinfo=UTC)
+    engine = RepEngine(workout_settings(), wall_clock=lambda t: start + timedelta(seconds=t))
+    first = set_of(3).stay(8.0)
+    run(engine, first)
+    saved = json.loads(json.dumps(engine.export_state()))
+
+    back = start + timedelta(seconds=first.t, hours=break_h)  # engine time 0 after the restart
+    restarted = RepEngine(workout_settings(), wall_clock=lambda t: back + timedelta(seconds=t))
+    restarted.restore_state(saved)
+    events = run(restarted, set_of(2).stay(8.0))
+
+    assert any(isinstance(e, SessionResetEvent) for e in events) is new_workout
+    assert restarted.state.left.sets == 1
+    assert restarted.state.right.sets == (0 if new_workout else 1)

@@ -32,6 +32,12 @@ TRANSLATIONS: dict[str, Any] = json.loads(
 ENTITY_IDS = {
     "reps_this_set": "sensor.bench_count",
     "total_reps": "sensor.hip_thrust_bench_total_reps",
+    "left_reps": "sensor.hip_thrust_bench_left_reps",
+    "right_reps": "sensor.hip_thrust_bench_right_reps",
+    "left_set_mean_hold": "sensor.hip_thrust_bench_left_set_mean_hold",
+    "right_set_mean_hold": "sensor.hip_thrust_bench_right_set_mean_hold",
+    "left_set_mean_lowering": "sensor.hip_thrust_bench_left_set_mean_lowering",
+    "right_set_mean_lowering": "sensor.hip_thrust_bench_right_set_mean_lowering",
     "left_sets": "sensor.hip_thrust_bench_left_sets",
     "right_sets": "sensor.hip_thrust_bench_right_sets",
     "last_hold_time": "sensor.hip_thrust_bench_last_hold_time",
@@ -59,6 +65,12 @@ ENTITY_IDS = {
 DEFAULT_STATES = {
     "reps_this_set": "7",
     "total_reps": "27",
+    "left_reps": "17",
+    "right_reps": "10",
+    "left_set_mean_hold": "1.7",
+    "right_set_mean_hold": "1.8",
+    "left_set_mean_lowering": "2.3",
+    "right_set_mean_lowering": "2.5",
     "left_sets": "1",
     "right_sets": "1",
     "last_hold_time": "1.6",
@@ -194,10 +206,12 @@ def scenario(
     editor: bool = False,
     wide: bool = False,
     card_config_answer: dict[str, Any] | None = None,
+    card_helpers: str = "statistics",
 ) -> dict[str, Any]:
     """A test page scenario: hass updates and clock advances applied in order.
 
-    ``translate`` gives the fake ``hass`` a ``formatEntityState`` like Home Assistant's.
+    ``translate`` gives the fake ``hass`` a ``formatEntityState`` like Home Assistant's;
+    ``card_helpers`` is what ``window.loadCardHelpers`` gives (see ``card_page.html``).
     """
     return {
         "now": int(NOW.timestamp() * 1000),
@@ -207,6 +221,7 @@ def scenario(
         "translate": translate,
         "editor": editor,
         "wide": wide,
+        "card_helpers": card_helpers,
         "config": {"type": "custom:rep-coach-card", "device_id": DEVICE_ID}
         if config is None
         else config,

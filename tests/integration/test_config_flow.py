@@ -399,6 +399,7 @@ async def test_options_flow_custom_and_preset(hass: HomeAssistant) -> None:
         "side_mode": "right",
         "idle_end_set_s": 20.0,
         "rest_s": 75.0,
+        "new_workout_after_min": 90.0,
         "sensitivity": "high",
         "unit": "m",
         "orientation": "farther",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,28 @@ async def test_hacs_payload_holds_only_what_home_assistant_loads(
             assert relative.name in DATA_FILES, relative
         else:
             assert DATA_DIRS.get(relative.parts[0]) == path.suffix, relative
+
+
+IN_HOME_ASSISTANT = """
+import subprocess
+import sys
+import homeassistant.core
+import custom_components.rep_coach as package
+print("custom_components.rep_coach.integration" in sys.modules, "async_setup_entry" in vars(package))
+"""
+
+
+def test_inside_home_assistant_the_entry_points_come_with_the_package() -> None:
+    """Home Assistant imports the package in its import executor: the entry points (and the
+    glue and engine they import) must come with it, or they would be imported later, inside
+    the event loop, when Home Assistant first asks for ``async_setup_entry`` (logged as a
+    blocking call). A fresh interpreter, since this one has imported everything already."""
+    result = subprocess.run(
+        [sys.executable, "-c", IN_HOME_ASSISTANT],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parents[1],
+        timeout=120,
+    )
+    assert result.stdout.split() == ["True", "True"]

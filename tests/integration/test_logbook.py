@@ -26,8 +26,9 @@ from pytest_homeassistant_custom_component.typing import (
 
 from custom_components.rep_coach.bus import event_data
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
-from custom_components.rep_coach.engine import RepEvent, SetEndEvent, SetEndReason, Side
+from custom_components.rep_coach.engine import RepEvent, SessionResetEvent, Side
 from custom_components.rep_coach.logbook import describe
+from tests.events import SET_END
 
 from .conftest import FeedSession, entry_device
 
@@ -68,21 +69,20 @@ def test_rep_sentence() -> None:
     assert describe(data, english, 3) == "Rep 7 (left): squeeze 1.8 s, lowering 2.4 s"
 
 
+def test_new_workout_sentence() -> None:
+    """A reset by the button and the automatic start of a new workout read differently."""
+    by_hand = event_data("entry", "device", SessionResetEvent(t=1.0))
+    after_break = event_data("entry", "device", SessionResetEvent(t=1.0, new_workout=True))
+
+    assert describe(by_hand, english, 3) == "Session reset"
+    assert describe(after_break, english, 3) == (
+        "New workout: the counts start again after the break"
+    )
+
+
 def test_set_sentence() -> None:
     """A set says which of how many, on which side, and how many reps."""
-    done = SetEndEvent(
-        t=300.0,
-        side=Side.RIGHT,
-        set=2,
-        reps=10,
-        partial_reps=1,
-        reason=SetEndReason.TARGET,
-        target_reps=10,
-        mean_hold_s=1.5,
-        mean_lowering_s=2.2,
-        mean_rom_mm=230.0,
-        time_under_tension_s=45.0,
-    )
+    done = SET_END  # set 2 on the right, 10 reps
     data = event_data("entry", "device", done)
 
     assert describe(data, english, 3) == "Set 2 of 3 on the right done: 10 reps"

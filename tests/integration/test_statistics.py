@@ -99,7 +99,9 @@ def mock_config_entry() -> MockConfigEntry:
         title="Hip thrust bench",
         unique_id=SENSOR_ID,
         data=dict(ENTRY_DATA),
-        options={"program": "strength", "variation": "elevated"},
+        # One session over the week (no automatic new workout after a break): the totals keep
+        # growing across days until the reset before the last workout starts a new cycle.
+        options={"program": "strength", "variation": "elevated", "new_workout_after_min": 0},
     )
 
 

@@ -26,6 +26,7 @@ from custom_components.rep_coach.engine import (
     RestStartedEvent,
     SensorEvent,
     SensorState,
+    SessionResetEvent,
     Side,
     SideStats,
     SideSwitchedEvent,
@@ -176,6 +177,8 @@ def test_status_without_rep_target() -> None:
             SensorEvent(t=1, state=SensorState.NO_TARGET, previous=SensorState.OK),
             "sensor no target (was ok)",
         ),
+        (SessionResetEvent(t=1), "session reset"),
+        (SessionResetEvent(t=1, new_workout=True), "new workout (after a break)"),
     ],
 )
 def test_event_lines(event: EngineEvent, expected: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from enum import IntEnum
 
-from .payload import NO_TARGET_CODES, TIMEOUT_CODE
+from .protocol import NO_TARGET_CODES, TIMEOUT_CODE
 
 GAP_RESET_S = 0.5  # after a dropout this long the median window starts afresh
 MAX_SPEED_MM_S = 1500.0  # faster than any hip thrust (concentric peaks are below 1 m/s)

@@ -343,10 +343,11 @@ class TargetReachedEvent(EngineEvent):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SessionResetEvent(EngineEvent):
-    """Counters were cleared."""
+    """Counters were cleared: by command, or because a set began a new workout."""
 
     kind: ClassVar[EventKind] = EventKind.SESSION_RESET
     bus_types: ClassVar[tuple[str, ...]] = ("session_reset",)
+    new_workout: bool = False  # True: automatic, the first set after a long break
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -78,6 +78,8 @@ def restore(engine: RepEngine, saved: Snapshot) -> None:
             session.totals[side] = _totals_from(saved.totals[side])
     session.totals_since = saved.totals_since
     engine.restored_history = list(saved.history[-SET_HISTORY:])
+    ends = [summary.ended_at for summary in saved.history if summary.ended_at is not None]
+    session.last_rep_at = max(ends, default=None)
     if (current := saved.current) is not None:
         record = SetRecord(
             side=current.side,

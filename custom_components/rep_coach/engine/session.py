@@ -166,6 +166,10 @@ class Session:
         self.history: deque[SetRecord] = deque(maxlen=SET_HISTORY)
         self.current: SetRecord | None = None
         self.last_activity_t = -math.inf
+        # The last counted rep (engine time, and wall clock when the host gives one, which also
+        # survives a restart): a set long after it starts a new workout.
+        self.last_rep_t = -math.inf
+        self.last_rep_at: datetime | None = None
         self.rest_ends_t: float | None = None
         self.last_rep: RepEvent | None = None
         self.last_warning: FormWarning | None = None
@@ -235,6 +239,7 @@ class Session:
         self.last_activity_t = t
         if self.current is None:
             self._start_set(t)
+        self.last_rep_t, self.last_rep_at = t, self.wall_time(t)
         current = self.current
         assert current is not None
         warnings = rep_warnings(measure, self.settings)
@@ -367,8 +372,28 @@ class Session:
 
     def reset(self, t: float) -> None:
         """Clear counters and history; keep settings."""
-        self.totals = {Side.LEFT: SideTotals(), Side.RIGHT: SideTotals()}
         self.history.clear()
+        self._clear_counters(t, new_workout=False)
+
+    def new_workout_due(self, t: float) -> bool:
+        """A set starting at ``t`` is the first of a new workout: the last rep was longer ago
+        than ``new_workout_after_min`` (by the engine's clock, or by the wall clock across a
+        restart), and there are counts to start afresh from."""
+        gap_s = self.settings.new_workout_after_min * 60.0
+        if gap_s <= 0 or not any(totals.sets or totals.reps for totals in self.totals.values()):
+            return False
+        if self.last_rep_t > -math.inf:
+            return t - self.last_rep_t >= gap_s
+        now = self.wall_time(t)
+        return (
+            now is not None
+            and self.last_rep_at is not None
+            and (now - self.last_rep_at).total_seconds() >= gap_s
+        )
+
+    def _clear_counters(self, t: float, *, new_workout: bool) -> None:
+        """Counters, side and rest back to the start; the set history stays."""
+        self.totals = {Side.LEFT: SideTotals(), Side.RIGHT: SideTotals()}
         self.current = None
         self.rest_ends_t = None
         self.last_rep = None
@@ -378,7 +403,7 @@ class Session:
         if self.settings.side_mode is not SideMode.ALTERNATE:
             self.side = Side(self.settings.side_mode.value)
         self.totals_since = self.wall_time(t)
-        self.events.append(SessionResetEvent(t=t))
+        self.events.append(SessionResetEvent(t=t, new_workout=new_workout))
 
     def wall_time(self, t: float) -> datetime | None:
         """The wall-clock instant of engine time ``t``, when the host gave a clock."""
@@ -386,6 +411,8 @@ class Session:
 
     # --- internals -----------------------------------------------------------------------
     def _start_set(self, t: float) -> None:
+        if self.new_workout_due(t):
+            self._clear_counters(t, new_workout=True)
         if self.rest_ends_t is not None:
             self.rest_ends_t = None
             self.events.append(

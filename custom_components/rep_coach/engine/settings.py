@@ -166,6 +166,7 @@ class EngineSettings:
     side_mode: SideMode = SideMode.ALTERNATE
     start_side: Side = Side.LEFT
     idle_end_set_s: float = 12.0  # no rep for this long ends the set
+    new_workout_after_min: float = 120.0  # a set this long after the last rep: new workout
     sensitivity: Sensitivity = Sensitivity.NORMAL
     orientation: Orientation = Orientation.AUTO
     unit: DistanceUnit = DistanceUnit.AUTO

@@ -9,11 +9,16 @@
  *   device_id: 0123456789abcdef0123456789abcdef   # the Rep Coach device (the editor's bench picker)
  *   layout: large                                 # optional: compact (default) or large
  *   title: Hip thrusts                            # optional, defaults to the device name
+ *   statistics: false                             # optional: the large layout's 4 weeks
  *
  * Entities are found through the entity registry (`hass.entities`: platform `rep_coach`, the
  * device, and each entity's translation key), so renamed entity ids keep working. Every word
  * the card shows and the thresholds of its colours come from the integration
  * (`rep_coach/card_config`: its translations and the engine's own form thresholds).
+ *
+ * The large layout ends with the last 4 weeks per side (unless `statistics: false`): Home
+ * Assistant's own statistics-graph cards, made with `window.loadCardHelpers()`, of the bench's
+ * long-term statistics. A frontend without them shows the card without that section.
  */
 
 const VERSION = new URL(import.meta.url).searchParams.get("v") || "";
@@ -23,6 +28,24 @@ const EDITOR_TYPE = "rep-coach-card-editor";
 const LAYOUTS = ["compact", "large"];
 const SIDES = ["left", "right"];
 const TICK_MS = 100;
+const STATISTICS_DAYS = 28;
+// The large layout's weekly graphs: per-side sensors (translation keys) and what to draw.
+const STATISTICS_GRAPHS = [
+  { label: "statistics_reps", keys: ["left_reps", "right_reps"], stat: "change", chart: "bar" },
+  { label: "statistics_sets", keys: ["left_sets", "right_sets"], stat: "change", chart: "bar" },
+  {
+    label: "statistics_hold",
+    keys: ["left_set_mean_hold", "right_set_mean_hold"],
+    stat: "mean",
+    chart: "line",
+  },
+  {
+    label: "statistics_lowering",
+    keys: ["left_set_mean_lowering", "right_set_mean_lowering"],
+    stat: "mean",
+    chart: "line",
+  },
+];
 
 const STYLE = `
   :host { display: block; }
@@ -66,6 +89,12 @@ const STYLE = `
   .warnings li.good { color: var(--success-color, #43a047); }
   .warnings li.none { color: var(--secondary-text-color); }
   .missing { color: var(--error-color, #db4437); }
+  .statistics { margin-top: 16px; }
+  .statistics .label { font-weight: 500; }
+  .graphs { display: grid; gap: 8px; margin-top: 8px;
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+    --ha-card-box-shadow: none; --ha-card-border-width: 0; }
+  @container (max-width: 640px) { .graphs { grid-template-columns: minmax(0, 1fr); } }
   [hidden] { display: none !important; }
 
   /* Large: read from the bench, two metres away. Sizes follow the card's width. */
@@ -122,6 +151,10 @@ const TEMPLATE = `
       <div class="row" data-el="imbalance" hidden>
         <div class="label"><span data-el="imbalance-label"></span>
           <span class="value" data-el="imbalance-value"></span></div>
+      </div>
+      <div class="statistics" data-el="statistics" hidden>
+        <div class="label"><span data-el="statistics-label"></span></div>
+        <div class="graphs" data-el="graphs"></div>
       </div>
     </div>
   </ha-card>
@@ -246,6 +279,8 @@ class RepCoachCard extends HTMLElement {
     this._loading = undefined; // the language whose words are on their way
     this._timer = undefined;
     this._squeeze = undefined; // the squeeze this card saw: {startedAt, endedAt, rep}
+    this._graphs = []; // the statistics-graph cards shown
+    this._graphsFor = undefined; // the configurations they were made for (JSON)
     this.attachShadow({ mode: "open" });
     this.shadowRoot.innerHTML = `<style>${STYLE}</style>${TEMPLATE}`;
     this._el = {};
@@ -260,6 +295,9 @@ class RepCoachCard extends HTMLElement {
     }
     if (config.layout !== undefined && !LAYOUTS.includes(config.layout)) {
       throw new Error(`rep-coach-card: layout must be one of ${LAYOUTS.join(", ")}`);
+    }
+    if (config.statistics !== undefined && typeof config.statistics !== "boolean") {
+      throw new Error("rep-coach-card: statistics must be true or false");
     }
     this._config = { ...config };
     this._squeeze = undefined;
@@ -276,7 +314,8 @@ class RepCoachCard extends HTMLElement {
   }
 
   getCardSize() {
-    return this._large() ? 12 : 8;
+    if (!this._large()) return 8;
+    return this._statistics() ? 20 : 12;
   }
 
   getGridOptions() {
@@ -293,6 +332,11 @@ class RepCoachCard extends HTMLElement {
 
   _large() {
     return this._config?.layout === "large";
+  }
+
+  /** The last 4 weeks: in the large layout unless turned off, never in the compact one. */
+  _statistics() {
+    return this._large() && this._config.statistics !== false;
   }
 
   _loadTexts() {
@@ -379,6 +423,7 @@ class RepCoachCard extends HTMLElement {
     this._renderLowering(texts);
     this._renderForm(texts);
     this._renderImbalance(texts);
+    this._renderStatistics(texts);
     this._renderLive();
     if (this._isOn("holding") || this._restEndsAt() !== undefined) {
       this._startTimer();
@@ -550,6 +595,75 @@ class RepCoachCard extends HTMLElement {
     element.classList.toggle("bad", Math.abs(pct) >= texts.thresholds.imbalance_pct);
   }
 
+  /** The statistics-graph cards for this bench: one per figure, left and right leg each. */
+  _graphConfigs(texts) {
+    const configs = [];
+    for (const graph of STATISTICS_GRAPHS) {
+      const entities = [];
+      graph.keys.forEach((key, index) => {
+        const entity = this._ids[key];
+        if (entity) entities.push({ entity, name: texts.leg(SIDES[index]) });
+      });
+      if (entities.length === 0) continue;
+      configs.push({
+        type: "statistics-graph",
+        title: texts.label(graph.label),
+        entities,
+        period: "week",
+        days_to_show: STATISTICS_DAYS,
+        stat_types: [graph.stat],
+        chart_type: graph.chart,
+      });
+    }
+    return configs;
+  }
+
+  /** The last 4 weeks per side; the graphs are made once per configuration and get every
+   * ``hass`` update. */
+  _renderStatistics(texts) {
+    const configs = this._statistics() ? this._graphConfigs(texts) : [];
+    const wanted = JSON.stringify(configs);
+    if (wanted !== this._graphsFor) {
+      this._graphsFor = wanted;
+      this._graphs = [];
+      this._el.graphs.replaceChildren();
+      if (configs.length) this._makeGraphs(wanted, configs);
+    }
+    this._el["statistics-label"].textContent = texts.label("statistics");
+    this._el.statistics.hidden = this._graphs.length === 0;
+    for (const graph of this._graphs) graph.hass = this._hass;
+  }
+
+  /** Home Assistant's statistics-graph cards; none (and no section) where the frontend has
+   * no card helpers or no such card (it answers an unknown type with an error card). */
+  async _makeGraphs(wanted, configs) {
+    let made;
+    try {
+      if (typeof window.loadCardHelpers !== "function") return;
+      const helpers = await window.loadCardHelpers();
+      made = configs.map((config) => helpers.createCardElement(config));
+    } catch (error) {
+      console.warn("rep-coach-card: no statistics graphs", error);
+      return;
+    }
+    if (wanted !== this._graphsFor) return; // the configuration changed meanwhile
+    this._graphs = made.filter((graph) => graph && graph.localName !== "hui-error-card");
+    for (const graph of this._graphs) {
+      // A lazily loaded card is upgraded later, or asks to be made again if that failed.
+      graph.addEventListener("ll-upgrade", (event) => {
+        event.stopPropagation();
+        graph.hass = this._hass;
+      });
+      graph.addEventListener("ll-rebuild", (event) => {
+        event.stopPropagation();
+        this._graphsFor = undefined;
+        this._render();
+      });
+    }
+    this._el.graphs.replaceChildren(...this._graphs);
+    this._render();
+  }
+
   _restEndsAt() {
     const ends = Date.parse(this._state("rest_ends_at"));
     return Number.isFinite(ends) && ends > Date.now() ? ends : undefined;
@@ -695,7 +809,8 @@ class RepCoachCardEditor extends HTMLElement {
     }
     const texts = this._texts;
     this._form.hass = this._hass;
-    this._form.data = { layout: LAYOUTS[0], ...this._config };
+    const large = this._config.layout === "large";
+    this._form.data = { layout: LAYOUTS[0], ...(large && { statistics: true }), ...this._config };
     this._form.schema = [
       {
         name: "device_id",
@@ -711,6 +826,7 @@ class RepCoachCardEditor extends HTMLElement {
           },
         },
       },
+      ...(large ? [{ name: "statistics", selector: { boolean: {} } }] : []),
       { name: "title", selector: { text: {} } },
     ];
     this._form.computeLabel = (schema) => texts.label(`editor_${schema.name}`);
@@ -722,7 +838,9 @@ class RepCoachCardEditor extends HTMLElement {
     for (const key of ["title", "device_id"]) {
       if (!config[key]) delete config[key];
     }
+    if (config.statistics !== false) delete config.statistics; // shown unless turned off
     this._config = config;
+    this._render(); // the last 4 weeks are offered with the large layout
     this.dispatchEvent(
       new CustomEvent("config-changed", { detail: { config }, bubbles: true, composed: true }),
     );
