@@ -37,3 +37,4 @@ STORE_SAVE_DELAY_S: Final = 10.0
 # Repairs: the topic carries only garbage, or nothing at all, for this long.
 INVALID_PAYLOAD_ISSUE_AFTER: Final = 50  # consecutive undecodable/invalid payloads
 SILENT_ISSUE_AFTER_S: Final = 3600.0
+CALIBRATION_UNSETTLED_ISSUE_AFTER_S: Final = 180.0  # reps that fit nothing learned, for minutes

@@ -279,6 +279,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self.rate_limit.tick()
         self.health.async_tick(now, sensor_online=self._sensor_online and self._mqtt_connected)
         self._async_handle_events(self.engine.tick(now))
+        self.health.async_calibration(now, self.engine.state.recalibrating_since_t)
 
     @callback
     def _async_handle_events(self, events: list[EngineEvent]) -> None:

@@ -1,4 +1,4 @@
-"""Device triggers: rep completed, partial rep, hold reached, set completed and more."""
+"""Device triggers: rep completed, partial rep, hold reached, target reached, set completed..."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from .engine import (
     RestFinishedEvent,
     SetEndEvent,
     SideSwitchedEvent,
+    TargetReachedEvent,
 )
 from .validation import vol
 
@@ -35,6 +36,7 @@ TRIGGER_TYPES: Final = tuple(
     for event in (
         RepEvent,
         HoldReachedEvent,
+        TargetReachedEvent,
         SetEndEvent,
         RestFinishedEvent,
         SideSwitchedEvent,

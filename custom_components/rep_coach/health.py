@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import (
+    CALIBRATION_UNSETTLED_ISSUE_AFTER_S,
     CONF_STATE_TOPIC,
     DOMAIN,
     INVALID_PAYLOAD_ISSUE_AFTER,
@@ -17,6 +18,7 @@ from .engine import FeedResult
 
 ISSUE_INVALID_PAYLOADS = "invalid_payloads"
 ISSUE_SENSOR_SILENT = "sensor_silent"
+ISSUE_CALIBRATION_UNSETTLED = "calibration_unsettled"
 
 
 class StreamHealth:
@@ -85,6 +87,17 @@ class StreamHealth:
             return
         if now - self._silence_from >= SILENT_ISSUE_AFTER_S:
             self._async_raise(ISSUE_SENSOR_SILENT, minutes=str(round(SILENT_ISSUE_AFTER_S / 60)))
+
+    @callback
+    def async_calibration(self, now: float, recalibrating_since: float | None) -> None:
+        """Ask the user only when relearning the geometry has not settled for minutes."""
+        if recalibrating_since is None:
+            self._async_clear(ISSUE_CALIBRATION_UNSETTLED)
+        elif now - recalibrating_since >= CALIBRATION_UNSETTLED_ISSUE_AFTER_S:
+            self._async_raise(
+                ISSUE_CALIBRATION_UNSETTLED,
+                minutes=str(round(CALIBRATION_UNSETTLED_ISSUE_AFTER_S / 60)),
+            )
 
     def as_dict(self) -> dict[str, object]:
         """Counters for diagnostics."""

@@ -1,46 +1,109 @@
-"""Clean, hand-shaped trajectories for engine tests (the simulator covers the messy ones)."""
+"""The one trajectory builder for engine tests: hand-shaped hip paths seen through a mount.
+
+A :class:`Track` is built from segments of hip height (mm above the seated level): cosine moves,
+stays with tremor or sag, reps with dips or ending above the seat, arriving and leaving, and raw
+sensor codes. The mount turns heights into distances (sensor above: nearer as the hips rise;
+below: farther), optionally with distance-proportional noise, then mirrored (d -> C - d) or
+shifted (d + k). Streams are fed sample by sample, or encoded as firmware JSON batches (device
+time, sequence numbers, delivery delay) or ESPHome plain payloads (metres, arrival time only).
+"""
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass, field
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 from custom_components.rep_coach.engine import EngineEvent, RepEngine
+
+NO_TARGET = 8190.0
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One sample: a hip height (mm above the seat) or a raw reading that bypasses the mount."""
+
+    t: float
+    height: float | None = None
+    raw: float | None = None  # a code (8190, 0, ...) or a distance the mount does not move
 
 
 @dataclass
 class Track:
-    """Hip distance over time, built from cosine moves; ``nearer``: sensor above the hips."""
+    """Hip height over time and the mount that sees it; ``nearer``: sensor above the hips."""
 
     rate: float = 25.0
     seated_mm: float = 0.0  # 0: a realistic default for the mount (800 above, 200 below)
     nearer: bool = True
     t: float = 0.0
-    samples: list[tuple[float, float | None]] = field(default_factory=list)
+    noise: bool = False  # ToF noise: 1.5 mm + 0.5 % of the distance, seeded
+    seed: int = 0
+    mirror: float | None = None  # report C - d instead of d
+    shift: float = 0.0  # added to every valid distance
+    points: list[Point] = field(default_factory=list)
     _h: float = 0.0  # hip height above the seated level
 
     def __post_init__(self) -> None:
         if not self.seated_mm:
             self.seated_mm = 800.0 if self.nearer else 200.0
 
-    def _distance(self, h: float) -> float:
+    # --- geometry ------------------------------------------------------------------------
+    def distance(self, h: float) -> float:
+        """What the sensor reads for hips at height ``h`` (before noise and transforms)."""
         return self.seated_mm - h if self.nearer else self.seated_mm + h
 
-    def move(self, duration: float, to: float) -> Track:
-        """Cosine move of the hips to height ``to`` (mm above seated) over ``duration`` s."""
+    def seen_as(self, *, mirror: float | None = None, shift: float = 0.0) -> Track:
+        """The same hips and noise, read as ``C - d`` (mirror) and/or ``d + shift``."""
+        return replace(self, mirror=mirror, shift=shift, points=list(self.points))
+
+    # --- segments ------------------------------------------------------------------------
+    def _emit(self, duration: float, height: Callable[[float], float]) -> Track:
         steps = max(1, round(duration * self.rate))
-        start = self._h
         for k in range(steps):
-            f = k / steps
-            h = start + (to - start) * (1 - math.cos(math.pi * f)) / 2
-            self.samples.append((round(self.t + k / self.rate, 6), self._distance(h)))
+            self.points.append(Point(round(self.t + k / self.rate, 6), height(k / self.rate)))
         self.t += steps / self.rate
+        return self
+
+    def move(
+        self, duration: float, to: float, *, tremor: tuple[float, float] | None = None
+    ) -> Track:
+        """Cosine move of the hips to height ``to`` over ``duration`` s (optional tremor)."""
+        start = self._h
+
+        def height(s: float) -> float:
+            f = min(1.0, s / duration)
+            return start + (to - start) * (1 - math.cos(math.pi * f)) / 2 + _wave(tremor, s)
+
+        self._emit(duration, height)
         self._h = to
         return self
 
-    def stay(self, duration: float) -> Track:
-        """Stay at the current height."""
-        return self.move(duration, self._h)
+    def stay(
+        self,
+        duration: float,
+        *,
+        tremor: tuple[float, float] | None = None,
+        sag: float = 0.0,
+        dip: tuple[float, float] | None = None,
+    ) -> Track:
+        """Stay at the current height; ``sag`` mm sink linearly over the stay; ``dip``:
+        (depth mm, duration s) down and back up in the middle of the stay."""
+        level = self._h
+
+        def height(s: float) -> float:
+            h = level - sag * s / duration + _wave(tremor, s)
+            if dip is not None:
+                depth, span = dip
+                mid = duration / 2
+                if abs(s - mid) < span / 2:
+                    h -= depth * (1 + math.cos(2 * math.pi * (s - mid) / span)) / 2
+            return h
+
+        self._emit(duration, height)
+        self._h = level - sag
+        return self
 
     def rep(
         self,
@@ -49,23 +112,110 @@ class Track:
         hold: float = 1.5,
         down: float = 2.0,
         pause: float = 0.6,
+        *,
+        tremor: tuple[float, float] | None = None,
+        sag: float = 0.0,
+        dip: tuple[float, float] | None = None,
+        end_at: float = 0.0,
     ) -> Track:
-        """One rep from the seated level."""
+        """One rep from the current level to ``rom`` above the seat and back to ``end_at``."""
         self.move(up, rom)
         if hold:
-            self.stay(hold)
-        self.move(down, 0.0)
+            self.stay(hold, tremor=tremor, sag=sag, dip=dip)
+        self.move(down, end_at)
         if pause:
             self.stay(pause)
         return self
 
+    def arrive(self, duration: float = 1.0, *, from_height: float = 120.0) -> Track:
+        """The lifter appears in the beam above the seat and settles down onto it."""
+        self._h = from_height
+        return self.move(duration, 0.0)
+
+    def leave(self, duration: float = 1.2, *, to_height: float = 750.0) -> Track:
+        """The lifter stands up (hips far above the seat) and walks out of the beam."""
+        return self.move(duration, to_height).stay(0.4)
+
     def readings(self, value: float | None, duration: float) -> Track:
-        """Raw readings (e.g. invalid codes or None) for ``duration`` s."""
+        """Raw readings (codes, None, or a distance the mount does not move) for ``duration`` s."""
         steps = round(duration * self.rate)
         for k in range(steps):
-            self.samples.append((round(self.t + k / self.rate, 6), value))
+            self.points.append(Point(round(self.t + k / self.rate, 6), raw=value))
         self.t += steps / self.rate
         return self
+
+    def empty(self, duration: float, *, level: float | None = None) -> Track:
+        """Nobody on the bench: no target, or a still surface at height ``level`` (the floor
+        below the seat for a sensor above, or the ceiling far above one below)."""
+        if level is None:
+            return self.readings(NO_TARGET, duration)
+        self._h = level
+        return self.stay(duration)
+
+    # --- output --------------------------------------------------------------------------
+    @property
+    def samples(self) -> list[tuple[float, float | None]]:
+        """(t, distance mm) as the sensor reports them: codes and None pass through."""
+        rng = random.Random(self.seed)
+        out: list[tuple[float, float | None]] = []
+        for point in self.points:
+            if point.height is None:
+                out.append((point.t, point.raw))
+                continue
+            d = self.distance(point.height)
+            if self.noise:
+                d += rng.gauss(0.0, 1.5 + 0.005 * d)
+            if self.mirror is not None:
+                d = self.mirror - d
+            out.append((point.t, round(d + self.shift, 1)))
+        return out
+
+    def json_payloads(
+        self,
+        delay: Callable[[int], float] = lambda _k: 0.0,
+        *,
+        batch_s: float = 0.1,
+        device0_ms: int = 50_000,
+        seq0: int = 1,
+    ) -> list[tuple[float, str]]:
+        """Firmware JSON batches (device time, seq) as (arrival s, payload), in publish order.
+
+        ``delay(k)`` is the delivery delay of batch k; the link keeps order (MQTT over TCP).
+        """
+        out: list[tuple[float, str]] = []
+        batch: list[dict[str, float | int | None]] = []
+        batch_end = batch_s
+        arrival = -math.inf
+        for k, (t, d) in enumerate(self.samples):
+            if t >= batch_end and batch:
+                arrival = max(arrival, batch_end + delay(len(out)))
+                out.append((arrival, json.dumps(batch)))
+                batch = []
+                while batch_end <= t:
+                    batch_end += batch_s
+            batch.append({"d": d, "t": device0_ms + round(t * 1000), "seq": seq0 + k, "status": 0})
+        if batch:
+            out.append((max(arrival, batch_end + delay(len(out))), json.dumps(batch)))
+        return out
+
+    def plain_payloads(
+        self, delay: Callable[[int], float] = lambda _k: 0.0
+    ) -> list[tuple[float, str]]:
+        """ESPHome plain state payloads (metres, 2 decimals; ``nan`` for no reading)."""
+        out: list[tuple[float, str]] = []
+        arrival = -math.inf
+        for k, (t, d) in enumerate(self.samples):
+            arrival = max(arrival, t + delay(k))
+            text = "nan" if d is None or d in (NO_TARGET, 8191.0) else f"{d / 1000.0:.2f}"
+            out.append((arrival, text))
+        return out
+
+
+def _wave(tremor: tuple[float, float] | None, s: float) -> float:
+    if tremor is None:
+        return 0.0
+    hz, amplitude = tremor
+    return amplitude * math.sin(2 * math.pi * hz * s)
 
 
 def run(engine: RepEngine, track: Track, *, tail_s: float = 0.0) -> list[EngineEvent]:
@@ -75,6 +225,24 @@ def run(engine: RepEngine, track: Track, *, tail_s: float = 0.0) -> list[EngineE
         events.extend(engine.feed(t, d))
     if tail_s:
         events.extend(engine.tick(track.t + tail_s))
+    return events
+
+
+def run_payloads(
+    engine: RepEngine, payloads: Iterable[tuple[float, str]], *, tail_s: float = 0.0
+) -> list[EngineEvent]:
+    """Feed payloads at their arrival times with a tick every second, as Home Assistant does."""
+    events: list[EngineEvent] = []
+    next_tick = 1.0
+    last = 0.0
+    for arrival, payload in payloads:
+        while next_tick <= arrival:
+            events.extend(engine.tick(next_tick))
+            next_tick += 1.0
+        events.extend(engine.feed_payload(payload, arrival).events)
+        last = arrival
+    if tail_s:
+        events.extend(engine.tick(last + tail_s))
     return events
 
 

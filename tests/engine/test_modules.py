@@ -28,8 +28,11 @@ from custom_components.rep_coach.engine.timing import STILL_FRACTION, measure
         (0.0, None, Validity.INVALID),
         (6.0, None, Validity.INVALID),
         (-3.0, None, Validity.INVALID),
-        (math.nan, None, Validity.INVALID),
-        (None, None, Validity.INVALID),
+        (math.nan, None, Validity.NO_TARGET),  # ESPHome's out of range
+        (None, None, Validity.NO_TARGET),
+        (None, 4, Validity.NO_TARGET),  # the firmware's null for out of bounds
+        (None, 255, Validity.INVALID),  # the I2C read failed
+        (None, 5, Validity.INVALID),  # hardware failure
     ],
 )
 def test_classify(distance: float | None, status: int | None, expected: Validity) -> None:

@@ -41,7 +41,7 @@ SAVED_TOTALS_KEYS = [
 
 def _two_sets_and_one_rep() -> RepEngine:
     engine = RepEngine(EngineSettings(target_reps=2, side_mode=SideMode.ALTERNATE))
-    track = Track().stay(3.0).rep().rep().stay(2.0).rep().rep().stay(2.0).rep()
+    track = Track().stay(3.0).rep().rep().stay(12.0).rep().rep().stay(12.0).rep()  # pauses end sets
     run(engine, track)
     return engine
 

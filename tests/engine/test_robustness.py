@@ -11,9 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custom_components.rep_coach.engine import RepEngine, RepEvent
+from custom_components.rep_coach.engine import EngineEvent, EngineSettings, RepEngine, RepEvent
 from custom_components.rep_coach.engine.clock import DeviceClock
 from rep_coach_tools.simulator import simulate_session
+
+from .helpers import Track, run_payloads
 
 ENGINE_DIR = Path(__file__).parents[2] / "custom_components" / "rep_coach" / "engine"
 
@@ -69,13 +71,17 @@ def test_garbage_payloads_never_raise_or_count(payloads: list[bytes | str]) -> N
     assert engine.state.total_reps == 0
 
 
-def test_device_clock_removes_wifi_jitter_and_survives_a_restart() -> None:
+def test_device_clock_times_by_device_time_and_survives_a_restart() -> None:
     clock = DeviceClock()
     for k, delay in enumerate([0.05, 0.015, 0.11, 0.02, 0.013, 0.09]):
         device = 100.0 + k * 0.1
-        clock.observe(device, 1000.0 + k * 0.1 + delay)
-    assert clock.to_local(100.5) == pytest.approx(1000.5 + 0.013, abs=1e-3)
-    clock.observe(0.2, 1001.0)  # device rebooted: millis() starts again
+        clock.observe(device, device, 1000.0 + k * 0.1 + delay, -math.inf)
+    # Every reading keeps the first mapping: delivery jitter moves no duration.
+    assert clock.to_local(100.5) - clock.to_local(100.0) == pytest.approx(0.5)
+    assert clock.to_local(100.0) == pytest.approx(1000.05)
+    # The fastest delivery says what device time it is now at the receiver.
+    assert clock.now(1001.013) == pytest.approx(clock.to_local(101.0))
+    clock.observe(0.2, 0.2, 1001.0, clock.to_local(100.5))  # rebooted: millis() starts again
     assert clock.resets == 1
     assert clock.to_local(0.2) == pytest.approx(1001.0)
 
@@ -117,3 +123,51 @@ def test_engine_imports_nothing_from_home_assistant() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not any(name.split(".")[0] == "homeassistant" for name in names), path
+
+
+def _reps(events: list[EngineEvent]) -> int:
+    return sum(1 for e in events if isinstance(e, RepEvent) and e.complete)
+
+
+def _session_payloads() -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
+    track = Track(noise=True, seed=4).empty(2.0).arrive().stay(3.0)
+    for _ in range(3):
+        track.rep()
+    first = track.json_payloads()
+    more = Track(noise=True, seed=5, t=track.t).stay(1.0)
+    for _ in range(3):
+        more.rep()
+    later = more.stay(2.0).json_payloads(device0_ms=50_000, seq0=len(track.samples) + 1)
+    return first, later
+
+
+def test_a_timestamp_from_the_future_does_not_freeze_counting() -> None:
+    first, later = _session_payloads()
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events = run_payloads(engine, first)
+    poisoned = json.dumps([{"d": 700.0, "t": 2**52, "seq": 10**6, "status": 0}])
+    events += engine.feed_payload(poisoned, first[-1][0] + 0.05).events
+    events += run_payloads(engine, later)
+    assert _reps(events) == 6
+
+
+def test_plain_readings_on_a_device_timed_topic_do_not_hold_back_the_device_clock() -> None:
+    first, later = _session_payloads()
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events = run_payloads(engine, first)
+    pause = first[-1][0]
+    for k in range(40):  # 8 s of stray plain numbers while the device's batches are held up
+        events += engine.feed_payload("0.62", pause + 0.2 * k).events
+    events += run_payloads(engine, [(arrival + 8.0, payload) for arrival, payload in later])
+    assert _reps(events) == 6
+
+
+def test_a_replay_faster_than_real_time_keeps_its_true_timing() -> None:
+    track = Track(noise=True, seed=6).empty(2.0).arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(down=2.5)
+    fast = [(arrival / 8.0, payload) for arrival, payload in track.json_payloads()]
+    events = run_payloads(RepEngine(EngineSettings(target_reps=0)), fast)
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert len(reps) == 4
+    assert all(rep.eccentric_s == pytest.approx(2.26, abs=0.2) for rep in reps)

@@ -32,12 +32,17 @@ def set_of(reps: int, track: Track | None = None) -> Track:
     return track
 
 
-def test_target_ends_the_set_alternates_side_and_starts_rest() -> None:
+def test_target_is_cued_then_a_pause_ends_the_set_alternates_side_and_starts_rest() -> None:
     engine = RepEngine(EngineSettings(target_reps=3, rest_s=30.0))
-    events = run(engine, set_of(3))
-    assert kinds(events)[-3:] == ["set_end", "side_switched", "rest_started"]
+    events = run(engine, set_of(3).stay(12.0))
+    order = kinds(events)
+    assert order.index("target_reached") > order.index("rep")
+    assert order[-3:] == ["set_end", "side_switched", "rest_started"]
     end = next(e for e in events if isinstance(e, SetEndEvent))
     assert (end.side, end.set, end.reps, end.reason) == (Side.LEFT, 1, 3, "target")
+    cadence = 1.0 + 1.5 + 2.0 + 0.6  # one rep of set_of() after the other
+    last_rep = [e for e in events if str(e.kind) == "rep"][-1]
+    assert end.t - last_rep.t == pytest.approx(2 * cadence, abs=0.3)
     state = engine.state
     assert state.side is Side.RIGHT
     assert state.left.sets == 1
@@ -62,7 +67,7 @@ def test_idle_time_ends_a_short_set_and_a_new_rep_interrupts_rest() -> None:
 
 def test_fixed_side_mode_keeps_the_side() -> None:
     engine = RepEngine(EngineSettings(target_reps=2, side_mode=SideMode.RIGHT))
-    run(engine, set_of(2))
+    run(engine, set_of(2).stay(12.0))
     assert engine.state.side is Side.RIGHT
     assert engine.state.right.sets == 1
 
@@ -101,11 +106,13 @@ def test_programs_set_the_guides_targets() -> None:
     assert hypertrophy.with_program(Program.CUSTOM).target_reps == hypertrophy.target_reps
 
 
-def test_lowering_the_target_mid_set_ends_it() -> None:
+def test_lowering_the_target_to_the_count_reaches_it_and_the_pause_ends_the_set() -> None:
     engine = RepEngine(EngineSettings(target_reps=10))
     track = set_of(3)
     run(engine, track)
     events = engine.update_settings(replace(engine.settings, target_reps=3), track.t)
+    assert kinds(events) == ["target_reached"]
+    events = run(engine, Track(t=track.t).stay(12.0))
     assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["target"]
 
 
@@ -124,7 +131,7 @@ def test_imbalance_between_sides_is_reported() -> None:
 
 def test_export_and_restore_keep_counts_side_set_and_calibration() -> None:
     engine = RepEngine(EngineSettings(target_reps=3))
-    track = set_of(3).stay(2.0).rep()
+    track = set_of(3).stay(12.0).rep()
     run(engine, track)
     saved = json.loads(json.dumps(engine.export_state()))
     restored = RepEngine(EngineSettings(target_reps=3))
@@ -142,7 +149,7 @@ def test_export_and_restore_keep_counts_side_set_and_calibration() -> None:
     assert after.calibration.top_mm == pytest.approx(before.calibration.top_mm)
     assert restored.summary()["sets"][0]["reps"] == 3
     # counting continues where it stopped
-    more = Track(t=0.0).stay(3.0).rep().rep()
+    more = Track(t=0.0).stay(3.0).rep().rep().stay(12.0)
     events = run(restored, more)
     assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["target"]
 

@@ -91,10 +91,14 @@ def test_released_v1_survives_a_second_restart_in_the_current_format() -> None:
     assert again.cal.export() == saved["calibration"]
 
 
+# Past the target, a pause of twice the rep cadence (about 5 s here) ends the set.
+SET_ENDS_AFTER_S = 15.0
+
+
 def test_the_current_format_round_trips_sets_with_their_times() -> None:
     engine = RepEngine(EngineSettings(target_reps=3), wall_clock=wall_clock)
     engine.reset_session(1.0)
-    track = set_of(3).stay(2.0).rep()
+    track = set_of(3).stay(SET_ENDS_AFTER_S).rep()  # past the target a pause ends the set
     run(engine, track)
 
     restored = RepEngine(EngineSettings(target_reps=3))
@@ -112,7 +116,7 @@ def test_the_current_format_round_trips_sets_with_their_times() -> None:
 
 def test_without_a_wall_clock_sets_carry_no_times() -> None:
     engine = RepEngine(EngineSettings(target_reps=3))
-    run(engine, set_of(3))
+    run(engine, set_of(3).stay(SET_ENDS_AFTER_S))
     [finished] = engine.set_history()
     assert (finished.started_at, finished.ended_at) == (None, None)
 
@@ -120,8 +124,14 @@ def test_without_a_wall_clock_sets_carry_no_times() -> None:
 def test_last_set_means_per_side_come_back_after_a_restart() -> None:
     """The per-set sensors show the last set of each side, from this run or from the store."""
     engine = RepEngine(EngineSettings(target_reps=2))
-    left = set_of(2).stay(6.0)
-    right = Track(t=left.t).stay(2.0).rep(hold=2.5, down=3.0).rep(hold=2.5, down=3.0)
+    left = set_of(2).stay(SET_ENDS_AFTER_S)
+    right = (
+        Track(t=left.t)
+        .stay(2.0)
+        .rep(hold=2.5, down=3.0)
+        .rep(hold=2.5, down=3.0)
+        .stay(SET_ENDS_AFTER_S)
+    )
     run(engine, left)
     run(engine, right)
     before = engine.state

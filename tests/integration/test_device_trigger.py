@@ -40,6 +40,8 @@ async def test_get_triggers(
         ("side_switched", "switch_side", 1),
         ("set_completed", "start_end", 1),
         ("rep_completed", "switch_side", 0),
+        ("target_reached", "reach_target", 1),
+        ("set_completed", "reach_target", 0),  # reaching the target does not end the set
     ],
 )
 async def test_trigger_fires_automation(
@@ -77,6 +79,9 @@ async def test_trigger_fires_automation(
     engine = coordinator.engine
     if command == "switch_side":
         coordinator.async_run(engine.switch_side)
+    elif command == "reach_target":
+        target = engine.settings.target_reps
+        coordinator.async_run(lambda t: engine.start_set(t) + engine.adjust_reps(t, target))
     else:
         coordinator.async_run(
             lambda t: engine.start_set(t) + engine.adjust_reps(t, 1) + engine.end_set(t)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -22,11 +24,13 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.rep_coach.const import (
+    CALIBRATION_UNSETTLED_ISSUE_AFTER_S,
     CONF_AVAILABILITY_TOPIC,
     DOMAIN,
     INVALID_PAYLOAD_ISSUE_AFTER,
     SILENT_ISSUE_AFTER_S,
 )
+from custom_components.rep_coach.engine import EngineState, RepEngine
 
 from .conftest import (
     ENTRY_DATA,
@@ -370,3 +374,34 @@ async def test_last_will_mid_set_closes_the_set_at_once(
     assert [(e["reason"], e["reps"]) for e in ended] == [("sensor_lost", reps)]
     assert not coordinator.engine.state.in_set
     assert coordinator.engine.state.left.reps + coordinator.engine.state.right.reps >= reps
+
+
+async def test_calibration_that_cannot_settle_raises_an_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Relearning for minutes without settling asks the user; settling clears the issue."""
+    issue_id = f"calibration_unsettled_{init_integration.entry_id}"
+    coordinator = init_integration.runtime_data
+    real_state: property = inspect.getattr_static(RepEngine, "state")
+    since: list[float | None] = [coordinator.clock()]
+
+    def relearning(engine: RepEngine) -> EngineState:
+        state: EngineState = real_state.__get__(engine)
+        return replace(state, recalibrating_since_t=since[0])
+
+    monkeypatch.setattr(RepEngine, "state", property(relearning))
+    for seconds in (CALIBRATION_UNSETTLED_ISSUE_AFTER_S - 5, 10):
+        freezer.tick(timedelta(seconds=seconds))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        raised = issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+        assert raised is (seconds == 10)
+    since[0] = None
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None

@@ -14,7 +14,11 @@ from custom_components.rep_coach.binary_sensor import BINARY_SENSORS
 from custom_components.rep_coach.button import BUTTONS
 from custom_components.rep_coach.device_trigger import TRIGGER_TYPES
 from custom_components.rep_coach.event import EVENTS
-from custom_components.rep_coach.health import ISSUE_INVALID_PAYLOADS, ISSUE_SENSOR_SILENT
+from custom_components.rep_coach.health import (
+    ISSUE_CALIBRATION_UNSETTLED,
+    ISSUE_INVALID_PAYLOADS,
+    ISSUE_SENSOR_SILENT,
+)
 from custom_components.rep_coach.number import NUMBERS
 from custom_components.rep_coach.select import SELECTS
 from custom_components.rep_coach.sensor import HIP_POSITION, SENSORS
@@ -103,10 +107,11 @@ def test_repair_issues_translated() -> None:
     assert set(issues) == {
         ISSUE_INVALID_PAYLOADS,
         ISSUE_SENSOR_SILENT,
+        ISSUE_CALIBRATION_UNSETTLED,
         ISSUE_UNREADABLE_SESSION,
         ISSUE_SESSION_FROM_NEWER_VERSION,
     }
-    for key in (ISSUE_INVALID_PAYLOADS, ISSUE_SENSOR_SILENT):
+    for key in (ISSUE_INVALID_PAYLOADS, ISSUE_SENSOR_SILENT, ISSUE_CALIBRATION_UNSETTLED):
         assert issues[key]["description"], key
     for key in (ISSUE_UNREADABLE_SESSION, ISSUE_SESSION_FROM_NEWER_VERSION):
         confirm = issues[key]["fix_flow"]["step"]["confirm"]

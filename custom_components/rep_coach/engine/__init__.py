@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .core import CalibrationStep, FeedResult, RepEngine
     from .events import (
         CalibratedEvent,
+        CalibrationReason,
         EngineEvent,
         EventKind,
         FormWarning,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         SetEndReason,
         SetStartEvent,
         SideSwitchedEvent,
+        TargetReachedEvent,
     )
     from .protocol import (
         PayloadError,
@@ -59,6 +61,7 @@ __all__ = [
     "PROGRAMS",
     "CalibratedEvent",
     "Calibration",
+    "CalibrationReason",
     "CalibrationStep",
     "DistanceUnit",
     "EngineEvent",
@@ -93,6 +96,7 @@ __all__ = [
     "SideMode",
     "SideStats",
     "SideSwitchedEvent",
+    "TargetReachedEvent",
     "Variation",
     "decode_payload",
     "detect_format",

@@ -1,20 +1,55 @@
-"""Calibration: mount orientation, bottom level and range of motion per side.
+"""Calibration: orientation, seat and range per side, learned from motion and relearned on change.
 
-Heights are distances turned so that they grow as the hips rise: ``h = sign * distance``.
-Automatic calibration learns the range from completed reps (median of the last five, per side),
-the bottom from where the lifter sits still, and the orientation from the first full rep.
+Heights are distances turned so that they grow as the hips rise: ``h = sign * distance``. Both
+orientation hypotheses are tracked (:mod:`.detector`); their candidate reps are *evidence*:
+
+- a lift that opens a run - after a quiet rest, no attempt under way - comes from the seat;
+- a "hold" so long that it is a rest means that hypothesis is upside down;
+- the squeeze pause is at the top and the bottom is touch-and-go; the lowering is usually
+  slower than the lift (soft votes, capped, so that one unusual lifter cannot decide alone).
+
+Evidence is log-odds for ``sign = +1``. Candidates are held back until it passes ``DECIDE``,
+then the winner's are counted with their original timestamps and the loser's dropped: the engine
+waits rather than count inverted. Once settled, a rep that does not fit what was learned - a
+start far from the seat, a range far from the learned one, or evidence turning - puts the
+calibration back into learning (recalibrating); it settles again within one or two reps and says
+why. A saved calibration is only a prior (``PRIOR``), never a lock.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+from .detector import Candidate
+from .events import CalibrationReason
 from .settings import Side
+from .thresholds import (
+    CHAIN,
+    CONSISTENT,
+    DECIDE,
+    DOUBT,
+    DWELL_WEIGHT,
+    EVIDENCE_CAP,
+    LOCKOUT,
+    NOISE_MIN_ROM,
+    OVERSIZE,
+    PRIOR,
+    RELEARN_REPS,
+    REP_LIKE,
+    REST_AT_TOP,
+    SEAT_TOL,
+    SOFT_CAP,
+    TEMPO_WEIGHT,
+)
 
-HISTORY = 5
+HISTORY = 5  # the range is the median of the last five full reps of a side
+MAX_PENDING = 48  # candidates held back at most (both hypotheses); then the evidence decides
+DWELL_FLOOR_S = 0.3  # dwells are compared plus this: 0.1 s against 0.05 s says nothing
+DWELL_GAIN = 1.5  # vote per unit of log ratio (a squeeze twice the bottom pause: +1)
 
 
 @dataclass(slots=True)
@@ -34,11 +69,11 @@ class SideRange:
 
 @dataclass(slots=True)
 class CalibrationModel:
-    """Everything the detector knows about the geometry."""
+    """What is known about the geometry (all of it a prior for the evidence)."""
 
     sign: int = 0  # +1: distance grows as hips rise; -1: shrinks; 0: not known yet
     fixed_sign: bool = False  # orientation set by the user, never relearned
-    bottom_h: float | None = None  # seated level, in height units
+    bottom_h: float | None = None  # the seat, in height units
     manual_bottom: bool = False
     ranges: dict[Side, SideRange] = field(
         default_factory=lambda: {Side.LEFT: SideRange(), Side.RIGHT: SideRange()}
@@ -52,6 +87,11 @@ class CalibrationModel:
     def learn_rom(self, side: Side, rom: float) -> None:
         """Add one complete rep's range."""
         self.ranges[side].roms.append(rom)
+
+    def relearn_rom(self, side: Side, roms: list[float]) -> None:
+        """Replace a side's automatic range (the lifter or the bench changed)."""
+        self.ranges[side].roms.clear()
+        self.ranges[side].roms.extend(roms[-HISTORY:])
 
     def reset(self) -> None:
         """Forget everything learned automatically (the user's fixed orientation stays)."""
@@ -96,3 +136,362 @@ class CalibrationModel:
             self.ranges[side].roms.extend(roms[-HISTORY:])
             manual = entry.get("manual")
             self.ranges[side].manual = float(manual) if isinstance(manual, int | float) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the session hears about one candidate."""
+
+    candidate: Candidate
+    complete: bool
+    rom_fraction: float  # of the calibrated range
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one piece of evidence changed: reps to report, and why the calibration changed."""
+
+    verdicts: list[Verdict] = field(default_factory=list)
+    calibrated: CalibrationReason | None = None
+
+
+def _dwell_vote(top_s: float, bottom_s: float | None) -> float:
+    """The pause at the top (the squeeze) is longer than the one at the bottom (touch-and-go),
+    for this lifter whatever their style: a vote on the ratio, not on absolute durations.
+    ``bottom_s`` None: the lift came after a rest, which says nothing about the bottom pause."""
+    if bottom_s is None:
+        return 0.0
+    ratio = (top_s + DWELL_FLOOR_S) / (bottom_s + DWELL_FLOOR_S)
+    return max(-DWELL_WEIGHT, min(DWELL_WEIGHT, DWELL_GAIN * math.log(ratio)))
+
+
+def _tempo_vote(candidate: Candidate) -> float:
+    """The lowering is usually slower than the lift (a mistake otherwise: a soft cue)."""
+    up, down = candidate.concentric_s, candidate.eccentric_s
+    if up < 0.2 or down < 0.2:
+        return 0.0
+    return max(-TEMPO_WEIGHT, min(TEMPO_WEIGHT, 0.5 * math.log(down / up)))
+
+
+class Calibrator:
+    """Decides the orientation and keeps seat and range up to date, from candidate reps."""
+
+    def __init__(self, model: CalibrationModel, *, partial: float) -> None:
+        self.model = model
+        self.partial = partial
+        self.side = Side.LEFT
+        self.sigma = 2.0
+        self.learning: CalibrationReason | None = CalibrationReason.INITIAL
+        self.learning_since: float | None = None
+        self.prior = 0.0
+        self.window: deque[Candidate] = deque(maxlen=MAX_PENDING)  # evidence (both signs)
+        self.rests_at_top: list[int] = []  # signs whose "hold" turned out to be a rest
+        self.pending: list[Candidate] = []  # held back until settled
+        self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
+        self.restored()
+
+    # --- state ---------------------------------------------------------------------------
+    def restored(self) -> None:
+        """Take the model as it is now (fresh, restored or set by hand) as the prior."""
+        model = self.model
+        self.window.clear()
+        self.rests_at_top.clear()
+        self.pending.clear()
+        self.suspect = None
+        settled = model.sign != 0 and model.range_for(self.side) is not None
+        self.prior = PRIOR * model.sign if model.sign and not model.fixed_sign else 0.0
+        if model.fixed_sign:
+            self.prior = EVIDENCE_CAP * 10 * model.sign  # the user's word: never overturned
+        self.learning = None if settled else CalibrationReason.INITIAL
+        self.learning_since = None
+
+    @property
+    def settled(self) -> bool:
+        """Counting with a known orientation, seat and range."""
+        return self.learning is None
+
+    @property
+    def rom(self) -> float | None:
+        """The current side's range."""
+        return self.model.range_for(self.side)
+
+    def scene_changed(self) -> None:
+        """Someone arrived or left, or the data jumped: the next lifter may sit elsewhere."""
+        if self.settled and not self.model.fixed_sign:
+            self.window.clear()
+            self.rests_at_top.clear()
+            self.prior = PRIOR * self.model.sign
+
+    def evidence(self) -> float:
+        """Log-odds that the distance grows as the hips rise."""
+        score = self.prior
+        window = self.window
+        if window:
+            reference = _reference([c.rom for c in window])
+            floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
+            soft = 0.0
+            for c in window:
+                if floor <= c.rom <= OVERSIZE * reference:
+                    # Before a run's first lift the lifter rested: that dwell says nothing of
+                    # the touch-and-go bottom the pause pattern compares the squeeze with.
+                    bottom = None if c.quiet else c.dwell_before
+                    soft += c.sign * (_dwell_vote(c.dwell_top, bottom) + _tempo_vote(c))
+                    if c.quiet:
+                        score += c.sign * CHAIN
+            # Style votes repeat the same lifter's habit rep after rep (and in both hypotheses):
+            # together they never outweigh where a run starts or where the lifter rests, and
+            # once settled they never unsettle it alone (a lifter whose squeeze is short or whose
+            # lowering is quick is still the right way up): only a hard clue can.
+            if not self.settled:
+                score += max(-SOFT_CAP, min(SOFT_CAP, soft))
+        for sign in self.rests_at_top:
+            score -= sign * REST_AT_TOP
+        if abs(score) > EVIDENCE_CAP and not self.model.fixed_sign:
+            score = math.copysign(EVIDENCE_CAP, score)
+        return score
+
+    def provisional_sign(self) -> int:
+        """The orientation to cue with now (0: no idea yet)."""
+        if self.settled:
+            return self.model.sign
+        score = self.evidence()
+        if abs(score) >= 1.0:
+            return 1 if score > 0 else -1
+        return 0
+
+    # --- inputs --------------------------------------------------------------------------
+    def rested_at_top(self, sign: int, t: float) -> Outcome:
+        """A candidate of ``sign`` "held" so long that its top is where the lifter rests."""
+        if not self.model.fixed_sign:
+            self.rests_at_top.append(sign)
+            del self.rests_at_top[:-MAX_PENDING]
+        return self._review(t)
+
+    def rest(self, level_x: float) -> None:
+        """The hips rest at distance ``level_x``: near the seat, that is the seat now."""
+        model = self.model
+        rom = self.rom
+        if not self.settled or not model.sign or rom is None or model.manual_bottom:
+            return
+        h = model.sign * level_x
+        if model.bottom_h is None or abs(h - model.bottom_h) <= SEAT_TOL * rom:
+            model.bottom_h = h
+
+    def add(self, candidate: Candidate) -> Outcome:
+        """A round trip one hypothesis saw."""
+        self.window.append(candidate)
+        if self.learning_since is None and not self.settled:
+            self.learning_since = candidate.begun_t
+        if self.settled:
+            return self._settled(candidate)
+        self.pending.append(candidate)
+        return self._review(candidate.end_t)
+
+    # --- settled: count what fits, doubt what does not ------------------------------------
+    def _settled(self, c: Candidate) -> Outcome:
+        model = self.model
+        if c.sign != model.sign:
+            if model.sign * self.evidence() < DOUBT:
+                return self._doubt(c, CalibrationReason.ORIENTATION)
+            return Outcome()
+        rom = self.rom
+        assert rom is not None
+        fraction = c.rom / rom
+        if fraction < self.partial:
+            return Outcome()  # fidgeting
+        if model.sign * self.evidence() < DOUBT:
+            return self._doubt(c, CalibrationReason.ORIENTATION)
+        seat = model.bottom_h
+        seated = seat is None or model.manual_bottom or abs(c.base - seat) <= SEAT_TOL * rom
+        if not seated and fraction >= self.partial:
+            return self._doubt(c, CalibrationReason.SEAT_MOVED)
+        if fraction > OVERSIZE:
+            return self._doubt(c, CalibrationReason.RANGE_CHANGED)
+        earlier: list[Verdict] = []
+        suspect, self.suspect = self.suspect, None
+        if suspect is not None:
+            if abs(c.rom - suspect.rom) <= CONSISTENT * suspect.rom:
+                # The next rep is like the short one after the rest: the range is shorter now.
+                self.learning = CalibrationReason.RANGE_CHANGED
+                self.learning_since = suspect.begun_t
+                self.pending = [suspect, c]
+                return self._review(c.end_t)
+            earlier.append(self._verdict(suspect, rom))  # it was a partial rep after all
+        if fraction < LOCKOUT and c.rested and self._automatic_range:
+            # A short lift after a real rest (a new lifter sits down and rests first): held
+            # back until the next rep tells a partial rep from a shorter range.
+            self.suspect = c
+            return Outcome(verdicts=earlier)
+        return Outcome(verdicts=[*earlier, self._verdict(c, rom)])
+
+    def release(self) -> Outcome:
+        """The lifter rests after a held-back short lift: it was a partial rep."""
+        suspect, self.suspect = self.suspect, None
+        rom = self.rom
+        if suspect is None or not self.settled or rom is None:
+            return Outcome()
+        return Outcome(verdicts=[self._verdict(suspect, rom)])
+
+    @property
+    def _automatic_range(self) -> bool:
+        return self.model.ranges[self.side].manual is None
+
+    def _verdict(self, c: Candidate, rom: float) -> Verdict:
+        fraction = c.rom / rom
+        complete = fraction >= LOCKOUT
+        if complete and self._automatic_range:
+            self.model.learn_rom(self.side, c.rom)
+        return Verdict(candidate=c, complete=complete, rom_fraction=fraction)
+
+    def _doubt(self, c: Candidate, reason: CalibrationReason) -> Outcome:
+        self.suspect = None
+        self.learning = reason
+        self.learning_since = c.begun_t
+        self.pending = [c]
+        return self._review(c.end_t)
+
+    # --- learning: wait for the evidence, then count what was held back --------------------
+    def _review(self, t: float) -> Outcome:
+        if self.settled:
+            if self.model.sign * self.evidence() < DOUBT and not self.model.fixed_sign:
+                self.learning = CalibrationReason.ORIENTATION
+                self.learning_since = t
+                self.pending = []
+            return Outcome()
+        score = self.evidence()
+        forced = len(self.pending) >= MAX_PENDING
+        if abs(score) < DECIDE and not (forced and score):
+            return Outcome()
+        sign = 1 if score > 0 else -1
+        mine = [c for c in self.pending if c.sign == sign]
+        if not mine:
+            return Outcome()
+        reference = _reference([c.rom for c in mine])
+        floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
+        reps = [c for c in mine if floor <= c.rom <= OVERSIZE * reference]
+        if not reps:
+            return Outcome()
+        return self._settle(sign, reps, mine, forced=forced)
+
+    def _settle(
+        self, sign: int, reps: list[Candidate], mine: list[Candidate], *, forced: bool
+    ) -> Outcome:
+        model = self.model
+        old_sign, old_rom, old_seat = model.sign, self.rom, model.bottom_h
+        last = reps[-1]
+        fits_old = (
+            old_sign == sign
+            and old_rom is not None
+            and (
+                model.manual_bottom
+                or old_seat is None
+                or abs(last.base - old_seat) <= SEAT_TOL * old_rom
+            )
+            # every rep-sized one, not only the last: two shorter reps in a row are a new range
+            and all(LOCKOUT <= c.rom / old_rom <= OVERSIZE for c in reps)
+        )
+        calibrated: CalibrationReason | None = None
+        chosen: list[Candidate] = []
+        if not fits_old:
+            found = self._relearned(sign, reps, forced=forced)
+            if found is None:
+                return Outcome()
+            chosen = found
+            new_rom = median(c.rom for c in chosen)
+            model.sign = sign
+            if not model.manual_bottom:
+                model.bottom_h = median(c.base for c in chosen)
+            if self._automatic_range:
+                model.relearn_rom(self.side, [c.rom for c in chosen])
+            if old_sign == 0 or old_rom is None:
+                calibrated = CalibrationReason.INITIAL
+            elif old_sign != sign:
+                calibrated = CalibrationReason.ORIENTATION
+            elif abs(new_rom - old_rom) > 0.25 * old_rom:
+                calibrated = CalibrationReason.RANGE_CHANGED
+            else:
+                calibrated = CalibrationReason.SEAT_MOVED
+        self.learning = None
+        self.learning_since = None
+        self.pending = []
+        self.window.clear()
+        self.rests_at_top.clear()
+        self.prior = PRIOR * sign
+        rom = self.rom
+        assert rom is not None
+        learned = {id(c) for c in chosen}
+        verdicts = []
+        for c in mine:
+            fraction = c.rom / rom
+            if fraction < self.partial or fraction > OVERSIZE:
+                continue  # fidgeting, or standing up and sitting down: not a rep
+            complete = fraction >= LOCKOUT
+            if complete and self._automatic_range and id(c) not in learned:
+                model.learn_rom(self.side, c.rom)
+            verdicts.append(Verdict(candidate=c, complete=complete, rom_fraction=fraction))
+        return Outcome(verdicts=verdicts, calibrated=calibrated)
+
+    def _relearned(
+        self, sign: int, reps: list[Candidate], *, forced: bool
+    ) -> list[Candidate] | None:
+        """The reps that define the new seat and range, or None to wait for more."""
+        group = _consistent(reps)
+        if group is not None:
+            return group
+        if self.model.sign == 0 or self.rom is None:
+            # The first calibration: the full reps so far (the largest, within LOCKOUT).
+            top = _reference([c.rom for c in reps])
+            return [c for c in reps if LOCKOUT * top <= c.rom <= OVERSIZE * top]
+        if len(reps) == 1 and self._seat_only(sign, reps[0]):
+            return reps
+        return reps[-RELEARN_REPS:] if forced else None
+
+    def misfit(self, sign: int, base: float, rise: float) -> bool:
+        """A movement of the settled orientation under way that does not fit what was learned:
+        from far off the seat, or far beyond the range."""
+        model, rom = self.model, self.rom
+        if not self.settled or sign != model.sign or rom is None or rise < self.partial * rom:
+            return False
+        seat = model.bottom_h
+        off_seat = (
+            seat is not None and not model.manual_bottom and abs(base - seat) > SEAT_TOL * rom
+        )
+        return off_seat or rise > OVERSIZE * rom
+
+    def _seat_only(self, sign: int, c: Candidate) -> bool:
+        """One rep from a new seat opening a run, with the learned range: the seat moved."""
+        rom = self.rom
+        return (
+            c.quiet
+            and sign == self.model.sign
+            and rom is not None
+            and LOCKOUT <= c.rom / rom <= OVERSIZE
+        )
+
+
+def _reference(roms: list[float]) -> float:
+    """The largest range another movement confirms (within CONSISTENT): a lone excursion far
+    beyond the others - standing up, leaving - does not set the scale. The largest if none
+    agree."""
+    ordered = sorted(roms, reverse=True)
+    for k, rom in enumerate(ordered):
+        if any(abs(other - rom) <= CONSISTENT * rom for other in ordered[k + 1 :]):
+            return rom
+    return ordered[0]
+
+
+def _consistent(reps: list[Candidate]) -> list[Candidate] | None:
+    """The last RELEARN_REPS full-sized reps (partials left out) if their ranges and starts agree."""
+    recent = reps[-2 * RELEARN_REPS - 1 :]
+    top = max(c.rom for c in recent)
+    full = [c for c in recent if c.rom >= LOCKOUT * top]
+    if len(full) < RELEARN_REPS:
+        return None
+    last = full[-RELEARN_REPS:]
+    middle = median(c.rom for c in last)
+    if any(abs(c.rom - middle) > CONSISTENT * middle for c in last):
+        return None
+    bases = [c.base for c in last]
+    if max(bases) - min(bases) > SEAT_TOL * middle:
+        return None
+    return last

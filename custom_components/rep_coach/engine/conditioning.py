@@ -15,7 +15,12 @@ GAP_RESET_S = 0.5  # after a dropout this long the median window starts afresh
 MAX_SPEED_MM_S = 1500.0  # faster than any hip thrust (concentric peaks are below 1 m/s)
 JUMP_SLACK_MM = 50.0
 JUMP_CONFIRM_S = 0.4  # a new level that holds this long is real
+SPEED_BASE_S = 0.1  # the hips' current speed is measured over at least this long
+MAX_ACCEL_MM_S2 = 5000.0  # a thrust starts and stops within about half a g
+PASSING_S = 0.2  # rejected this long: something else was in the beam (a body passing)
 FAILED_STATUS = 4  # VL53L1X range status 4 and above are failures
+# Statuses of a reading without a distance that mean "nothing in range" (None: not given).
+NO_READING_STATUSES = frozenset({None, 0, 2, 4, 7})
 
 
 class Validity(IntEnum):
@@ -31,7 +36,9 @@ def classify(
 ) -> Validity:
     """Classify one raw reading (mm)."""
     if distance_mm is None or math.isnan(distance_mm):
-        return Validity.INVALID
+        # ESPHome publishes nan for out of range, the firmware null with status 2/4/7: the
+        # sensor worked and saw nothing. A failed read (status 255, 5, ...) is invalid.
+        return Validity.NO_TARGET if status in NO_READING_STATUSES else Validity.INVALID
     if distance_mm in NO_TARGET_CODES or math.isinf(distance_mm):
         return Validity.NO_TARGET
     if distance_mm == TIMEOUT_CODE or distance_mm < min_mm:
@@ -52,14 +59,23 @@ class Conditioner:
     """
 
     __slots__ = (
+        "_base_t",
+        "_base_x",
+        "_jump_readings",
         "_jump_since",
         "_jump_x",
+        "_period",
         "_ref_t",
+        "_ref_v",
         "_ref_x",
+        "_rejected_from",
+        "_rejected_run",
+        "_since_ref",
         "_t1",
         "_t2",
         "_x1",
         "_x2",
+        "jumps",
         "rejected",
     )
 
@@ -68,35 +84,83 @@ class Conditioner:
         self._x1 = self._x2 = 0.0
         self._ref_t = -math.inf  # last reading let through the gate
         self._ref_x = 0.0
+        self._ref_v = 0.0  # speed there (mm/s), over at least SPEED_BASE_S
+        self._base_t = -math.inf
+        self._base_x = 0.0
         self._jump_since = math.inf
+        self._rejected_run = 0  # readings rejected since the last one let through
+        self._rejected_from = math.inf
+        # Rejected readings before a move too fast for the hips counts as a jump: with device
+        # time one is enough; arrival times (a stalled burst) cannot tell, so only a body
+        # passing (PASSING_S) or a confirmed new level counts there.
+        self._jump_readings = 1
         self._jump_x = 0.0
         self.rejected = 0
+        self.jumps = 0  # new levels accepted after a jump (a body entering or leaving the beam)
+        self._period = 0.0  # typical time between readings (running median)
+        self._since_ref = 0  # readings since the last one let through
 
     def reset(self) -> None:
         """Forget the window (after a dropout, a re-seat or a clock jump)."""
         self._t1 = self._t2 = -math.inf
-        self._ref_t = -math.inf
+        self._ref_t = self._base_t = -math.inf
+        self._ref_v = 0.0
         self._jump_since = math.inf
+        self._rejected_run = 0
 
     def _plausible(self, t: float, x: float) -> bool:
-        if t - self._ref_t > GAP_RESET_S or abs(
-            x - self._ref_x
-        ) <= JUMP_SLACK_MM + MAX_SPEED_MM_S * (t - self._ref_t):
+        # Readings that arrive in a burst after a Wi-Fi stall share one arrival time: budget
+        # the motion by how many readings passed as well as by the clock.
+        self._since_ref += 1
+        dt = max(t - self._ref_t, self._since_ref * self._period)
+        moved = abs(x - self._ref_x)
+        if moved <= JUMP_SLACK_MM + MAX_SPEED_MM_S * dt or dt > GAP_RESET_S:
+            run = self._rejected_run
+            carried = JUMP_SLACK_MM + abs(self._ref_v) * dt + 0.5 * MAX_ACCEL_MM_S2 * dt * dt
+            passing = run and t - self._rejected_from >= PASSING_S and moved > JUMP_SLACK_MM
+            if self._ref_t > -math.inf and (
+                passing or (run >= self._jump_readings and moved > carried)
+            ):
+                # Implausible readings, then a level the hips' own motion could not have
+                # carried them to: a body passed through the beam, someone arrived or left.
+                self.jumps += 1
+                self._t1 = self._t2 = -math.inf  # nothing from before may come out after it
             self._jump_since = math.inf
+            self._rejected_run = 0
             return True
+        if not self._rejected_run:
+            self._rejected_from = t
+        self._rejected_run += 1
         if self._jump_since == math.inf or abs(x - self._jump_x) > JUMP_SLACK_MM:
             self._jump_since, self._jump_x = t, x
         if t - self._jump_since >= JUMP_CONFIRM_S:
             self._jump_since = math.inf
+            self._rejected_run = 0
             self._t1 = self._t2 = -math.inf  # the old level is gone: restart the median too
+            self.jumps += 1
             return True
         self.rejected += 1
         return False
 
-    def push(self, t: float, x: float) -> tuple[float, float] | None:
-        """Add a valid reading; returns the filtered (t, x) of the previous reading, if any."""
+    def push(self, t: float, x: float, *, device_timed: bool = False) -> tuple[float, float] | None:
+        """Add a valid reading; returns the filtered (t, x) of the previous reading, if any.
+
+        ``device_timed``: ``t`` comes from the device clock (exact spacing, no delivery jitter).
+        """
+        self._jump_readings = 1 if device_timed else 1_000_000
         if not self._plausible(t, x):
             return None
+        step = t - self._ref_t
+        if 0.0 < step < GAP_RESET_S and self._since_ref == 1:
+            period = self._period
+            self._period = step if period == 0.0 else period * (1.02 if step > period else 1 / 1.02)
+        self._since_ref = 0
+        if t - self._base_t > GAP_RESET_S:
+            self._base_t, self._base_x, self._ref_v = t, x, 0.0
+        elif t - self._base_t >= SPEED_BASE_S and x != self._ref_x:
+            # An exact repeat is a stuck driver, not hips at rest: it says nothing of speed.
+            self._ref_v = (x - self._base_x) / (t - self._base_t)
+            self._base_t, self._base_x = t, x
         self._ref_t, self._ref_x = t, x
         if t - self._t1 > GAP_RESET_S:
             self._t2 = -math.inf

@@ -13,23 +13,27 @@ from . import persistence, report
 from .calibration import CalibrationModel
 from .clock import DeviceClock
 from .conditioning import GAP_RESET_S, Conditioner, Validity, classify
+from .detector import Stage
 from .events import (
     CalibratedEvent,
+    CalibrationReason,
     EngineEvent,
     SensorEvent,
     SensorState,
     SetEndReason,
 )
 from .protocol import PayloadError, PayloadFormat, decode_payload
-from .reps import RepDetector, RepMeasure, Stage
+from .reps import RepMeasure, RepTracker
 from .session import Session, WallClock
-from .settings import DistanceUnit, EngineSettings, Orientation, Side, SideMode
+from .settings import DistanceUnit, EngineSettings, Orientation, Side
 from .snapshot import Snapshot, load_snapshot
 from .state import Calibration, EngineState, Phase, SideStats
+from .thresholds import PARTIAL_BY_SENSITIVITY
 
 NO_TARGET_AFTER_S = 1.0  # out-of-range readings this long: report "no target"
-INVALID_AFTER_S = 2.0  # only invalid readings this long: report "invalid"
+INVALID_AFTER_S = 2.0  # only invalid readings (no no-target among them) this long: "invalid"
 SEQ_RESTART = 1000  # a sequence number this far behind means the device restarted
+TICK_LAG_S = 1.0  # a tick acts only once readings are this overdue: delivery never decides
 
 
 class CalibrationStep(StrEnum):
@@ -66,12 +70,12 @@ class Counters:
 
 
 class _Sink(Session):
-    """The session, also told when the detector calibrates."""
+    """The session, also told when the tracker calibrates."""
 
     engine: RepEngine
 
-    def on_calibrated(self, t: float) -> None:
-        self.engine.emit_calibrated(t, automatic=True)
+    def on_calibrated(self, t: float, reason: CalibrationReason) -> None:
+        self.engine.emit_calibrated(t, automatic=True, reason=reason)
 
 
 class RepEngine:
@@ -86,7 +90,7 @@ class RepEngine:
         self._apply_orientation()
         self.session = _Sink(self._settings, wall_clock)
         self.session.engine = self
-        self.detector = self._new_detector()
+        self.tracker = self._new_tracker()
         self.conditioner = Conditioner()
         self.clock = DeviceClock()
         self.counters = Counters()
@@ -94,10 +98,12 @@ class RepEngine:
         self.detected_unit: DistanceUnit | None = None
         self.payload_format: PayloadFormat | None = None
         self.last_error: PayloadError | None = None
-        self._last_t = -math.inf
+        self._last_t = -math.inf  # newest sample time
+        self._last_arrival = -math.inf  # when the newest data arrived (receiver clock)
+        self._device_timed = False  # the newest payload carried device time
         self._last_seq: int | None = None
         self._bad_since: float | None = None  # first of the current run of unusable readings
-        self._bad_kind = Validity.VALID
+        self._invalid_since: float | None = None  # first invalid one with no no-target since
         self.restored_history: list[report.SetSummary] = []
         self.resume_pending = False
         self._manual_bottom_x: float | None = None
@@ -111,18 +117,19 @@ class RepEngine:
         elif orientation is Orientation.NEARER:
             self.cal.sign = -1
 
-    def _new_detector(self) -> RepDetector:
-        profile = self._settings.variation_profile
-        detector = RepDetector(
+    def _new_tracker(self) -> RepTracker:
+        settings = self._settings
+        profile = settings.variation_profile
+        tracker = RepTracker(
             self.session,
             self.cal,
-            min_rom_mm=self._settings.min_rom_mm,
+            partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
             hold_band_fraction=profile.hold_band_fraction,
             dip_tolerance_s=profile.dip_tolerance_s,
-            hold_target_s=self._settings.hold_target_s,
+            hold_target_s=settings.hold_target_s,
         )
-        detector.side = self.session.side
-        return detector
+        tracker.side = self.session.side
+        return tracker
 
     @property
     def settings(self) -> EngineSettings:
@@ -134,24 +141,18 @@ class RepEngine:
         old = self._settings
         self._settings = settings
         self.session.settings = settings
-        detector = self.detector
         profile = settings.variation_profile
-        detector.min_rom = settings.min_rom_mm
-        detector.band_fraction = profile.hold_band_fraction
-        detector.dip_tolerance = profile.dip_tolerance_s
-        detector.hold_target = settings.hold_target_s
+        self.tracker.configure(
+            partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
+            hold_band_fraction=profile.hold_band_fraction,
+            dip_tolerance_s=profile.dip_tolerance_s,
+            hold_target_s=settings.hold_target_s,
+        )
         if settings.orientation is not old.orientation:
             self.cal.reset()
             self._apply_orientation()
-        if settings.side_mode is not old.side_mode and settings.side_mode is not SideMode.ALTERNATE:
-            self.session.switch_side(t, Side(settings.side_mode.value))
-        current = self.session.current
-        if (
-            settings.target_reps > 0
-            and current is not None
-            and current.count >= settings.target_reps
-        ):
-            self.session.end_set(t, SetEndReason.TARGET)
+            self.tracker.restored()
+        self.session.settings_changed(t, old)
         return self._take()
 
     # --- input ---------------------------------------------------------------------------
@@ -159,7 +160,7 @@ class RepEngine:
         events = self.session.events
         if events:
             self.session.events = []
-            self.detector.side = self.session.side
+            self.tracker.side = self.session.side
         return events
 
     def feed_payload(self, payload: bytes | str, arrival_t: float) -> FeedResult:
@@ -185,9 +186,13 @@ class RepEngine:
         readings = decoded.readings
         if len(readings) > 1 and all(r.seq is not None for r in readings):
             readings = tuple(sorted(readings, key=lambda r: r.seq or 0))
-        newest_device = max((r.t for r in readings if r.t is not None), default=None)
-        if newest_device is not None:
-            self.clock.observe(newest_device / 1000.0, arrival_t)
+        device_times = [r.t for r in readings if r.t is not None]
+        self._device_timed = bool(device_times)
+        if device_times:
+            self.clock.observe(
+                max(device_times) / 1000.0, min(device_times) / 1000.0, arrival_t, self._last_t
+            )
+        self._last_arrival = arrival_t
         for reading in readings:
             if reading.seq is not None:
                 last = self._last_seq
@@ -195,14 +200,11 @@ class RepEngine:
                     counters.duplicates += 1
                     continue
                 self._last_seq = reading.seq
-            t = (
-                arrival_t
-                if reading.t is None
-                else min(arrival_t, self.clock.to_local(reading.t / 1000.0))
-            )
+            # Device time when the reading has it: delivery jitter then changes no figure.
+            t = arrival_t if reading.t is None else self.clock.to_local(reading.t / 1000.0)
             result.readings += 1
             before = counters.valid
-            events.extend(self.feed(t, reading.d, reading.status))
+            events.extend(self._feed(t, reading.d, reading.status))
             if counters.valid == before:
                 result.invalid += 1
         result.events = events
@@ -211,7 +213,15 @@ class RepEngine:
     def feed(
         self, t: float, distance_mm: float | None, status: int | None = None
     ) -> list[EngineEvent]:
-        """Run one reading (mm; None/NaN for no reading) taken at ``t`` seconds."""
+        """Run one reading (mm; None/NaN for no reading) taken (and received) at ``t`` s."""
+        if t >= self._last_arrival:
+            self._last_arrival = t
+            self._device_timed = False
+        return self._feed(t, distance_mm, status)
+
+    def _feed(
+        self, t: float, distance_mm: float | None, status: int | None = None
+    ) -> list[EngineEvent]:
         counters = self.counters
         counters.readings += 1
         if not t >= self._last_t:  # also rejects NaN timestamps
@@ -219,7 +229,7 @@ class RepEngine:
             return []
         if t - self._last_t > GAP_RESET_S * 4 and self._last_t > -math.inf:
             counters.gaps += 1
-            self.detector.gap()
+            self.tracker.interrupt(t)
             self.conditioner.reset()
         self._last_t = t
         if self.resume_pending:
@@ -230,12 +240,16 @@ class RepEngine:
         if validity is Validity.VALID:
             assert distance_mm is not None
             counters.valid += 1
-            self._bad_since = None
+            self._bad_since = self._invalid_since = None
             if self.sensor_state is not SensorState.OK:
                 self._set_sensor_state(t, SensorState.OK)
-            out = self.conditioner.push(t, distance_mm)
+            conditioner = self.conditioner
+            jumps = conditioner.jumps
+            out = conditioner.push(t, distance_mm, device_timed=self._device_timed)
+            if conditioner.jumps != jumps:
+                self.tracker.jumped(t)  # a body entered or left the beam
             if out is not None:
-                self.detector.push(out[0], out[1])
+                self.tracker.push(out[0], out[1])
         else:
             if validity is Validity.NO_TARGET:
                 counters.no_target += 1
@@ -248,14 +262,18 @@ class RepEngine:
         return self._take() if session.events else []
 
     def _note_bad(self, t: float, validity: Validity) -> None:
-        if self._bad_since is None or validity is not self._bad_kind:
-            self._bad_since = t if self._bad_since is None else self._bad_since
-            self._bad_kind = validity
-        self.detector.lost(t, self._bad_since)
-        run = t - self._bad_since
-        if validity is Validity.NO_TARGET and run >= NO_TARGET_AFTER_S:
-            self._set_sensor_state(t, SensorState.NO_TARGET)
-        elif validity is Validity.INVALID and run >= INVALID_AFTER_S:
+        if self._bad_since is None:
+            self._bad_since = t
+        if validity is Validity.NO_TARGET:
+            # The sensor ranges fine and sees nothing: an odd blank among these is not a fault.
+            self._invalid_since = None
+        elif self._invalid_since is None:
+            self._invalid_since = t
+        self.tracker.lost(t, self._bad_since)
+        if validity is Validity.NO_TARGET:
+            if t - self._bad_since >= NO_TARGET_AFTER_S:
+                self._set_sensor_state(t, SensorState.NO_TARGET)
+        elif self._invalid_since is not None and t - self._invalid_since >= INVALID_AFTER_S:
             self._set_sensor_state(t, SensorState.INVALID)
 
     def _set_sensor_state(self, t: float, state: SensorState) -> None:
@@ -265,18 +283,27 @@ class RepEngine:
         self.session.events.append(SensorEvent(t=t, state=state, previous=previous))
 
     def tick(self, t: float) -> list[EngineEvent]:
-        """Advance timers (rest, idle set end, staleness) to ``t`` without a sample."""
-        if not t >= self._last_t:
+        """Advance timers (rest, idle set end, staleness) at receiver time ``t``.
+
+        While readings flow, their own timestamps drive every timer; a tick acts only once they
+        are overdue (TICK_LAG_S), so delivery never changes what is counted or when.
+        """
+        if not t >= self._last_arrival:
             return []
+        now = self.clock.now(t) if self._device_timed else t
         if self.resume_pending:
             self.resume_pending = False
-            self.session.last_activity_t = t
-        stale = self._last_t > -math.inf and t - self._last_t >= self._settings.stale_after_s
+            self.session.last_activity_t = now
+        stale = (
+            self._last_arrival > -math.inf
+            and t - self._last_arrival >= self._settings.stale_after_s
+        )
         if stale and self.sensor_state is not SensorState.STALE:
-            self._set_sensor_state(t, SensorState.STALE)
-            self.session.end_set(t, SetEndReason.SENSOR_LOST)
-            self.detector.lost(t, self._last_t)
-        self.session.advance(t)
+            self._set_sensor_state(now, SensorState.STALE)
+            self.session.end_set(now, SetEndReason.SENSOR_LOST)
+            self.tracker.lost(now, self._last_t)
+        if now - TICK_LAG_S > self._last_t:
+            self.session.advance(now - TICK_LAG_S)
         return self._take()
 
     # --- commands ------------------------------------------------------------------------
@@ -298,7 +325,7 @@ class RepEngine:
     def sensor_offline(self, t: float) -> list[EngineEvent]:
         """The sensor said it went away (MQTT last will): close the set now, keep its count."""
         self.session.end_set(t, SetEndReason.SENSOR_LOST)
-        self.detector.gap()
+        self.tracker.interrupt(t)
         return self._take()
 
     def undo_last_rep(self, t: float) -> list[EngineEvent]:
@@ -319,13 +346,14 @@ class RepEngine:
 
     def calibrate(self, t: float, step: CalibrationStep) -> list[EngineEvent]:
         """Manual calibration (bottom, then top) or back to automatic learning."""
-        detector = self.detector
+        tracker = self.tracker
         if step is CalibrationStep.AUTO:
             self.cal.reset()
             self._manual_bottom_x = None
+            tracker.restored()
             return self._take()
-        level = detector.last_x
-        if math.isnan(level):
+        level = tracker.last_x
+        if level is None:
             return self._take()
         if step is CalibrationStep.BOTTOM:
             self._manual_bottom_x = level
@@ -336,7 +364,7 @@ class RepEngine:
         bottom_x = self._manual_bottom_x
         if bottom_x is None and self.cal.bottom_h is not None and self.cal.sign:
             bottom_x = self.cal.sign * self.cal.bottom_h
-        if bottom_x is None or abs(level - bottom_x) < self._settings.min_rom_mm:
+        if bottom_x is None or abs(level - bottom_x) < 4.0 * tracker.noise.sigma:
             return self._take()
         if not self.cal.fixed_sign:
             self.cal.sign = 1 if level > bottom_x else -1
@@ -344,10 +372,13 @@ class RepEngine:
         self.cal.manual_bottom = True
         for side in Side:
             self.cal.ranges[side].manual = abs(level - bottom_x)
-        self.emit_calibrated(t, automatic=False)
+        tracker.restored()
+        self.emit_calibrated(t, automatic=False, reason=CalibrationReason.MANUAL)
         return self._take()
 
-    def emit_calibrated(self, t: float, *, automatic: bool) -> None:
+    def emit_calibrated(
+        self, t: float, *, automatic: bool, reason: CalibrationReason = CalibrationReason.INITIAL
+    ) -> None:
         """Record a calibration event for the current side."""
         calibration = self.current_calibration()
         if calibration is None:
@@ -359,6 +390,7 @@ class RepEngine:
                 bottom_mm=calibration.bottom_mm,
                 top_mm=calibration.top_mm,
                 automatic=automatic,
+                reason=reason,
             )
         )
 
@@ -379,15 +411,17 @@ class RepEngine:
 
     def phase(self) -> Phase:
         """Where the lifter is now."""
-        detector, session = self.detector, self.session
-        if not detector.present:
+        tracker, session = self.tracker, self.session
+        if tracker.recalibrating:
+            return Phase.RECALIBRATING
+        if not tracker.present:
             return Phase.AWAY
-        stage = detector.stage
+        stage = tracker.stage
         if stage is Stage.LIFTING:
             return Phase.LIFTING
         if stage is Stage.HOLDING:
             # Holding from the moment the hips stop rising (the timed squeeze), not band entry.
-            return Phase.LIFTING if math.isnan(detector.hold_start_t) else Phase.HOLDING
+            return Phase.HOLDING if tracker.squeezing else Phase.LIFTING
         if stage is Stage.LOWERING:
             return Phase.LOWERING
         return Phase.RESTING if session.rest_ends_t is not None else Phase.READY
@@ -424,12 +458,12 @@ class RepEngine:
     @property
     def state(self) -> EngineState:
         """Everything an entity shows, now."""
-        session, detector = self.session, self.detector
+        session, tracker = self.session, self.tracker
         current = session.current
-        position = detector.position
+        position = tracker.position
         return EngineState(
             phase=self.phase(),
-            present=detector.present,
+            present=tracker.present,
             side=session.side,
             set_number=session.set_number,
             in_set=current is not None,
@@ -440,11 +474,12 @@ class RepEngine:
             last_rep=session.last_rep,
             last_warning=session.last_warning,
             rest_ends_t=session.rest_ends_t,
-            hold_elapsed_s=detector.hold_elapsed(self._last_t),
+            hold_elapsed_s=tracker.hold_elapsed(self._last_t),
             position_pct=None if position is None else 100.0 * position,
             sensor_state=self.sensor_state,
             calibration=self.current_calibration(),
             imbalance_pct=None if session.imbalance is None else session.imbalance.largest_pct,
+            recalibrating_since_t=tracker.recalibrating_since,
             totals_since=session.totals_since,
         )
 

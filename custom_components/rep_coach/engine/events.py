@@ -33,7 +33,8 @@ class EventKind(StrEnum):
     FORM_WARNING = "form_warning"
     PRESENCE = "presence"  # lifter arrived on / left the bench
     SENSOR = "sensor"  # sensor state changed (ok, no target, invalid data, stale)
-    CALIBRATED = "calibrated"
+    CALIBRATED = "calibrated"  # seat, range or orientation learned or relearned (``reason``)
+    TARGET_REACHED = "target_reached"  # the set's rep target was reached; the set goes on
     SESSION_RESET = "session_reset"
     REPS_ADJUSTED = "reps_adjusted"
 
@@ -55,6 +56,16 @@ class SensorState(StrEnum):
     NO_TARGET = "no_target"  # out of range readings: nobody or nothing in view
     INVALID = "invalid"  # only invalid readings or undecodable payloads
     STALE = "stale"  # no data for ``stale_after_s``
+
+
+class CalibrationReason(StrEnum):
+    """Why the calibration changed."""
+
+    INITIAL = "initial"  # learned from the first reps
+    SEAT_MOVED = "seat_moved"  # reps now start from another level (bench moved, re-seated)
+    RANGE_CHANGED = "range_changed"  # reps now travel much more or less (another lifter)
+    ORIENTATION = "orientation"  # the sensor now looks the other way (re-clamped)
+    MANUAL = "manual"  # set with the calibrate command
 
 
 class SetEndReason(StrEnum):
@@ -305,7 +316,7 @@ class SensorEvent(EngineEvent):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CalibratedEvent(EngineEvent):
-    """Bottom/top levels (mm, as the sensor reads them) were learned or set."""
+    """Bottom/top levels (mm, as the sensor reads them) were learned, relearned or set."""
 
     kind: ClassVar[EventKind] = EventKind.CALIBRATED
     bus_types: ClassVar[tuple[str, ...]] = ("calibrated",)
@@ -313,6 +324,21 @@ class CalibratedEvent(EngineEvent):
     bottom_mm: float
     top_mm: float
     automatic: bool
+    reason: CalibrationReason = CalibrationReason.INITIAL
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TargetReachedEvent(EngineEvent):
+    """The set reached its rep target (a cue: reps without a pause still count in this set)."""
+
+    kind: ClassVar[EventKind] = EventKind.TARGET_REACHED
+    bus_types: ClassVar[tuple[str, ...]] = ("target_reached",)
+    entity: ClassVar[str | None] = "set"
+    entity_types: ClassVar[tuple[str, ...]] = ("target_reached",)
+    side: Side
+    set: int
+    rep: int
+    target_reps: int
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -342,6 +368,7 @@ EVENT_CLASSES: tuple[type[EngineEvent], ...] = (
     HoldReachedEvent,
     SetStartEvent,
     SetEndEvent,
+    TargetReachedEvent,
     SideSwitchedEvent,
     RestStartedEvent,
     RestFinishedEvent,

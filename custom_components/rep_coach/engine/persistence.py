@@ -95,4 +95,5 @@ def restore(engine: RepEngine, saved: Snapshot) -> None:
     left, right = session.totals[Side.LEFT].means(), session.totals[Side.RIGHT].means()
     if left is not None and right is not None:
         session.imbalance = imbalance(left, right)
-    engine.detector.side = session.side
+    engine.tracker.side = session.side
+    engine.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock

@@ -1,62 +1,42 @@
-"""Presence and the rep/hold state machine, on conditioned samples.
+"""RepTracker: presence, both orientation hypotheses and the calibration, on conditioned samples.
 
-Position bands (fractions of the rep's own range) drive the state machine; the timings come from
-:mod:`.timing`, which documents the definitions. Heights grow as the hips rise.
+Per sample it updates the noise and still-level estimates (:mod:`.presence`), the live hip
+speed, and runs one :class:`~.detector.Detector` per orientation. Candidates go to the
+:class:`~.calibration.Calibrator`; what it accepts reaches the session as :class:`RepMeasure`
+(possibly later than it happened, with its own timestamps). Live cues (squeeze started, hold
+reached) come from the hypothesis the evidence favours.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass, replace
-from enum import IntEnum
-from itertools import islice
 from typing import Protocol
 
-from .calibration import CalibrationModel
+from .calibration import CalibrationModel, Calibrator, Outcome
+from .detector import Abort, Candidate, Detector, History, Stage
+from .events import CalibrationReason
+from .presence import NoiseEstimate, Presence, StillLevel
 from .settings import Side
-from .timing import BOTTOM_BAND, LIVE_HALF_S, STILL_FRACTION, half_window, lagged_speed, measure
+from .thresholds import (
+    ABSENT_AFTER_S,
+    MAX_HOLD_S,
+    OUT_OF_VIEW_S,
+    OVERSIZE,
+    QUIET_S,
+    RESTED_S,
+    SETTLE_S,
+    START_OF_PARTIAL,
+    STILL_S,
+)
+from .timing import LIVE_HALF_S, half_window, lagged_speed
 
-LOCKOUT = 0.80  # a rep whose range reaches this fraction of the calibrated range is complete
-PARTIAL = 0.30  # smaller excursions are fidgeting, not partial reps
-START = 0.25  # a rep attempt starts this far (fraction of calibrated range) above the valley
-OVERSHOOT = 1.4  # beyond this the lifter is getting up, not thrusting
-SEATED_LOW, SEATED_HIGH = -0.25, 0.3  # still levels in this band re-seat the bottom
-# The floor is only ~0.4-0.6 ranges below a seated lifter when the sensor looks down.
-ZONE_LOW, ZONE_HIGH = -0.25, 1.6  # still levels outside this band mean nobody is on the bench
-STILL_TOL_MM = 20.0  # readings within this of their running mean are "still"
-STILL_S = 0.6  # still for this long defines a level
-FIRST_BASE_STILL_S = 1.0  # before the first rep, the lifter must have sat still this long
-# Mount geometry (hardware/README.md): a sensor below the hips sees a seated lifter within
-# ~35 cm; a sensor above must clear the top of the thrust, so it sees seated hips beyond ~45 cm.
-BELOW_MAX_REST_MM = 400.0
-ABOVE_MIN_REST_MM = 450.0
-PRESENCE_STILL_S = 0.8
-SEAT_MAX = 0.75  # before calibration, a still level below this fraction of the range is a seat
-UNCAL_MAX_AT_PEAK_S = 6.0  # before calibration, a longer plateau is a step (sitting down)
-MAX_REP_S = 40.0
-MAX_ROM_MM = 550.0  # before calibration, a bigger excursion is someone getting on or off
-MIN_REP_S = 0.5
-ABSENT_AFTER_S = 1.0  # invalid/no-target readings for this long: lifter gone
-DROPOUT_S = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
-SETTLE_TIMEOUT_S = 1.5
-PLATEAU_S = 0.3  # the lowering ends at the latest this long after the bottom band
-HISTORY_LEN = 4096  # samples kept for timing a rep (~80 s at 50 Hz)
-
-
-class Stage(IntEnum):
-    """Internal stages (the public Phase is derived from these)."""
-
-    IDLE = 0
-    LIFTING = 1
-    HOLDING = 2
-    LOWERING = 3
-    MOVING = 4  # not a rep (getting up, aborted attempt): wait until still
+RATE_REFRESH = 64  # re-estimate the live speed window every this many samples
 
 
 @dataclass(frozen=True, slots=True)
 class RepMeasure:
-    """Timings and range of one finished rep attempt."""
+    """Timings and range of one finished rep attempt, as the session counts it."""
 
     complete: bool
     started_t: float
@@ -65,14 +45,14 @@ class RepMeasure:
     hold_s: float
     eccentric_s: float
     rom_mm: float
-    rom_fraction: float  # of the calibrated range (1.0 when calibrated by this rep)
+    rom_fraction: float  # of the calibrated range
     peak_speed_mm_s: float
     lowering_peak_speed_mm_s: float
     lowering_mean_speed_mm_s: float
 
 
 class RepSink(Protocol):
-    """Receives what the detector finds."""
+    """Receives what the tracker finds (the session)."""
 
     def on_attempt(self, t: float) -> None: ...
     def on_lockout(self, t: float) -> None: ...
@@ -80,441 +60,360 @@ class RepSink(Protocol):
     def on_hold_reached(self, t: float) -> None: ...
     def on_rep(self, t: float, rep: RepMeasure) -> None: ...
     def on_presence(self, t: float, present: bool) -> None: ...
-    def on_calibrated(self, t: float) -> None: ...
+    def on_calibrated(self, t: float, reason: CalibrationReason) -> None: ...
 
 
-class RepDetector:
-    """Turns conditioned distance samples into rep attempts, holds and presence changes."""
+class RepTracker:
+    """Turns conditioned distance samples into reps, cues, presence and calibration."""
 
     def __init__(
         self,
         sink: RepSink,
-        calibration: CalibrationModel,
+        model: CalibrationModel,
         *,
-        min_rom_mm: float,
+        partial: float,
         hold_band_fraction: float,
         dip_tolerance_s: float,
         hold_target_s: float,
     ) -> None:
         self.sink = sink
-        self.cal = calibration
-        self.min_rom = min_rom_mm
-        self.band_fraction = hold_band_fraction
-        self.dip_tolerance = dip_tolerance_s
-        self.hold_target = hold_target_s
-        self.side = Side.LEFT
-        self.stage = Stage.IDLE
-        self.present = False
-        self.last_x = math.nan
-        self.last_t = -math.inf
-        self.last_valid_t = -math.inf
-        self._ts: deque[float] = deque(maxlen=HISTORY_LEN)
-        self._xs: deque[float] = deque(maxlen=HISTORY_LEN)
-        self._count = 0  # samples ever pushed into the history
-        self._after_last_rep = 0  # history index where the last rep's samples end
-        self._still_mean = math.nan
-        self._still_n = 0
-        self._still_since = math.inf
-        self.valley = math.nan  # lowest height since the last rep (height units)
-        self._reset_rep()
-
-    # --- helpers -------------------------------------------------------------------------
-    def _reset_rep(self) -> None:
-        self.sign = 0
-        self.rep_start_t = math.nan
-        self.rep_start_index = 0
-        self.base = math.nan  # level the rep started from (height units)
-        self.peak = -math.inf
-        self.peak_t = math.nan
-        self.plateau = math.inf  # before calibration: where the hips rested part-way up
-        self.hold_level = math.inf  # the peak when the squeeze started
-        self.locked_out = False
-        self.hold_start_t = math.nan
-        self.hold_notified = False
-        self.exit_t = math.nan
-        self.low = math.inf  # lowest height since leaving the hold band
-        self.low_t = math.nan
-        self.bottom_t = math.nan  # entered the bottom band; waiting for the hips to settle
-        self.up_peak = 0.0
-        self.down_peak = 0.0
-        self._live_speed = 0.0
-        self._lag = self._prev_lag = (-math.inf, 0.0)
+        self.history = History()
+        self.noise = NoiseEstimate()
+        self.still = StillLevel()
+        self.presence = Presence()
+        self.calibrator = Calibrator(model, partial=partial)
+        self.detectors = tuple(
+            Detector(
+                sign,
+                self.history,
+                self,
+                band_fraction=hold_band_fraction,
+                dip_tolerance_s=dip_tolerance_s,
+                hold_target_s=hold_target_s,
+                max_hold_s=max(MAX_HOLD_S, 3.0 * hold_target_s),
+                start_fraction=START_OF_PARTIAL * partial,
+            )
+            for sign in (1, -1)
+        )
+        self.last_x: float | None = None
+        self.last_t = -float("inf")
         self._tail_t: list[float] = []
-        self._tail_h: list[float] = []
+        self._tail_x: list[float] = []
         self._half = 1
+        self._samples = 0
+        self._lag = (-float("inf"), 0.0)
+        self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
+        self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
+        self._sync_scale()
+
+    # --- settings ------------------------------------------------------------------------
+    def configure(
+        self,
+        *,
+        partial: float,
+        hold_band_fraction: float,
+        dip_tolerance_s: float,
+        hold_target_s: float,
+    ) -> None:
+        """Apply new settings to both hypotheses."""
+        self.calibrator.partial = partial
+        for detector in self.detectors:
+            detector.band_fraction = hold_band_fraction
+            detector.dip_tolerance = dip_tolerance_s
+            detector.hold_target = hold_target_s
+            detector.max_hold = max(MAX_HOLD_S, 3.0 * hold_target_s)
+            detector.start_fraction = START_OF_PARTIAL * partial
 
     @property
-    def calibrated_range(self) -> float | None:
-        """Calibrated range for the current side."""
-        return self.cal.range_for(self.side)
+    def side(self) -> Side:
+        """The working side (its range is the scale)."""
+        return self.calibrator.side
+
+    @side.setter
+    def side(self, side: Side) -> None:
+        if side is not self.calibrator.side:
+            self.calibrator.side = side
+            self._sync_scale()
+
+    def restored(self) -> None:
+        """The calibration model was replaced (restored, reset or set by hand)."""
+        self.calibrator.restored()
+        self._sync_scale()
+
+    def _sync_scale(self) -> None:
+        scale = self.calibrator.rom if self.calibrator.model.sign else None
+        for detector in self.detectors:
+            detector.scale = scale
+
+    # --- views ---------------------------------------------------------------------------
+    @property
+    def present(self) -> bool:
+        """Someone is on the bench."""
+        return self.presence.present
+
+    @property
+    def recalibrating(self) -> bool:
+        """Reps stopped fitting what was learned and are being relearned (or one is under way
+        that does not fit)."""
+        calibrator = self.calibrator
+        if calibrator.learning not in (None, CalibrationReason.INITIAL):
+            return bool(calibrator.pending)
+        detector = self.cue_detector()
+        if detector is None or detector.rep is None:
+            return False
+        return calibrator.misfit(detector.sign, detector.rep.base, detector.rep.rise)
+
+    @property
+    def recalibrating_since(self) -> float | None:
+        """When relearning started (None when settled or learning for the first time)."""
+        calibrator = self.calibrator
+        if calibrator.learning in (None, CalibrationReason.INITIAL) or not calibrator.pending:
+            return None
+        return calibrator.learning_since
+
+    def cue_detector(self) -> Detector | None:
+        """The hypothesis live cues and the phase follow."""
+        sign = self.calibrator.provisional_sign()
+        if sign:
+            return self.detectors[0] if sign > 0 else self.detectors[1]
+        holding = [d for d in self.detectors if d.rep is not None and d.rep.stage is Stage.HOLDING]
+        rep = holding[0].rep if len(holding) == 1 else None
+        if rep is not None and self._quiet(holding[0], rep.begun_t):
+            return holding[0]  # the first lift of a run, from a quiet rest: the seat
+        return None
+
+    def _quiet(self, detector: Detector, begun_t: float) -> bool:
+        """Nothing rep-sized went on just before ``begun_t``: a lift then opens a run."""
+        if begun_t < self._settled_from:
+            return False  # the lifter just appeared, or the data just resumed
+        for span_begun, span_end in self._spans:
+            if span_begun < begun_t and span_end > begun_t - QUIET_S:
+                return False
+        other = self.detectors[1] if detector is self.detectors[0] else self.detectors[0]
+        rep = other.rep
+        # The other way up, a "squeeze" that stayed still since well before this lift is the
+        # rest this lift leaves (sitting down after arriving reads as a rise one way up).
+        resting = (
+            rep is not None
+            and rep.stage is Stage.HOLDING
+            and rep.hold_start_t is not None
+            and rep.hold_start_t <= begun_t - QUIET_S
+        )
+        return rep is None or rep.begun_t >= begun_t or resting or not other.busy
+
+    @property
+    def stage(self) -> Stage:
+        """Where the hips are, per the favoured hypothesis."""
+        detector = self.cue_detector()
+        if detector is None or detector.rep is None:
+            return Stage.IDLE
+        return detector.rep.stage
+
+    @property
+    def squeezing(self) -> bool:
+        """The squeeze is being timed."""
+        detector = self.cue_detector()
+        return (
+            detector is not None
+            and detector.rep is not None
+            and detector.rep.hold_start_t is not None
+        )
+
+    def hold_elapsed(self, t: float) -> float | None:
+        """Squeeze time so far in the current rep."""
+        detector = self.cue_detector()
+        rep = None if detector is None else detector.rep
+        if rep is None or rep.stage is not Stage.HOLDING or rep.hold_start_t is None:
+            return None
+        return max(0.0, t - rep.hold_start_t)
 
     @property
     def position(self) -> float | None:
         """Last hip height as a fraction of the calibrated range (None if unknown)."""
-        rom = self.calibrated_range
+        model = self.calibrator.model
+        rom = self.calibrator.rom
         if (
-            self.cal.sign == 0
+            not self.calibrator.settled
             or rom is None
-            or self.cal.bottom_h is None
-            or math.isnan(self.last_x)
+            or model.bottom_h is None
+            or self.last_x is None
         ):
             return None
-        return (self.cal.sign * self.last_x - self.cal.bottom_h) / rom
-
-    def hold_elapsed(self, t: float) -> float | None:
-        """Squeeze time so far in the current rep."""
-        if self.stage is Stage.HOLDING and not math.isnan(self.hold_start_t):
-            return max(0.0, t - self.hold_start_t)
-        return None
+        return (model.sign * self.last_x - model.bottom_h) / rom
 
     # --- inputs --------------------------------------------------------------------------
+    def interrupt(self, t: float) -> None:
+        """The data stopped joining up (dropout, jump, restart): no attempt survives it."""
+        for detector in self.detectors:
+            detector.interrupt(t)
+        self.still.reset()
+        self._tail_t.clear()
+        self._tail_x.clear()
+        self._settled_from = t + SETTLE_S
+        self.calibrator.scene_changed()
+
+    def jumped(self, t: float) -> None:
+        """The readings jumped to a level hips cannot reach smoothly (a body in the beam, an
+        arrival): levels start afresh; an attempt under way survives a glitch mid-lift."""
+        for detector in self.detectors:
+            rep = detector.rep
+            if rep is None:
+                detector.valley = None
+            elif rep.stage is not Stage.LIFTING or (
+                detector.scale is not None and rep.rise > OVERSIZE * detector.scale
+            ):
+                detector.interrupt(t)  # past the lift, or standing up: the scene changed
+        self.still.reset()
+        self._settled_from = t + SETTLE_S
+        self.calibrator.scene_changed()
+
     def lost(self, t: float, since: float) -> None:
         """Readings have been invalid or out of range (or missing) since ``since``."""
-        if t - max(since, self.last_valid_t) < ABSENT_AFTER_S:
+        lost_for = t - max(since, self.last_t)
+        if lost_for >= OUT_OF_VIEW_S and any(d.rep is not None for d in self.detectors):
+            for detector in self.detectors:
+                rep = detector.rep
+                if rep is not None and rep.locked_out and rep.hold_start_t is not None:
+                    continue  # the squeeze was seen: where the readings resume tells the rest
+                detector.interrupt(t)  # the hips left the beam mid-movement: not a rep
+        if lost_for < ABSENT_AFTER_S:
             return
-        if self.stage is not Stage.IDLE:
-            self.stage = Stage.MOVING
-            self._reset_rep()
-        if self.present:
-            self.present = False
-            self.sink.on_presence(t, False)
-
-    def gap(self) -> None:
-        """A dropout or clock jump: the history no longer joins up."""
-        self._still_since = math.inf
-        self._still_n = 0
-        if self.stage is not Stage.IDLE:
-            self.stage = Stage.MOVING
-            self._reset_rep()
+        self.interrupt(t)  # whatever comes next starts afresh and must settle first
+        if self.presence.present:
+            self._set_present(t, False)
 
     def push(self, t: float, x: float) -> None:
         """One conditioned sample: time (s) and distance (mm)."""
-        self.last_t = t
-        self.last_valid_t = t
-        self.last_x = x
-        self._ts.append(t)
-        self._xs.append(x)
-        self._count += 1
-        mean = self._still_mean
-        if self._still_n and abs(x - mean) <= STILL_TOL_MM:
-            self._still_n += 1
-            self._still_mean = mean + (x - mean) / self._still_n
-        else:
-            self._still_mean = x
-            self._still_n = 1
-            self._still_since = t
-        sign = self.cal.sign
-        if self.stage is Stage.IDLE:
-            if sign == 0:
-                self._idle_unoriented(t, x)
-            else:
-                self._idle(t, sign * x, sign)
-        elif self.stage is Stage.MOVING:
-            if self._level_still(t, STILL_S):
-                self.stage = Stage.IDLE
-                self.valley = math.nan
-                if sign:
-                    self._idle(t, sign * x, sign)
-        else:
-            self._in_rep(t, self.sign * x)
+        self.last_t, self.last_x = t, x
+        self.history.add(t, x)
+        self.noise.push(t, x)
+        sigma = self.noise.sigma
+        tail_t, tail_x = self._tail_t, self._tail_x
+        tail_t.append(t)
+        tail_x.append(x)
+        self._samples += 1
+        if self._samples == 1:
+            self._settled_from = t + SETTLE_S  # what came before is unknown
+        if self._samples % RATE_REFRESH == 1:
+            self._half = half_window(tail_t[-16:] if len(tail_t) >= 16 else tail_t, LIVE_HALF_S)
+        keep = 2 * self._half + 1
+        if len(tail_t) > max(keep, 16):
+            del tail_t[: len(tail_t) - max(keep, 16)]
+            del tail_x[: len(tail_x) - max(keep, 16)]
+        before = self._lag
+        lag_t, speed = lagged_speed(tail_t[-keep:], tail_x[-keep:], self._half)
+        self._lag = (lag_t, speed)
+        self.still.push(t, x, self.noise.still_tolerance)
+        still_s = self.still.still_for(t)
+        if still_s >= STILL_S:
+            self._rest(t, self.still.mean, still_s)
+        for detector in self.detectors:
+            detector.sigma = sigma
+            sign = detector.sign
+            detector.step(t, sign * x, lag_t, sign * speed, (before[0], sign * before[1]))
+        self._report_activity(t)
 
-    # --- idle: presence, bottom tracking, rep start --------------------------------------
-    def _level_still(self, t: float, needed: float) -> bool:
-        return self._still_n > 1 and t - self._still_since >= needed
+    def _report_activity(self, t: float) -> None:
+        cue = self.cue_detector()
+        for detector in self.detectors if cue is None else (cue,):
+            rep = detector.rep
+            if rep is not None and not rep.active:
+                scale = detector.scale
+                needed = self.calibrator.partial * scale if scale else detector.rep_like()
+                if rep.rise >= needed:
+                    rep.active = True
+                    self.sink.on_attempt(t)
+
+    def _rest(self, t: float, level_x: float, still_s: float) -> None:
+        for detector in self.detectors:
+            detector.rest(detector.sign * level_x, still_s)
+        calibrator = self.calibrator
+        calibrator.rest(level_x)
+        if still_s >= RESTED_S and calibrator.suspect is not None:
+            self._apply(t, calibrator.release())
+        if t < self._settled_from:
+            return  # just arrived: the level means nothing yet
+        model = calibrator.model
+        settled = calibrator.settled and model.sign != 0
+        seated = self.presence.at_rest(
+            model.sign * level_x,
+            still_s,
+            model.bottom_h if settled else None,
+            calibrator.rom if settled else None,
+        )
+        if seated is not None:
+            self._set_present(t, seated)
 
     def _set_present(self, t: float, present: bool) -> None:
-        if present is not self.present:
-            self.present = present
+        if present is not self.presence.present:
+            self.presence.present = present
+            if present:
+                self.calibrator.scene_changed()
             self.sink.on_presence(t, present)
 
-    def _idle_unoriented(self, t: float, x: float) -> None:
-        """Before the first rep: look for an excursion in either direction."""
-        if self._level_still(t, FIRST_BASE_STILL_S):
-            self.valley = self._still_mean
-            self._set_present(t, True)
-        if math.isnan(self.valley):
-            return  # with no orientation, attempts only start from a level the hips rested at
-        delta = x - self.valley
-        if self.present and abs(delta) >= 0.5 * self.min_rom:
-            sign = 1 if delta > 0 else -1
-            if (sign > 0 and self.valley > BELOW_MAX_REST_MM) or (
-                sign < 0 and self.valley < ABOVE_MIN_REST_MM
-            ):
-                return  # not where a seated lifter's hips can be for a sensor on that side
-            self._begin(t, sign, sign * self.valley)
-            self._in_rep(t, sign * x)
+    # --- what the detectors report (DetectorSink) ----------------------------------------
+    def attempt(self, detector: Detector, t: float) -> None:
+        """An attempt began (activity is reported once it is rep-sized)."""
 
-    def _idle(self, t: float, h: float, sign: int) -> None:
-        if math.isnan(self.valley) or h < self.valley:
-            self.valley = h
-        if self._level_still(t, STILL_S):
-            self._still_level(t, sign * self._still_mean)
-        if not self.present:
-            return
-        rom = self.calibrated_range
-        start = max(START * rom, 0.5 * self.min_rom) if rom else 0.5 * self.min_rom
-        if h - self.valley >= start:
-            self._begin(t, sign, self.valley)
-            self._in_rep(t, h)
+    def lockout(self, detector: Detector, t: float) -> None:
+        """The favoured hypothesis reached lockout: a set is under way."""
+        if self.calibrator.settled and detector is self.cue_detector():
+            self.sink.on_lockout(t)
 
-    def _still_level(self, t: float, level: float) -> None:
-        """The hips have been still at ``level``: re-seat the bottom or notice an empty bench."""
-        self.valley = level
-        rom = self.calibrated_range
-        bottom = self.cal.bottom_h
-        if rom is None or bottom is None:
-            if not self.cal.manual_bottom:
-                self.cal.bottom_h = level
-            self._set_present(t, True)
-            return
-        p = (level - bottom) / rom
-        if SEATED_LOW <= p <= SEATED_HIGH:
-            if not self.cal.manual_bottom:
-                self.cal.bottom_h = level
-            self._set_present(t, True)
-        elif (p < ZONE_LOW or p > ZONE_HIGH) and self._level_still(t, PRESENCE_STILL_S):
-            self._set_present(t, False)
+    def hold_started(self, detector: Detector, t: float, started_t: float) -> None:
+        """The hips stopped rising at the top."""
+        if detector is self.cue_detector():
+            self.sink.on_hold_started(t, started_t)
 
-    def _begin(self, t: float, sign: int, base: float) -> None:
-        self._reset_rep()
-        self.sign = sign
-        self.base = base
-        self.rep_start_t = t
-        self._half = half_window(
-            list(islice(self._ts, max(0, len(self._ts) - 16), None)), LIVE_HALF_S
-        )
-        # Keep a lead-in: the lift started before the attempt was recognised.
-        self.rep_start_index = max(
-            self._count - 1 - 100, self._count - len(self._ts), self._after_last_rep
-        )
-        self.stage = Stage.LIFTING
-        self.sink.on_attempt(t)
+    def hold_reached(self, detector: Detector, t: float) -> None:
+        """The squeeze reached the target."""
+        if detector is self.cue_detector():
+            self.sink.on_hold_reached(t)
 
-    # --- during a rep --------------------------------------------------------------------
-    def _speed(self, t: float, h: float) -> tuple[float, float]:
-        tail_t, tail_h = self._tail_t, self._tail_h
-        tail_t.append(t)
-        tail_h.append(h)
-        if len(tail_t) > 2 * self._half + 1:
-            del tail_t[0], tail_h[0]
-        return lagged_speed(tail_t, tail_h, self._half)
+    def candidate(self, detector: Detector, candidate: Candidate) -> None:
+        """A round trip: evidence, and maybe reps."""
+        self.calibrator.sigma = self.noise.sigma
+        quiet = candidate.dwell_before >= QUIET_S and self._quiet(detector, candidate.begun_t)
+        candidate = replace(candidate, quiet=quiet)
+        # Any reportable movement is activity: the next lift does not open a run. Before
+        # anything is learned, one that began as the lifter appeared is the arrival itself.
+        arrival = candidate.begun_t < self._settled_from and not self.calibrator.settled
+        if candidate.rom >= detector.reported() and not arrival:
+            self._spans.append((candidate.begun_t, candidate.end_t))
+        self._apply(candidate.end_t, self.calibrator.add(candidate))
 
-    def _in_rep(self, t: float, h: float) -> None:
-        base = self.base
-        rom_cal = self.calibrated_range if self.cal.sign else None
-        if self._tail_t and self.stage is Stage.LOWERING and math.isnan(self.bottom_t):
-            self._bridge_dropout(t, base)
-            if self.stage is not Stage.LOWERING:
-                self._in_rep(t, h)  # the next rep may already be under way
-                return
-        if rom_cal is None and h > self.plateau + 0.5 * self.min_rom:
-            # Before calibration: the hips sat still part-way (someone sat down on the bench)
-            # and now rise beyond it. That plateau was the seat; the rep starts from there.
-            self._begin(t, self.sign, self.plateau)
-        self._prev_lag = self._lag
-        lag_t, speed = self._speed(t, h)
-        self._lag = (lag_t, speed)
-        self._live_speed = speed
-        if h > self.peak:
-            held = self.hold_level
-            if not math.isnan(self.hold_start_t) and h > held + self.band_fraction * (held - base):
-                self.hold_start_t = math.nan  # that was a pause on the way up, not the top
-            self.peak, self.peak_t = h, t
-            if not self.locked_out and rom_cal is not None and h - base >= LOCKOUT * rom_cal:
-                self.locked_out = True
-                self.sink.on_lockout(t)
-            elif rom_cal is None:
-                self.locked_out = True
-        rom = self.peak - base
-        limit = OVERSHOOT * rom_cal if rom_cal else MAX_ROM_MM
-        if rom > limit or t - self.rep_start_t > MAX_REP_S:
-            self._abort()
-            return
-        band_level = self.peak - self.band_fraction * rom
-        bottom_level = base + BOTTOM_BAND * rom
-        if (
-            rom_cal is None
-            and self.stage is Stage.LOWERING
-            and bottom_level < self.sign * self._still_mean < base + SEAT_MAX * rom
-            and self._level_still(t, FIRST_BASE_STILL_S)
-        ):
-            # Before calibration, settling at a new level is sitting down, not the end of a rep:
-            # remember it; if the hips then rise from it, the rep starts there.
-            self.plateau = self.sign * self._still_mean
-        stage = self.stage
-        if stage is Stage.LIFTING or stage is Stage.HOLDING:
-            self._rising(t, h, lag_t, speed, band_level, base, rom, rom_cal)
-        if self.stage is Stage.LOWERING:
-            self._lowering(t, h, lag_t, speed, band_level, bottom_level, base, rom, rom_cal)
+    def aborted(self, detector: Detector, t: float, why: Abort) -> None:
+        """An attempt was dropped; a rest at the top is evidence."""
+        if why is Abort.RESTED_AT_TOP:
+            self._apply(t, self.calibrator.rested_at_top(detector.sign, t))
 
-    def _rising(
-        self,
-        t: float,
-        h: float,
-        lag_t: float,
-        speed: float,
-        band_level: float,
-        base: float,
-        rom: float,
-        rom_cal: float | None,
-    ) -> None:
-        self.up_peak = max(self.up_peak, speed)
-        if self.locked_out and h >= band_level:
-            self.stage = Stage.HOLDING
-            self.exit_t = math.nan
-            if math.isnan(self.hold_start_t):
-                level = STILL_FRACTION * self.up_peak
-                if speed < level:
-                    # Interpolate between the last two live estimates: at 10 Hz they are 0.1 s apart.
-                    before_t, before = self._prev_lag
-                    if before > level and lag_t > before_t:
-                        lag_t = before_t + (before - level) / (before - speed) * (lag_t - before_t)
-                    self.hold_start_t = lag_t
-                elif t - self.peak_t >= PLATEAU_S:
-                    # Jittery timestamps can keep the speed estimate up; a peak not bettered
-                    # for PLATEAU_S is a plateau all the same.
-                    self.hold_start_t = self.peak_t
-                if not math.isnan(self.hold_start_t):
-                    self.hold_level = self.peak
-                    self.sink.on_hold_started(t, self.hold_start_t)
-            if (
-                rom_cal is None
-                and not math.isnan(self.hold_start_t)
-                and t - self.hold_start_t > UNCAL_MAX_AT_PEAK_S
-            ):
-                # A plateau this long before calibration is someone sitting down, not a squeeze.
-                self._abort()
-                return
-            if (
-                not self.hold_notified
-                and not math.isnan(self.hold_start_t)
-                and t - self.hold_start_t >= self.hold_target
-                and speed > -STILL_FRACTION * self.up_peak  # not already on the way down
-            ):
-                self.hold_notified = True
-                self.sink.on_hold_reached(t)
-        elif self.stage is Stage.HOLDING:
-            if math.isnan(self.exit_t):
-                self.exit_t = t
-            if t - self.exit_t > self.dip_tolerance or h < base + 0.5 * rom:
-                self.stage = Stage.LOWERING
-                self.low, self.low_t = h, t
-        elif h <= base + BOTTOM_BAND * rom:
-            # Came back down without reaching lockout: a partial rep (or fidgeting).
-            self.stage = Stage.LOWERING
-            self.low, self.low_t = h, t
+    def _apply(self, t: float, outcome: Outcome) -> None:
+        if outcome.calibrated is not None:
+            self._sync_scale()
+            self.sink.on_calibrated(t, outcome.calibrated)
+        if outcome.verdicts and not self.presence.present:
+            self._set_present(outcome.verdicts[0].candidate.begun_t, True)
+        for verdict in outcome.verdicts:
+            self.sink.on_rep(
+                verdict.candidate.end_t,
+                _measure(verdict.candidate, verdict.complete, verdict.rom_fraction),
+            )
+        if outcome.verdicts:
+            self._sync_scale()
 
-    def _lowering(
-        self,
-        t: float,
-        h: float,
-        lag_t: float,
-        speed: float,
-        band_level: float,
-        bottom_level: float,
-        base: float,
-        rom: float,
-        rom_cal: float | None,
-    ) -> None:
-        if self.locked_out and h >= band_level and math.isnan(self.bottom_t):
-            # Back up into the band: the squeeze goes on.
-            self.stage = Stage.HOLDING
-            self.exit_t = math.nan
-            return
-        self.down_peak = max(self.down_peak, -speed)
-        if h < self.low:
-            self.low, self.low_t = h, t
-        if math.isnan(self.bottom_t):
-            if h <= bottom_level:
-                self.bottom_t = t
-            elif (
-                rom_cal is not None and h - self.low >= 0.25 * rom and self.low <= base + 0.5 * rom
-            ):
-                # Turned round above the bottom band: the rep ends at the valley.
-                self._finish(t, valley=True)
-            return
-        if h < base + ZONE_LOW * rom:
-            self._abort()  # kept going below the seat: getting off the bench, not a rep
-            return
-        settled = lag_t >= self.bottom_t and -speed < STILL_FRACTION * self.down_peak
-        if settled or t - self.bottom_t >= SETTLE_TIMEOUT_S:
-            self._finish(t, valley=False)
 
-    def _bridge_dropout(self, t: float, base: float) -> None:
-        """Readings stopped mid-lowering: finish the rep if the hips must have reached the bottom."""
-        last_t, last_h = self._tail_t[-1], self._tail_h[-1]
-        speed = self._live_speed
-        if t - last_t < DROPOUT_S or speed >= 0:
-            return
-        bottom_level = base + BOTTOM_BAND * (self.peak - base)
-        arrival = last_t + (bottom_level - last_h) / speed
-        if arrival < t:
-            self.low, self.low_t = bottom_level, arrival
-            self._finish(last_t, valley=True, estimated_end=arrival)
-
-    def _abort(self) -> None:
-        self.stage = Stage.MOVING
-        self._reset_rep()
-        self._after_last_rep = self._count - 1
-
-    def _finish(self, t: float, *, valley: bool, estimated_end: float | None = None) -> None:
-        sign, base = self.sign, self.base
-        rom = self.peak - base
-        rom_cal = self.calibrated_range if self.cal.sign else None
-        restart_from = self.low  # the valley: the next rep may already be on its way up
-        if (
-            rom < self.min_rom
-            or (rom_cal is not None and rom < PARTIAL * rom_cal)
-            or (t - self.rep_start_t < MIN_REP_S)
-        ):
-            self.stage = Stage.IDLE  # a small movement that came back: fidgeting
-            self._reset_rep()
-            self.valley = math.nan
-            return
-        measure_ = self._measure(sign, base, self.low_t if valley else t, estimated_end)
-        calibrated_now = False
-        if measure_.complete:
-            if self.cal.sign == 0:
-                self.cal.sign = sign
-            if not self.cal.manual_bottom:
-                self.cal.bottom_h = base
-            side_range = self.cal.ranges[self.side]
-            if side_range.manual is None:
-                calibrated_now = side_range.value is None
-                self.cal.learn_rom(self.side, measure_.rom_mm)
-        self.stage = Stage.IDLE
-        self._reset_rep()
-        self.valley = restart_from
-        self._after_last_rep = self._count - 1
-        self.sink.on_rep(t, measure_)
-        if calibrated_now:
-            self.sink.on_calibrated(t)
-        self._set_present(t, True)
-
-    def _measure(
-        self, sign: int, base: float, end_t: float, estimated_end: float | None
-    ) -> RepMeasure:
-        first = max(0, self.rep_start_index - (self._count - len(self._ts)))
-        ts = list(islice(self._ts, first, None))
-        hs = [sign * x for x in islice(self._xs, first, None)]
-        end = len(ts) - 1
-        while end > 0 and ts[end] > end_t:
-            end -= 1
-        begun = next((k for k in range(len(ts)) if ts[k] >= self.rep_start_t), 0)
-        timing = measure(ts, hs, base, self.band_fraction, end, begun)
-        if estimated_end is not None:
-            timing = replace(timing, end_t=max(estimated_end, timing.hold_end_t))
-        rom_cal = self.calibrated_range
-        return RepMeasure(
-            complete=self.locked_out,
-            started_t=timing.start_t,
-            end_t=timing.end_t,
-            concentric_s=max(0.0, timing.hold_start_t - timing.start_t),
-            hold_s=max(0.0, timing.hold_end_t - timing.hold_start_t),
-            eccentric_s=max(0.0, timing.end_t - timing.hold_end_t),
-            rom_mm=timing.rom,
-            rom_fraction=timing.rom / rom_cal if rom_cal else 1.0,
-            peak_speed_mm_s=timing.peak_speed,
-            lowering_peak_speed_mm_s=timing.lowering_peak_speed,
-            lowering_mean_speed_mm_s=timing.lowering_mean_speed,
-        )
+def _measure(c: Candidate, complete: bool, rom_fraction: float) -> RepMeasure:
+    timing = c.timing
+    return RepMeasure(
+        complete=complete,
+        started_t=timing.start_t,
+        end_t=timing.end_t,
+        concentric_s=c.concentric_s,
+        hold_s=c.hold_s,
+        eccentric_s=c.eccentric_s,
+        rom_mm=timing.rom,
+        rom_fraction=rom_fraction,
+        peak_speed_mm_s=timing.peak_speed,
+        lowering_peak_speed_mm_s=timing.lowering_peak_speed,
+        lowering_mean_speed_mm_s=timing.lowering_mean_speed,
+    )

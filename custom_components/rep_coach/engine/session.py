@@ -7,8 +7,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from .events import (
+    CalibrationReason,
     EngineEvent,
     FormWarning,
     FormWarningEvent,
@@ -24,12 +26,15 @@ from .events import (
     SetEndReason,
     SetStartEvent,
     SideSwitchedEvent,
+    TargetReachedEvent,
 )
 from .feedback import Imbalance, SideMeans, imbalance, rep_warnings
 from .reps import RepMeasure
 from .settings import EngineSettings, Side, SideMode
 
 SET_HISTORY = 50  # sets kept in detail (memory stays bounded); totals are kept forever
+TARGET_PAUSE_S = 4.0  # past the target, a pause this long (or twice the rep cadence) ends the set
+CADENCE_PAUSES = 2.0  # a pause of this many typical rep-to-rep intervals is not the next rep
 
 # The wall-clock instant of an engine time, given by the host: the engine never reads the clock.
 type WallClock = Callable[[float], datetime]
@@ -46,6 +51,15 @@ class SetRecord:
     partial_reps: int = 0
     added: int = 0  # reps the user added by hand (no timings)
     reason: SetEndReason | None = None
+    target_reached: bool = False
+
+    def pause_limit(self, idle_s: float) -> float:
+        """Past the target: a pause clearly longer than this lifter's rep cadence ends the set."""
+        ends = [rep.t for rep in self.reps[-8:]]
+        gaps = sorted(b - a for a, b in pairwise(ends))
+        cadence = gaps[len(gaps) // 2] if gaps else 0.0
+        return min(idle_s, max(TARGET_PAUSE_S, CADENCE_PAUSES * cadence))
+
     started_at: datetime | None = None  # wall clock, when the host gives one
     ended_at: datetime | None = None
 
@@ -196,32 +210,26 @@ class Session:
         if self.current is None:
             self._start_set(t)
 
+    @property
+    def _next_rep(self) -> int:
+        return 1 if self.current is None else self.current.count + 1
+
     def on_hold_started(self, t: float, started_t: float) -> None:
-        """The squeeze began (before calibration this is what opens the set)."""
-        if self.current is None:
-            self._start_set(t)
-        assert self.current is not None
+        """The squeeze began (a cue; counting waits until the rep is certain)."""
         self.events.append(
             HoldStartedEvent(
-                t=t,
-                side=self.side,
-                set=self.current.number,
-                rep=self.current.count + 1,
-                started_t=started_t,
+                t=t, side=self.side, set=self.set_number, rep=self._next_rep, started_t=started_t
             )
         )
 
     def on_hold_reached(self, t: float) -> None:
-        """The squeeze reached the target (before calibration this is what opens the set)."""
-        if self.current is None:
-            self._start_set(t)
-        assert self.current is not None
+        """The squeeze reached the target."""
         self.events.append(
             HoldReachedEvent(
                 t=t,
                 side=self.side,
-                set=self.current.number,
-                rep=self.current.count + 1,
+                set=self.set_number,
+                rep=self._next_rep,
                 hold_target_s=self.settings.hold_target_s,
             )
         )
@@ -263,9 +271,19 @@ class Session:
         self.events.append(rep)
         for warning in warnings:
             self._warn(t, warning, rep)
-        target = self.settings.target_reps
-        if measure.complete and target > 0 and current.count >= target:
-            self._end_set(t, SetEndReason.TARGET)
+        if measure.complete:
+            self._check_target(t)
+
+    def _check_target(self, t: float) -> None:
+        current, target = self.current, self.settings.target_reps
+        if current is None or current.target_reached or target <= 0 or current.count < target:
+            return
+        current.target_reached = True
+        self.events.append(
+            TargetReachedEvent(
+                t=t, side=current.side, set=current.number, rep=current.count, target_reps=target
+            )
+        )
 
     def on_presence(self, t: float, present: bool) -> None:
         """Lifter arrived or left; leaving ends the set."""
@@ -273,14 +291,29 @@ class Session:
         if not present and self.current is not None:
             self._end_set(t, SetEndReason.LEFT_BENCH)
 
-    def on_calibrated(self, t: float) -> None:
+    def on_calibrated(self, t: float, reason: CalibrationReason) -> None:
         """Handled by the engine, which knows the levels."""
+
+    def settings_changed(self, t: float, old: EngineSettings) -> None:
+        """New settings: a fixed side applies now; a target already met is reached now."""
+        settings = self.settings
+        if settings.side_mode is not old.side_mode and settings.side_mode is not SideMode.ALTERNATE:
+            self.switch_side(t, Side(settings.side_mode.value))
+        if self.current is not None and settings.target_reps != old.target_reps:
+            self.current.target_reached = False
+            self._check_target(t)
 
     # --- timers --------------------------------------------------------------------------
     def advance(self, t: float) -> None:
-        """Idle set end and rest end."""
-        if self.current is not None and t - self.last_activity_t >= self.settings.idle_end_set_s:
-            self._end_set(t, SetEndReason.IDLE)
+        """Set end (a pause past the target, or idle) and rest end."""
+        current = self.current
+        if current is not None:
+            idle = self.settings.idle_end_set_s
+            pause = t - self.last_activity_t
+            if current.target_reached and pause >= current.pause_limit(idle):
+                self._end_set(t, SetEndReason.TARGET)
+            elif pause >= idle:
+                self._end_set(t, SetEndReason.IDLE)
         if self.rest_ends_t is not None and t >= self.rest_ends_t:
             self.rest_ends_t = None
             self.events.append(
@@ -334,6 +367,8 @@ class Session:
                     t=t, side=record.side, set=record.number, reps=record.count, delta=applied
                 )
             )
+            if record is self.current and applied > 0:
+                self._check_target(t)
 
     def reset(self, t: float) -> None:
         """Clear counters and history; keep settings."""

@@ -19,6 +19,7 @@ class Phase(StrEnum):
     HOLDING = "holding"
     LOWERING = "lowering"
     RESTING = "resting"  # rest timer running between sets
+    RECALIBRATING = "recalibrating"  # reps do not fit what was learned: relearning from them
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -68,6 +69,7 @@ class EngineState:
     sensor_state: SensorState
     calibration: Calibration | None  # for the current side
     imbalance_pct: float | None  # (left - right) / max(left, right) reps, in %
+    recalibrating_since_t: float | None = None  # relearning since (None when settled)
     totals_since: datetime | None  # wall clock of the last reset (from the host), if known
 
     def side_stats(self, side: Side) -> SideStats:

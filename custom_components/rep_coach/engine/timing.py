@@ -6,12 +6,19 @@ devices do:
 - the rep's range is its highest point minus the level it started from;
 - the hold band is the top 10 % of that range (14 % on a stability ball), the bottom band the
   lowest 10 %;
-- hip speed is the slope between the mean positions of the 0.15 s before and after a moment;
+- hip speed is the slope between the mean positions before and after a moment, over 15 % of
+  the move's duration either side (0.15 s at least, 0.5 s at most);
 - the lift starts when, going back from where the hips leave the bottom band, the upward speed
   was last below 15 % of the lift's peak speed; the squeeze (hold) starts when, going forward
   from the hold band entry, the upward speed first falls below that; the lowering starts when,
   going back from the hold band exit, the downward speed was last below 15 % of the lowering's
-  peak speed, and ends when, going forward from the bottom band entry, it first falls below it.
+  peak speed, and ends when, going forward from the bottom band entry, it first falls below it;
+- a lowering that never re-enters the bottom band (the rep ends above the seat, the next one
+  starts from there) has its own bottom band: the lowest 10 % of the lowering itself.
+
+Where a speed passes its level is read on a monotone fit of the speeds between the still
+phase and the move's peak, not on the first reading past it: with noise one reading passes
+early, always on the side the search starts from, and the error grows as moves get slower.
 
 So ``hold_s`` is the time the hips stay (nearly) still at the top and ``eccentric_s`` the whole
 controlled descent, which is what the guide's "hold 1-2 s" and "lower in 2-3 s" mean.
@@ -26,7 +33,11 @@ from statistics import median
 SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of the speed
 LIVE_HALF_S = 0.1  # deciding live that a phase is over: short, so events are prompt
 STILL_FRACTION = 0.15
+MOVE_SHARE = 0.15  # a move's speed is read over this share of its duration either side ...
+MAX_HALF_S = 0.5  # ... up to this (and from SPEED_HALF_S): the speed of a slow move
+CUE_HALF_S = 0.15  # the hold cue reads the speed at the target moment over this either side
 BOTTOM_BAND = 0.10
+BOTTOM_REGION = 0.30  # live: a lowering that stops below this fraction has reached the bottom
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
@@ -60,15 +71,6 @@ def speeds(ts: Sequence[float], hs: Sequence[float], a: int) -> list[float]:
     return out
 
 
-def _cross_t(ts: Sequence[float], vs: Sequence[float], k0: int, k1: int, level: float) -> float:
-    """Time between samples k0 and k1 where the speed passes ``level``."""
-    v0, v1 = vs[k0], vs[k1]
-    if v1 == v0:
-        return ts[k1]
-    frac = min(1.0, max(0.0, (level - v0) / (v1 - v0)))
-    return ts[k0] + frac * (ts[k1] - ts[k0])
-
-
 @dataclass(frozen=True, slots=True)
 class RepTiming:
     """Phase boundaries (s) and speeds (mm/s) of one rep."""
@@ -83,6 +85,21 @@ class RepTiming:
     lowering_mean_speed: float
 
 
+def _smoothed(hs: Sequence[float], a: int) -> list[float]:
+    """Centred moving average over 2a+1 samples: the level of the hips, not of one reading."""
+    n = len(hs)
+    if a < 1 or n < 3:
+        return list(hs)
+    sums = [0.0] * (n + 1)
+    for k in range(n):
+        sums[k + 1] = sums[k] + hs[k]
+    out = [0.0] * n
+    for k in range(n):
+        lo, hi = max(0, k - a), min(n - 1, k + a)
+        out[k] = (sums[hi + 1] - sums[lo]) / (hi + 1 - lo)
+    return out
+
+
 def measure(
     ts: Sequence[float],
     hs: Sequence[float],
@@ -94,50 +111,69 @@ def measure(
     """Time one rep in heights ``hs`` (rising positive) from ``base``.
 
     Samples before ``begun`` are lead-in (where the lift may have started), up to ``end`` count.
+    Levels are read on the hips' smoothed position, so one noisy reading or a tremor at the top
+    does not move the top (nor the bands hung from it). A lowering that comes to rest above the
+    bottom band (the next rep starting from there) ends in the lowest 10 % of the lowering.
     """
     end = min(end, len(hs) - 1)
-    k_peak = max(range(min(begun, end), end + 1), key=hs.__getitem__)
-    peak = hs[k_peak]
+    a = half_window(ts)
+    level = _smoothed(hs, max(1, a // 2))
+    k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
+    peak = level[k_peak]
     rom = peak - base
     band_level = peak - band_fraction * rom
     bottom_level = base + BOTTOM_BAND * rom
     i = k_peak
-    while i > 0 and hs[i - 1] > bottom_level:
+    while i > 0 and level[i - 1] > bottom_level:
         i -= 1
     j = i
-    while j < k_peak and hs[j] < band_level:
+    while j < k_peak and level[j] < band_level:
         j += 1
     m = end
-    while m > k_peak and hs[m] < band_level:
+    while m > k_peak and level[m] < band_level:
         m -= 1
     q = m
-    while q < end and hs[q] > bottom_level:
+    while q < end and level[q] > bottom_level:
         q += 1
-    vs = speeds(ts, hs, half_window(ts))
-    up_peak = max(vs[i : j + 1], default=0.0)
-    down_peak = -min(vs[m : q + 1], default=0.0)
-    up_level, down_level = STILL_FRACTION * up_peak, -STILL_FRACTION * down_peak
-
-    k = i
-    while k > 0 and vs[k - 1] >= up_level:
-        k -= 1
-    start_t = _cross_t(ts, vs, k - 1, k, up_level) if k > 0 else ts[0]
-    k = j
-    while k < m and vs[k] >= up_level:
-        k += 1
-    hold_start_t = _cross_t(ts, vs, k - 1, k, up_level) if k > j else ts[j]
-    k_hold = k
-    k = m
-    while k > k_hold and vs[k] <= down_level:
-        k -= 1
-    hold_end_t = _cross_t(ts, vs, k, k + 1, down_level) if k < m else ts[m]
+    if level[q] > bottom_level:
+        # Never reached the bottom band (the rep ended above the seat, the next one starts from
+        # there): the lowering's own bottom band is the lowest 10 % of the lowering.
+        lowest = min(level[m : end + 1])
+        region = lowest + BOTTOM_BAND * (peak - lowest)
+        q = m
+        while q < end and level[q] > region:
+            q += 1
+    # Each move's speed is read over a window scaled to the move: a slow lowering averages
+    # enough readings that noise does not decide where it began or ended.
+    a_up, a_down = _move_window(ts, i, j, a), _move_window(ts, m, q, a)
+    vs = speeds(ts, hs, a_up)
+    vd = vs if a_down == a_up else speeds(ts, hs, a_down)
+    k_up = max(range(i, j + 1), key=vs.__getitem__)
+    k_down = min(range(m, q + 1), key=vd.__getitem__)
+    up_peak = max(vs[k_up], 0.0)
+    down_peak = max(-vd[k_down], 0.0)
+    up_level = STILL_FRACTION * up_peak
+    down_level = STILL_FRACTION * down_peak
+    # The lift starts where the speed, rising from the valley to its peak, passes the level.
+    valley = min(range(i + 1), key=lambda k: (level[k], -k))
+    start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
+    # The squeeze starts where the speed, falling from the lift's peak, passes it (read up to
+    # where the hips first leave the band: a dip comes later).
+    still = j
+    while still < m and level[still] >= band_level:
+        still += 1
+    hold_start_t = max(ts[j], _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False))
+    # The lowering starts where the descent, rising towards its peak, passes the level (read
+    # from where the hips last came back into the band: a dip before that is part of the hold).
+    back = m
+    while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
+        back -= 1
+    hold_end_t = min(ts[m], _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0))
     hold_end_t = max(hold_end_t, hold_start_t)
-    k = q
-    while k < end and vs[k] <= down_level:
-        k += 1
-    end_t = _cross_t(ts, vs, k - 1, k, down_level) if k > q else ts[q]
+    # It ends where the descent, falling from its peak, passes the level again.
+    end_t = max(ts[q], _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0))
     lowering_span = ts[q] - ts[m]
-    lowering_mean = (hs[m] - hs[q]) / lowering_span if lowering_span > 0 else 0.0
+    lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
     return RepTiming(
         start_t=start_t,
         hold_start_t=hold_start_t,
@@ -148,6 +184,61 @@ def measure(
         lowering_peak_speed=down_peak,
         lowering_mean_speed=lowering_mean,
     )
+
+
+def _move_window(ts: Sequence[float], k0: int, k1: int, a: int) -> int:
+    """Half window (samples) for the speed of the move from sample ``k0`` to ``k1``."""
+    span = min(MAX_HALF_S, MOVE_SHARE * (ts[k1] - ts[k0]))
+    return max(a, half_window(ts, span)) if span > SPEED_HALF_S else a
+
+
+def _monotone(values: Sequence[float]) -> list[float]:
+    """Least-squares non-decreasing fit (pool adjacent violators): O(n)."""
+    sums: list[float] = []
+    counts: list[int] = []
+    for v in values:
+        sums.append(v)
+        counts.append(1)
+        while len(sums) > 1 and sums[-2] * counts[-1] > sums[-1] * counts[-2]:
+            total, count = sums.pop(), counts.pop()
+            sums[-1] += total
+            counts[-1] += count
+    out: list[float] = []
+    for total, count in zip(sums, counts, strict=True):
+        out.extend([total / count] * count)
+    return out
+
+
+def _crossing(
+    ts: Sequence[float],
+    vs: Sequence[float],
+    lo: int,
+    hi: int,
+    level: float,
+    *,
+    rising: bool,
+    sign: float = 1.0,
+) -> float:
+    """When the speed ``sign * vs``, monotone between samples ``lo`` and ``hi`` (rising or
+    falling), passes ``level``.
+
+    Read on the monotone fit of the speeds, not on the first reading past the level: noise
+    makes single readings cross early, and always towards where the search starts.
+    """
+    if hi <= lo:
+        return ts[lo]
+    if rising:
+        fit = _monotone([sign * v for v in vs[lo : hi + 1]])
+    else:
+        fit = [-v for v in _monotone([-sign * v for v in vs[lo : hi + 1]])]
+    for n, value in enumerate(fit):
+        if (value >= level) if rising else (value < level):
+            if n == 0:
+                return ts[lo]
+            before = fit[n - 1]
+            frac = (level - before) / (value - before) if value != before else 1.0
+            return ts[lo + n - 1] + min(1.0, max(0.0, frac)) * (ts[lo + n] - ts[lo + n - 1])
+    return ts[hi]
 
 
 def lagged_speed(ts: Sequence[float], hs: Sequence[float], a: int) -> tuple[float, float]:

@@ -1,0 +1,603 @@
+"""The rep state machine for one orientation hypothesis: lifts from a valley, holds, lowerings.
+
+Heights are ``h = sign * distance``: they grow as the hips rise if the hypothesis is right. The
+tracker runs one detector per sign on the same samples; each reports *candidates* (round trips
+that left a valley, turned at a top and came back) and live cues, and the calibration decides
+which hypothesis is the lifter. Thresholds scale with the range learned for this hypothesis
+(``scale``) or, before one is learned, with the stream's noise.
+
+Stages: ``IDLE`` (tracking the valley) -> ``LIFTING`` -> ``HOLDING`` (from the top band; the
+squeeze is timed once the hips stop rising) -> ``LOWERING`` -> candidate, back to ``IDLE`` at the
+valley. After something that was not a rep (standing up, a jump) the valley is tracked afresh.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, replace
+from enum import IntEnum, StrEnum
+from itertools import islice
+from statistics import median
+from typing import Protocol
+
+from .thresholds import (
+    BELOW_SEAT,
+    DROPOUT_S,
+    DWELL_FRACTION,
+    DWELL_SCAN_S,
+    FINISH_WAIT_S,
+    HALFWAY,
+    HOLD_BAND_NOISE,
+    LOCKOUT,
+    MAX_REP_S,
+    MAX_THRUST_MM,
+    MIN_REP_S,
+    NOISE_MIN_ROM,
+    NOISE_START,
+    PLATEAU_S,
+    REBOUND,
+    REST_BEFORE_LIFT_S,
+    RESTED_S,
+    SETTLE_S,
+    SETTLE_TIMEOUT_S,
+    STOP_FRACTION,
+    TURN_BACK,
+)
+from .timing import (
+    BOTTOM_BAND,
+    BOTTOM_REGION,
+    CUE_HALF_S,
+    STILL_FRACTION,
+    RepTiming,
+    half_window,
+    lagged_speed,
+    measure,
+)
+
+HISTORY_LEN = 4096  # samples kept for timing a rep (~80 s at 50 Hz)
+LEAD_IN = 100  # samples before a recognised attempt that may hold the start of the lift
+
+
+class Stage(IntEnum):
+    """Where one hypothesis thinks the hips are."""
+
+    IDLE = 0
+    LIFTING = 1
+    HOLDING = 2
+    LOWERING = 3
+
+
+class Abort(StrEnum):
+    """Why an attempt was dropped."""
+
+    STOOD_UP = "stood_up"  # rose beyond any thrust
+    RESTED_AT_TOP = "rested_at_top"  # "held" so long it was a rest: this hypothesis is upside down
+    TOO_LONG = "too_long"
+    BELOW_SEAT = "below_seat"  # sank below where it started: getting off the bench
+    INTERRUPTED = "interrupted"  # a gap, a jump or no target
+
+
+class History:
+    """The recent samples (time, distance) both hypotheses time their reps on."""
+
+    __slots__ = ("count", "ts", "xs")
+
+    def __init__(self) -> None:
+        self.ts: deque[float] = deque(maxlen=HISTORY_LEN)
+        self.xs: deque[float] = deque(maxlen=HISTORY_LEN)
+        self.count = 0  # samples ever added
+
+    def add(self, t: float, x: float) -> None:
+        """Append one conditioned sample."""
+        self.ts.append(t)
+        self.xs.append(x)
+        self.count += 1
+
+    def since(self, index: int) -> tuple[list[float], list[float]]:
+        """Samples from absolute ``index`` on (or from the oldest kept)."""
+        first = max(0, index - (self.count - len(self.ts)))
+        return list(islice(self.ts, first, None)), list(islice(self.xs, first, None))
+
+
+@dataclass(slots=True)
+class RepInProgress:
+    """The attempt being tracked; ``None`` means not reached yet."""
+
+    begun_t: float  # when the rise was recognised
+    begun_index: int  # history index of that sample
+    first_index: int  # history index where its samples (with the lead-in) start
+    base: float  # the valley it rose from
+    peak: float
+    peak_t: float
+    stage: Stage = Stage.LIFTING
+    locked_out: bool = False
+    hold_start_t: float | None = None  # the hips stopped rising at the top
+    hold_level: float | None = None
+    hold_notified: bool = False
+    exit_t: float | None = None  # left the hold band (a dip, or the lowering)
+    low: float | None = None  # lowest point since leaving the top
+    low_t: float | None = None
+    bottom_t: float | None = None  # reached the bottom region
+    settled_t: float | None = None  # the lowering's speed settled there
+    up_peak: float = 0.0  # fastest rise (mm/s)
+    down_peak: float = 0.0  # fastest descent (mm/s)
+    active: bool = False  # reported to the session as activity (rep-sized)
+    rest_level: float | None = None  # a level held for long on the way up (maybe a seat)
+
+    @property
+    def rise(self) -> float:
+        """Highest point so far above the valley."""
+        return self.peak - self.base
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A round trip one hypothesis saw: what the calibration weighs and the session counts."""
+
+    sign: int
+    begun_t: float
+    end_t: float  # the sample that finished it (the rep event's time)
+    base: float  # height of the valley it started from
+    timing: RepTiming
+    quiet: bool  # opened a run: began after a quiet rest (set by the tracker)
+    dwell_before: float  # s the hips stayed near the base before the lift
+    dwell_top: float  # s the hips stayed near the top (same band as ``dwell_before``)
+    locked_out: bool  # reached LOCKOUT of the scale it was tracked with (True when unscaled)
+
+    @property
+    def rom(self) -> float:
+        """The rep's range (its highest point above where it started)."""
+        return self.timing.rom
+
+    @property
+    def rested(self) -> bool:
+        """Lifted after a real rest (not a pause between reps): it opens a run."""
+        return self.quiet and self.dwell_before >= RESTED_S
+
+    @property
+    def concentric_s(self) -> float:
+        """Lift time."""
+        return max(0.0, self.timing.hold_start_t - self.timing.start_t)
+
+    @property
+    def hold_s(self) -> float:
+        """Squeeze time."""
+        return max(0.0, self.timing.hold_end_t - self.timing.hold_start_t)
+
+    @property
+    def eccentric_s(self) -> float:
+        """Lowering time."""
+        return max(0.0, self.timing.end_t - self.timing.hold_end_t)
+
+
+class DetectorSink(Protocol):
+    """What a detector tells the tracker."""
+
+    def attempt(self, detector: Detector, t: float) -> None: ...
+    def lockout(self, detector: Detector, t: float) -> None: ...
+    def hold_started(self, detector: Detector, t: float, started_t: float) -> None: ...
+    def hold_reached(self, detector: Detector, t: float) -> None: ...
+    def candidate(self, detector: Detector, candidate: Candidate) -> None: ...
+    def aborted(self, detector: Detector, t: float, why: Abort) -> None: ...
+
+
+class Detector:
+    """One orientation hypothesis' rep state machine."""
+
+    def __init__(
+        self,
+        sign: int,
+        history: History,
+        sink: DetectorSink,
+        *,
+        band_fraction: float,
+        dip_tolerance_s: float,
+        hold_target_s: float,
+        max_hold_s: float,
+        start_fraction: float,
+    ) -> None:
+        self.sign = sign
+        self.history = history
+        self.sink = sink
+        self.band_fraction = band_fraction
+        self.dip_tolerance = dip_tolerance_s
+        self.hold_target = hold_target_s
+        self.max_hold = max_hold_s
+        self.start_fraction = start_fraction
+        self.scale: float | None = None  # learned range for this hypothesis (mm)
+        self.sigma = 2.0  # the stream's noise (mm), kept current by the tracker
+        self.stage = Stage.IDLE
+        self.rep: RepInProgress | None = None
+        self.valley: float | None = None
+        self._after_last_rep = 0  # history index where the last rep's samples end
+        self._last_t = -float("inf")
+        self._last_h = 0.0
+        self._live_speed = 0.0
+        self._cue_half = 0  # samples either side of the speed the hold cue reads
+        self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
+
+    # --- thresholds ------------------------------------------------------------------------
+    def start_threshold(self) -> float:
+        """Rise above the valley that begins an attempt."""
+        noise = NOISE_START * self.sigma
+        return max(self.start_fraction * self.scale, noise) if self.scale else noise
+
+    def rep_like(self) -> float:
+        """Rise that makes an attempt matter (a cue may follow, the run is busy)."""
+        if self.scale:
+            return max(LOCKOUT * self.scale, NOISE_MIN_ROM * self.sigma)
+        return NOISE_MIN_ROM * self.sigma
+
+    def reported(self) -> float:
+        """Rise of the smallest movement the session hears of (a partial rep)."""
+        if self.scale:
+            return max(2.0 * self.start_fraction * self.scale, NOISE_MIN_ROM * self.sigma)
+        return NOISE_MIN_ROM * self.sigma
+
+    def band(self, rise: float) -> float:
+        """Depth of the hold band under the peak: a fraction of the rise, never narrower than
+        the noise (readings flipping between two quanta of a coarse stream stay in it)."""
+        return max(self.band_fraction * rise, HOLD_BAND_NOISE * self.sigma)
+
+    @property
+    def busy(self) -> bool:
+        """An attempt of reportable size is under way."""
+        rep = self.rep
+        return rep is not None and rep.rise >= self.reported()
+
+    # --- inputs --------------------------------------------------------------------------
+    def interrupt(self, t: float) -> None:
+        """The data stopped joining up (gap, jump, nobody there): drop the attempt."""
+        if self.rep is not None:
+            self._abort(t, Abort.INTERRUPTED)
+        self.stage = Stage.IDLE
+        self.valley = None
+
+    def rest(self, level: float, still_s: float) -> None:
+        """The hips have been still at ``level`` (height) for ``still_s`` seconds."""
+        rep = self.rep
+        if rep is None:
+            # A level below the valley is the new valley; one above only once settled on it
+            # (re-seated), not on the way up of a slow turn.
+            if self.valley is None or level < self.valley or still_s >= SETTLE_S:
+                self.valley = level
+        elif rep.stage is Stage.LIFTING and rep.rise < self.rep_like():
+            # Settled part-way. Below a partial's size that is fidgeting or re-seating; a
+            # partial-sized top may be a squeeze (or a shorter range): only a stay longer than
+            # any hold makes it a new level.
+            if rep.rise < self.reported() or still_s > self.max_hold:
+                self._drop(level)
+        elif (
+            rep.stage is Stage.LOWERING
+            and rep.bottom_t is None
+            and level > rep.base + BOTTOM_REGION * rep.rise
+            and still_s >= SETTLE_S
+            and not self._sagging(rep, level, still_s)
+        ):
+            self._drop(level)  # came down to rest on a new level: sitting down, not a rep
+
+    def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
+        """The hips have been at ``level`` since before they left the top: a squeeze sagging into
+        a slow lowering, not a new level to sit on."""
+        return rep.exit_t is not None and self._last_t - still_s < rep.exit_t
+
+    def _drop(self, level: float) -> None:
+        self.rep = None
+        self.stage = Stage.IDLE
+        self.valley = level
+        self._after_last_rep = self.history.count - 1
+
+    def step(
+        self, t: float, h: float, lag_t: float, speed: float, before: tuple[float, float]
+    ) -> None:
+        """One sample: height ``h`` at ``t``; live ``speed`` (mm/s, rising positive) at
+        ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
+        rep = self.rep
+        if rep is None:
+            self._idle(t, h)
+        else:
+            if (
+                rep.stage is Stage.LOWERING
+                and rep.bottom_t is None
+                and t - self._last_t >= DROPOUT_S
+            ):
+                self._bridge_dropout(t)
+                if self.rep is None:
+                    self._idle(t, h)
+                    self._last_t, self._last_h, self._live_speed = t, h, speed
+                    return
+            self._in_rep(t, h, lag_t, speed, before)
+        self._last_t, self._last_h, self._live_speed = t, h, speed
+
+    # --- idle ----------------------------------------------------------------------------
+    def _idle(self, t: float, h: float) -> None:
+        valley = self.valley
+        if valley is None or h < valley:
+            self.valley = valley = h
+        if h - valley >= self.start_threshold():
+            self._begin(t, valley)
+            self._in_rep(t, h, t, 0.0, (t, 0.0))
+
+    def _begin(self, t: float, base: float) -> None:
+        history = self.history
+        first = max(
+            history.count - 1 - LEAD_IN, history.count - len(history.ts), self._after_last_rep
+        )
+        self.rep = RepInProgress(
+            begun_t=t,
+            begun_index=history.count - 1,
+            first_index=first,
+            base=base,
+            peak=base,
+            peak_t=t,
+        )
+        self.stage = Stage.LIFTING
+        self.sink.attempt(self, t)
+
+    # --- during a rep --------------------------------------------------------------------
+    def _in_rep(
+        self, t: float, h: float, lag_t: float, speed: float, before: tuple[float, float]
+    ) -> None:
+        rep = self.rep
+        assert rep is not None
+        base = rep.base
+        if h > rep.peak:
+            hold_level = rep.hold_level
+            if hold_level is not None and h > hold_level + self.band(hold_level - base):
+                hold_start = rep.hold_start_t
+                if hold_start is not None and t - hold_start >= REST_BEFORE_LIFT_S:
+                    rep.rest_level = hold_level  # a long stay there, then rising on
+                rep.hold_start_t = None  # that was a pause on the way up, not the top
+                rep.hold_level = None
+            rest_level = rep.rest_level
+            if rest_level is not None and h - rest_level >= self.rep_like():
+                # A whole rep's rise above a level the hips stayed at for long: that level was
+                # a seat (sitting down after arriving reads as a rise), the lift starts there.
+                self._drop(rest_level)
+                self._begin(t, rest_level)
+                rep = self.rep
+                assert rep is not None
+                base = rep.base
+            rep.peak, rep.peak_t = h, t
+            scale = self.scale
+            if not rep.locked_out and (scale is None or rep.rise >= LOCKOUT * scale):
+                rep.locked_out = rep.rise >= self.rep_like() if scale is None else True
+                if rep.locked_out and scale is not None:
+                    self.sink.lockout(self, t)
+        rise = rep.rise
+        if rise > MAX_THRUST_MM:
+            self._abort(t, Abort.STOOD_UP)
+            return
+        if t - rep.begun_t > MAX_REP_S:
+            self._abort(t, Abort.TOO_LONG)
+            return
+        if rep.stage is Stage.LIFTING or rep.stage is Stage.HOLDING:
+            self._rising(t, h, lag_t, speed, before, rep)
+        if self.rep is rep and rep.stage is Stage.LOWERING:
+            self._lowering(t, h, lag_t, speed, rep)
+
+    def _rising(
+        self,
+        t: float,
+        h: float,
+        lag_t: float,
+        speed: float,
+        before: tuple[float, float],
+        rep: RepInProgress,
+    ) -> None:
+        rep.up_peak = max(rep.up_peak, speed)
+        rise = rep.rise
+        band_level = rep.peak - self.band(rise)
+        if not rep.locked_out:
+            if rep.rise >= self.rep_like() and self.scale is None:
+                rep.locked_out = True
+            elif h < rep.peak - TURN_BACK * rise and speed < 0:
+                # Came back down before lockout: a partial rep (or a fidget, if small).
+                rep.stage = Stage.LOWERING
+                rep.low, rep.low_t = h, t
+                return
+        if not rep.locked_out:
+            return
+        if h >= band_level:
+            rep.stage = Stage.HOLDING
+            rep.exit_t = None
+            if rep.hold_start_t is None:
+                self._maybe_start_hold(t, lag_t, speed, before, rep)
+            hold_start = rep.hold_start_t
+            if hold_start is None:
+                return
+            if t - hold_start > self.max_hold:
+                self._abort(t, Abort.RESTED_AT_TOP)
+                return
+            if not rep.hold_notified and self._held_until(hold_start + self.hold_target, rep):
+                rep.hold_notified = True
+                self.sink.hold_reached(self, t)
+        elif rep.stage is Stage.HOLDING:
+            if rep.exit_t is None:
+                rep.exit_t = t
+            if t - rep.exit_t > self.dip_tolerance or h < rep.base + HALFWAY * rise:
+                rep.stage = Stage.LOWERING
+                rep.low, rep.low_t = h, t
+        elif h < rep.peak - TURN_BACK * rise and speed < 0:
+            rep.stage = Stage.LOWERING  # turned back below the band without a squeeze
+            rep.low, rep.low_t = h, t
+
+    def _held_until(self, reach_t: float, rep: RepInProgress) -> bool:
+        """Whether the squeeze lasted until ``reach_t``: the hips' speed *at* that moment, read
+        once CUE_HALF_S of readings after it are in, is under 15 % of the speed this lifter
+        lowers at (the definition's level; the lift's before any lowering was seen).
+
+        Read on readings before the target moment only, a lowering that began just before it
+        (still slow, and still in the band) passed for a squeeze: the cue came early on reps
+        that fell short. The price is CUE_HALF_S more delay."""
+        history = self.history
+        ts, xs = history.ts, history.xs
+        n = len(ts)
+        if n < 3 or ts[-1] < reach_t:
+            return False
+        a = self._cue_half
+        if a == 0 or history.count % 64 == 0:
+            a = self._cue_half = half_window([ts[k] for k in range(max(0, n - 16), n)], CUE_HALF_S)
+        keep = 2 * a + 1
+        if n < keep:
+            return False
+        tail = range(n - keep, n)
+        lag_t, speed = lagged_speed([ts[k] for k in tail], [self.sign * xs[k] for k in tail], a)
+        if lag_t < reach_t:
+            return False
+        lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
+        return speed > -STILL_FRACTION * lowering
+
+    def _maybe_start_hold(
+        self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
+    ) -> None:
+        level = STILL_FRACTION * rep.up_peak
+        if speed < level:
+            # Interpolate between the last two live estimates: at 10 Hz they are 0.1 s apart.
+            before_t, before_speed = before
+            if before_speed > level and lag_t > before_t:
+                lag_t = before_t + (before_speed - level) / (before_speed - speed) * (
+                    lag_t - before_t
+                )
+            rep.hold_start_t = lag_t
+        elif t - rep.peak_t >= PLATEAU_S:
+            # Jittery timestamps can keep the speed estimate up; a peak not bettered for
+            # PLATEAU_S is a plateau all the same.
+            rep.hold_start_t = rep.peak_t
+        if rep.hold_start_t is not None:
+            rep.hold_level = rep.peak
+            self.sink.hold_started(self, t, rep.hold_start_t)
+
+    def _lowering(self, t: float, h: float, lag_t: float, speed: float, rep: RepInProgress) -> None:
+        rise = rep.rise
+        if rep.locked_out and rep.bottom_t is None and h >= rep.peak - self.band(rise):
+            rep.stage = Stage.HOLDING  # back up into the band: the squeeze goes on
+            rep.exit_t = None
+            return
+        rep.down_peak = max(rep.down_peak, -speed)
+        low = rep.low
+        if low is None or h < low:
+            rep.low, rep.low_t = h, t
+            low = h
+        base = rep.base
+        if h < base - BELOW_SEAT * rise:
+            self._abort(t, Abort.BELOW_SEAT)  # kept going below the seat: getting off the bench
+            return
+        if h - low >= REBOUND * rise and low <= base + HALFWAY * rise:
+            self._finish(t, at_valley=True)  # turned round: the next rep is under way
+            return
+        if rep.bottom_t is None:
+            in_band = h <= base + BOTTOM_BAND * rise
+            stopped = (
+                h <= base + BOTTOM_REGION * rise
+                and lag_t >= (rep.low_t or t) - 0.5
+                and -speed < STOP_FRACTION * rep.down_peak
+            )
+            if in_band or stopped:
+                rep.bottom_t = t
+            else:
+                return
+        if (
+            rep.settled_t is None
+            and lag_t >= rep.bottom_t
+            and -speed < STILL_FRACTION * rep.down_peak
+        ):
+            rep.settled_t = t
+        settled = rep.settled_t is not None and t - rep.settled_t >= FINISH_WAIT_S
+        if settled or t - rep.bottom_t >= SETTLE_TIMEOUT_S:
+            self._finish(t, at_valley=False)
+
+    def _bridge_dropout(self, t: float) -> None:
+        """Readings stopped mid-lowering: finish the rep if the hips must have reached the bottom."""
+        rep = self.rep
+        assert rep is not None
+        speed = self._live_speed
+        if speed >= 0:
+            return
+        bottom_level = rep.base + BOTTOM_BAND * rep.rise
+        arrival = self._last_t + (bottom_level - self._last_h) / speed
+        if arrival < t:
+            rep.low, rep.low_t = bottom_level, arrival
+            self._finish(self._last_t, at_valley=True, estimated_end=arrival)
+
+    def _abort(self, t: float, why: Abort) -> None:
+        self.rep = None
+        self.stage = Stage.IDLE
+        self.valley = None
+        self._after_last_rep = self.history.count - 1
+        self.sink.aborted(self, t, why)
+
+    def _finish(self, t: float, *, at_valley: bool, estimated_end: float | None = None) -> None:
+        rep = self.rep
+        assert rep is not None
+        restart_from = rep.low
+        end_t = rep.low_t if at_valley and rep.low_t is not None else t
+        self.rep = None
+        self.stage = Stage.IDLE
+        self.valley = restart_from
+        first = rep.first_index
+        self._after_last_rep = self.history.count - 1
+        if rep.rise < NOISE_START * self.sigma or t - rep.begun_t < MIN_REP_S:
+            return  # a bump, not a round trip
+        candidate = self._measure(rep, first, end_t, t, estimated_end)
+        if candidate is not None:
+            self.sink.candidate(self, candidate)
+
+    def _measure(
+        self, rep: RepInProgress, first: int, end_t: float, t: float, estimated_end: float | None
+    ) -> Candidate | None:
+        ts, xs = self.history.since(first)
+        if len(ts) < 3:
+            return None
+        sign = self.sign
+        hs = [sign * x for x in xs]
+        end = len(ts) - 1
+        while end > 0 and ts[end] > end_t:
+            end -= 1
+        begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
+        timing = measure(ts, hs, rep.base, self.band_fraction, end, begun)
+        if estimated_end is not None:
+            timing = replace(timing, end_t=max(estimated_end, timing.hold_end_t))
+        top_level = rep.base + timing.rom - self._dwell_band(timing.rom)
+        dwell_top = sum(
+            ts[k + 1] - ts[k]
+            for k in range(begun, end)
+            if hs[k] >= top_level and hs[k + 1] >= top_level
+        )
+        if rep.locked_out and timing.lowering_peak_speed > 0:
+            self._lowering_peaks.append(timing.lowering_peak_speed)
+        return Candidate(
+            sign=sign,
+            begun_t=rep.begun_t,
+            end_t=t,
+            base=rep.base,
+            timing=timing,
+            quiet=False,  # the tracker knows what else was going on
+            dwell_before=self._dwell_before(rep, timing.rom),
+            dwell_top=dwell_top,
+            locked_out=rep.locked_out,
+        )
+
+    def _dwell_band(self, rom: float) -> float:
+        """How near a level the hips dwell at it: a tenth of the range, plus the noise (the
+        valley is the lowest reading: a still seat reads up to several sigma above it)."""
+        return DWELL_FRACTION * rom + NOISE_START * self.sigma
+
+    def _dwell_before(self, rep: RepInProgress, rom: float) -> float:
+        """How long the hips stayed near the base before this lift (fidgets included)."""
+        history = self.history
+        ts, xs = history.ts, history.xs
+        n = len(ts)
+        k = min(n - 1, max(0, n - 1 - (history.count - 1 - rep.begun_index)))
+        tolerance = self._dwell_band(rom)
+        sign, base = self.sign, rep.base
+        # Back to where the lift left the base, then on through the dwell.
+        while k > 0 and sign * xs[k] - base > tolerance:
+            k -= 1
+        end_t = ts[k]
+        limit = end_t - DWELL_SCAN_S
+        while k > 0 and abs(sign * xs[k - 1] - base) <= tolerance and ts[k - 1] >= limit:
+            if ts[k] - ts[k - 1] > DROPOUT_S * 2:
+                break
+            k -= 1
+        return end_t - ts[k]

@@ -1,0 +1,127 @@
+"""Presence, still levels and the stream's noise: what the engine learns without orientation.
+
+Everything here works on distances as read (mm) and is symmetric: mirroring or shifting the
+stream changes nothing but the levels themselves.
+
+- :class:`NoiseEstimate`: sigma of the readings from their second differences (a running
+  median, so motion and rare spikes do not count), and the quantum of the readings (1 cm for
+  ESPHome's default two decimals). It scales with distance as ToF noise does.
+- :class:`StillLevel`: the running level the readings stay at, and for how long.
+- :class:`Presence`: is someone on the bench? Away after invalid/no-target readings or a still
+  level far from the seat; back with a rep-like movement or a rest on the seat.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .thresholds import (
+    PRESENCE_STILL_S,
+    QUANTUM_SIGMA,
+    SEAT_TOL,
+    SIGMA_FLOOR_MM,
+    STILL_NOISE,
+    ZONE_HIGH,
+    ZONE_LOW,
+)
+
+MEDIAN_STEP = 0.03  # the running median moves by 3 % per reading: settles in ~100 readings
+SECOND_DIFF_SCALE = 0.6745 * math.sqrt(6.0)  # median |x[k] - 2x[k-1] + x[k-2]| of white noise
+GAP_S = 0.5  # readings farther apart do not form a difference
+
+
+class NoiseEstimate:
+    """Robust noise (sigma, mm) and quantum of the accepted raw readings."""
+
+    __slots__ = ("_median", "_t1", "_x1", "_x2", "quantum")
+
+    def __init__(self) -> None:
+        self._median = 0.0
+        self._x1 = self._x2 = math.nan
+        self._t1 = -math.inf
+        self.quantum = 0.0
+
+    def push(self, t: float, x: float) -> None:
+        """One accepted reading (mm)."""
+        if t - self._t1 > GAP_S:
+            self._x2 = math.nan
+        elif not math.isnan(self._x2):
+            step = abs(x - self._x1)
+            if step > 0 and (self.quantum == 0.0 or step < self.quantum):
+                self.quantum = step
+            d2 = abs(x - 2.0 * self._x1 + self._x2)
+            median = self._median
+            if median == 0.0:
+                self._median = max(d2, 0.1)
+            elif d2 > median:
+                self._median = median * (1.0 + MEDIAN_STEP)
+            else:
+                self._median = median / (1.0 + MEDIAN_STEP)
+            self._x2 = self._x1
+        else:
+            self._x2 = self._x1
+        self._x1, self._t1 = x, t
+
+    @property
+    def sigma(self) -> float:
+        """Noise of one reading (mm), never below the sensor's floor or the rounding noise."""
+        return max(SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE, QUANTUM_SIGMA * self.quantum)
+
+    @property
+    def still_tolerance(self) -> float:
+        """How far a still reading may stray from its level: noise, or flipping between two
+        quanta of a coarse stream."""
+        return max(
+            STILL_NOISE * max(SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE), 1.5 * self.quantum
+        )
+
+
+class StillLevel:
+    """Where the readings rest: a running mean that restarts when a reading leaves it."""
+
+    __slots__ = ("mean", "n", "since")
+
+    def __init__(self) -> None:
+        self.mean = math.nan
+        self.n = 0
+        self.since = math.inf
+
+    def push(self, t: float, x: float, tolerance: float) -> bool:
+        """Add a reading; False when it left the level (a new one starts at it)."""
+        if self.n and abs(x - self.mean) <= tolerance:
+            self.n += 1
+            self.mean += (x - self.mean) / self.n
+            return True
+        self.mean, self.n, self.since = x, 1, t
+        return False
+
+    def reset(self) -> None:
+        """Forget the level (a dropout or a jump: what follows does not join up)."""
+        self.n = 0
+        self.since = math.inf
+
+    def still_for(self, t: float) -> float:
+        """How long the readings have stayed at the level (0 when just left)."""
+        return t - self.since if self.n > 1 else 0.0
+
+
+class Presence:
+    """Someone on the bench, from the data (not from fixed distances)."""
+
+    __slots__ = ("present",)
+
+    def __init__(self) -> None:
+        self.present = False
+
+    @staticmethod
+    def at_rest(level: float, still_s: float, seat: float | None, rom: float | None) -> bool | None:
+        """Still at ``level`` (height) for ``still_s``: seated (True), nobody there (False: far
+        outside the zone around the seat, like the floor or someone standing), or no telling."""
+        if seat is None or rom is None:
+            return True  # nothing learned yet: a still body in view is someone
+        p = (level - seat) / rom
+        if abs(p) <= SEAT_TOL:
+            return True
+        if still_s >= PRESENCE_STILL_S and (p < ZONE_LOW or p > ZONE_HIGH):
+            return False
+        return None

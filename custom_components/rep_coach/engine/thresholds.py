@@ -1,0 +1,94 @@
+"""Every threshold of the rep engine in one place, each with the reason for its value.
+
+Distances are fractions of what was learned - R, the side's range of motion, or sigma, the
+sensor noise measured on the stream - never millimetre constants, so that a session mirrored
+(distance <-> C - distance) or shifted by any constant counts the same. The one absolute distance
+is a physiological bound: no hip thrust moves the hips more than MAX_THRUST_MM. Times are seconds.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .settings import Sensitivity
+from .timing import BOTTOM_REGION, SPEED_HALF_S
+
+__all__ = ["BOTTOM_REGION"]  # the timing definition's, used by the state machine too
+
+# --- the README's rules, as fractions of the learned range R -----------------------------------
+LOCKOUT: Final = 0.80  # a rep whose range reaches 80 % of R is counted
+PARTIAL: Final = 0.30  # 30-80 % of R is a partial rep (reported, not counted); less is fidgeting
+OVERSIZE: Final = 1.45  # beyond this the range changed or the lifter stood up: never counted as is
+# Sensitivity moves the smallest movement reported as a partial rep (PARTIAL at "normal").
+PARTIAL_BY_SENSITIVITY: Final = {
+    Sensitivity.LOW: 0.40,
+    Sensitivity.NORMAL: PARTIAL,
+    Sensitivity.HIGH: 0.20,
+}
+START_OF_PARTIAL: Final = 0.5  # an attempt begins at half the smallest partial: timed from early on
+
+# --- noise: multiples of sigma, the robust noise of the stream -------------------------------
+QUANTUM_SIGMA: Final = 12**-0.5  # a reading rounded to a quantum q carries q / sqrt(12) of noise
+SIGMA_FLOOR_MM: Final = 2.0  # no ToF sensor reads a body better than this: sigma never goes lower
+NOISE_START: Final = 6.0  # an attempt needs at least 6 sigma of rise: noise alone never starts one
+NOISE_MIN_ROM: Final = 16.0  # before any range is learned, a rep-like round trip exceeds 16 sigma
+HOLD_BAND_NOISE: Final = (
+    4.0  # the hold band is never under 4 sigma: noise (or a quantum) stays in it
+)
+STILL_NOISE: Final = 4.0  # readings within 4 sigma (and one quantum) of their running level: still
+MAX_THRUST_MM: Final = 650.0  # physiology: a larger excursion is someone standing up, not a thrust
+
+# --- the rep state machine (fractions of the rep's own rise unless noted) -------------------
+TURN_BACK: Final = 0.25  # falling a quarter of the rise back before lockout: a partial lowering
+REBOUND: Final = 0.25  # rising a quarter again while lowering: the next rep started at the valley
+BELOW_SEAT: Final = 0.25  # sinking this far below the start level: getting off the bench
+HALFWAY: Final = 0.5  # below this the hips have left the hold: lowering whatever the dip tolerance
+STOP_FRACTION: Final = 0.06  # lowering speed under 6 % of its peak: the hips have stopped
+DWELL_FRACTION: Final = 0.10  # within 10 % of the rise of a level (the hold band): dwelling there
+
+# --- times -------------------------------------------------------------------------------
+MIN_REP_S: Final = 0.5  # a round trip faster than this is a bump, not a rep
+MAX_REP_S: Final = 40.0  # a rep taking longer is not one (the hips stayed up: someone standing)
+MAX_HOLD_S: Final = 8.0  # holding longer than max(this, 3 x the hold target) at the top is resting
+STILL_S: Final = 0.6  # still for this long is a level (the valley re-seats on it)
+REST_BEFORE_LIFT_S: Final = (
+    2.0  # held this long, then a whole rep higher: the held level was a seat
+)
+RESTED_S: Final = 3.0  # sat still this long before a lift: a rest (a new lifter?), not a pause
+QUIET_S: Final = 1.0  # no attempt for this long before a lift: it opens a run of reps
+SETTLE_S: Final = (
+    1.5  # after the lifter appears in the beam, levels take this long to mean anything
+)
+DWELL_SCAN_S: Final = 10.0  # how far back a dwell is measured (longer is "long" anyway)
+DROPOUT_S: Final = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
+SETTLE_TIMEOUT_S: Final = 1.5  # the lowering ends at the latest this long after the bottom region
+FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs this much more data
+PLATEAU_S: Final = 0.3  # a peak not bettered for this long is the top even if the speed jitters
+ABSENT_AFTER_S: Final = 1.0  # invalid/no-target readings for this long: nobody is there
+OUT_OF_VIEW_S: Final = 0.4  # no target this long mid-rep: the hips left the beam (a stuck
+# repeat of an out-of-range code lasts up to ~0.3 s)
+PRESENCE_STILL_S: Final = 2.0  # still this long away from the seat zone: the bench is empty
+
+# --- presence and the seat, as fractions of R around the learned seat --------------------
+SEAT_TOL: Final = 0.35  # reps start within this of the seat (touch-and-go ends up to ~15 % above)
+ZONE_LOW: Final = -0.30  # a still level farther below the seat is the floor: nobody seated
+ZONE_HIGH: Final = 1.6  # a still level farther above is someone standing (or the ceiling)
+
+# --- orientation and relearning evidence (log-odds; positive favours the hypothesis) -----
+DECIDE: Final = 3.75  # evidence needed to count: a rep opening a run, lowered slower than lifted
+PRIOR: Final = 2.5  # a saved or earlier calibration: one fitting rep confirms it, one clean
+# rep the other way up doubts it, two overturn it
+DOUBT: Final = 1.0  # the settled orientation's evidence fell this low: stop counting, relearn
+EVIDENCE_CAP: Final = 12.0  # evidence never exceeds this, so a real change shows within a set
+CHAIN: Final = 3.5  # a rep that opens a run (a lift after a quiet rest): only the seat does that
+# (in the simulated corpus and its mirror: 196 from the seat, none from the top)
+REST_AT_TOP: Final = 3.5  # a "hold" long enough to be a rest means the hypothesis is upside down
+DWELL_WEIGHT: Final = (
+    1.0  # cap of the pause pattern's vote (squeeze at the top, touch-and-go below)
+)
+TEMPO_WEIGHT: Final = 0.5  # cap of the tempo's vote (lowering slower than lifting: a soft cue)
+SOFT_CAP: Final = 3.0  # all style votes together: a habit repeated rep after rep is one clue
+REP_LIKE: Final = 0.5  # candidates under half the largest seen are fidgets: they carry no evidence
+RELEARN_REPS: Final = 2  # consistent misfits that define a new seat or range
+CONSISTENT: Final = 0.2  # two reps agree when their ranges differ by less than 20 %
+AWAY_FORGET_S: Final = 45.0  # away this long: the next lifter may sit elsewhere (evidence to PRIOR)

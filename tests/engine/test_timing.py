@@ -1,0 +1,78 @@
+"""Per-rep timing (hold, lowering) and the hold cue against the documented definition."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from custom_components.rep_coach.engine import EngineSettings, HoldReachedEvent, RepEngine, RepEvent
+from custom_components.rep_coach.engine.timing import CUE_HALF_S, STILL_FRACTION
+
+from .helpers import Track, run
+
+EDGE = math.asin(STILL_FRACTION) / math.pi  # share of a cosine move under 15 % of its peak
+
+
+@pytest.mark.parametrize("rate", [10.0, 25.0])
+def test_a_slow_lowering_is_timed_through_sensor_noise(rate: float) -> None:
+    # A 3.5 s lowering of 15 cm moves at 67 mm/s at most: 15 % of that is 10 mm/s, well inside
+    # the noise of a speed read over 0.15 s. Read on single readings, the first noisy one past
+    # the level ends the hold late and the lowering early (by 0.45 s on average here).
+    hold_errors: list[float] = []
+    lowering_errors: list[float] = []
+    for seed in range(3):
+        track = Track(rate=rate, noise=True, seed=seed).stay(3.0)
+        for _ in range(4):
+            track.rep(rom=150.0, up=1.2, hold=1.5, down=3.5, pause=1.0)
+        events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0))
+        reps = [e for e in events if isinstance(e, RepEvent)]
+        assert len(reps) == 4
+        hold_errors += [r.hold_s - (1.5 + EDGE * 1.2 + EDGE * 3.5) for r in reps]
+        lowering_errors += [r.eccentric_s - 3.5 * (1 - 2 * EDGE) for r in reps]
+    assert sum(map(abs, hold_errors)) / len(hold_errors) < 0.2
+    assert sum(map(abs, lowering_errors)) / len(lowering_errors) < 0.25
+
+
+@pytest.mark.parametrize("rate", [10.0, 25.0])
+@pytest.mark.parametrize(("squeeze", "cued"), [(0.55, False), (1.1, True)])
+def test_hold_cue_only_when_the_squeeze_lasted_the_target(
+    rate: float, squeeze: float, cued: bool
+) -> None:
+    # Squeezes of 0.74 s and 1.29 s by the definition, target 1 s, then a slow 3 s lowering:
+    # 0.26 s into that lowering the hips are still in the hold band and barely moving, which
+    # read on the readings before the target moment passed for a squeeze.
+    track = Track(rate=rate, noise=True, seed=1).stay(3.0)
+    for _ in range(4):
+        track.rep(rom=300.0, up=1.0, hold=squeeze, down=3.0, pause=1.0)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=1.0)), track.stay(2.0))
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    cues = [e for e in events if isinstance(e, HoldReachedEvent)]
+    assert len(reps) == 4
+    if cued:
+        assert len(cues) == 4
+        for cue, rep in zip(cues, reps, strict=True):
+            reached = rep.started_t + rep.concentric_s + 1.0
+            assert reached <= cue.t <= reached + CUE_HALF_S + 0.15
+    else:
+        assert len(cues) <= 1  # the first rep: before any lowering, the lift's speed is the scale
+
+
+@pytest.mark.parametrize("rate", [25.0, 50.0])
+def test_a_rep_ending_above_the_seat_is_timed_to_the_bottom_of_its_own_lowering(
+    rate: float,
+) -> None:
+    # Down from 300 mm to 105 mm in 1 s, then creeping to 60 mm (20 % above the seat) over 2 s
+    # at 35 mm/s at most, under 15 % of the lowering's peak (306 mm/s) all along: the lowering
+    # ends where the hips enter its own bottom band, 60 + 10 % of 240 = 84 mm, 0.96 s into the
+    # creep - not where they first pass 30 % of the range (90 mm).
+    track = Track(rate=rate).stay(3.0).rep(rom=300.0, up=1.0, hold=1.5, down=2.5, pause=1.5)
+    for _ in range(3):
+        track.move(1.0, 300.0).stay(1.5).move(1.0, 105.0).move(2.0, 60.0).stay(1.0)
+        track.move(1.0, 0.0).stay(1.5)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0))
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert [r.complete for r in reps] == [True] * 4
+    creep = 2.0 / math.pi * math.acos(1 - 2 * 21.0 / 45.0)
+    expected = 1.0 * (1 - EDGE) + creep
+    assert [r.eccentric_s for r in reps[1:]] == pytest.approx([expected] * 3, abs=0.08)
