@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import pytest
 
 from rep_coach_tools.demo import READY_PREFIX
 from tests.frontend.conftest import chromium
+from tests.processes import interrupt
 
 __all__ = ["chromium"]
 
@@ -58,14 +58,7 @@ class RunningDemo:
 
     def stop(self) -> int:
         """Ctrl-C, as a user stops it; its exit code."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-        try:
-            return self.process.wait(timeout=STOP_TIMEOUT_S)
-        finally:
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        return interrupt(self.process)
 
 
 def _read_lines(
@@ -120,13 +113,7 @@ def running_demo(state_dir: Path, *args: str) -> Iterator[RunningDemo]:
                 running = RunningDemo(process, line.removeprefix(READY_PREFIX).strip(), seen)
         yield running
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        interrupt(process)
 
 
 @pytest.fixture

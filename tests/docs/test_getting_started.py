@@ -8,12 +8,10 @@ test runs it), or ``<!-- needs: the sensor -->``.
 
 from __future__ import annotations
 
-import os
 import queue
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -27,6 +25,7 @@ import pytest
 from homeassistant.util.yaml import parse_yaml
 
 from tests.mosquitto import Broker, mosquitto, mosquitto_extra_config, mosquitto_server
+from tests.processes import interrupt
 
 __all__ = ["mosquitto", "mosquitto_extra_config", "mosquitto_server"]
 
@@ -156,13 +155,7 @@ def started(args: list[str]) -> Iterator[queue.Queue[str | None]]:
     try:
         yield lines
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        interrupt(process, STOP_TIMEOUT_S)
 
 
 def wait_for_line(lines: queue.Queue[str | None], pattern: re.Pattern[str]) -> str:
