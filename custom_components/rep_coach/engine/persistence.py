@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from .feedback import imbalance
@@ -21,29 +22,11 @@ if TYPE_CHECKING:
 
 
 def _totals_snapshot(totals: SideTotals) -> SideTotalsSnapshot:
-    return SideTotalsSnapshot(
-        reps=totals.reps,
-        sets=totals.sets,
-        partial_reps=totals.partial_reps,
-        hold_sum=totals.hold_sum,
-        lowering_sum=totals.lowering_sum,
-        rom_sum=totals.rom_sum,
-        timed_reps=totals.timed_reps,
-        tut=totals.tut,
-    )
+    return SideTotalsSnapshot.model_validate(asdict(totals))  # the same fields, validated
 
 
 def _totals_from(snapshot: SideTotalsSnapshot) -> SideTotals:
-    return SideTotals(
-        reps=snapshot.reps,
-        sets=snapshot.sets,
-        partial_reps=snapshot.partial_reps,
-        hold_sum=snapshot.hold_sum,
-        lowering_sum=snapshot.lowering_sum,
-        rom_sum=snapshot.rom_sum,
-        timed_reps=snapshot.timed_reps,
-        tut=snapshot.tut,
-    )
+    return SideTotals(**snapshot.model_dump())
 
 
 def snapshot(engine: RepEngine) -> Snapshot:
