@@ -249,6 +249,17 @@ def classes(step: dict[str, Any], element: str) -> list[str]:
     return value
 
 
+def test_a_set_past_the_planned_ones_says_extra(render: Render) -> None:
+    """A fourth left set with 3 planned reads "Set 4, extra (3 planned)", not "Set 4 of 3";
+    the grid grows a cell for it."""
+    hass = fake_hass(set_number="4", left_sets="3", reps_this_set="2")
+    step = only_step(render(scenario({"hass": hass})))
+
+    assert text(step, "where") == "Left leg · Set 4, extra (3 planned)"
+    assert step["counts"]["left"] == "3/3"
+    assert step["cells"]["left"] == ["done", "done", "done", "current"]
+
+
 def test_reps_sets_and_tempo(render: Render) -> None:
     """The big rep count, where we are, the sets grid per side and the last rep's tempo."""
     report = render(scenario({"hass": fake_hass()}))

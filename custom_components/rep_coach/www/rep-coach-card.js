@@ -475,13 +475,16 @@ class RepCoachCard extends HTMLElement {
     const parts = [];
     if (side) parts.push(texts.leg(side));
     if (setNumber) {
-      parts.push(
-        targetSets
-          ? texts.label("set_of", { set: setNumber, sets: targetSets })
-          : texts.label("set", { set: setNumber }),
-      );
+      parts.push(this._setLabel(texts, setNumber, targetSets));
     }
     this._el.where.textContent = parts.join(" · ");
+  }
+
+  /** The set number against the planned sets; a set past the plan says so (not 4 of 3). */
+  _setLabel(texts, setNumber, targetSets) {
+    if (!targetSets) return texts.label("set", { set: setNumber });
+    const key = setNumber > targetSets ? "set_extra" : "set_of";
+    return texts.label(key, { set: setNumber, sets: Math.round(targetSets) });
   }
 
   _renderSets(texts) {
@@ -493,7 +496,8 @@ class RepCoachCard extends HTMLElement {
     grid.replaceChildren();
     for (const rowSide of SIDES) {
       const done = Math.round(this._number(`${rowSide}_sets`) || 0);
-      const columns = Math.max(target, done, 1);
+      const running = inSet && rowSide === side ? setNumber : 0; // a set past the plan too
+      const columns = Math.max(target, done, running, 1);
       const label = document.createElement("span");
       label.className = "side";
       label.dataset.side = rowSide;
