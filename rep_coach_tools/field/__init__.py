@@ -10,7 +10,7 @@ and Wi-Fi delivery) with one disturbance added as a layer, drawn from its own ra
 - ``passers``: a second person (0.3-0.8 s) or a pet (0.5-2 s) crossing the beam at 35-85 % of
   the distance to what is behind, 0-2 times per spell of empty bench and in one seated rest in
   two when there is room under the sensor (25 cm); never within 3 s of a set;
-- ``light``: sunlight or dark clothing: noise 1.5-2.5x, a slow bias of 5-15 mm (periods of
+- ``light``: sunlight or dark clothing: noise 1.5-2x, a slow bias of 5-15 mm (periods of
   1-4 min), range status 1-2 on 5-20 % of readings, 1-3 runs of 0.8-3 s of no target, at least
   one inside a set;
 - ``slip``: the sensor slipping on its mount in a set, once or twice: a step of 1-4 cm (at most
@@ -21,7 +21,7 @@ and Wi-Fi delivery) with one disturbance added as a layer, drawn from its own ra
   delivered again after a broker restart and an old retained value first (nothing out of order:
   see :mod:`.network`);
 - ``vl53l0x``: the budget sensor: 1.1-1.3 m maximum range (the hips placed 15 cm inside it),
-  noise 2-4 mm + 0.8-1.5 %, bias +-25 mm, 25 Hz firmware batches stamped on collection
+  noise 1.5-3 mm + 0.5-1 %, bias +-25 mm, 25 Hz firmware batches stamped on collection
   (10-14 ms late) or ESPHome's plain topic at 10 Hz in 1 cm steps.
 
 Ground truth applies the documented timing definition (:mod:`..sim.truth`) to the lifter's own
