@@ -82,7 +82,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="main corpus families: comma list of "
         f"{', '.join(str(f) for f in BROAD_FAMILIES)}, or all",
     )
-    parser.add_argument("--mount", default="all", help="above, below or all (main and holdout)")
+    parser.add_argument(
+        "--mount", default="all", help="above, below or all (main, holdout and field)"
+    )
     parser.add_argument(
         "--workers",
         type=int,

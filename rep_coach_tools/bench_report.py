@@ -308,6 +308,9 @@ def markdown(result: dict[str, Any]) -> str:
         lines += ["", *_md_grouped(main, "by_seat", "seated distance")]
         lines += ["", *_md_grouped(main, "by_range", "range")]
         lines += ["", *_md_streams(main)]
+    field = result["corpora"].get("field")
+    if field is not None:
+        lines += ["", *_md_grouped(field, "by_family", "field family")]
     if "checks" in result:
         lines += ["", *_md_checks(result["checks"])]
     if "throughput" in result:

@@ -7,7 +7,9 @@ Corpora (``--sessions N``, default 48):
 - ``holdout``: N/2 sessions of the independent generator (:mod:`.holdout`);
 - ``classic``: N/3 sessions of the simulator the engine was first tuned on;
 - ``b2b``: N/8 streams of four sessions of different geometry each, in one engine stream;
-  every other stream re-clamps the sensor the other way round half-way.
+  every other stream re-clamps the sensor the other way round half-way;
+- ``field``: N/2 sessions of the hold-out's lifter with one real-world disturbance each
+  (:mod:`.field`: tilt, passers, light, slip, network, vl53l0x), mounts alternating.
 
 Checks: ``jitter`` (N/8 firmware sessions at 10-50 Hz, mostly 10-12.5 Hz, delivered four more
 times with 0-50 ms random delays, against the same batches delivered without delay) and
@@ -29,6 +31,7 @@ from typing import Any
 from custom_components.rep_coach.engine.events import RepEvent
 
 from .benchmark import memory_growth, run_baseline, run_engine, throughput
+from .field import FIELD_FAMILIES, field_session
 from .holdout import holdout_session
 from .scoring import (
     Emitted,
@@ -47,7 +50,7 @@ from .sim.scenario import BROAD_FAMILIES, Family
 from .sim.streams import back_to_back, mirrored, redeliver, shifted
 from .simulator import simulate_session
 
-CORPORA = ("main", "holdout", "classic", "b2b")
+CORPORA = ("main", "holdout", "classic", "b2b", "field")
 CHECKS = ("jitter", "mirror", "speed")
 JITTER_MAX_S = 0.05
 JITTER_DELIVERIES = 4
@@ -78,7 +81,7 @@ class Config:
 class Task:
     """One unit of work for a worker process."""
 
-    kind: str  # main | holdout | classic | b2b | jitter | mirror
+    kind: str  # main | holdout | classic | b2b | field | jitter | mirror
     seed: int
     family: str = ""
     mount: str = ""
@@ -136,6 +139,11 @@ def plan_tasks(config: Config) -> list[Task]:
     if "b2b" in config.corpora:
         for k, seed in enumerate(_seeds(config.seed, "b2b", max(2, n // 8))):
             tasks.append(Task("b2b", seed, variant="reclamped" if k % 2 else "same-orientation"))
+    if "field" in config.corpora:
+        per_family = max(1, n // 2 // len(FIELD_FAMILIES))
+        for f, kind in enumerate(FIELD_FAMILIES):
+            for k, seed in enumerate(_seeds(config.seed, f"field-{kind}", per_family)):
+                tasks.append(Task("field", seed, str(kind), mounts[(f + k) % len(mounts)]))
     if "jitter" in config.checks:
         for k, seed in enumerate(_seeds(config.seed, "jitter", max(2, n // 8))):
             name = str(BROAD_FAMILIES[k % len(BROAD_FAMILIES)])
@@ -176,7 +184,7 @@ def score(session: SimSession, emitted: Sequence[Emitted], corpus: str) -> Sessi
         hold_target_s=session.settings().hold_target_s,
         tags=session_tags(session, corpus),
         readings=len(session.readings),
-        valid_times=[r.t for r in session.readings if r.sees_target()],
+        valid_times=sorted(r.t for r in session.readings if r.sees_target()),
     )
 
 
@@ -187,6 +195,8 @@ def make_session(task: Task) -> SimSession:
         return holdout_session(task.seed, mount=mount)
     if task.kind == "classic":
         return simulate_session(task.seed)
+    if task.kind == "field":
+        return field_session(task.seed, task.family, mount=mount)
     if task.kind == "b2b":
         return back_to_back(task.seed, reclamp=task.variant == "reclamped")
     options = Options(mount=mount)
@@ -313,7 +323,7 @@ def corpus_report(scores: list[SessionScore], corpus: str) -> dict[str, Any]:
         report["by_stream"] = grouped(scores, "stream")
         report["by_seat"] = grouped(scores, "seat", "mount")
         report["by_range"] = grouped(scores, "range", "mount")
-    if corpus == "main":
+    if corpus in ("main", "field"):
         report["by_family"] = grouped(scores, "family", "mount")
     if corpus == "b2b":
         report["by_variant"] = grouped(scores, "variant", "mount")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
 import pytest
 
-from rep_coach_tools import bench
+from rep_coach_tools import bench, bench_suite
 from rep_coach_tools.bench_report import markdown, table
 from rep_coach_tools.bench_suite import (
     Config,
@@ -18,6 +19,7 @@ from rep_coach_tools.bench_suite import (
     plan_tasks,
     run,
 )
+from rep_coach_tools.field import FIELD_FAMILIES, FieldFamily
 from rep_coach_tools.sim.model import Mount
 from rep_coach_tools.sim.scenario import BROAD_FAMILIES, Family
 from rep_coach_tools.simulator import Options, simulate_session
@@ -129,3 +131,40 @@ def test_invariance_checks_compare_the_engine_with_itself() -> None:
     assert all(c.sets == len(session.truth["sets"]) for c in jitter)
     mirror = mirror_check(session)
     assert [c.check for c in mirror] == ["mirrored", "shifted +150 mm", "shifted +400 mm"]
+
+
+def test_the_field_corpus_has_every_family_on_both_mounts() -> None:
+    tasks = [t for t in plan_tasks(Config()) if t.kind == "field"]
+    assert len(tasks) == 24
+    for family in FIELD_FAMILIES:
+        mine = [t for t in tasks if t.family == family]
+        assert len(mine) == 4
+        assert {t.mount for t in mine} == {"above", "below"}
+    assert len([t for t in plan_tasks(Config(sessions=12)) if t.kind == "field"]) == 6
+    assert not [t for t in plan_tasks(Config(corpora=("main",))) if t.kind == "field"]
+
+
+def test_field_corpus_is_chosen_reported_per_family_and_in_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(bench_suite, "FIELD_FAMILIES", (FieldFamily.SLIP, FieldFamily.NETWORK))
+    argv = ["bench", "--corpus", "field", "--checks", "none", "--sessions", "4"]
+    run_command(bench.register, [*argv, "--workers", "1", "--markdown", "--json"])
+    lines = capsys.readouterr().out.splitlines()
+    result = json.loads(lines[-1])
+    assert list(result["corpora"]) == ["field"]
+    field = result["corpora"]["field"]
+    assert field["all"]["sessions"] == 2
+    assert set(field["by_family"]) == {"slip", "network"}
+    assert set(field["by_mount"]) == {"above", "below"}
+    assert any(line.startswith("| **field** | 2 |") for line in lines)
+    assert any(line.startswith("| field family | mount |") for line in lines)
+    assert any(line.startswith("| network | ") for line in lines)
+    assert "field" in table(result)
+    assert "field" in bench.config_from_args(_args("all")).corpora
+
+
+def _args(corpus: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    bench.register(parser.add_subparsers())
+    return parser.parse_args(["bench", "--corpus", corpus])
