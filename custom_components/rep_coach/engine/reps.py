@@ -376,8 +376,13 @@ class RepTracker:
         quiet = candidate.dwell_before >= QUIET_S and self._quiet(detector, candidate.begun_t)
         candidate = replace(candidate, quiet=quiet)
         # Any reportable movement is activity: the next lift does not open a run. Before
-        # anything is learned, one that began as the lifter appeared is the arrival itself.
-        arrival = candidate.begun_t < self._settled_from and not self.calibrator.settled
+        # anything is learned, one that began moving as the lifter appeared is the arrival
+        # itself; one that left a rest (the stream began with the lifter seated) is a lift.
+        arrival = (
+            candidate.begun_t < self._settled_from
+            and not self.calibrator.settled
+            and candidate.dwell_before < QUIET_S
+        )
         if candidate.rom >= detector.reported() and not arrival:
             self._spans.append((candidate.begun_t, candidate.end_t))
         self._apply(candidate.end_t, self.calibrator.add(candidate))
