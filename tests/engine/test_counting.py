@@ -100,3 +100,29 @@ def test_a_stream_that_begins_with_the_lifter_seated_is_never_counted_upside_dow
         track.rep(rom=202.0, up=1.0, hold=0.6, down=1.6, pause=0.9, end_at=end_at)
     reps = counted(run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0))
     assert all(rep.hold_s < rep.eccentric_s for rep in reps)  # upside down they swap
+
+
+def test_a_squeeze_too_near_the_lens_to_range_is_not_the_lifter_leaving() -> None:
+    """Sensor above a high seat: at the top of the bigger reps the hips come within a few
+    centimetres of the lens, which then reads nothing for the whole squeeze. The readings stop
+    at the top and resume at the top: the squeeze went on out of range, nobody left."""
+    track = Track(nearer=True, seated_mm=390.0, noise=True, seed=10).empty(3.0)
+    track.arrive().stay(3.0)
+    for rom in (320.0, 320.0, 320.0, 378.0, 380.0, 378.0, 320.0, 380.0):
+        track.rep(rom=rom, up=1.0, hold=2.0, down=2.2, pause=0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0)
+    assert len(counted(events)) == 8
+    assert [str(e.kind) for e in events].count("set_end") <= 1  # one set: nobody left mid-set
+
+
+def test_standing_up_out_of_range_and_sitting_down_again_is_no_hidden_squeeze() -> None:
+    """Sensor above a high seat: standing up takes the hips out of range as a squeeze too near
+    the lens would; the readings then come back at the seat (someone sat down again), not at
+    the top, so nothing was held up there and no rep is counted."""
+    track = Track(nearer=True, seated_mm=323.0, noise=True, seed=0).empty(3.0)
+    track.arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=173.0, up=1.0, hold=1.0, down=2.0, pause=0.4)
+    track.stay(12.0).leave().empty(4.0).arrive(1.0, from_height=140.0).stay(3.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.leave().empty(6.0), tail_s=30.0)
+    assert len(counted(events)) == 4
