@@ -18,6 +18,11 @@ JUMP_CONFIRM_S = 0.4  # a new level that holds this long is real
 SPEED_BASE_S = 0.1  # the hips' current speed is measured over at least this long
 MAX_ACCEL_MM_S2 = 5000.0  # a thrust starts and stops within about half a g
 PASSING_S = 0.2  # rejected this long: something else was in the beam (a body passing)
+STUCK_MAX_S = 0.4  # a driver timeout repeats its last value for up to ~0.3 s; longer runs
+# of one value are a clean, still reading (a noise-free stream, a quiet floor)
+STUCK_QUANTUM_MM = 1.0  # readings this fine repeat thrice running (noise >= 2 mm) only when stuck
+STUCK_REPEATS = 3
+QUANTUM_CREEP = 1.01  # per reading: the resolution estimate forgets a finer past in ~250 readings
 FAILED_STATUS = 4  # VL53L1X range status 4 and above are failures
 # Statuses of a reading without a distance that mean "nothing in range" (None: not given).
 NO_READING_STATUSES = frozenset({None, 0, 2, 4, 7})
@@ -65,6 +70,9 @@ class Conditioner:
         "_jump_since",
         "_jump_x",
         "_period",
+        "_quantum",
+        "_ref_first_t",
+        "_ref_repeats",
         "_ref_t",
         "_ref_v",
         "_ref_x",
@@ -84,7 +92,10 @@ class Conditioner:
         self._x1 = self._x2 = 0.0
         self._ref_t = -math.inf  # last reading let through the gate
         self._ref_x = 0.0
+        self._ref_first_t = -math.inf  # when the reference's value was first read (stuck repeats)
+        self._ref_repeats = 0  # exact repeats of it since
         self._ref_v = 0.0  # speed there (mm/s), over at least SPEED_BASE_S
+        self._quantum = math.inf  # smallest step between accepted readings (their resolution)
         self._base_t = -math.inf
         self._base_x = 0.0
         self._jump_since = math.inf
@@ -112,15 +123,18 @@ class Conditioner:
         # Readings that arrive in a burst after a Wi-Fi stall share one arrival time: budget
         # the motion by how many readings passed as well as by the clock.
         self._since_ref += 1
-        dt = max(t - self._ref_t, self._since_ref * self._period)
+        dt = max(t - self._ref_t, self._since_ref * self._period) + self._stuck_for()
         moved = abs(x - self._ref_x)
-        if moved <= JUMP_SLACK_MM + MAX_SPEED_MM_S * dt or dt > GAP_RESET_S:
-            run = self._rejected_run
-            carried = JUMP_SLACK_MM + abs(self._ref_v) * dt + 0.5 * MAX_ACCEL_MM_S2 * dt * dt
-            passing = run and t - self._rejected_from >= PASSING_S and moved > JUMP_SLACK_MM
-            if self._ref_t > -math.inf and (
-                passing or (run >= self._jump_readings and moved > carried)
-            ):
+        run = self._rejected_run
+        carried = JUMP_SLACK_MM + abs(self._ref_v) * dt + 0.5 * MAX_ACCEL_MM_S2 * dt * dt
+        passing = run and t - self._rejected_from >= PASSING_S and moved > JUMP_SLACK_MM
+        uncarried = run >= self._jump_readings and moved > carried
+        # Where neither the hips' motion leads nor the rejected reading before it was: a second
+        # spike (spikes come in pairs, one high, one low), not a new level. A new level shows
+        # again in the next reading, which confirms it.
+        spike = uncarried and not passing and abs(x - self._jump_x) > JUMP_SLACK_MM
+        if (moved <= JUMP_SLACK_MM + MAX_SPEED_MM_S * dt or dt > GAP_RESET_S) and not spike:
+            if self._ref_t > -math.inf and (passing or uncarried):
                 # Implausible readings, then a level the hips' own motion could not have
                 # carried them to: a body passed through the beam, someone arrived or left.
                 self.jumps += 1
@@ -142,6 +156,14 @@ class Conditioner:
         self.rejected += 1
         return False
 
+    def _stuck_for(self) -> float:
+        """How long the reference value had been repeated exactly on a fine-grained stream: a
+        stuck driver, during which the hips moved on unseen (the next real reading catches up)."""
+        if self._quantum > STUCK_QUANTUM_MM or self._ref_repeats < STUCK_REPEATS:
+            return 0.0  # coarse readings (ESPHome's 1 cm) repeat while the hips are still
+        stuck = self._ref_t - self._ref_first_t
+        return stuck if stuck <= STUCK_MAX_S else 0.0  # longer: a clean still reading
+
     def push(self, t: float, x: float, *, device_timed: bool = False) -> tuple[float, float] | None:
         """Add a valid reading; returns the filtered (t, x) of the previous reading, if any.
 
@@ -161,6 +183,15 @@ class Conditioner:
             # An exact repeat is a stuck driver, not hips at rest: it says nothing of speed.
             self._ref_v = (x - self._base_x) / (t - self._base_t)
             self._base_t, self._base_x = t, x
+        step = abs(x - self._ref_x)
+        self._ref_repeats += 1
+        if step > 0.0 or self._ref_t == -math.inf:
+            self._ref_first_t = t
+            self._ref_repeats = 0
+            if self._ref_t > -math.inf:
+                # The finest recent step: it creeps up unless confirmed, so a stream that turns
+                # coarse (another firmware, ESPHome's 1 cm) is soon known as coarse.
+                self._quantum = min(step, self._quantum * QUANTUM_CREEP)
         self._ref_t, self._ref_x = t, x
         if t - self._t1 > GAP_RESET_S:
             self._t2 = -math.inf

@@ -34,6 +34,7 @@ from .thresholds import (
     MIN_REP_S,
     NOISE_MIN_ROM,
     NOISE_START,
+    OVERSIZE,
     PLATEAU_S,
     REBOUND,
     REST_BEFORE_LIFT_S,
@@ -123,6 +124,7 @@ class RepInProgress:
     down_peak: float = 0.0  # fastest descent (mm/s)
     active: bool = False  # reported to the session as activity (rep-sized)
     rest_level: float | None = None  # a level held for long on the way up (maybe a seat)
+    top_hidden: bool = False  # the readings stopped at the top: they must resume there
 
     @property
     def rise(self) -> float:
@@ -245,6 +247,14 @@ class Detector:
         rep = self.rep
         return rep is not None and rep.rise >= self.reported()
 
+    def top_out_of_view(self) -> bool:
+        """The last reading was at the top of a locked-out rep of the learned size, still in
+        the hold band: if the readings stop now, the top went out of view."""
+        rep, scale = self.rep, self.scale
+        if rep is None or scale is None or not rep.locked_out or rep.stage > Stage.HOLDING:
+            return False
+        return rep.rise <= OVERSIZE * scale and self._last_h >= rep.peak - self.band(rep.rise)
+
     # --- inputs --------------------------------------------------------------------------
     def interrupt(self, t: float) -> None:
         """The data stopped joining up (gap, jump, nobody there): drop the attempt."""
@@ -293,6 +303,13 @@ class Detector:
         """One sample: height ``h`` at ``t``; live ``speed`` (mm/s, rising positive) at
         ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
         rep = self.rep
+        if rep is not None and rep.top_hidden:
+            rep.top_hidden = False
+            if h < rep.peak - self.band(rep.rise):
+                # Back in view but not at the top: not the squeeze that went out of view
+                # (someone stood up out of range and sat down again).
+                self._abort(t, Abort.INTERRUPTED)
+                rep = None
         if rep is None:
             self._idle(t, h)
         else:

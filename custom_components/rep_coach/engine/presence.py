@@ -14,8 +14,10 @@ stream changes nothing but the levels themselves.
 from __future__ import annotations
 
 import math
+from statistics import median_low
 
 from .thresholds import (
+    NOISE_SEED,
     PRESENCE_STILL_S,
     QUANTUM_SIGMA,
     SEAT_TOL,
@@ -33,10 +35,11 @@ GAP_S = 0.5  # readings farther apart do not form a difference
 class NoiseEstimate:
     """Robust noise (sigma, mm) and quantum of the accepted raw readings."""
 
-    __slots__ = ("_median", "_t1", "_x1", "_x2", "quantum")
+    __slots__ = ("_median", "_seed", "_t1", "_x1", "_x2", "quantum")
 
     def __init__(self) -> None:
         self._median = 0.0
+        self._seed: list[float] | None = []  # the first differences, until the median is seeded
         self._x1 = self._x2 = math.nan
         self._t1 = -math.inf
         self.quantum = 0.0
@@ -51,8 +54,15 @@ class NoiseEstimate:
                 self.quantum = step
             d2 = abs(x - 2.0 * self._x1 + self._x2)
             median = self._median
-            if median == 0.0:
-                self._median = max(d2, 0.1)
+            seed = self._seed
+            if seed is not None:
+                # The running median starts from the median of the first few differences, not
+                # from the first one: a lifter arriving (a jump of decimetres) would otherwise
+                # set it, and it would take many seconds to come down to the sensor's noise.
+                seed.append(d2)
+                self._median = max(median_low(seed), 0.1) if len(seed) >= 3 else 0.0
+                if len(seed) >= NOISE_SEED:
+                    self._seed = None
             elif d2 > median:
                 self._median = median * (1.0 + MEDIAN_STEP)
             else:

@@ -270,17 +270,32 @@ class RepTracker:
     def lost(self, t: float, since: float) -> None:
         """Readings have been invalid or out of range (or missing) since ``since``."""
         lost_for = t - max(since, self.last_t)
+        hidden = self._top_hidden()
         if lost_for >= OUT_OF_VIEW_S and any(d.rep is not None for d in self.detectors):
             for detector in self.detectors:
                 rep = detector.rep
                 if rep is not None and rep.locked_out and rep.hold_start_t is not None:
                     continue  # the squeeze was seen: where the readings resume tells the rest
+                if detector is hidden and rep is not None:
+                    rep.top_hidden = True  # where the readings resume tells
+                    continue
                 detector.interrupt(t)  # the hips left the beam mid-movement: not a rep
         if lost_for < ABSENT_AFTER_S:
             return
+        if hidden is not None and lost_for < hidden.max_hold:
+            return  # the squeeze goes on where the sensor cannot see (too near the lens)
         self.interrupt(t)  # whatever comes next starts afresh and must settle first
         if self.presence.present:
             self._set_present(t, False)
+
+    def _top_hidden(self) -> Detector | None:
+        """The settled orientation's detector if the readings stopped while its rep, locked
+        out and of the learned size, was at its top: the squeeze went where the sensor cannot
+        range (hips within a few centimetres of the lens), not out of the room."""
+        detector = self.cue_detector()
+        if detector is None or detector.sign != self.calibrator.model.sign:
+            return None  # (learned once at least: relearning a moved seat still counts)
+        return detector if detector.top_out_of_view() else None
 
     def push(self, t: float, x: float) -> None:
         """One conditioned sample: time (s) and distance (mm)."""
@@ -376,8 +391,13 @@ class RepTracker:
         quiet = candidate.dwell_before >= QUIET_S and self._quiet(detector, candidate.begun_t)
         candidate = replace(candidate, quiet=quiet)
         # Any reportable movement is activity: the next lift does not open a run. Before
-        # anything is learned, one that began as the lifter appeared is the arrival itself.
-        arrival = candidate.begun_t < self._settled_from and not self.calibrator.settled
+        # anything is learned, one that began moving as the lifter appeared is the arrival
+        # itself; one that left a rest (the stream began with the lifter seated) is a lift.
+        arrival = (
+            candidate.begun_t < self._settled_from
+            and not self.calibrator.settled
+            and candidate.dwell_before < QUIET_S
+        )
         if candidate.rom >= detector.reported() and not arrival:
             self._spans.append((candidate.begun_t, candidate.end_t))
         self._apply(candidate.end_t, self.calibrator.add(candidate))

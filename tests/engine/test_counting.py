@@ -1,0 +1,128 @@
+"""Counting robustness (issue #8): each test reproduces one way a set was miscounted.
+
+Streams come from the shared :class:`Track` builder; each names the cause it guards against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from custom_components.rep_coach.engine import EngineEvent, EngineSettings, RepEngine, RepEvent
+
+from .helpers import Track, run, run_payloads
+
+
+def counted(events: list[EngineEvent]) -> list[RepEvent]:
+    return [e for e in events if isinstance(e, RepEvent) and e.complete]
+
+
+@pytest.mark.parametrize(
+    ("nearer", "seat", "sweep"),
+    [
+        (True, 620.0, (80.0, 200.0, 460.0, 480.0, 520.0, 570.0)),  # in from near the lens
+        (False, 220.0, (760.0, 640.0, 380.0, 360.0, 320.0, 270.0)),  # down from far above
+    ],
+    ids=["above", "below"],
+)
+@pytest.mark.parametrize("rom", [150.0, 290.0])
+def test_a_fast_arrival_does_not_blind_the_noise_estimate_to_the_first_rep(
+    nearer: bool, seat: float, sweep: tuple[float, ...], rom: float
+) -> None:
+    """The lifter sweeps through the beam in a few 10 Hz readings, sits five seconds and starts.
+    The noise is what the still seat shows, not the decimetres between the arrival's readings
+    (taken as noise, they made the first reps look like fidgets)."""
+    track = Track(rate=10.0, nearer=nearer, seated_mm=seat, noise=True, seed=3).empty(4.0)
+    for distance in sweep:
+        track.readings(distance, 0.1)
+    track.stay(5.5)
+    for _ in range(5):
+        track.rep(rom=rom, up=0.9, hold=1.5, down=2.0, pause=0.8)
+    reps = counted(run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0))
+    assert len(reps) == 5
+
+
+@pytest.mark.parametrize(
+    ("high", "low"), [(480.0, -172.0), (400.0, -160.0), (-250.0, 165.0), (-300.0, 150.0)]
+)
+def test_a_spike_pair_in_the_squeeze_is_not_a_body_entering_the_beam(
+    high: float, low: float
+) -> None:
+    """Two spikes in a row, one each way, mid-squeeze on a device-timed stream: the second one
+    is not where the first was, so it is no new level (taken as one, it ended the rep)."""
+    track = Track(rate=25.0, nearer=True, seated_mm=700.0, noise=True, seed=4).empty(3.0)
+    track.arrive().stay(3.0)
+    for k in range(5):
+        track.move(1.0, 300.0).stay(0.8)
+        if k == 2:
+            top = track.distance(300.0)
+            track.readings(top + high, 0.04).readings(top + low, 0.04)
+        track.stay(0.8).move(2.0, 0.0).stay(0.6)
+    events = run_payloads(
+        RepEngine(EngineSettings(target_reps=0)), track.stay(3.0).json_payloads(), tail_s=30.0
+    )
+    assert len(counted(events)) == 5
+
+
+@pytest.mark.parametrize("stuck_s", [0.15, 0.3])
+def test_a_driver_stuck_as_the_lift_starts_is_no_body_entering_the_beam(stuck_s: float) -> None:
+    """The driver repeats its last reading while the hips start rising, then the readings catch
+    up in one step: the hips moved on unseen, nobody entered the beam (taken as a jump, it ended
+    the rep before and hid this one)."""
+    track = Track(rate=20.0, nearer=False, seated_mm=1070.0, noise=True, seed=5).empty(3.0)
+    track.arrive().stay(3.0)
+    for k in range(6):
+        start = track.t
+        track.rep(rom=330.0, up=0.5, hold=1.8, down=1.0, pause=0.3)
+        if k in (2, 4):  # stuck from the lift's first moment
+            first = next(i for i, p in enumerate(track.points) if p.t >= start)
+            stuck = track.distance(track.points[first].height or 0.0)
+            for i in range(first, first + round(stuck_s * track.rate)):
+                track.points[i] = replace(track.points[i], height=None, raw=stuck)
+    events = run_payloads(
+        RepEngine(EngineSettings(target_reps=0)), track.stay(3.0).json_payloads(), tail_s=30.0
+    )
+    assert len(counted(events)) == 6
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_stream_that_begins_with_the_lifter_seated_is_never_counted_upside_down(
+    nearer: bool,
+) -> None:
+    """The data starts with the lifter already on the seat: the first lift, though it began
+    before the levels had settled, is activity, so the squeeze after it cannot pass for a rest
+    that the lowering (a lift, upside down) leaves. This lifter pauses longer at the bottom
+    than at the top, and some reps end above the seat: nothing else tells the orientation
+    early, so the engine waits rather than count upside down."""
+    track = Track(rate=20.0, nearer=nearer, seated_mm=528.0, noise=True, seed=6).stay(1.2)
+    for end_at in (7.0, 24.0, 0.0, 0.0, 1.0, 6.0, 14.0, 11.0, 0.0, 0.0):
+        track.rep(rom=202.0, up=1.0, hold=0.6, down=1.6, pause=0.9, end_at=end_at)
+    reps = counted(run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0))
+    assert all(rep.hold_s < rep.eccentric_s for rep in reps)  # upside down they swap
+
+
+def test_a_squeeze_too_near_the_lens_to_range_is_not_the_lifter_leaving() -> None:
+    """Sensor above a high seat: at the top of the bigger reps the hips come within a few
+    centimetres of the lens, which then reads nothing for the whole squeeze. The readings stop
+    at the top and resume at the top: the squeeze went on out of range, nobody left."""
+    track = Track(nearer=True, seated_mm=390.0, noise=True, seed=10).empty(3.0)
+    track.arrive().stay(3.0)
+    for rom in (320.0, 320.0, 320.0, 378.0, 380.0, 378.0, 320.0, 380.0):
+        track.rep(rom=rom, up=1.0, hold=2.0, down=2.2, pause=0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0)
+    assert len(counted(events)) == 8
+    assert [str(e.kind) for e in events].count("set_end") <= 1  # one set: nobody left mid-set
+
+
+def test_standing_up_out_of_range_and_sitting_down_again_is_no_hidden_squeeze() -> None:
+    """Sensor above a high seat: standing up takes the hips out of range as a squeeze too near
+    the lens would; the readings then come back at the seat (someone sat down again), not at
+    the top, so nothing was held up there and no rep is counted."""
+    track = Track(nearer=True, seated_mm=323.0, noise=True, seed=0).empty(3.0)
+    track.arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=173.0, up=1.0, hold=1.0, down=2.0, pause=0.4)
+    track.stay(12.0).leave().empty(4.0).arrive(1.0, from_height=140.0).stay(3.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.leave().empty(6.0), tail_s=30.0)
+    assert len(counted(events)) == 4
