@@ -38,6 +38,8 @@ MAX_HALF_S = 0.5  # ... up to this (and from SPEED_HALF_S): the speed of a slow 
 CUE_HALF_S = 0.15  # the hold cue reads the speed at the target moment over this either side
 BOTTOM_BAND = 0.10
 BOTTOM_REGION = 0.30  # live: a lowering that stops below this fraction has reached the bottom
+STEADY = 0.05  # steps within 5 % of the period: the sensor's own clock (device time), kept as is
+LOOKAHEAD = 16  # later readings bounding when one was taken: spans a stall's burst at 10-20 Hz
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
@@ -46,6 +48,32 @@ def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
         return 1
     step = median(ts[k + 1] - ts[k] for k in range(min(len(ts) - 1, 64)))
     return max(1, round(span / step)) if step > 0 else 1
+
+
+def sample_times(ts: Sequence[float]) -> list[float]:
+    """When readings were taken, from when they arrived (ESPHome's plain topic has no timestamp).
+
+    The sensor samples at a steady rate and each reading arrives late by a Wi-Fi delay; after a
+    stall a burst arrives at one moment. So a reading was taken no later than any later reading's
+    arrival less the periods between them, and the lowest of those bounds is its time: jitter
+    and bursts no longer bend the speeds. A dropout between two readings only raises the bound.
+    Steady steps (device time) are returned unchanged.
+    """
+    n = len(ts)
+    if n < 4:
+        return list(ts)
+    steps = sorted(ts[k + 1] - ts[k] for k in range(n - 1))
+    period = steps[len(steps) // 2]
+    spread = steps[(9 * len(steps)) // 10] - steps[len(steps) // 10]
+    if period <= 0 or spread <= 2 * STEADY * period:
+        return list(ts)
+    out = list(ts)
+    for k in range(n):
+        for j in range(k + 1, min(n, k + LOOKAHEAD + 1)):
+            out[k] = min(out[k], ts[j] - (j - k) * period)
+    for k in range(1, n):
+        out[k] = max(out[k], out[k - 1] + 1e-6 * period)  # keep the order
+    return out
 
 
 def speeds(ts: Sequence[float], hs: Sequence[float], a: int) -> list[float]:
@@ -116,6 +144,7 @@ def measure(
     bottom band (the next rep starting from there) ends in the lowest 10 % of the lowering.
     """
     end = min(end, len(hs) - 1)
+    ts = sample_times(ts)
     a = half_window(ts)
     level = _smoothed(hs, max(1, a // 2))
     k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
