@@ -147,6 +147,7 @@ def measure(
     ts = sample_times(ts)
     a = half_window(ts)
     level = _smoothed(hs, max(1, a // 2))
+    base = _start_level(hs, level, a, base, begun, end)
     k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
     peak = level[k_peak]
     rom = peak - base
@@ -213,6 +214,27 @@ def measure(
         lowering_peak_speed=down_peak,
         lowering_mean_speed=lowering_mean,
     )
+
+
+def _start_level(
+    hs: Sequence[float], level: Sequence[float], a: int, base: float, begun: int, end: int
+) -> float:
+    """The level the lift started from: the hips' level averaged over a speed window, at its
+    lowest in the rest before the lift (the stretch in the bottom band of ``base``), rather than
+    ``base``, the detector's valley: the lowest single reading, a noise's depth under the seat
+    by an amount that changes with every reading."""
+    k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
+    bottom_level = base + BOTTOM_BAND * (level[k_peak] - base)
+    i = k_peak
+    while i > 0 and level[i - 1] > bottom_level:
+        i -= 1
+    lo = i
+    while lo > 0 and level[lo - 1] <= bottom_level:
+        lo -= 1
+    if i - lo < 2 * a:
+        return base  # no rest at the bottom (touch and go): the turnaround is the valley
+    wide = _smoothed(hs, a)
+    return min(wide[max(lo + a, i - 3 * a) : i - a + 1])  # the rest's last two windows
 
 
 def _move_window(ts: Sequence[float], k0: int, k1: int, a: int) -> int:
