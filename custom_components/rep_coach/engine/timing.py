@@ -40,6 +40,8 @@ BOTTOM_BAND = 0.10
 BOTTOM_REGION = 0.30  # live: a lowering that stops below this fraction has reached the bottom
 STEADY = 0.05  # steps within 5 % of the period: the sensor's own clock (device time), kept as is
 LOOKAHEAD = 16  # later readings bounding when one was taken: spans a stall's burst at 10-20 Hz
+BAND_NOISE = 4.0  # the hold band is never under 4 sigma of the readings (the detector's floor)
+SECOND_DIFF_SCALE = 0.6745 * 6**0.5  # median |second difference| of white noise, in sigma
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
@@ -151,7 +153,7 @@ def measure(
     k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
     peak = level[k_peak]
     rom = peak - base
-    band_level = peak - band_fraction * rom
+    band_level = peak - max(band_fraction * rom, BAND_NOISE * _noise(hs))
     bottom_level = base + BOTTOM_BAND * rom
     i = k_peak
     while i > 0 and level[i - 1] > bottom_level:
@@ -235,6 +237,16 @@ def _start_level(
         return base  # no rest at the bottom (touch and go): the turnaround is the valley
     wide = _smoothed(hs, a)
     return min(wide[max(lo + a, i - 3 * a) : i - a + 1])  # the rest's last two windows
+
+
+def _noise(hs: Sequence[float]) -> float:
+    """Noise of one reading (mm): robust, from second differences (motion barely bends them),
+    and never under the rounding of the readings (1 cm on ESPHome's default plain topic)."""
+    steps = [abs(hs[k + 1] - hs[k]) for k in range(len(hs) - 1)]
+    quantum = min((x for x in steps if x > 1e-6), default=0.0)
+    curvature = [abs(hs[k] - 2.0 * hs[k - 1] + hs[k - 2]) for k in range(2, len(hs))]
+    sigma = median(curvature) / SECOND_DIFF_SCALE if curvature else 0.0
+    return max(sigma, quantum * 12**-0.5)
 
 
 def _move_window(ts: Sequence[float], k0: int, k1: int, a: int) -> int:
