@@ -463,7 +463,11 @@ class Detector:
         if lag_t < reach_t:
             return False
         lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
-        return speed > -STILL_FRACTION * lowering
+        # A speed within two of its own noise (sigma of two means of a + 1 readings, a
+        # windows apart) is no movement: slow lowerers' 15 % is below it on a noisy sensor.
+        span = ts[n - 1] - ts[n - keep]
+        noise = self.sigma * (2.0 / (a + 1)) ** 0.5 / (span / 2.0) if span > 0 else 0.0
+        return speed > -max(STILL_FRACTION * lowering, 2.0 * noise)
 
     def _maybe_start_hold(
         self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress

@@ -38,6 +38,10 @@ MAX_HALF_S = 0.5  # ... up to this (and from SPEED_HALF_S): the speed of a slow 
 CUE_HALF_S = 0.15  # the hold cue reads the speed at the target moment over this either side
 BOTTOM_BAND = 0.10
 BOTTOM_REGION = 0.30  # live: a lowering that stops below this fraction has reached the bottom
+STEADY = 0.05  # steps within 5 % of the period: the sensor's own clock (device time), kept as is
+LOOKAHEAD = 16  # later readings bounding when one was taken: spans a stall's burst at 10-20 Hz
+BAND_NOISE = 4.0  # the hold band is never under 4 sigma of the readings (the detector's floor)
+SECOND_DIFF_SCALE = 0.6745 * 6**0.5  # median |second difference| of white noise, in sigma
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
@@ -46,6 +50,32 @@ def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
         return 1
     step = median(ts[k + 1] - ts[k] for k in range(min(len(ts) - 1, 64)))
     return max(1, round(span / step)) if step > 0 else 1
+
+
+def sample_times(ts: Sequence[float]) -> list[float]:
+    """When readings were taken, from when they arrived (ESPHome's plain topic has no timestamp).
+
+    The sensor samples at a steady rate and each reading arrives late by a Wi-Fi delay; after a
+    stall a burst arrives at one moment. So a reading was taken no later than any later reading's
+    arrival less the periods between them, and the lowest of those bounds is its time: jitter
+    and bursts no longer bend the speeds. A dropout between two readings only raises the bound.
+    Steady steps (device time) are returned unchanged.
+    """
+    n = len(ts)
+    if n < 4:
+        return list(ts)
+    steps = sorted(ts[k + 1] - ts[k] for k in range(n - 1))
+    period = steps[len(steps) // 2]
+    spread = steps[(9 * len(steps)) // 10] - steps[len(steps) // 10]
+    if period <= 0 or spread <= 2 * STEADY * period:
+        return list(ts)
+    out = list(ts)
+    for k in range(n):
+        for j in range(k + 1, min(n, k + LOOKAHEAD + 1)):
+            out[k] = min(out[k], ts[j] - (j - k) * period)
+    for k in range(1, n):
+        out[k] = max(out[k], out[k - 1] + 1e-6 * period)  # keep the order
+    return out
 
 
 def speeds(ts: Sequence[float], hs: Sequence[float], a: int) -> list[float]:
@@ -116,12 +146,14 @@ def measure(
     bottom band (the next rep starting from there) ends in the lowest 10 % of the lowering.
     """
     end = min(end, len(hs) - 1)
+    ts = sample_times(ts)
     a = half_window(ts)
     level = _smoothed(hs, max(1, a // 2))
+    base = _start_level(hs, level, a, base, begun, end)
     k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
     peak = level[k_peak]
     rom = peak - base
-    band_level = peak - band_fraction * rom
+    band_level = peak - max(band_fraction * rom, BAND_NOISE * _noise(hs))
     bottom_level = base + BOTTOM_BAND * rom
     i = k_peak
     while i > 0 and level[i - 1] > bottom_level:
@@ -184,6 +216,37 @@ def measure(
         lowering_peak_speed=down_peak,
         lowering_mean_speed=lowering_mean,
     )
+
+
+def _start_level(
+    hs: Sequence[float], level: Sequence[float], a: int, base: float, begun: int, end: int
+) -> float:
+    """The level the lift started from: the hips' level averaged over a speed window, at its
+    lowest in the rest before the lift (the stretch in the bottom band of ``base``), rather than
+    ``base``, the detector's valley: the lowest single reading, a noise's depth under the seat
+    by an amount that changes with every reading."""
+    k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
+    bottom_level = base + BOTTOM_BAND * (level[k_peak] - base)
+    i = k_peak
+    while i > 0 and level[i - 1] > bottom_level:
+        i -= 1
+    lo = i
+    while lo > 0 and level[lo - 1] <= bottom_level:
+        lo -= 1
+    if i - lo < 2 * a:
+        return base  # no rest at the bottom (touch and go): the turnaround is the valley
+    wide = _smoothed(hs, a)
+    return min(wide[max(lo + a, i - 3 * a) : i - a + 1])  # the rest's last two windows
+
+
+def _noise(hs: Sequence[float]) -> float:
+    """Noise of one reading (mm): robust, from second differences (motion barely bends them),
+    and never under the rounding of the readings (1 cm on ESPHome's default plain topic)."""
+    steps = [abs(hs[k + 1] - hs[k]) for k in range(len(hs) - 1)]
+    quantum = min((x for x in steps if x > 1e-6), default=0.0)
+    curvature = [abs(hs[k] - 2.0 * hs[k - 1] + hs[k - 2]) for k in range(2, len(hs))]
+    sigma = median(curvature) / SECOND_DIFF_SCALE if curvature else 0.0
+    return max(sigma, quantum * 12**-0.5)
 
 
 def _move_window(ts: Sequence[float], k0: int, k1: int, a: int) -> int:
