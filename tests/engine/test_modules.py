@@ -9,7 +9,12 @@ import pytest
 
 from custom_components.rep_coach.engine import EngineSettings, FormWarning, Side
 from custom_components.rep_coach.engine.calibration import CalibrationModel
-from custom_components.rep_coach.engine.conditioning import Conditioner, Validity, classify
+from custom_components.rep_coach.engine.conditioning import (
+    PASSING_S,
+    Conditioner,
+    Validity,
+    classify,
+)
 from custom_components.rep_coach.engine.feedback import SideMeans, imbalance, rep_warnings
 from custom_components.rep_coach.engine.reps import RepMeasure
 from custom_components.rep_coach.engine.timing import STILL_FRACTION, measure
@@ -70,6 +75,26 @@ def test_burst_of_repeated_spikes_is_rejected_but_a_real_new_level_is_accepted()
     assert conditioner.rejected == 6
     moved = feed(Conditioner(), [500.0] * 5 + [1100.0] * 20)
     assert moved[-1][1] == 1100.0
+
+
+def test_a_widely_scattered_new_level_is_accepted_on_a_device_timed_stream() -> None:
+    """The lifter leaves a bench whose far background reads with a wide scatter (sunlight):
+    every reading of the new level lies 70 mm from the one before but all on the same side of
+    the old one. That is a new level, not spike pairs (taken as spikes, the seat level was kept
+    and the background's scatter was counted as reps)."""
+    conditioner = Conditioner()
+    seat = [1000.0 + (k % 2) for k in range(50)]
+    background = [1250.0 + (35.0 if k % 2 else -35.0) for k in range(25)]
+    out = []
+    for k, value in enumerate(seat + background):
+        result = conditioner.push(k / 50.0, value, device_timed=True)
+        if result is not None:
+            out.append(result)
+    assert conditioner.jumps == 1
+    # Held back only while the hips' top speed could not have carried them there, not until
+    # the passing-body timeout.
+    assert conditioner.rejected < PASSING_S * 50
+    assert min(x for t, x in out if t >= 1.0 + PASSING_S) > 1200.0
 
 
 def test_calibration_median_fallback_and_round_trip() -> None:

@@ -129,10 +129,15 @@ class Conditioner:
         carried = JUMP_SLACK_MM + abs(self._ref_v) * dt + 0.5 * MAX_ACCEL_MM_S2 * dt * dt
         passing = run and t - self._rejected_from >= PASSING_S and moved > JUMP_SLACK_MM
         uncarried = run >= self._jump_readings and moved > carried
-        # Where neither the hips' motion leads nor the rejected reading before it was: a second
-        # spike (spikes come in pairs, one high, one low), not a new level. A new level shows
-        # again in the next reading, which confirms it.
-        spike = uncarried and not passing and abs(x - self._jump_x) > JUMP_SLACK_MM
+        # Right after one rejected reading, on the other side of the reference: a second spike
+        # (spikes come in pairs, one high, one low), not a new level. A new level stays on the
+        # side it jumped to, however widely its readings scatter (sunlight on a far background).
+        spike = (
+            uncarried
+            and not passing
+            and run == 1
+            and (x - self._ref_x) * (self._jump_x - self._ref_x) < 0
+        )
         if (moved <= JUMP_SLACK_MM + MAX_SPEED_MM_S * dt or dt > GAP_RESET_S) and not spike:
             if self._ref_t > -math.inf and (passing or uncarried):
                 # Implausible readings, then a level the hips' own motion could not have
