@@ -22,6 +22,7 @@ from .events import (
     SensorState,
     SetEndReason,
 )
+from .health import Counters
 from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import RepMeasure, RepTracker
 from .session import Session, WallClock
@@ -52,21 +53,6 @@ class FeedResult:
     error: PayloadError | None = None
     readings: int = 0
     invalid: int = 0
-
-
-@dataclass(slots=True)
-class Counters:
-    """Input statistics for diagnostics."""
-
-    payloads: int = 0
-    payload_errors: int = 0
-    readings: int = 0
-    valid: int = 0
-    no_target: int = 0
-    invalid: int = 0
-    out_of_order: int = 0
-    duplicates: int = 0
-    gaps: int = 0
 
 
 def calibration_of(model: CalibrationModel, side: Side) -> Calibration | None:
@@ -525,24 +511,39 @@ class RepEngine:
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
-        return report.summary(self)
+        sides = {side: self.side_stats(side) for side in Side}
+        return report.summary(self.session, self.restored_history, sides)
 
     def diagnostics(self) -> dict[str, Any]:
         """JSON-ready internals for HA diagnostics (no personal data)."""
-        return report.diagnostics(self)
+        return report.diagnostics(
+            sensor_state=self.sensor_state,
+            counters=self.counters,
+            clock=self.clock,
+            payload_format=self.payload_format,
+            detected_unit=self.detected_unit,
+            last_error=self.last_error,
+            phase=self.phase(),
+            calibration=self.current_calibration(),
+        )
 
     # --- persistence ---------------------------------------------------------------------
     def set_history(self) -> list[report.SetSummary]:
         """The finished sets kept in detail (the last 50), oldest first."""
-        return report.finished_sets(self)
+        return report.finished_sets(self.session.history, self.restored_history)
 
     def snapshot(self) -> Snapshot:
         """What survives a restart: counters, the set under way, side, calibration, last sets."""
-        return persistence.snapshot(self)
+        return persistence.snapshot(self.session, self.restored_history, self.cal)
 
     def restore(self, saved: Snapshot) -> None:
         """Continue from a snapshot (see :func:`.snapshot.load_snapshot` for saved data)."""
-        persistence.restore(self, saved)
+        self.restored_history = persistence.restored_sets(saved)
+        if persistence.restore_session(self.session, saved):
+            self.resume_pending = True
+        self.cal.restore(saved.calibration.model_dump(mode="json"))
+        self.tracker.side = self.session.side
+        self.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock
 
     def export_state(self) -> dict[str, Any]:
         """The snapshot, JSON-ready."""
