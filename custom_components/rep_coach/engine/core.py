@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from . import persistence, report
 from .calibration import CalibrationModel
@@ -23,10 +23,11 @@ from .events import (
     SetEndReason,
 )
 from .health import Counters
+from .manual import ManualCalibration
 from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import RepMeasure, RepTracker
 from .session import Session, WallClock
-from .settings import DistanceUnit, EngineSettings, Orientation, Side
+from .settings import DistanceUnit, EngineSettings, Side
 from .snapshot import Snapshot, load_snapshot
 from .state import Calibration, EngineState, Phase, SideStats
 from .thresholds import PARTIAL_BY_SENSITIVITY
@@ -88,6 +89,25 @@ def calibrated_events(
     ]
 
 
+class TrackerOptions(TypedDict):
+    """What of the settings the tracker works with (see :meth:`.RepTracker.configure`)."""
+
+    partial: float
+    hold_band_fraction: float
+    dip_tolerance_s: float
+    hold_target_s: float
+
+
+def _tracker_options(settings: EngineSettings) -> TrackerOptions:
+    profile = settings.variation_profile
+    return TrackerOptions(
+        partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
+        hold_band_fraction=profile.hold_band_fraction,
+        dip_tolerance_s=profile.dip_tolerance_s,
+        hold_target_s=settings.hold_target_s,
+    )
+
+
 class _Detections:
     """The tracker's sink: hands each finding to the session at once, as it happens.
 
@@ -139,7 +159,7 @@ class RepEngine:
         """``wall_clock`` maps engine time to the wall clock; without it sets carry no dates."""
         self._settings = settings or EngineSettings()
         self.cal = CalibrationModel()
-        self._apply_orientation()
+        self._manual = ManualCalibration(self.cal, self._settings.orientation)
         self.session = Session(self._settings, wall_clock)
         self._detections = _Detections(self.session, self.cal)
         self.tracker = self._new_tracker()
@@ -158,28 +178,10 @@ class RepEngine:
         self._invalid_since: float | None = None  # first invalid one with no no-target since
         self.restored_history: list[report.SetSummary] = []
         self.resume_pending = False
-        self._manual_bottom_x: float | None = None
 
     # --- construction helpers -----------------------------------------------------------
-    def _apply_orientation(self) -> None:
-        orientation = self._settings.orientation
-        self.cal.fixed_sign = orientation is not Orientation.AUTO
-        if orientation is Orientation.FARTHER:
-            self.cal.sign = 1
-        elif orientation is Orientation.NEARER:
-            self.cal.sign = -1
-
     def _new_tracker(self) -> RepTracker:
-        settings = self._settings
-        profile = settings.variation_profile
-        tracker = RepTracker(
-            self._detections,
-            self.cal,
-            partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
-            hold_band_fraction=profile.hold_band_fraction,
-            dip_tolerance_s=profile.dip_tolerance_s,
-            hold_target_s=settings.hold_target_s,
-        )
+        tracker = RepTracker(self._detections, self.cal, **_tracker_options(self._settings))
         tracker.side = self.session.side
         return tracker
 
@@ -192,16 +194,9 @@ class RepEngine:
         """Apply new settings (targets, program, side mode...) without losing counts."""
         old = self._settings
         self._settings = settings
-        profile = settings.variation_profile
-        self.tracker.configure(
-            partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
-            hold_band_fraction=profile.hold_band_fraction,
-            dip_tolerance_s=profile.dip_tolerance_s,
-            hold_target_s=settings.hold_target_s,
-        )
+        self.tracker.configure(**_tracker_options(settings))
         if settings.orientation is not old.orientation:
-            self.cal.reset()
-            self._apply_orientation()
+            self._manual.reorient(settings.orientation)
             self.tracker.restored()
         return self._settle(self.session.apply_settings(settings, t))
 
@@ -397,30 +392,17 @@ class RepEngine:
         """Manual calibration (bottom, then top) or back to automatic learning."""
         tracker = self.tracker
         if step is CalibrationStep.AUTO:
-            self.cal.reset()
-            self._manual_bottom_x = None
+            self._manual.auto()
             tracker.restored()
             return self._settle(self._detections.take())
         level = tracker.last_x
         if level is None:
             return self._settle([])
         if step is CalibrationStep.BOTTOM:
-            self._manual_bottom_x = level
-            if self.cal.sign:
-                self.cal.bottom_h = self.cal.sign * level
-                self.cal.manual_bottom = True
+            self._manual.bottom(level)
             return self._settle([])
-        bottom_x = self._manual_bottom_x
-        if bottom_x is None and self.cal.bottom_h is not None and self.cal.sign:
-            bottom_x = self.cal.sign * self.cal.bottom_h
-        if bottom_x is None or abs(level - bottom_x) < 4.0 * tracker.noise.sigma:
+        if not self._manual.top(level, tracker.noise.sigma):
             return self._settle([])
-        if not self.cal.fixed_sign:
-            self.cal.sign = 1 if level > bottom_x else -1
-        self.cal.bottom_h = self.cal.sign * bottom_x
-        self.cal.manual_bottom = True
-        for side in Side:
-            self.cal.ranges[side].manual = abs(level - bottom_x)
         tracker.restored()
         events = self._detections.take()
         events.extend(
