@@ -98,7 +98,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self.engine = RepEngine(
             settings_from_options(entry.options), wall_clock=self.engine_time_to_datetime
         )
-        self.health = StreamHealth(hass, entry, self.clock())
+        self.health = StreamHealth(hass, entry, self.clock(), self.engine.counters)
         self.rate_limit = MessageRateLimiter(entry.title, entry.data[CONF_STATE_TOPIC])
         self._store = SessionStore(hass, entry.entry_id)
         self._event_listeners: list[EngineEventListener] = []

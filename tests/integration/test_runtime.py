@@ -203,6 +203,21 @@ async def test_retained_sample_ignored(
     assert init_integration.runtime_data.health.payloads == 0
 
 
+async def test_stream_health_reports_the_engines_own_counts(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The stream is counted once, by the engine; health reads those counts."""
+    batch = '[{"d":400,"seq":1},{"d":99999,"seq":2},{"d":410,"seq":2}]'  # the last: a duplicate
+    async_fire_mqtt_message(hass, STATE_TOPIC, batch)
+    async_fire_mqtt_message(hass, STATE_TOPIC, b"{not json")
+    await hass.async_block_till_done()
+    runtime = init_integration.runtime_data
+    figures = ("payloads", "rejected_payloads", "readings", "invalid_readings")
+    assert [runtime.health.as_dict()[key] for key in figures] == [2, 1, 2, 1]
+    runtime.engine.feed_payload(b"{not json", runtime.clock())
+    assert runtime.health.rejected_payloads == runtime.engine.counters.payload_errors == 2
+
+
 async def test_invalid_payload_issue(
     hass: HomeAssistant, init_integration: MockConfigEntry, issue_registry: ir.IssueRegistry
 ) -> None:
