@@ -278,8 +278,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         now = self.clock()
         self.rate_limit.tick()
         self.health.async_tick(now, sensor_online=self._sensor_online and self._mqtt_connected)
-        self._async_handle_events(self.engine.tick(now))
-        self.health.async_calibration(now, self.engine.state.recalibrating_since_t)
+        self._async_handle_events(self.engine.tick(now))  # publishes the state as of now
+        self.health.async_calibration(now, self.data.state.recalibrating_since_t)
 
     @callback
     def _async_handle_events(self, events: list[EngineEvent]) -> None:
