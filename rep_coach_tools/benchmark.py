@@ -6,7 +6,6 @@ Everything here is measured, nothing asserted: ``rep-coach bench`` prints it. Sc
 
 from __future__ import annotations
 
-import json
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
@@ -14,8 +13,10 @@ from typing import Any
 
 from custom_components.rep_coach.engine.core import RepEngine
 from custom_components.rep_coach.engine.events import RepEvent
+from custom_components.rep_coach.engine.protocol import encode_plain, encode_readings
 from custom_components.rep_coach.engine.settings import Side
 
+from .batches import wire_reading
 from .scoring import Emitted
 from .simulator import SimReading, SimSession
 
@@ -47,12 +48,8 @@ def payloads(session: SimSession) -> Iterable[tuple[float, str, list[SimReading]
 
 def _payload(session: SimSession, group: list[SimReading]) -> str:
     if session.plain:
-        d = group[0].distance_mm
-        return "nan" if d is None else f"{d / 1000.0:.{session.plain_decimals}f}"
-    return json.dumps(
-        [{"d": r.distance_mm, "t": r.device_ms, "seq": r.seq, "status": r.status} for r in group],
-        separators=(",", ":"),
-    )
+        return encode_plain(group[0].distance_mm, session.plain_decimals)
+    return encode_readings([wire_reading(reading) for reading in group])
 
 
 def run_engine(session: SimSession) -> list[Emitted]:

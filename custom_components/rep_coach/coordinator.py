@@ -98,7 +98,7 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         self.engine = RepEngine(
             settings_from_options(entry.options), wall_clock=self.engine_time_to_datetime
         )
-        self.health = StreamHealth(hass, entry, self.clock())
+        self.health = StreamHealth(hass, entry, self.clock(), self.engine.counters)
         self.rate_limit = MessageRateLimiter(entry.title, entry.data[CONF_STATE_TOPIC])
         self._store = SessionStore(hass, entry.entry_id)
         self._event_listeners: list[EngineEventListener] = []
@@ -278,8 +278,8 @@ class RepCoachCoordinator(DataUpdateCoordinator[CoachData]):
         now = self.clock()
         self.rate_limit.tick()
         self.health.async_tick(now, sensor_online=self._sensor_online and self._mqtt_connected)
-        self._async_handle_events(self.engine.tick(now))
-        self.health.async_calibration(now, self.engine.state.recalibrating_since_t)
+        self._async_handle_events(self.engine.tick(now))  # publishes the state as of now
+        self.health.async_calibration(now, self.data.state.recalibrating_since_t)
 
     @callback
     def _async_handle_events(self, events: list[EngineEvent]) -> None:

@@ -15,6 +15,7 @@ from .const import (
     SILENT_ISSUE_AFTER_S,
 )
 from .engine import FeedResult
+from .engine.health import Counters
 
 ISSUE_INVALID_PAYLOADS = "invalid_payloads"
 ISSUE_SENSOR_SILENT = "sensor_silent"
@@ -22,20 +23,43 @@ ISSUE_CALIBRATION_UNSETTLED = "calibration_unsettled"
 
 
 class StreamHealth:
-    """Counts what arrives on the sample topic and raises or clears repair issues."""
+    """Watches what arrives on the sample topic and raises or clears repair issues.
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, now: float) -> None:
-        """Start counting at ``now`` (clock seconds)."""
+    The counts are the engine's own (:class:`.engine.health.Counters`), read, never kept twice;
+    only what is Home Assistant's business (runs of bad payloads, open issues) is kept here.
+    """
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, now: float, counters: Counters
+    ) -> None:
+        """Watch from ``now`` (clock seconds) the stream the engine counts in ``counters``."""
         self._hass = hass
         self._entry = entry
-        self.payloads = 0
-        self.rejected_payloads = 0
-        self.readings = 0
-        self.invalid_readings = 0
+        self._counters = counters
         self.consecutive_unusable = 0
         self.last_error: str | None = None
         self._silence_from = now
         self._open_issues: set[str] = set()
+
+    @property
+    def payloads(self) -> int:
+        """Payloads the engine read."""
+        return self._counters.payloads
+
+    @property
+    def rejected_payloads(self) -> int:
+        """Payloads that could not be decoded."""
+        return self._counters.payload_errors
+
+    @property
+    def readings(self) -> int:
+        """Readings in the decoded payloads (duplicates left out)."""
+        return self._counters.readings
+
+    @property
+    def invalid_readings(self) -> int:
+        """Readings that gave no usable distance (also late ones)."""
+        return self._counters.readings - self._counters.valid
 
     @callback
     def async_payload(self, now: float, result: FeedResult, *, only_invalid_data: bool) -> None:
@@ -44,13 +68,9 @@ class StreamHealth:
         ``only_invalid_data``: the engine has seen nothing but invalid readings for a while
         (failure range status, absurd distances), which is as useless as an unreadable payload.
         """
-        self.payloads += 1
-        self.readings += result.readings
-        self.invalid_readings += result.invalid
         self._silence_from = now
         self._async_clear(ISSUE_SENSOR_SILENT)
         if result.error is not None:
-            self.rejected_payloads += 1
             self.last_error = f"{result.error.code}: {result.error.detail}"
         elif only_invalid_data:
             self.last_error = "only invalid readings"

@@ -21,6 +21,8 @@ from custom_components.rep_coach.engine.protocol import (
     detect_format,
     discovery_topic,
     encode_batch,
+    encode_plain,
+    encode_readings,
     samples_topic,
     sensor_id_from_samples_topic,
     status_topic,
@@ -147,6 +149,25 @@ def test_listeners_accept_larger_batches_than_the_firmware_sends() -> None:
     too_many = decode_payload(json.dumps([*batch, batch[0]]))
     assert too_many.error is not None
     assert too_many.error.code is PayloadErrorCode.BATCH_TOO_LARGE
+
+
+def test_a_stall_delivers_more_than_a_firmware_batch_in_one_payload() -> None:
+    readings = [Reading(d=500.0 + k, t=k, seq=k, status=0) for k in range(FIRMWARE_BATCH + 5)]
+    decoded = decode_payload(encode_readings(readings))
+    assert [r.seq for r in decoded.readings] == list(range(FIRMWARE_BATCH + 5))
+    with pytest.raises(ValueError, match=r"1\.\.200"):
+        encode_readings([*readings] * (MAX_BATCH // len(readings) + 1))
+
+
+@pytest.mark.parametrize(
+    ("distance_mm", "decimals", "payload", "read_back_mm"),
+    [(431.0, 3, "0.431", 431.0), (436.0, 2, "0.44", 440.0), (None, 2, "nan", None)],
+)
+def test_plain_payload_is_esphome_metres_and_reads_back(
+    distance_mm: float | None, decimals: int, payload: str, read_back_mm: float | None
+) -> None:
+    assert encode_plain(distance_mm, decimals) == payload
+    assert decode_payload(payload).readings[0].d == pytest.approx(read_back_mm)
 
 
 # --- Decoding ---------------------------------------------------------------------------------

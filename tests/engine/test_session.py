@@ -21,6 +21,8 @@ from custom_components.rep_coach.engine.events import (
     SessionResetEvent,
     SetEndEvent,
 )
+from custom_components.rep_coach.engine.reps import RepMeasure
+from custom_components.rep_coach.engine.session import Session
 
 from .helpers import Track, kinds, run
 
@@ -225,3 +227,40 @@ def test_after_a_restart_the_wall_clock_tells_the_break(break_h: float, new_work
     assert any(isinstance(e, SessionResetEvent) for e in events) is new_workout
     assert restarted.state.left.sets == 1
     assert restarted.state.right.sets == (0 if new_workout else 1)
+
+
+# --- The session on its own: what a step produced is what it returns ------------------------
+
+
+def _measure(end_t: float) -> RepMeasure:
+    return RepMeasure(
+        complete=True,
+        started_t=end_t - 6.0,
+        end_t=end_t,
+        concentric_s=1.0,
+        hold_s=2.0,
+        eccentric_s=3.0,
+        rom_mm=150.0,
+        rom_fraction=1.0,
+        peak_speed_mm_s=200.0,
+        lowering_peak_speed_mm_s=80.0,
+        lowering_mean_speed_mm_s=50.0,
+    )
+
+
+def test_each_session_step_returns_its_events_and_nothing_is_kept_for_later() -> None:
+    session = Session(EngineSettings(target_reps=2, rest_s=30.0))
+    assert session.on_attempt(1.0) == []
+    assert kinds(session.on_lockout(2.0)) == ["set_start"]
+    assert kinds(session.on_rep(3.0, _measure(3.0))) == ["rep"]
+    assert kinds(session.on_rep(9.0, _measure(9.0))) == ["rep", "target_reached"]
+    assert kinds(session.end_set(10.0)) == ["set_end", "side_switched", "rest_started"]
+    assert session.end_set(11.0) == []  # nothing running: nothing happened
+    assert kinds(session.advance(40.0)) == ["rest_finished"]
+    assert not hasattr(session, "events")
+
+
+def test_the_session_holds_no_reference_to_the_engine() -> None:
+    engine = RepEngine()
+    assert type(engine.session) is Session
+    assert not any(isinstance(value, RepEngine) for value in vars(engine.session).values())

@@ -29,6 +29,7 @@ from custom_components.rep_coach.const import (
     DOMAIN,
     INVALID_PAYLOAD_ISSUE_AFTER,
     SILENT_ISSUE_AFTER_S,
+    TICK_INTERVAL_S,
 )
 from custom_components.rep_coach.engine import EngineState, RepEngine
 
@@ -201,6 +202,44 @@ async def test_retained_sample_ignored(
     async_fire_mqtt_message(hass, STATE_TOPIC, SAMPLE, retain=True)
     await hass.async_block_till_done()
     assert init_integration.runtime_data.health.payloads == 0
+
+
+async def test_stream_health_reports_the_engines_own_counts(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The stream is counted once, by the engine; health reads those counts."""
+    batch = '[{"d":400,"seq":1},{"d":99999,"seq":2},{"d":410,"seq":2}]'  # the last: a duplicate
+    async_fire_mqtt_message(hass, STATE_TOPIC, batch)
+    async_fire_mqtt_message(hass, STATE_TOPIC, b"{not json")
+    await hass.async_block_till_done()
+    runtime = init_integration.runtime_data
+    figures = ("payloads", "rejected_payloads", "readings", "invalid_readings")
+    assert [runtime.health.as_dict()[key] for key in figures] == [2, 1, 2, 1]
+    runtime.engine.feed_payload(b"{not json", runtime.clock())
+    assert runtime.health.rejected_payloads == runtime.engine.counters.payload_errors == 2
+
+
+async def test_a_tick_builds_the_engine_state_once(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Entities and the calibration issue read the same state, taken once per tick."""
+    built: list[EngineState] = []
+    state_property: property = vars(RepEngine)["state"]
+    state_of_engine = state_property.fget
+    assert state_of_engine is not None
+
+    def counted(engine: RepEngine) -> EngineState:
+        built.append(state_of_engine(engine))
+        return built[-1]
+
+    monkeypatch.setattr(RepEngine, "state", property(counted))
+    freezer.tick(timedelta(seconds=TICK_INTERVAL_S))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert len(built) == 1
 
 
 async def test_invalid_payload_issue(

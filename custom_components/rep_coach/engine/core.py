@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from . import persistence, report
 from .calibration import CalibrationModel
@@ -22,10 +22,12 @@ from .events import (
     SensorState,
     SetEndReason,
 )
+from .health import Counters
+from .manual import ManualCalibration
 from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import RepMeasure, RepTracker
 from .session import Session, WallClock
-from .settings import DistanceUnit, EngineSettings, Orientation, Side
+from .settings import DistanceUnit, EngineSettings, Side
 from .snapshot import Snapshot, load_snapshot
 from .state import Calibration, EngineState, Phase, SideStats
 from .thresholds import PARTIAL_BY_SENSITIVITY
@@ -54,28 +56,98 @@ class FeedResult:
     invalid: int = 0
 
 
-@dataclass(slots=True)
-class Counters:
-    """Input statistics for diagnostics."""
+def calibration_of(model: CalibrationModel, side: Side) -> Calibration | None:
+    """The levels ``model`` gives ``side``, or None while they are still being learned."""
+    rom = model.range_for(side)
+    if not model.sign or rom is None or model.bottom_h is None:
+        return None
+    bottom = model.sign * model.bottom_h
+    return Calibration(
+        bottom_mm=bottom,
+        top_mm=bottom + model.sign * rom,
+        rising_farther=model.sign > 0,
+        automatic=model.ranges[side].manual is None,
+    )
 
-    payloads: int = 0
-    payload_errors: int = 0
-    readings: int = 0
-    valid: int = 0
-    no_target: int = 0
-    invalid: int = 0
-    out_of_order: int = 0
-    duplicates: int = 0
-    gaps: int = 0
+
+def calibrated_events(
+    model: CalibrationModel, side: Side, t: float, *, automatic: bool, reason: CalibrationReason
+) -> list[EngineEvent]:
+    """The calibration event for ``side`` (none while its levels are still being learned)."""
+    calibration = calibration_of(model, side)
+    if calibration is None:
+        return []
+    return [
+        CalibratedEvent(
+            t=t,
+            side=side,
+            bottom_mm=calibration.bottom_mm,
+            top_mm=calibration.top_mm,
+            automatic=automatic,
+            reason=reason,
+        )
+    ]
 
 
-class _Sink(Session):
-    """The session, also told when the tracker calibrates."""
+class TrackerOptions(TypedDict):
+    """What of the settings the tracker works with (see :meth:`.RepTracker.configure`)."""
 
-    engine: RepEngine
+    partial: float
+    hold_band_fraction: float
+    dip_tolerance_s: float
+    hold_target_s: float
+
+
+def _tracker_options(settings: EngineSettings) -> TrackerOptions:
+    profile = settings.variation_profile
+    return TrackerOptions(
+        partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
+        hold_band_fraction=profile.hold_band_fraction,
+        dip_tolerance_s=profile.dip_tolerance_s,
+        hold_target_s=settings.hold_target_s,
+    )
+
+
+class _Detections:
+    """The tracker's sink: hands each finding to the session at once, as it happens.
+
+    The tracker reports through calls rather than return values, so what the session (and a
+    calibration) made of its findings waits here until the engine takes it, straight after
+    the tracker call that produced it.
+    """
+
+    def __init__(self, session: Session, model: CalibrationModel) -> None:
+        self._session = session
+        self._model = model
+        self._events: list[EngineEvent] = []
+
+    def take(self) -> list[EngineEvent]:
+        """What the last tracker call produced, oldest first."""
+        events, self._events = self._events, []
+        return events
+
+    def on_attempt(self, t: float) -> None:
+        self._events.extend(self._session.on_attempt(t))
+
+    def on_lockout(self, t: float) -> None:
+        self._events.extend(self._session.on_lockout(t))
+
+    def on_hold_started(self, t: float, started_t: float) -> None:
+        self._events.extend(self._session.on_hold_started(t, started_t))
+
+    def on_hold_reached(self, t: float) -> None:
+        self._events.extend(self._session.on_hold_reached(t))
+
+    def on_rep(self, t: float, rep: RepMeasure) -> None:
+        self._events.extend(self._session.on_rep(t, rep))
+
+    def on_presence(self, t: float, present: bool) -> None:
+        self._events.extend(self._session.on_presence(t, present))
 
     def on_calibrated(self, t: float, reason: CalibrationReason) -> None:
-        self.engine.emit_calibrated(t, automatic=True, reason=reason)
+        self._events.extend(
+            calibrated_events(self._model, self._session.side, t, automatic=True, reason=reason)
+        )
 
 
 class RepEngine:
@@ -87,9 +159,9 @@ class RepEngine:
         """``wall_clock`` maps engine time to the wall clock; without it sets carry no dates."""
         self._settings = settings or EngineSettings()
         self.cal = CalibrationModel()
-        self._apply_orientation()
-        self.session = _Sink(self._settings, wall_clock)
-        self.session.engine = self
+        self._manual = ManualCalibration(self.cal, self._settings.orientation)
+        self.session = Session(self._settings, wall_clock)
+        self._detections = _Detections(self.session, self.cal)
         self.tracker = self._new_tracker()
         self.conditioner = Conditioner()
         self.clock = DeviceClock()
@@ -106,28 +178,10 @@ class RepEngine:
         self._invalid_since: float | None = None  # first invalid one with no no-target since
         self.restored_history: list[report.SetSummary] = []
         self.resume_pending = False
-        self._manual_bottom_x: float | None = None
 
     # --- construction helpers -----------------------------------------------------------
-    def _apply_orientation(self) -> None:
-        orientation = self._settings.orientation
-        self.cal.fixed_sign = orientation is not Orientation.AUTO
-        if orientation is Orientation.FARTHER:
-            self.cal.sign = 1
-        elif orientation is Orientation.NEARER:
-            self.cal.sign = -1
-
     def _new_tracker(self) -> RepTracker:
-        settings = self._settings
-        profile = settings.variation_profile
-        tracker = RepTracker(
-            self.session,
-            self.cal,
-            partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
-            hold_band_fraction=profile.hold_band_fraction,
-            dip_tolerance_s=profile.dip_tolerance_s,
-            hold_target_s=settings.hold_target_s,
-        )
+        tracker = RepTracker(self._detections, self.cal, **_tracker_options(self._settings))
         tracker.side = self.session.side
         return tracker
 
@@ -140,27 +194,16 @@ class RepEngine:
         """Apply new settings (targets, program, side mode...) without losing counts."""
         old = self._settings
         self._settings = settings
-        self.session.settings = settings
-        profile = settings.variation_profile
-        self.tracker.configure(
-            partial=PARTIAL_BY_SENSITIVITY[settings.sensitivity],
-            hold_band_fraction=profile.hold_band_fraction,
-            dip_tolerance_s=profile.dip_tolerance_s,
-            hold_target_s=settings.hold_target_s,
-        )
+        self.tracker.configure(**_tracker_options(settings))
         if settings.orientation is not old.orientation:
-            self.cal.reset()
-            self._apply_orientation()
+            self._manual.reorient(settings.orientation)
             self.tracker.restored()
-        self.session.settings_changed(t, old)
-        return self._take()
+        return self._settle(self.session.apply_settings(settings, t))
 
     # --- input ---------------------------------------------------------------------------
-    def _take(self) -> list[EngineEvent]:
-        events = self.session.events
-        if events:
-            self.session.events = []
-            self.tracker.side = self.session.side
+    def _settle(self, events: list[EngineEvent]) -> list[EngineEvent]:
+        """End of a step: the tracker measures on the session's side from now on."""
+        self.tracker.side = self.session.side
         return events
 
     def feed_payload(self, payload: bytes | str, arrival_t: float) -> FeedResult:
@@ -176,8 +219,7 @@ class RepEngine:
         if decoded.error is not None:
             counters.payload_errors += 1
             self.last_error = decoded.error
-            self._note_bad(arrival_t, Validity.INVALID)
-            result.events = self._take()
+            result.events = self._settle(self._note_bad(arrival_t, Validity.INVALID))
             return result
         self.payload_format = decoded.fmt
         if decoded.unit is not None and self.detected_unit is None:
@@ -227,9 +269,11 @@ class RepEngine:
         if not t >= self._last_t:  # also rejects NaN timestamps
             counters.out_of_order += 1
             return []
+        events: list[EngineEvent] = []
         if t - self._last_t > GAP_RESET_S * 4 and self._last_t > -math.inf:
             counters.gaps += 1
             self.tracker.interrupt(t)
+            events.extend(self._detections.take())
             self.conditioner.reset()
         self._last_t = t
         if self.resume_pending:
@@ -241,8 +285,7 @@ class RepEngine:
             assert distance_mm is not None
             counters.valid += 1
             self._bad_since = self._invalid_since = None
-            if self.sensor_state is not SensorState.OK:
-                self._set_sensor_state(t, SensorState.OK)
+            events.extend(self._set_sensor_state(t, SensorState.OK))
             conditioner = self.conditioner
             jumps = conditioner.jumps
             out = conditioner.push(t, distance_mm, device_timed=self._device_timed)
@@ -250,18 +293,19 @@ class RepEngine:
                 self.tracker.jumped(t)  # a body entered or left the beam
             if out is not None:
                 self.tracker.push(out[0], out[1])
+            events.extend(self._detections.take())
         else:
             if validity is Validity.NO_TARGET:
                 counters.no_target += 1
             else:
                 counters.invalid += 1
-            self._note_bad(t, validity)
+            events.extend(self._note_bad(t, validity))
         session = self.session
         if session.current is not None or session.rest_ends_t is not None:
-            session.advance(t)
-        return self._take() if session.events else []
+            events.extend(session.advance(t))
+        return self._settle(events)
 
-    def _note_bad(self, t: float, validity: Validity) -> None:
+    def _note_bad(self, t: float, validity: Validity) -> list[EngineEvent]:
         if self._bad_since is None:
             self._bad_since = t
         if validity is Validity.NO_TARGET:
@@ -270,17 +314,19 @@ class RepEngine:
         elif self._invalid_since is None:
             self._invalid_since = t
         self.tracker.lost(t, self._bad_since)
+        events = self._detections.take()
         if validity is Validity.NO_TARGET:
             if t - self._bad_since >= NO_TARGET_AFTER_S:
-                self._set_sensor_state(t, SensorState.NO_TARGET)
+                events.extend(self._set_sensor_state(t, SensorState.NO_TARGET))
         elif self._invalid_since is not None and t - self._invalid_since >= INVALID_AFTER_S:
-            self._set_sensor_state(t, SensorState.INVALID)
+            events.extend(self._set_sensor_state(t, SensorState.INVALID))
+        return events
 
-    def _set_sensor_state(self, t: float, state: SensorState) -> None:
+    def _set_sensor_state(self, t: float, state: SensorState) -> list[EngineEvent]:
         if state is self.sensor_state:
-            return
+            return []
         previous, self.sensor_state = self.sensor_state, state
-        self.session.events.append(SensorEvent(t=t, state=state, previous=previous))
+        return [SensorEvent(t=t, state=state, previous=previous)]
 
     def tick(self, t: float) -> list[EngineEvent]:
         """Advance timers (rest, idle set end, staleness) at receiver time ``t``.
@@ -298,116 +344,78 @@ class RepEngine:
             self._last_arrival > -math.inf
             and t - self._last_arrival >= self._settings.stale_after_s
         )
+        events: list[EngineEvent] = []
         if stale and self.sensor_state is not SensorState.STALE:
-            self._set_sensor_state(now, SensorState.STALE)
-            self.session.end_set(now, SetEndReason.SENSOR_LOST)
+            events.extend(self._set_sensor_state(now, SensorState.STALE))
+            events.extend(self.session.end_set(now, SetEndReason.SENSOR_LOST))
             self.tracker.lost(now, self._last_t)
+            events.extend(self._detections.take())
         if now - TICK_LAG_S > self._last_t:
-            self.session.advance(now - TICK_LAG_S)
-        return self._take()
+            events.extend(self.session.advance(now - TICK_LAG_S))
+        return self._settle(events)
 
     # --- commands ------------------------------------------------------------------------
     def start_set(self, t: float) -> list[EngineEvent]:
         """Start a set now."""
-        self.session.start_set(t)
-        return self._take()
+        return self._settle(self.session.start_set(t))
 
     def end_set(self, t: float) -> list[EngineEvent]:
         """End the running set."""
-        self.session.end_set(t)
-        return self._take()
+        return self._settle(self.session.end_set(t))
 
     def switch_side(self, t: float, side: Side | None = None) -> list[EngineEvent]:
         """Switch legs (to ``side``, or the other one)."""
-        self.session.switch_side(t, side)
-        return self._take()
+        return self._settle(self.session.switch_side(t, side))
 
     def sensor_offline(self, t: float) -> list[EngineEvent]:
         """The sensor said it went away (MQTT last will): close the set now, keep its count."""
-        self.session.end_set(t, SetEndReason.SENSOR_LOST)
+        events = self.session.end_set(t, SetEndReason.SENSOR_LOST)
         self.tracker.interrupt(t)
-        return self._take()
+        events.extend(self._detections.take())
+        return self._settle(events)
 
     def undo_last_rep(self, t: float) -> list[EngineEvent]:
         """Remove the last counted rep."""
-        self.session.adjust_reps(t, -1)
-        return self._take()
+        return self._settle(self.session.adjust_reps(t, -1))
 
     def adjust_reps(self, t: float, delta: int) -> list[EngineEvent]:
         """Add (or with a negative delta remove) counted reps."""
-        self.session.adjust_reps(t, delta)
-        return self._take()
+        return self._settle(self.session.adjust_reps(t, delta))
 
     def reset_session(self, t: float) -> list[EngineEvent]:
         """Clear all counters; calibration stays."""
-        self.session.reset(t)
+        events = self.session.reset(t)
         self.restored_history.clear()
-        return self._take()
+        return self._settle(events)
 
     def calibrate(self, t: float, step: CalibrationStep) -> list[EngineEvent]:
         """Manual calibration (bottom, then top) or back to automatic learning."""
         tracker = self.tracker
         if step is CalibrationStep.AUTO:
-            self.cal.reset()
-            self._manual_bottom_x = None
+            self._manual.auto()
             tracker.restored()
-            return self._take()
+            return self._settle(self._detections.take())
         level = tracker.last_x
         if level is None:
-            return self._take()
+            return self._settle([])
         if step is CalibrationStep.BOTTOM:
-            self._manual_bottom_x = level
-            if self.cal.sign:
-                self.cal.bottom_h = self.cal.sign * level
-                self.cal.manual_bottom = True
-            return self._take()
-        bottom_x = self._manual_bottom_x
-        if bottom_x is None and self.cal.bottom_h is not None and self.cal.sign:
-            bottom_x = self.cal.sign * self.cal.bottom_h
-        if bottom_x is None or abs(level - bottom_x) < 4.0 * tracker.noise.sigma:
-            return self._take()
-        if not self.cal.fixed_sign:
-            self.cal.sign = 1 if level > bottom_x else -1
-        self.cal.bottom_h = self.cal.sign * bottom_x
-        self.cal.manual_bottom = True
-        for side in Side:
-            self.cal.ranges[side].manual = abs(level - bottom_x)
+            self._manual.bottom(level)
+            return self._settle([])
+        if not self._manual.top(level, tracker.noise.sigma):
+            return self._settle([])
         tracker.restored()
-        self.emit_calibrated(t, automatic=False, reason=CalibrationReason.MANUAL)
-        return self._take()
-
-    def emit_calibrated(
-        self, t: float, *, automatic: bool, reason: CalibrationReason = CalibrationReason.INITIAL
-    ) -> None:
-        """Record a calibration event for the current side."""
-        calibration = self.current_calibration()
-        if calibration is None:
-            return
-        self.session.events.append(
-            CalibratedEvent(
-                t=t,
-                side=self.session.side,
-                bottom_mm=calibration.bottom_mm,
-                top_mm=calibration.top_mm,
-                automatic=automatic,
-                reason=reason,
+        events = self._detections.take()
+        events.extend(
+            calibrated_events(
+                self.cal, self.session.side, t, automatic=False, reason=CalibrationReason.MANUAL
             )
         )
+        return self._settle(events)
 
     # --- views ---------------------------------------------------------------------------
     def current_calibration(self) -> Calibration | None:
         """The current side's calibration, or None while it is still being learned."""
-        cal = self.cal
-        rom = cal.range_for(self.session.side)
-        if not cal.sign or rom is None or cal.bottom_h is None:
-            return None
-        bottom = cal.sign * cal.bottom_h
-        return Calibration(
-            bottom_mm=bottom,
-            top_mm=bottom + cal.sign * rom,
-            rising_farther=cal.sign > 0,
-            automatic=cal.ranges[self.session.side].manual is None,
-        )
+        return calibration_of(self.cal, self.session.side)
 
     def phase(self) -> Phase:
         """Where the lifter is now."""
@@ -485,24 +493,39 @@ class RepEngine:
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
-        return report.summary(self)
+        sides = {side: self.side_stats(side) for side in Side}
+        return report.summary(self.session, self.restored_history, sides)
 
     def diagnostics(self) -> dict[str, Any]:
         """JSON-ready internals for HA diagnostics (no personal data)."""
-        return report.diagnostics(self)
+        return report.diagnostics(
+            sensor_state=self.sensor_state,
+            counters=self.counters,
+            clock=self.clock,
+            payload_format=self.payload_format,
+            detected_unit=self.detected_unit,
+            last_error=self.last_error,
+            phase=self.phase(),
+            calibration=self.current_calibration(),
+        )
 
     # --- persistence ---------------------------------------------------------------------
     def set_history(self) -> list[report.SetSummary]:
         """The finished sets kept in detail (the last 50), oldest first."""
-        return report.finished_sets(self)
+        return report.finished_sets(self.session.history, self.restored_history)
 
     def snapshot(self) -> Snapshot:
         """What survives a restart: counters, the set under way, side, calibration, last sets."""
-        return persistence.snapshot(self)
+        return persistence.snapshot(self.session, self.restored_history, self.cal)
 
     def restore(self, saved: Snapshot) -> None:
         """Continue from a snapshot (see :func:`.snapshot.load_snapshot` for saved data)."""
-        persistence.restore(self, saved)
+        self.restored_history = persistence.restored_sets(saved)
+        if persistence.restore_session(self.session, saved):
+            self.resume_pending = True
+        self.cal.restore(saved.calibration.model_dump(mode="json"))
+        self.tracker.side = self.session.side
+        self.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock
 
     def export_state(self) -> dict[str, Any]:
         """The snapshot, JSON-ready."""

@@ -1,13 +1,18 @@
-"""What of an engine survives a restart, and how it comes back (see :mod:`.snapshot`)."""
+"""What of a session survives a restart, and how it comes back (the models: :mod:`.snapshot`).
+
+Works on the engine's parts (session, calibration model, the sets a restart brought back), never
+on the engine itself: the engine produces and restores its snapshot through these functions.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import TYPE_CHECKING
 
+from .calibration import CalibrationModel
 from .feedback import imbalance
-from .report import finished_sets
-from .session import SET_HISTORY, SetRecord, SideTotals
+from .report import SetSummary, finished_sets
+from .session import SET_HISTORY, Session, SetRecord, SideTotals
 from .settings import Side
 from .snapshot import (
     CalibrationSnapshot,
@@ -16,9 +21,6 @@ from .snapshot import (
     Snapshot,
     SnapshotV2,
 )
-
-if TYPE_CHECKING:
-    from .core import RepEngine
 
 
 def _totals_snapshot(totals: SideTotals) -> SideTotalsSnapshot:
@@ -29,15 +31,16 @@ def _totals_from(snapshot: SideTotalsSnapshot) -> SideTotals:
     return SideTotals(**snapshot.model_dump())
 
 
-def snapshot(engine: RepEngine) -> Snapshot:
+def snapshot(
+    session: Session, restored: Sequence[SetSummary], calibration: CalibrationModel
+) -> Snapshot:
     """Counters, the set under way, side, calibration and the last sets, as the current model."""
-    session = engine.session
     current = session.current
     return SnapshotV2(
         side=session.side,
         totals={side: _totals_snapshot(session.totals[side]) for side in Side},
         totals_since=session.totals_since,
-        history=finished_sets(engine),
+        history=finished_sets(session.history, restored),
         current=None
         if current is None
         else OpenSetSnapshot(
@@ -47,22 +50,22 @@ def snapshot(engine: RepEngine) -> Snapshot:
             partial_reps=current.partial_reps,
             started_at=current.started_at,
         ),
-        calibration=CalibrationSnapshot.model_validate(engine.cal.export()),
+        calibration=CalibrationSnapshot.model_validate(calibration.export()),
     )
 
 
-def restore(engine: RepEngine, saved: Snapshot) -> None:
-    """Bring back what :func:`snapshot` saved (from any format, once migrated)."""
-    session = engine.session
+def restore_session(session: Session, saved: Snapshot) -> bool:
+    """Bring back the session part of what :func:`snapshot` saved (from any format, once
+    migrated); True when a set under way resumes (its pause starts at the next reading)."""
     if saved.side is not None:
         session.side = saved.side
     for side in Side:
         if side in saved.totals:
             session.totals[side] = _totals_from(saved.totals[side])
     session.totals_since = saved.totals_since
-    engine.restored_history = list(saved.history[-SET_HISTORY:])
     ends = [summary.ended_at for summary in saved.history if summary.ended_at is not None]
     session.last_rep_at = max(ends, default=None)
+    resumes = False
     if (current := saved.current) is not None:
         record = SetRecord(
             side=current.side,
@@ -73,10 +76,13 @@ def restore(engine: RepEngine, saved: Snapshot) -> None:
         record.added = current.reps
         record.partial_reps = current.partial_reps
         session.current = record
-        engine.resume_pending = True
-    engine.cal.restore(saved.calibration.model_dump(mode="json"))
+        resumes = True
     left, right = session.totals[Side.LEFT].means(), session.totals[Side.RIGHT].means()
     if left is not None and right is not None:
         session.imbalance = imbalance(left, right)
-    engine.tracker.side = session.side
-    engine.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock
+    return resumes
+
+
+def restored_sets(saved: Snapshot) -> list[SetSummary]:
+    """The finished sets a snapshot brings back (the last 50)."""
+    return list(saved.history[-SET_HISTORY:])

@@ -292,9 +292,24 @@ def reading_json(reading: Reading) -> dict[str, Any]:
     }
 
 
+def encode_readings(readings: Sequence[Reading]) -> str:
+    """A samples payload a listener reads: compact JSON, 1..MAX_BATCH readings, oldest first
+    (several firmware batches that a stall delivered at once, for instance)."""
+    if not 1 <= len(readings) <= MAX_BATCH:
+        raise ValueError(f"a payload holds 1..{MAX_BATCH} readings, not {len(readings)}")
+    return json.dumps([reading_json(r) for r in readings], separators=(",", ":"))
+
+
 def encode_batch(readings: Sequence[Reading]) -> str:
     """A samples payload as the firmware sends it: compact JSON, 1..FIRMWARE_BATCH readings,
     oldest first."""
     if not 1 <= len(readings) <= FIRMWARE_BATCH:
         raise ValueError(f"a batch holds 1..{FIRMWARE_BATCH} readings, not {len(readings)}")
-    return json.dumps([reading_json(r) for r in readings], separators=(",", ":"))
+    return encode_readings(readings)
+
+
+def encode_plain(distance_mm: float | None, decimals: int = 2) -> str:
+    """ESPHome's plain state payload: metres to ``decimals`` places, ``nan`` for no reading."""
+    if distance_mm is None or not math.isfinite(distance_mm):
+        return "nan"
+    return f"{distance_mm / 1000.0:.{decimals}f}"

@@ -1,19 +1,24 @@
-"""Read-only reports on an engine: the session summary and diagnostics (JSON-ready), and the
-typed record of one set that the summary lists and a restart keeps."""
+"""Read-only reports: the session summary and diagnostics (JSON-ready), and the typed record of
+one set that the summary lists and a restart keeps.
+
+Built from what the engine hands over (its session, the sets a restart brought back, its figures),
+never from the engine itself: the engine depends on this module, not the other way round.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from .events import SetEndReason
-from .session import SET_HISTORY, SetRecord
-from .settings import Side
-from .state import SideStats
-
-if TYPE_CHECKING:
-    from .core import RepEngine
+from .clock import DeviceClock
+from .events import SensorState, SetEndReason
+from .health import Counters
+from .protocol import PayloadError, PayloadFormat
+from .session import SET_HISTORY, Session, SetRecord
+from .settings import DistanceUnit, Side
+from .state import Calibration, Phase, SideStats
 
 
 class SetSummary(BaseModel):
@@ -100,29 +105,30 @@ def _side(stats: SideStats) -> dict[str, Any]:
     }
 
 
-def finished_sets(engine: RepEngine) -> list[SetSummary]:
+def finished_sets(history: Iterable[SetRecord], restored: Sequence[SetSummary]) -> list[SetSummary]:
     """The finished sets kept in detail (the last 50), oldest first: restored ones, then new."""
-    finished = (SetSummary.of(record) for record in engine.session.history)
-    return [*engine.restored_history, *finished][-SET_HISTORY:]
+    finished = (SetSummary.of(record) for record in history)
+    return [*restored, *finished][-SET_HISTORY:]
 
 
-def set_summaries(engine: RepEngine) -> list[SetSummary]:
+def set_summaries(session: Session, restored: Sequence[SetSummary]) -> list[SetSummary]:
     """Every set kept in detail, oldest first, and the running one."""
-    sets = finished_sets(engine)
-    if (current := engine.session.current) is not None:
+    sets = finished_sets(session.history, restored)
+    if (current := session.current) is not None:
         sets.append(SetSummary.of(current))
     return sets
 
 
-def summary(engine: RepEngine) -> dict[str, Any]:
+def summary(
+    session: Session, restored: Sequence[SetSummary], sides: Mapping[Side, SideStats]
+) -> dict[str, Any]:
     """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
-    session = engine.session
     imbalance = session.imbalance
     return {
         "side": str(session.side),
         "total_reps": session.total_reps,
-        "sides": {str(side): _side(engine.side_stats(side)) for side in Side},
-        "sets": [summary.as_dict() for summary in set_summaries(engine)],
+        "sides": {str(side): _side(sides[side]) for side in Side},
+        "sets": [summary.as_dict() for summary in set_summaries(session, restored)],
         "imbalance_pct": None
         if imbalance is None
         else {
@@ -135,21 +141,28 @@ def summary(engine: RepEngine) -> dict[str, Any]:
     }
 
 
-def diagnostics(engine: RepEngine) -> dict[str, Any]:
+def diagnostics(
+    *,
+    sensor_state: SensorState,
+    counters: Counters,
+    clock: DeviceClock,
+    payload_format: PayloadFormat | None,
+    detected_unit: DistanceUnit | None,
+    last_error: PayloadError | None,
+    phase: Phase,
+    calibration: Calibration | None,
+) -> dict[str, Any]:
     """JSON-ready internals for HA diagnostics (no personal data)."""
-    calibration = engine.current_calibration()
     return {
-        "sensor_state": str(engine.sensor_state),
-        "payload_format": None if engine.payload_format is None else str(engine.payload_format),
-        "detected_unit": None if engine.detected_unit is None else str(engine.detected_unit),
+        "sensor_state": str(sensor_state),
+        "payload_format": None if payload_format is None else str(payload_format),
+        "detected_unit": None if detected_unit is None else str(detected_unit),
         "last_error": None
-        if engine.last_error is None
-        else {"code": str(engine.last_error.code), "detail": engine.last_error.detail},
-        "counters": {
-            name: getattr(engine.counters, name) for name in type(engine.counters).__slots__
-        },
-        "device_clock_resets": engine.clock.resets,
-        "phase": str(engine.phase()),
+        if last_error is None
+        else {"code": str(last_error.code), "detail": last_error.detail},
+        "counters": counters.as_dict(),
+        "device_clock_resets": clock.resets,
+        "phase": str(phase),
         "calibration": None
         if calibration is None
         else {

@@ -10,7 +10,6 @@ from datetime import datetime
 from itertools import pairwise
 
 from .events import (
-    CalibrationReason,
     EngineEvent,
     FormWarning,
     FormWarningEvent,
@@ -154,13 +153,16 @@ class SideTotals:
 
 
 class Session:
-    """Sets, sides and rest around the rep detector. Implements the detector's sink."""
+    """Sets, sides and rest around the rep detector.
+
+    Every method that changes the session returns the events it produced, in order; the
+    session keeps no outbox and knows nothing of who calls it.
+    """
 
     def __init__(self, settings: EngineSettings, wall_clock: WallClock | None = None) -> None:
         self.settings = settings
         self.wall_clock = wall_clock
         self.totals_since: datetime | None = None  # wall clock of the last reset
-        self.events: list[EngineEvent] = []
         self.side = settings.start_side
         self.totals = {Side.LEFT: SideTotals(), Side.RIGHT: SideTotals()}
         self.history: deque[SetRecord] = deque(maxlen=SET_HISTORY)
@@ -195,36 +197,36 @@ class Session:
         """Counted reps, both sides."""
         return self.totals[Side.LEFT].reps + self.totals[Side.RIGHT].reps
 
-    # --- detector sink -------------------------------------------------------------------
-    def on_attempt(self, t: float) -> None:
+    # --- what the detector found ----------------------------------------------------------
+    def on_attempt(self, t: float) -> list[EngineEvent]:
         """A rep attempt started: keeps a running set alive.
 
         It does not open a set: getting up from the bench starts like a rep. The set opens at
         lockout (or with the first rep, before calibration) so that leaving never starts one.
         """
         self.last_activity_t = t
+        return []
 
-    def on_lockout(self, t: float) -> None:
+    def on_lockout(self, t: float) -> list[EngineEvent]:
         """The hips reached full extension: this is a rep, so a set is under way."""
         self.last_activity_t = t
-        if self.current is None:
-            self._start_set(t)
+        return self._start_set(t) if self.current is None else []
 
     @property
     def _next_rep(self) -> int:
         return 1 if self.current is None else self.current.count + 1
 
-    def on_hold_started(self, t: float, started_t: float) -> None:
+    def on_hold_started(self, t: float, started_t: float) -> list[EngineEvent]:
         """The squeeze began (a cue; counting waits until the rep is certain)."""
-        self.events.append(
+        return [
             HoldStartedEvent(
                 t=t, side=self.side, set=self.set_number, rep=self._next_rep, started_t=started_t
             )
-        )
+        ]
 
-    def on_hold_reached(self, t: float) -> None:
+    def on_hold_reached(self, t: float) -> list[EngineEvent]:
         """The squeeze reached the target."""
-        self.events.append(
+        return [
             HoldReachedEvent(
                 t=t,
                 side=self.side,
@@ -232,13 +234,12 @@ class Session:
                 rep=self._next_rep,
                 hold_target_s=self.settings.hold_target_s,
             )
-        )
+        ]
 
-    def on_rep(self, t: float, measure: RepMeasure) -> None:
+    def on_rep(self, t: float, measure: RepMeasure) -> list[EngineEvent]:
         """A rep attempt ended."""
         self.last_activity_t = t
-        if self.current is None:
-            self._start_set(t)
+        events = self._start_set(t) if self.current is None else []
         self.last_rep_t, self.last_rep_at = t, self.wall_time(t)
         current = self.current
         assert current is not None
@@ -268,86 +269,91 @@ class Session:
             current.reps.append(rep)
             self.totals[self.side].add(rep)
         self.last_rep = rep
-        self.events.append(rep)
+        events.append(rep)
         for warning in warnings:
-            self._warn(t, warning, rep)
+            events.append(self._warn(t, warning, rep))
         if measure.complete:
-            self._check_target(t)
+            events.extend(self._check_target(t))
+        return events
 
-    def _check_target(self, t: float) -> None:
+    def _check_target(self, t: float) -> list[EngineEvent]:
         current, target = self.current, self.settings.target_reps
         if current is None or current.target_reached or target <= 0 or current.count < target:
-            return
+            return []
         current.target_reached = True
-        self.events.append(
+        return [
             TargetReachedEvent(
                 t=t, side=current.side, set=current.number, rep=current.count, target_reps=target
             )
-        )
+        ]
 
-    def on_presence(self, t: float, present: bool) -> None:
+    def on_presence(self, t: float, present: bool) -> list[EngineEvent]:
         """Lifter arrived or left; leaving ends the set."""
-        self.events.append(PresenceEvent(t=t, present=present))
+        events: list[EngineEvent] = [PresenceEvent(t=t, present=present)]
         if not present and self.current is not None:
-            self._end_set(t, SetEndReason.LEFT_BENCH)
+            events.extend(self._end_set(t, SetEndReason.LEFT_BENCH))
+        return events
 
-    def on_calibrated(self, t: float, reason: CalibrationReason) -> None:
-        """Handled by the engine, which knows the levels."""
-
-    def settings_changed(self, t: float, old: EngineSettings) -> None:
+    def apply_settings(self, settings: EngineSettings, t: float) -> list[EngineEvent]:
         """New settings: a fixed side applies now; a target already met is reached now."""
-        settings = self.settings
+        old, self.settings = self.settings, settings
+        events: list[EngineEvent] = []
         if settings.side_mode is not old.side_mode and settings.side_mode is not SideMode.ALTERNATE:
-            self.switch_side(t, Side(settings.side_mode.value))
+            events.extend(self.switch_side(t, Side(settings.side_mode.value)))
         if self.current is not None and settings.target_reps != old.target_reps:
             self.current.target_reached = False
-            self._check_target(t)
+            events.extend(self._check_target(t))
+        return events
 
     # --- timers --------------------------------------------------------------------------
-    def advance(self, t: float) -> None:
+    def advance(self, t: float) -> list[EngineEvent]:
         """Set end (a pause past the target, or idle) and rest end."""
+        events: list[EngineEvent] = []
         current = self.current
         if current is not None:
             idle = self.settings.idle_end_set_s
             pause = t - self.last_activity_t
             if current.target_reached and pause >= current.pause_limit(idle):
-                self._end_set(t, SetEndReason.TARGET)
+                events.extend(self._end_set(t, SetEndReason.TARGET))
             elif pause >= idle:
-                self._end_set(t, SetEndReason.IDLE)
+                events.extend(self._end_set(t, SetEndReason.IDLE))
         if self.rest_ends_t is not None and t >= self.rest_ends_t:
             self.rest_ends_t = None
-            self.events.append(
+            events.append(
                 RestFinishedEvent(
                     t=t, next_side=self.side, next_set=self.set_number, interrupted=False
                 )
             )
+        return events
 
     # --- commands ------------------------------------------------------------------------
-    def start_set(self, t: float) -> None:
+    def start_set(self, t: float) -> list[EngineEvent]:
         """Start a set now (no-op when one is running)."""
-        if self.current is None:
-            self.last_activity_t = t
-            self._start_set(t)
-
-    def end_set(self, t: float, reason: SetEndReason = SetEndReason.MANUAL) -> None:
-        """End the running set."""
         if self.current is not None:
-            self._end_set(t, reason)
+            return []
+        self.last_activity_t = t
+        return self._start_set(t)
 
-    def switch_side(self, t: float, side: Side | None = None) -> None:
+    def end_set(self, t: float, reason: SetEndReason = SetEndReason.MANUAL) -> list[EngineEvent]:
+        """End the running set."""
+        return [] if self.current is None else self._end_set(t, reason)
+
+    def switch_side(self, t: float, side: Side | None = None) -> list[EngineEvent]:
         """Switch legs (ends a running set first)."""
         target = side or self.side.other
+        events: list[EngineEvent] = []
         if self.current is not None:
-            self._end_set(t, SetEndReason.MANUAL, next_side=target)
+            events.extend(self._end_set(t, SetEndReason.MANUAL, next_side=target))
         if target is not self.side:
             previous, self.side = self.side, target
-            self.events.append(SideSwitchedEvent(t=t, side=target, previous=previous))
+            events.append(SideSwitchedEvent(t=t, side=target, previous=previous))
+        return events
 
-    def adjust_reps(self, t: float, delta: int) -> None:
+    def adjust_reps(self, t: float, delta: int) -> list[EngineEvent]:
         """Add or remove counted reps in the running set (or the last one)."""
         record = self.current or (self.history[-1] if self.history else None)
         if record is None or delta == 0:
-            return
+            return []
         totals = self.totals[record.side]
         applied = 0
         if delta > 0:
@@ -361,19 +367,21 @@ class Session:
             else:
                 totals.remove(record.reps.pop())
             applied -= 1
-        if applied:
-            self.events.append(
-                RepsAdjustedEvent(
-                    t=t, side=record.side, set=record.number, reps=record.count, delta=applied
-                )
+        if not applied:
+            return []
+        events: list[EngineEvent] = [
+            RepsAdjustedEvent(
+                t=t, side=record.side, set=record.number, reps=record.count, delta=applied
             )
-            if record is self.current and applied > 0:
-                self._check_target(t)
+        ]
+        if record is self.current and applied > 0:
+            events.extend(self._check_target(t))
+        return events
 
-    def reset(self, t: float) -> None:
+    def reset(self, t: float) -> list[EngineEvent]:
         """Clear counters and history; keep settings."""
         self.history.clear()
-        self._clear_counters(t, new_workout=False)
+        return self._clear_counters(t, new_workout=False)
 
     def new_workout_due(self, t: float) -> bool:
         """A set starting at ``t`` is the first of a new workout: the last rep was longer ago
@@ -391,7 +399,7 @@ class Session:
             and (now - self.last_rep_at).total_seconds() >= gap_s
         )
 
-    def _clear_counters(self, t: float, *, new_workout: bool) -> None:
+    def _clear_counters(self, t: float, *, new_workout: bool) -> list[EngineEvent]:
         """Counters, side and rest back to the start; the set history stays."""
         self.totals = {Side.LEFT: SideTotals(), Side.RIGHT: SideTotals()}
         self.current = None
@@ -403,19 +411,18 @@ class Session:
         if self.settings.side_mode is not SideMode.ALTERNATE:
             self.side = Side(self.settings.side_mode.value)
         self.totals_since = self.wall_time(t)
-        self.events.append(SessionResetEvent(t=t, new_workout=new_workout))
+        return [SessionResetEvent(t=t, new_workout=new_workout)]
 
     def wall_time(self, t: float) -> datetime | None:
         """The wall-clock instant of engine time ``t``, when the host gave a clock."""
         return None if self.wall_clock is None else self.wall_clock(t)
 
     # --- internals -----------------------------------------------------------------------
-    def _start_set(self, t: float) -> None:
-        if self.new_workout_due(t):
-            self._clear_counters(t, new_workout=True)
+    def _start_set(self, t: float) -> list[EngineEvent]:
+        events = self._clear_counters(t, new_workout=True) if self.new_workout_due(t) else []
         if self.rest_ends_t is not None:
             self.rest_ends_t = None
-            self.events.append(
+            events.append(
                 RestFinishedEvent(
                     t=t, next_side=self.side, next_set=self.set_number, interrupted=True
                 )
@@ -426,9 +433,12 @@ class Session:
             started_t=t,
             started_at=self.wall_time(t),
         )
-        self.events.append(SetStartEvent(t=t, side=self.side, set=self.current.number))
+        events.append(SetStartEvent(t=t, side=self.side, set=self.current.number))
+        return events
 
-    def _end_set(self, t: float, reason: SetEndReason, *, next_side: Side | None = None) -> None:
+    def _end_set(
+        self, t: float, reason: SetEndReason, *, next_side: Side | None = None
+    ) -> list[EngineEvent]:
         current = self.current
         assert current is not None
         self.current = None
@@ -437,10 +447,10 @@ class Session:
         totals = self.totals[current.side]
         if current.count == 0:
             # Nothing counted: not a set. Nothing to rest from either.
-            return
+            return []
         totals.sets += 1
         self.history.append(current)
-        self.events.append(
+        events: list[EngineEvent] = [
             SetEndEvent(
                 t=t,
                 side=current.side,
@@ -454,16 +464,16 @@ class Session:
                 mean_rom_mm=current.mean_rom_mm,
                 time_under_tension_s=current.time_under_tension_s,
             )
-        )
-        self._check_imbalance(t, current)
+        ]
+        events.extend(self._check_imbalance(t, current))
         if next_side is None and self.settings.side_mode is SideMode.ALTERNATE:
             next_side = self.side.other
         if next_side is not None and next_side is not self.side:
             previous, self.side = self.side, next_side
-            self.events.append(SideSwitchedEvent(t=t, side=self.side, previous=previous))
+            events.append(SideSwitchedEvent(t=t, side=self.side, previous=previous))
         if self.settings.rest_s > 0:
             self.rest_ends_t = t + self.settings.rest_s
-            self.events.append(
+            events.append(
                 RestStartedEvent(
                     t=t,
                     duration_s=self.settings.rest_s,
@@ -472,27 +482,29 @@ class Session:
                     next_set=self.set_number,
                 )
             )
+        return events
 
-    def _check_imbalance(self, t: float, finished: SetRecord) -> None:
+    def _check_imbalance(self, t: float, finished: SetRecord) -> list[EngineEvent]:
         left, right = self.totals[Side.LEFT].means(), self.totals[Side.RIGHT].means()
         if left is None or right is None:
-            return
+            return []
         self.imbalance = imbalance(left, right)
-        if self.imbalance.worth_telling:
-            self.last_warning = FormWarning.IMBALANCE
-            self.events.append(
-                FormWarningEvent(
-                    t=t,
-                    warning=FormWarning.IMBALANCE,
-                    side=finished.side,
-                    set=finished.number,
-                    rep=finished.count,
-                    value=self.imbalance.largest_pct,
-                    target=0.0,
-                )
+        if not self.imbalance.worth_telling:
+            return []
+        self.last_warning = FormWarning.IMBALANCE
+        return [
+            FormWarningEvent(
+                t=t,
+                warning=FormWarning.IMBALANCE,
+                side=finished.side,
+                set=finished.number,
+                rep=finished.count,
+                value=self.imbalance.largest_pct,
+                target=0.0,
             )
+        ]
 
-    def _warn(self, t: float, warning: FormWarning, rep: RepEvent) -> None:
+    def _warn(self, t: float, warning: FormWarning, rep: RepEvent) -> FormWarningEvent:
         self.last_warning = warning
         target = {
             FormWarning.HOLD_TOO_SHORT: (rep.hold_s, self.settings.hold_target_s),
@@ -500,14 +512,12 @@ class Session:
             FormWarning.PARTIAL_RANGE: (rep.rom_pct, 100.0),
             FormWarning.JERKY: (rep.lowering_s, self.settings.eccentric_target_s),
         }.get(warning, (0.0, 0.0))
-        self.events.append(
-            FormWarningEvent(
-                t=t,
-                warning=warning,
-                side=rep.side,
-                set=rep.set,
-                rep=rep.rep,
-                value=target[0],
-                target=target[1],
-            )
+        return FormWarningEvent(
+            t=t,
+            warning=warning,
+            side=rep.side,
+            set=rep.set,
+            rep=rep.rep,
+            value=target[0],
+            target=target[1],
         )
