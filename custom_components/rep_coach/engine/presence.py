@@ -30,6 +30,10 @@ from .thresholds import (
 MEDIAN_STEP = 0.03  # the running median moves by 3 % per reading: settles in ~100 readings
 SECOND_DIFF_SCALE = 0.6745 * math.sqrt(6.0)  # median |x[k] - 2x[k-1] + x[k-2]| of white noise
 GAP_S = 0.5  # readings farther apart do not form a difference
+# Differences are taken between readings at least this far apart: ToF noise is correlated over a
+# few samples at high rates (the sensor's own averaging, sunlight), and differences of adjacent
+# readings would see only its fast part; at 10-20 Hz every reading is used.
+NOISE_LAG_S = 0.045
 
 
 class NoiseEstimate:
@@ -46,6 +50,8 @@ class NoiseEstimate:
 
     def push(self, t: float, x: float) -> None:
         """One accepted reading (mm)."""
+        if 0.0 <= t - self._t1 < NOISE_LAG_S and not math.isnan(self._x2):
+            return  # too close to the previous one: its noise is mostly the same
         if t - self._t1 > GAP_S:
             self._x2 = math.nan
         elif not math.isnan(self._x2):
