@@ -126,3 +126,37 @@ def test_standing_up_out_of_range_and_sitting_down_again_is_no_hidden_squeeze() 
     track.stay(12.0).leave().empty(4.0).arrive(1.0, from_height=140.0).stay(3.0)
     events = run(RepEngine(EngineSettings(target_reps=0)), track.leave().empty(6.0), tail_s=30.0)
     assert len(counted(events)) == 4
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_new_lifter_with_a_shorter_range_who_starts_at_once_is_counted(nearer: bool) -> None:
+    """One lifter's set (30 cm), the bench empty, then another lifter sits down and starts
+    within a second with a 22 cm range (about 72 % of the first): every rep of theirs counts.
+    Only a lifter who rested 3 s first was given the chance of a new range; this one's reps
+    were all reported as partial reps of the first lifter's range."""
+    track = Track(rate=25.0, nearer=nearer, noise=True, seed=8).empty(3.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=300.0, up=1.0, hold=1.5, down=2.0, pause=0.6)
+    track.stay(2.0).leave().empty(40.0).arrive().stay(0.8)
+    for _ in range(8):
+        track.rep(rom=215.0, up=0.9, hold=1.5, down=2.0, pause=0.6)
+    track.stay(3.0).leave().empty(5.0)
+    reps = counted(run(RepEngine(EngineSettings(target_reps=0)), track, tail_s=30.0))
+    assert len(reps) == 14
+
+
+def test_a_partial_first_rep_after_sitting_down_is_still_a_partial_rep() -> None:
+    """The same lifter back on the bench does one 70 % rep, then full ones: the short one is a
+    partial rep, not a new range (the next rep tells them apart)."""
+    track = Track(rate=25.0, nearer=True, noise=True, seed=9).empty(3.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=300.0, up=1.0, hold=1.5, down=2.0, pause=0.6)
+    track.stay(2.0).leave().empty(40.0).arrive().stay(0.8)
+    track.rep(rom=210.0, up=0.9, hold=1.5, down=2.0, pause=0.6)
+    for _ in range(5):
+        track.rep(rom=300.0, up=1.0, hold=1.5, down=2.0, pause=0.6)
+    track.stay(3.0).leave().empty(5.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track, tail_s=30.0)
+    partial = [e for e in events if isinstance(e, RepEvent) and not e.complete]
+    assert len(counted(events)) == 11
+    assert len(partial) == 1

@@ -188,6 +188,7 @@ class Calibrator:
         self.rests_at_top: list[int] = []  # signs whose "hold" turned out to be a rest
         self.pending: list[Candidate] = []  # held back until settled
         self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
+        self.arrived = False  # someone (maybe another lifter) sat down: their first rep tells
         self.restored()
 
     # --- state ---------------------------------------------------------------------------
@@ -198,6 +199,7 @@ class Calibrator:
         self.rests_at_top.clear()
         self.pending.clear()
         self.suspect = None
+        self.arrived = False
         settled = model.sign != 0 and model.range_for(self.side) is not None
         self.prior = PRIOR * model.sign if model.sign and not model.fixed_sign else 0.0
         if model.fixed_sign:
@@ -221,6 +223,11 @@ class Calibrator:
             self.window.clear()
             self.rests_at_top.clear()
             self.prior = PRIOR * self.model.sign
+
+    def lifter_arrived(self) -> None:
+        """Someone sat down after the bench was empty: a short first rep may be a new lifter's
+        range, not a partial rep (told apart by the next rep, as after a rest)."""
+        self.arrived = True
 
     def evidence(self) -> float:
         """Log-odds that the distance grows as the hips rise."""
@@ -317,9 +324,10 @@ class Calibrator:
                 self.pending = [suspect, c]
                 return self._review(c.end_t)
             earlier.append(self._verdict(suspect, rom))  # it was a partial rep after all
-        if fraction < LOCKOUT and c.rested and self._automatic_range:
-            # A short lift after a real rest (a new lifter sits down and rests first): held
-            # back until the next rep tells a partial rep from a shorter range.
+        first_after_arrival, self.arrived = self.arrived, False
+        if fraction < LOCKOUT and (c.rested or first_after_arrival) and self._automatic_range:
+            # A short lift after a real rest or as someone sat down (a new lifter): held back
+            # until the next rep tells a partial rep from a shorter range.
             self.suspect = c
             return Outcome(verdicts=earlier)
         return Outcome(verdicts=[*earlier, self._verdict(c, rom)])

@@ -364,6 +364,7 @@ class RepTracker:
             self.presence.present = present
             if present:
                 self.calibrator.scene_changed()
+                self.calibrator.lifter_arrived()
             self.sink.on_presence(t, present)
 
     # --- what the detectors report (DetectorSink) ----------------------------------------
