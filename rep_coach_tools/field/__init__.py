@@ -39,6 +39,7 @@ from typing import Any
 
 from custom_components.rep_coach.engine.settings import PROGRAMS, Program, Variation
 
+from ..holdout import site_truth
 from ..holdout.lifting import Lifting, draw_style, script
 from ..holdout.sensing import bench, deliver
 from ..sim.model import Mount, SimReading, SimSession
@@ -160,25 +161,10 @@ def field_session(
         detail["top_seen"] = _top_seen(detail, valid)
     layers = _layers(sensor, delivery)
     truth = {
-        "seed": seed,
-        "family": str(kind),
-        "rate_hz": rate,
-        "orientation": site.mount.orientation,
-        "mount": str(site.mount),
-        "plain": plain,
-        "plain_decimals": 2 if step == 10.0 else 3,
-        "duration_s": lifting.path.t,
+        **site_truth(seed, str(kind), rate, site, plain=plain, step=step, lifting=lifting),
         "settings": {"program": str(program), "variation": str(variation), "target_reps": target},
         "hold_target_s": hold_target,
-        "bottom_mm": site.seat_mm,
         "rom_mm": range_mm,
-        "geometry": {
-            "mount": str(site.mount),
-            "seat_mm": site.seat_mm,
-            "range_mm": range_mm,
-            "background_mm": site.background_mm,
-            "max_range_mm": site.max_mm,
-        },
         "sensor": profile.model,
         "lifter": {"sloppy": lifting.style.sloppy, "lift_s": lifting.style.lift_s},
         "sets": truth_sets(reps, lifting.sets),

@@ -20,10 +20,10 @@ from __future__ import annotations
 import bisect
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..holdout.lifting import Lifting
-from ..holdout.sensing import Bench
+from ..holdout.sensing import Bench, Faults, cone_mixed, no_target
 from ..sim.model import NEAREST_MM, Mount
 from .scene import Passers, Slip, Tilt, seat_at
 
@@ -140,8 +140,7 @@ class FieldSensor:
     light: Light | None = None
     ar: float = 0.0
     code_run: int = 0
-    stuck_run: int = 0
-    last: float | None = None
+    faults: Faults = field(default_factory=Faults)
 
     def target(self, lifting: Lifting, t: float) -> float | None:
         """The true distance to what is in the beam (None: nothing in range)."""
@@ -187,27 +186,16 @@ class FieldSensor:
         d = float(round(target + bias + self.ar + rng.gauss(0.0, profile.white * gain)))
         if d < NEAREST_MM:
             return None, 4
-        if self.stuck_run > 0 and self.last is not None:
-            self.stuck_run -= 1
-            return self.last, 0
-        if rng.random() < 0.0005:
-            self.stuck_run = rng.randint(2, 8)
-        if rng.random() < 0.001:
-            d = max(NEAREST_MM, d + rng.choice([-1.0, 1.0]) * rng.uniform(100.0, 500.0))
-        self.last = d
+        d, stuck = self.faults.apply(rng, d)
+        if stuck:
+            return d, 0
         status = 0
         if light is not None and rng.random() < light.warn_share:
             status = rng.choice([1, 2])
         return d, status
 
     def _mixed(self, above_seat: float, y: float) -> float:
-        hips = self.bench.distance(y)
-        background = self.bench.background_mm
-        low = 1.0 - min(1.0, max(0.0, (above_seat / self.range_mm - 0.15) / 0.15))
-        if background is None or low <= 0.0:
-            return hips
-        weight = self.mix * low * min(1.0, (hips / background) ** 2)
-        return (1.0 - weight) * hips + weight * background
+        return cone_mixed(self.bench, self.range_mm, self.mix, above_seat, y)
 
     def _no_target(self) -> tuple[float | None, int]:
-        return (None, 4) if self.null_codes else (8190.0, 2)
+        return no_target(null_codes=self.null_codes)

@@ -22,15 +22,16 @@ generator's own clean trajectory.
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from custom_components.rep_coach.engine.settings import PROGRAMS, Program, Variation
 
 from ..sim.model import Mount, SimReading, SimSession
 from ..sim.truth import truth_rep, truth_sets
 from .lifting import Lifting, Path, draw_style, script
-from .sensing import Sensor, bench, deliver
+from .sensing import Bench, Sensor, bench, deliver
 
-__all__ = ["Path", "holdout_session"]
+__all__ = ["Path", "holdout_session", "site_truth"]
 
 JSON_RATES_HZ = (15.0, 20.0, 33.3, 50.0)
 PLAIN_RATES_HZ = (10.0, 15.0)
@@ -76,31 +77,47 @@ def holdout_session(seed: int, *, mount: Mount | None = None) -> SimSession:
         for r in lifting.reps
     ]
     truth = {
-        "seed": seed,
-        "family": "holdout",
-        "rate_hz": rate,
-        "orientation": site.mount.orientation,
-        "mount": str(site.mount),
-        "plain": plain,
-        "plain_decimals": 2 if step == 10.0 else 3,
-        "duration_s": lifting.path.t,
+        **site_truth(seed, "holdout", rate, site, plain=plain, step=step, lifting=lifting),
         "settings": {"program": str(program), "variation": str(variation), "target_reps": target},
         "hold_target_s": hold_target,
-        "bottom_mm": site.seat_mm,
         "rom_mm": range_mm,
-        "geometry": {
-            "mount": str(site.mount),
-            "seat_mm": site.seat_mm,
-            "range_mm": range_mm,
-            "background_mm": site.background_mm,
-            "max_range_mm": site.max_mm,
-        },
         "lifter": {"sloppy": lifting.style.sloppy, "lift_s": lifting.style.lift_s},
         "sets": truth_sets(reps, lifting.sets),
         "away": lifting.away,
     }
     name = f"holdout-{seed}-{variation}-{site.mount}-{site.seat_mm / 10:.0f}cm-{'plain' if plain else 'json'}-{rate:g}hz"
     return SimSession(name=name, seed=seed, rate_hz=rate, readings=tuple(readings), truth=truth)
+
+
+def site_truth(
+    seed: int,
+    family: str,
+    rate: float,
+    site: Bench,
+    *,
+    plain: bool,
+    step: float,
+    lifting: Lifting,
+) -> dict[str, Any]:
+    """The truth every hold-out-style session shares: stream, mount, seat and geometry."""
+    return {
+        "seed": seed,
+        "family": family,
+        "rate_hz": rate,
+        "orientation": site.mount.orientation,
+        "mount": str(site.mount),
+        "plain": plain,
+        "plain_decimals": 2 if step == 10.0 else 3,
+        "duration_s": lifting.path.t,
+        "bottom_mm": site.seat_mm,
+        "geometry": {
+            "mount": str(site.mount),
+            "seat_mm": site.seat_mm,
+            "range_mm": lifting.range_mm,
+            "background_mm": site.background_mm,
+            "max_range_mm": site.max_mm,
+        },
+    }
 
 
 def _step(reading: SimReading, step: float) -> SimReading:

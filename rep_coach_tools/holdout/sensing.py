@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..sim.model import NEAREST_MM, Mount, SimReading
 from .lifting import Lifting
@@ -39,6 +39,26 @@ def bench(rng: random.Random, mount: Mount, range_mm: float) -> Bench:
 
 
 @dataclass(slots=True)
+class Faults:
+    """A stalled driver repeating its last value, and rare spikes: Poisson events."""
+
+    stuck_run: int = 0
+    last: float | None = None
+
+    def apply(self, rng: random.Random, d: float) -> tuple[float, bool]:
+        """The reading after the faults, and whether it is a stuck repeat."""
+        if self.stuck_run > 0 and self.last is not None:
+            self.stuck_run -= 1
+            return self.last, True
+        if rng.random() < 0.0005:
+            self.stuck_run = rng.randint(2, 8)
+        if rng.random() < 0.001:
+            d = max(NEAREST_MM, d + rng.choice([-1.0, 1.0]) * rng.uniform(100.0, 500.0))
+        self.last = d
+        return d, False
+
+
+@dataclass(slots=True)
 class Sensor:
     """AR(1) + white noise, cone mixing, whole millimetres, runs of codes, Poisson faults."""
 
@@ -51,8 +71,7 @@ class Sensor:
     mix: float
     ar: float = 0.0
     code_run: int = 0
-    stuck_run: int = 0
-    last: float | None = None
+    faults: Faults = field(default_factory=Faults)
 
     def reading(self, lifting: Lifting, t: float) -> tuple[float | None, int]:
         rng, bench = self.rng, self.bench
@@ -76,27 +95,31 @@ class Sensor:
         d = float(round(target + self.ar + rng.gauss(0.0, 0.6)))
         if d < NEAREST_MM:
             return None, 4
-        if self.stuck_run > 0 and self.last is not None:
-            self.stuck_run -= 1
-            return self.last, 0
-        if rng.random() < 0.0005:
-            self.stuck_run = rng.randint(2, 8)
-        if rng.random() < 0.001:
-            d = max(NEAREST_MM, d + rng.choice([-1.0, 1.0]) * rng.uniform(100.0, 500.0))
-        self.last = d
+        d, _ = self.faults.apply(rng, d)
         return d, 0
 
     def _mixed(self, above_seat: float, y: float) -> float:
-        hips = self.bench.distance(y)
-        background = self.bench.background_mm
-        low = 1.0 - min(1.0, max(0.0, (above_seat / self.range_mm - 0.15) / 0.15))
-        if background is None or low <= 0.0:
-            return hips
-        weight = self.mix * low * min(1.0, (hips / background) ** 2)
-        return (1.0 - weight) * hips + weight * background
+        return cone_mixed(self.bench, self.range_mm, self.mix, above_seat, y)
 
     def _no_target(self) -> tuple[float | None, int]:
-        return (None, 4) if self.null_codes else (8190.0, 2)
+        return no_target(null_codes=self.null_codes)
+
+
+def cone_mixed(bench: Bench, range_mm: float, mix: float, above_seat: float, y: float) -> float:
+    """The hips' distance mixed with the background behind them while they are low in the cone
+    (weighted by return strength, which falls with the square of the distance)."""
+    hips = bench.distance(y)
+    background = bench.background_mm
+    low = 1.0 - min(1.0, max(0.0, (above_seat / range_mm - 0.15) / 0.15))
+    if background is None or low <= 0.0:
+        return hips
+    weight = mix * low * min(1.0, (hips / background) ** 2)
+    return (1.0 - weight) * hips + weight * background
+
+
+def no_target(*, null_codes: bool) -> tuple[float | None, int]:
+    """Nothing in range: the firmware's null with status 4, or the driver's 8190 with status 2."""
+    return (None, 4) if null_codes else (8190.0, 2)
 
 
 @dataclass(slots=True)
