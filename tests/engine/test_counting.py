@@ -160,3 +160,22 @@ def test_a_partial_first_rep_after_sitting_down_is_still_a_partial_rep() -> None
     partial = [e for e in events if isinstance(e, RepEvent) and not e.complete]
     assert len(counted(events)) == 11
     assert len(partial) == 1
+
+
+@pytest.mark.parametrize("floor", [-12.0, -40.0])
+def test_stepping_into_the_beam_of_an_empty_bench_is_no_rep(floor: float) -> None:
+    """The sensor above sees the floor of an empty bench, then nothing for 0.6 s as someone
+    steps in, then hips above the seat settling onto it (ESPHome's 1 cm steps at 12.5 Hz): no
+    rep (the floor before the gap was taken as a seat the hips had risen from)."""
+    track = Track(rate=12.5, nearer=True, seated_mm=680.0, noise=True, seed=11)
+    track.empty(3.0).arrive().stay(3.0)
+    for _ in range(5):
+        track.rep(rom=140.0, up=1.0, hold=2.0, down=2.0, pause=0.6)
+    track.stay(2.0).leave().empty(60.0, level=floor).readings(None, 0.6)
+    track.arrive(0.5, from_height=150.0).stay(2.5)
+    for _ in range(5):
+        track.rep(rom=140.0, up=1.0, hold=2.0, down=2.0, pause=0.6)
+    track.stay(3.0).leave().empty(5.0)
+    engine = RepEngine(EngineSettings(target_reps=0))
+    reps = counted(run_payloads(engine, track.plain_payloads(), tail_s=30.0))
+    assert len(reps) == 10

@@ -280,6 +280,15 @@ class RepTracker:
                     rep.top_hidden = True  # where the readings resume tells
                     continue
                 detector.interrupt(t)  # the hips left the beam mid-movement: not a rep
+        if lost_for >= OUT_OF_VIEW_S and (
+            not self.presence.present or self.still.still_for(self.last_t) >= RESTED_S
+        ):
+            # An empty bench (or one still for long: maybe empty), then no target: someone is
+            # stepping into the beam. Where the readings resume does not join up with the
+            # level before: no lift rose from it.
+            for detector in self.detectors:
+                if detector.rep is None:
+                    detector.valley = None
         if lost_for < ABSENT_AFTER_S:
             return
         if hidden is not None and lost_for < hidden.max_hold:
