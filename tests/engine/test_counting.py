@@ -179,3 +179,14 @@ def test_stepping_into_the_beam_of_an_empty_bench_is_no_rep(floor: float) -> Non
     engine = RepEngine(EngineSettings(target_reps=0))
     reps = counted(run_payloads(engine, track.plain_payloads(), tail_s=30.0))
     assert len(reps) == 10
+
+
+def test_partials_after_a_first_set_learned_from_scratch_stay_partial() -> None:
+    """The lifter sits down on a fresh engine, the range is learned from three full reps, then
+    two 37 % lifts follow: partial reps, not a new lifter's range (the arrival's "first rep may
+    be a new range" must not outlive the learning it happened in)."""
+    track = Track(nearer=False, seated_mm=80.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for rom, hold in [(120.0, 1.0)] * 3 + [(45.0, 0.3)] * 3:
+        track.rep(rom=rom, up=1.5, hold=hold, down=1.0, pause=1.5)
+    events = run(RepEngine(EngineSettings()), track.stay(12.0).leave().empty(5.0), tail_s=30.0)
+    assert len(counted(events)) == 3

@@ -291,6 +291,7 @@ class Calibrator:
             self.learning_since = candidate.begun_t
         if self.settled:
             return self._settled(candidate)
+        self.arrived = False  # learning from scratch: the arriving lifter's reps set the range
         self.pending.append(candidate)
         return self._review(candidate.end_t)
 
