@@ -37,9 +37,9 @@ import random
 from enum import StrEnum
 from typing import Any
 
-from custom_components.rep_coach.engine.settings import PROGRAMS, Program, Variation
+from custom_components.rep_coach.engine.settings import Variation
 
-from ..holdout import site_truth
+from ..holdout import draw_training, site_truth
 from ..holdout.lifting import Lifting, draw_style, script
 from ..holdout.sensing import bench, deliver
 from ..sim.model import Mount, SimReading, SimSession
@@ -83,14 +83,8 @@ def field_session(
     def layer(name: str) -> random.Random:
         return random.Random(f"field:{seed}:{name}")
 
-    program = rng.choice(list(Program))
-    variation = rng.choice(list(Variation))
-    preset = PROGRAMS.get(program)
-    target = preset.target_reps if preset else rng.choice([0, 10])
-    hold_target = preset.hold_target_s if preset else 1.0
-    small = variation in (Variation.STABILITY_BALL, Variation.BANDED)
     low = TILT_MIN_RANGE_MM if kind is FieldFamily.TILT else None
-    range_mm = rng.uniform(low or 80.0, 250.0) if small else rng.uniform(low or 120.0, 450.0)
+    program, variation, target, hold_target, range_mm = draw_training(rng, min_range_mm=low)
     chosen_mount = mount or rng.choice(list(Mount))
     l0x = kind is FieldFamily.VL53L0X
     sensor_rng = layer("sensor")

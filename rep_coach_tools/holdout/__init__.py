@@ -31,7 +31,7 @@ from ..sim.truth import truth_rep, truth_sets
 from .lifting import Lifting, Path, draw_style, script
 from .sensing import Bench, Sensor, bench, deliver
 
-__all__ = ["Path", "holdout_session", "site_truth"]
+__all__ = ["Path", "draw_training", "holdout_session", "site_truth"]
 
 JSON_RATES_HZ = (15.0, 20.0, 33.3, 50.0)
 PLAIN_RATES_HZ = (10.0, 15.0)
@@ -40,13 +40,7 @@ PLAIN_RATES_HZ = (10.0, 15.0)
 def holdout_session(seed: int, *, mount: Mount | None = None) -> SimSession:
     """A hold-out session, fully determined by ``seed`` (and ``mount`` when given)."""
     rng = random.Random(f"holdout:{seed}")
-    program = rng.choice(list(Program))
-    variation = rng.choice(list(Variation))
-    preset = PROGRAMS.get(program)
-    target = preset.target_reps if preset else rng.choice([0, 10])
-    hold_target = preset.hold_target_s if preset else 1.0
-    small = variation in (Variation.STABILITY_BALL, Variation.BANDED)
-    range_mm = rng.uniform(80.0, 250.0) if small else rng.uniform(120.0, 450.0)
+    program, variation, target, hold_target, range_mm = draw_training(rng)
     chosen_mount = mount or rng.choice(list(Mount))
     site = bench(rng, chosen_mount, range_mm)
     lifting = Lifting(rng, draw_style(rng, hold_target), range_mm)
@@ -87,6 +81,22 @@ def holdout_session(seed: int, *, mount: Mount | None = None) -> SimSession:
     }
     name = f"holdout-{seed}-{variation}-{site.mount}-{site.seat_mm / 10:.0f}cm-{'plain' if plain else 'json'}-{rate:g}hz"
     return SimSession(name=name, seed=seed, rate_hz=rate, readings=tuple(readings), truth=truth)
+
+
+def draw_training(
+    rng: random.Random, *, min_range_mm: float | None = None
+) -> tuple[Program, Variation, int, float, float]:
+    """Program, variation, rep target, hold target and range of motion of one session (a
+    stability ball or a band moves the hips less)."""
+    program = rng.choice(list(Program))
+    variation = rng.choice(list(Variation))
+    preset = PROGRAMS.get(program)
+    target = preset.target_reps if preset else rng.choice([0, 10])
+    hold_target = preset.hold_target_s if preset else 1.0
+    small = variation in (Variation.STABILITY_BALL, Variation.BANDED)
+    low = min_range_mm or (80.0 if small else 120.0)
+    range_mm = rng.uniform(low, 250.0) if small else rng.uniform(low, 450.0)
+    return program, variation, target, hold_target, range_mm
 
 
 def site_truth(
