@@ -139,7 +139,6 @@ class FieldSensor:
     slip: Slip | None = None
     light: Light | None = None
     ar: float = 0.0
-    code_run: int = 0
     faults: Faults = field(default_factory=Faults)
 
     def target(self, lifting: Lifting, t: float) -> float | None:
@@ -165,11 +164,7 @@ class FieldSensor:
     def reading(self, lifting: Lifting, t: float) -> tuple[float | None, int]:
         rng, bench, profile, light = self.rng, self.bench, self.profile, self.light
         target = self.target(lifting, t)
-        if self.code_run > 0:
-            self.code_run -= 1
-            return self._no_target()
-        if rng.random() < 0.0008:
-            self.code_run = rng.randint(1, 5)
+        if self.faults.dropout(rng):
             return self._no_target()
         if light is not None and light.is_dark(t):
             return self._no_target()

@@ -40,10 +40,22 @@ def bench(rng: random.Random, mount: Mount, range_mm: float) -> Bench:
 
 @dataclass(slots=True)
 class Faults:
-    """A stalled driver repeating its last value, and rare spikes: Poisson events."""
+    """A stalled driver repeating its last value, rare spikes and short runs of no-target
+    codes: Poisson events."""
 
     stuck_run: int = 0
     last: float | None = None
+    code_run: int = 0
+
+    def dropout(self, rng: random.Random) -> bool:
+        """In a short run of no-target codes (a missed ranging): Poisson-started, 1-5 long."""
+        if self.code_run > 0:
+            self.code_run -= 1
+            return True
+        if rng.random() < 0.0008:
+            self.code_run = rng.randint(1, 5)
+            return True
+        return False
 
     def apply(self, rng: random.Random, d: float) -> tuple[float, bool]:
         """The reading after the faults, and whether it is a stuck repeat."""
@@ -70,7 +82,6 @@ class Sensor:
     sigma_base: float
     mix: float
     ar: float = 0.0
-    code_run: int = 0
     faults: Faults = field(default_factory=Faults)
 
     def reading(self, lifting: Lifting, t: float) -> tuple[float | None, int]:
@@ -82,11 +93,7 @@ class Sensor:
             target = bench.distance(lifting.seat + rng.uniform(0.5, 4.0) * self.range_mm)
         else:
             target = self._mixed(lifting.path.seen(t) - lifting.seat, lifting.path.seen(t))
-        if self.code_run > 0:
-            self.code_run -= 1
-            return self._no_target()
-        if rng.random() < 0.0008:
-            self.code_run = rng.randint(1, 5)
+        if self.faults.dropout(rng):
             return self._no_target()
         if target is None or target > bench.max_mm:
             return self._no_target()
