@@ -376,6 +376,11 @@ class Calibrator:
         if not mine:
             return Outcome()
         reference = _reference([c.rom for c in mine])
+        if mine[-1].rom > OVERSIZE * reference and not forced:
+            # The newest movement dwarfs the group the scale would be taken from: that group
+            # may be the noise of an empty bench or a rest, and the newest a lifter's first
+            # rep (or someone standing up). The next movement tells: wait for it.
+            return Outcome()
         floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
         reps = [c for c in mine if floor <= c.rom <= OVERSIZE * reference]
         if not reps:
