@@ -14,7 +14,7 @@ from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.holdout import holdout_session
 from rep_coach_tools.sim.model import Mount
 
-from .helpers import Track, run, run_payloads
+from .helpers import NO_TARGET, Track, run, run_payloads
 
 
 def counted(events: list[EngineEvent]) -> list[RepEvent]:
@@ -210,3 +210,24 @@ def test_the_wander_of_an_empty_bench_is_not_learned_as_a_new_range(seed: int) -
     assert away
     assert not [r.t for r in reps if any(start <= r.t <= end for start, end in away)]
     assert min(r.rom_mm for r in reps) > 0.8 * session.truth["rom_mm"]
+
+
+@pytest.mark.parametrize("gap_s", [0.2, 0.25])
+def test_someone_stepping_in_across_a_few_missed_rangings_is_no_rep(gap_s: float) -> None:
+    """The sensor above sees the floor of the empty bench, then nothing for a quarter of a
+    second as the next lifter steps in, then hips high in the beam settling onto the seat and
+    lifting within a second (20 Hz, device time). The floor was taken as a seat the hips had
+    risen from across the gap (377 mm in 0.3 s: within the hips' top speed, beyond what they
+    could reach from rest), and the step-in counted as a rep."""
+    track = Track(rate=20.0, nearer=True, seated_mm=490.0, noise=True, seed=12)
+    track.empty(3.0).arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=370.0, up=0.8, hold=0.5, down=1.0, pause=0.5)
+    track.stay(2.0).leave().empty(50.0, level=-122.0).readings(NO_TARGET, gap_s)
+    track.arrive(0.6, from_height=255.0).stay(0.8)
+    for _ in range(4):
+        track.rep(rom=370.0, up=0.8, hold=0.5, down=1.0, pause=0.5)
+    track.stay(3.0).leave().empty(5.0)
+    engine = RepEngine(EngineSettings(target_reps=0))
+    reps = counted(run_payloads(engine, track.json_payloads(), tail_s=30.0))
+    assert len(reps) == 8

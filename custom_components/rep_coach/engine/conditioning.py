@@ -66,6 +66,8 @@ class Conditioner:
     __slots__ = (
         "_base_t",
         "_base_x",
+        "_codes",
+        "_codes_from",
         "_jump_readings",
         "_jump_since",
         "_jump_x",
@@ -110,6 +112,8 @@ class Conditioner:
         self.jumps = 0  # new levels accepted after a jump (a body entering or leaving the beam)
         self._period = 0.0  # typical time between readings (running median)
         self._since_ref = 0  # readings since the last one let through
+        self._codes = 0  # of them, readings that saw no target (or failed)
+        self._codes_from = math.inf  # when the first of those came
 
     def reset(self) -> None:
         """Forget the window (after a dropout, a re-seat or a clock jump)."""
@@ -118,6 +122,14 @@ class Conditioner:
         self._ref_v = 0.0
         self._jump_since = math.inf
         self._rejected_run = 0
+        self._codes = 0
+
+    def missed(self, t: float) -> None:
+        """A reading without a distance (no target, a failed ranging) between valid ones."""
+        self._since_ref += 1
+        if not self._codes:
+            self._codes_from = t
+        self._codes += 1
 
     def _plausible(self, t: float, x: float) -> bool:
         # Readings that arrive in a burst after a Wi-Fi stall share one arrival time: budget
@@ -128,7 +140,12 @@ class Conditioner:
         run = self._rejected_run
         carried = JUMP_SLACK_MM + abs(self._ref_v) * dt + 0.5 * MAX_ACCEL_MM_S2 * dt * dt
         passing = run and t - self._rejected_from >= PASSING_S and moved > JUMP_SLACK_MM
-        uncarried = run >= self._jump_readings and moved > carried
+        # Like rejected readings, a stretch of readings that saw nothing (as long as a body
+        # passing) is time the hips were not seen in: a level beyond where their own motion
+        # could have carried them is a body entering or leaving the beam. One missed ranging
+        # in a fast lowering is not.
+        unseen = self._codes > 0 and t - self._codes_from >= PASSING_S
+        uncarried = (run >= self._jump_readings or unseen) and moved > carried
         # Right after one rejected reading, on the other side of the reference: a second spike
         # (spikes come in pairs, one high, one low), not a new level. A new level stays on the
         # side it jumped to, however widely its readings scatter (sunlight on a far background).
@@ -182,6 +199,7 @@ class Conditioner:
             period = self._period
             self._period = step if period == 0.0 else period * (1.02 if step > period else 1 / 1.02)
         self._since_ref = 0
+        self._codes = 0
         if t - self._base_t > GAP_RESET_S:
             self._base_t, self._base_x, self._ref_v = t, x, 0.0
         elif t - self._base_t >= SPEED_BASE_S and x != self._ref_x:

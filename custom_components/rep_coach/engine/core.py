@@ -295,6 +295,7 @@ class RepEngine:
                 self.tracker.push(out[0], out[1])
             events.extend(self._detections.take())
         else:
+            self.conditioner.missed(t)
             if validity is Validity.NO_TARGET:
                 counters.no_target += 1
             else:
