@@ -208,6 +208,7 @@ class Detector:
         self.start_fraction = start_fraction
         self.scale: float | None = None  # learned range for this hypothesis (mm)
         self.sigma = 2.0  # the stream's noise (mm), kept current by the tracker
+        self.range_in_doubt = False  # the scale may not be this lifter's (kept by the tracker)
         self.stage = Stage.IDLE
         self.rep: RepInProgress | None = None
         self.valley: float | None = None
@@ -414,6 +415,8 @@ class Detector:
                 rep.low, rep.low_t = h, t
                 return
         if not rep.locked_out:
+            if self.range_in_doubt and rise >= self.reported() and h >= band_level:
+                self._provisional_squeeze(t, lag_t, speed, before, rep)
             return
         if h >= band_level:
             rep.stage = Stage.HOLDING
@@ -447,27 +450,59 @@ class Detector:
         Read on readings before the target moment only, a lowering that began just before it
         (still slow, and still in the band) passed for a squeeze: the cue came early on reps
         that fell short. The price is CUE_HALF_S more delay."""
+        if self.history.ts[-1] < reach_t:
+            return False
+        read = self._cue_speed()
+        if read is None:
+            return False
+        lag_t, speed, noise = read
+        if lag_t < reach_t:
+            return False
+        descent = -speed
+        lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
+        # A speed within two of its own noise is no movement: slow lowerers' 15 % is below it
+        # on a noisy sensor.
+        return descent < max(STILL_FRACTION * lowering, 2.0 * noise)
+
+    def _cue_speed(self) -> tuple[float, float, float] | None:
+        """(time, speed, noise) of the hips over CUE_HALF_S either side of the newest reading
+        that has that much after it; the noise is the sigma of that speed (two means of a + 1
+        readings, a window apart). None while too few readings are in."""
         history = self.history
         ts, xs = history.ts, history.xs
         n = len(ts)
-        if n < 3 or ts[-1] < reach_t:
-            return False
+        if n < 3:
+            return None
         a = self._cue_half
         if a == 0 or history.count % 64 == 0:
             a = self._cue_half = half_window([ts[k] for k in range(max(0, n - 16), n)], CUE_HALF_S)
         keep = 2 * a + 1
         if n < keep:
-            return False
-        tail = range(n - keep, n)
-        lag_t, speed = lagged_speed([ts[k] for k in tail], [self.sign * xs[k] for k in tail], a)
-        if lag_t < reach_t:
-            return False
-        lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
-        # A speed within two of its own noise (sigma of two means of a + 1 readings, a
-        # windows apart) is no movement: slow lowerers' 15 % is below it on a noisy sensor.
+            return None
+        window = range(n - keep, n)
+        lag_t, speed = lagged_speed([ts[k] for k in window], [self.sign * xs[k] for k in window], a)
         span = ts[n - 1] - ts[n - keep]
         noise = self.sigma * (2.0 / (a + 1)) ** 0.5 / (span / 2.0) if span > 0 else 0.0
-        return speed > -max(STILL_FRACTION * lowering, 2.0 * noise)
+        return lag_t, speed, noise
+
+    def _provisional_squeeze(
+        self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
+    ) -> None:
+        """A lift that stopped short of the learned range's lockout while that range is in doubt
+        (a new lifter sat down, the seat or the range is being relearned) may be a full rep of
+        the new range. The hold band is the top of the rep's own range (the timing definition),
+        so its squeeze is timed there for the cue alone: the stage, and whether the rep counts,
+        stay the calibration's to decide."""
+        if rep.hold_start_t is None:
+            self._maybe_start_hold(t, lag_t, speed, before, rep)
+        hold_start = rep.hold_start_t
+        if (
+            hold_start is not None
+            and not rep.hold_notified
+            and self._held_until(hold_start + self.hold_target, rep)
+        ):
+            rep.hold_notified = True
+            self.sink.hold_reached(self, t)
 
     def _maybe_start_hold(
         self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
