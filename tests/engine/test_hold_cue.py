@@ -1,4 +1,5 @@
-"""The hold-reached cue where what was learned does not answer yet: a new lifter's range."""
+"""The hold-reached cue where what was learned does not answer yet: a new lifter's range, a
+squeeze whose end only the lowering after it tells."""
 
 from __future__ import annotations
 
@@ -55,3 +56,26 @@ def test_a_partial_rep_of_a_settled_range_gets_no_cue_however_long_its_top() -> 
     reps = [e for e in events if isinstance(e, RepEvent)]
     assert [r.complete for r in reps] == [True] * 4 + [False] + [True] * 2
     assert _cued_reps(events) == [True] * 4 + [False] + [True] * 2
+
+
+@pytest.mark.parametrize("rate", [25.0, 50.0])
+def test_a_squeeze_sinking_slowly_before_a_fast_lowering_lasts_until_the_lowering(
+    rate: float,
+) -> None:
+    """Reps lowered in 2.5 s (peak about 190 mm/s), then one squeezed still for 1.6 s, sinking
+    30 mm (inside its hold band) over the next 0.6 s (50 mm/s: over 15 % of this lifter's usual
+    lowering) and dropped in 0.8 s (peak about 570 mm/s). By the definition its squeeze runs
+    until the descent passes 15 % of *its own* lowering's peak, so through the slow sink:
+    about 2.3 s, past the 2 s target. At the target moment the hips sink faster than 15 % of the usual lowering,
+    and only the lowering after it tells that this was still the squeeze: the cue comes then,
+    in the upper half of the lowering."""
+    track = Track(rate=rate, nearer=False, noise=True, seed=2).empty(3.0).arrive().stay(3.0)
+    for _ in range(5):
+        track.rep(rom=320.0, up=1.0, hold=2.5, down=2.5, pause=0.8)
+    track.move(1.0, 320.0).stay(1.6).stay(0.6, sag=30.0).move(0.8, 0.0).stay(1.5)
+    engine = RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0))
+    events = run(engine, track)
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert len(reps) == 6
+    assert reps[-1].hold_s > 2.15
+    assert _cued_reps(events) == [True] * 6

@@ -115,6 +115,7 @@ class RepInProgress:
     hold_start_t: float | None = None  # the hips stopped rising at the top
     hold_level: float | None = None
     hold_notified: bool = False
+    slowest_descent: float | None = None  # slowest descent read in the band past the target
     exit_t: float | None = None  # left the hold band (a dip, or the lowering)
     low: float | None = None  # lowest point since leaving the top
     low_t: float | None = None
@@ -433,6 +434,7 @@ class Detector:
                 rep.hold_notified = True
                 self.sink.hold_reached(self, t)
         elif rep.stage is Stage.HOLDING:
+            self._confirm_hold(t, h, rep)
             if rep.exit_t is None:
                 rep.exit_t = t
             if t - rep.exit_t > self.dip_tolerance or h < rep.base + HALFWAY * rise:
@@ -459,6 +461,8 @@ class Detector:
         if lag_t < reach_t:
             return False
         descent = -speed
+        if rep.slowest_descent is None or descent < rep.slowest_descent:
+            rep.slowest_descent = descent
         lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
         # A speed within two of its own noise is no movement: slow lowerers' 15 % is below it
         # on a noisy sensor.
@@ -484,6 +488,23 @@ class Detector:
         span = ts[n - 1] - ts[n - keep]
         noise = self.sigma * (2.0 / (a + 1)) ** 0.5 / (span / 2.0) if span > 0 else 0.0
         return lag_t, speed, noise
+
+    def _confirm_hold(self, t: float, h: float, rep: RepInProgress) -> None:
+        """The lowering under way says the squeeze did last the target after all.
+
+        The definition ends the squeeze where the descent passes 15 % of *this* rep's lowering
+        peak, which no reading at the target moment can know: a rep lowered faster than this
+        lifter's usual was refused the cue while its hips, barely moving, were still squeezing
+        by the definition. Once the descent is fast enough that the slowest speed read in the
+        band from the target moment on is under 15 % of it, the squeeze did last the target.
+        Only in the upper half of the lowering: later the cue is no use to the lifter."""
+        slowest = rep.slowest_descent
+        if rep.hold_notified or slowest is None or h < rep.base + HALFWAY * rep.rise:
+            return
+        read = self._cue_speed()
+        if read is not None and STILL_FRACTION * -read[1] > slowest:
+            rep.hold_notified = True
+            self.sink.hold_reached(self, t)
 
     def _provisional_squeeze(
         self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
@@ -530,6 +551,7 @@ class Detector:
             rep.stage = Stage.HOLDING  # back up into the band: the squeeze goes on
             rep.exit_t = None
             return
+        self._confirm_hold(t, h, rep)
         rep.down_peak = max(rep.down_peak, -speed)
         low = rep.low
         if low is None or h < low:
