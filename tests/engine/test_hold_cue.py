@@ -79,3 +79,22 @@ def test_a_squeeze_sinking_slowly_before_a_fast_lowering_lasts_until_the_lowerin
     assert len(reps) == 6
     assert reps[-1].hold_s > 2.15
     assert _cued_reps(events) == [True] * 6
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_squeeze_creeping_up_slowly_is_one_squeeze(nearer: bool) -> None:
+    """A 15 cm lift whose squeeze creeps 2 cm higher over 2.6 s (8 mm/s, far under 15 % of the
+    lift's speed): still hips by the definition, one squeeze of 2.35 s from where the hips
+    entered the final hold band. The creep passed a band above the level the squeeze began
+    at, which read as a pause on the way up and restarted the squeeze: no cue. (Noisy AR(1)
+    readings at the top of the hold-out's lifters did the same.)"""
+    track = Track(rate=20.0, nearer=nearer).empty(3.0).arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=150.0, up=1.0, hold=2.6, down=2.0, pause=0.8)
+    for _ in range(3):
+        track.move(1.0, 150.0).stay(2.6, sag=-20.0).move(2.0, 0.0).stay(0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track.stay(3.0))
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert len(reps) == 7
+    assert all(r.hold_s > 2.25 for r in reps)
+    assert _cued_reps(events) == [True] * 7

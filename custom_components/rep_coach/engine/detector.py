@@ -362,7 +362,13 @@ class Detector:
         base = rep.base
         if h > rep.peak:
             hold_level = rep.hold_level
-            if hold_level is not None and h > hold_level + self.band(hold_level - base):
+            # Higher than a band above where the squeeze began, *and rising* (the definition's
+            # speed): a creep or noisy readings at the top are still the same squeeze.
+            if (
+                hold_level is not None
+                and h > hold_level + self.band(hold_level - base)
+                and speed >= STILL_FRACTION * rep.up_peak
+            ):
                 hold_start = rep.hold_start_t
                 if hold_start is not None and t - hold_start >= REST_BEFORE_LIFT_S:
                     rep.rest_level = hold_level  # a long stay there, then rising on
