@@ -217,6 +217,22 @@ class Calibrator:
         """The current side's range."""
         return self.model.range_for(self.side)
 
+    @property
+    def range_in_doubt(self) -> bool:
+        """The learned range may no longer be the lifter's: someone sat down, a short lift after
+        a rest awaits the next rep to tell, or the seat or the range is being relearned."""
+        model = self.model
+        return (
+            model.sign != 0
+            and self.rom is not None
+            and self._automatic_range
+            and (
+                self.arrived
+                or self.suspect is not None
+                or self.learning in (CalibrationReason.SEAT_MOVED, CalibrationReason.RANGE_CHANGED)
+            )
+        )
+
     def scene_changed(self) -> None:
         """Someone arrived or left, or the data jumped: the next lifter may sit elsewhere."""
         if self.settled and not self.model.fixed_sign:

@@ -115,6 +115,7 @@ class RepInProgress:
     hold_start_t: float | None = None  # the hips stopped rising at the top
     hold_level: float | None = None
     hold_notified: bool = False
+    slowest_descent: float | None = None  # slowest descent read in the band past the target
     exit_t: float | None = None  # left the hold band (a dip, or the lowering)
     low: float | None = None  # lowest point since leaving the top
     low_t: float | None = None
@@ -208,6 +209,7 @@ class Detector:
         self.start_fraction = start_fraction
         self.scale: float | None = None  # learned range for this hypothesis (mm)
         self.sigma = 2.0  # the stream's noise (mm), kept current by the tracker
+        self.range_in_doubt = False  # the scale may not be this lifter's (kept by the tracker)
         self.stage = Stage.IDLE
         self.rep: RepInProgress | None = None
         self.valley: float | None = None
@@ -360,7 +362,13 @@ class Detector:
         base = rep.base
         if h > rep.peak:
             hold_level = rep.hold_level
-            if hold_level is not None and h > hold_level + self.band(hold_level - base):
+            # Higher than a band above where the squeeze began, *and rising* (the definition's
+            # speed): a creep or noisy readings at the top are still the same squeeze.
+            if (
+                hold_level is not None
+                and h > hold_level + self.band(hold_level - base)
+                and speed >= STILL_FRACTION * rep.up_peak
+            ):
                 hold_start = rep.hold_start_t
                 if hold_start is not None and t - hold_start >= REST_BEFORE_LIFT_S:
                     rep.rest_level = hold_level  # a long stay there, then rising on
@@ -414,6 +422,8 @@ class Detector:
                 rep.low, rep.low_t = h, t
                 return
         if not rep.locked_out:
+            if self.range_in_doubt and rise >= self.reported() and h >= band_level:
+                self._provisional_squeeze(t, lag_t, speed, before, rep)
             return
         if h >= band_level:
             rep.stage = Stage.HOLDING
@@ -430,6 +440,7 @@ class Detector:
                 rep.hold_notified = True
                 self.sink.hold_reached(self, t)
         elif rep.stage is Stage.HOLDING:
+            self._confirm_hold(t, h, rep)
             if rep.exit_t is None:
                 rep.exit_t = t
             if t - rep.exit_t > self.dip_tolerance or h < rep.base + HALFWAY * rise:
@@ -447,27 +458,78 @@ class Detector:
         Read on readings before the target moment only, a lowering that began just before it
         (still slow, and still in the band) passed for a squeeze: the cue came early on reps
         that fell short. The price is CUE_HALF_S more delay."""
+        if self.history.ts[-1] < reach_t:
+            return False
+        read = self._cue_speed()
+        if read is None:
+            return False
+        lag_t, speed, noise = read
+        if lag_t < reach_t:
+            return False
+        descent = -speed
+        if rep.slowest_descent is None or descent < rep.slowest_descent:
+            rep.slowest_descent = descent
+        lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
+        # A speed within two of its own noise is no movement: slow lowerers' 15 % is below it
+        # on a noisy sensor.
+        return descent < max(STILL_FRACTION * lowering, 2.0 * noise)
+
+    def _cue_speed(self) -> tuple[float, float, float] | None:
+        """(time, speed, noise) of the hips over CUE_HALF_S either side of the newest reading
+        that has that much after it; the noise is the sigma of that speed (two means of a + 1
+        readings, a window apart). None while too few readings are in."""
         history = self.history
         ts, xs = history.ts, history.xs
         n = len(ts)
-        if n < 3 or ts[-1] < reach_t:
-            return False
+        if n < 3:
+            return None
         a = self._cue_half
         if a == 0 or history.count % 64 == 0:
             a = self._cue_half = half_window([ts[k] for k in range(max(0, n - 16), n)], CUE_HALF_S)
         keep = 2 * a + 1
         if n < keep:
-            return False
-        tail = range(n - keep, n)
-        lag_t, speed = lagged_speed([ts[k] for k in tail], [self.sign * xs[k] for k in tail], a)
-        if lag_t < reach_t:
-            return False
-        lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
-        # A speed within two of its own noise (sigma of two means of a + 1 readings, a
-        # windows apart) is no movement: slow lowerers' 15 % is below it on a noisy sensor.
+            return None
+        window = range(n - keep, n)
+        lag_t, speed = lagged_speed([ts[k] for k in window], [self.sign * xs[k] for k in window], a)
         span = ts[n - 1] - ts[n - keep]
         noise = self.sigma * (2.0 / (a + 1)) ** 0.5 / (span / 2.0) if span > 0 else 0.0
-        return speed > -max(STILL_FRACTION * lowering, 2.0 * noise)
+        return lag_t, speed, noise
+
+    def _confirm_hold(self, t: float, h: float, rep: RepInProgress) -> None:
+        """The lowering under way says the squeeze did last the target after all.
+
+        The definition ends the squeeze where the descent passes 15 % of *this* rep's lowering
+        peak, which no reading at the target moment can know: a rep lowered faster than this
+        lifter's usual was refused the cue while its hips, barely moving, were still squeezing
+        by the definition. Once the descent is fast enough that the slowest speed read in the
+        band from the target moment on is under 15 % of it, the squeeze did last the target.
+        Only in the upper half of the lowering: later the cue is no use to the lifter."""
+        slowest = rep.slowest_descent
+        if rep.hold_notified or slowest is None or h < rep.base + HALFWAY * rep.rise:
+            return
+        read = self._cue_speed()
+        if read is not None and STILL_FRACTION * -read[1] > slowest:
+            rep.hold_notified = True
+            self.sink.hold_reached(self, t)
+
+    def _provisional_squeeze(
+        self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
+    ) -> None:
+        """A lift that stopped short of the learned range's lockout while that range is in doubt
+        (a new lifter sat down, the seat or the range is being relearned) may be a full rep of
+        the new range. The hold band is the top of the rep's own range (the timing definition),
+        so its squeeze is timed there for the cue alone: the stage, and whether the rep counts,
+        stay the calibration's to decide."""
+        if rep.hold_start_t is None:
+            self._maybe_start_hold(t, lag_t, speed, before, rep)
+        hold_start = rep.hold_start_t
+        if (
+            hold_start is not None
+            and not rep.hold_notified
+            and self._held_until(hold_start + self.hold_target, rep)
+        ):
+            rep.hold_notified = True
+            self.sink.hold_reached(self, t)
 
     def _maybe_start_hold(
         self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
@@ -495,6 +557,7 @@ class Detector:
             rep.stage = Stage.HOLDING  # back up into the band: the squeeze goes on
             rep.exit_t = None
             return
+        self._confirm_hold(t, h, rep)
         rep.down_peak = max(rep.down_peak, -speed)
         low = rep.low
         if low is None or h < low:

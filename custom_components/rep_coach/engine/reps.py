@@ -331,9 +331,12 @@ class RepTracker:
         still_s = self.still.still_for(t)
         if still_s >= STILL_S:
             self._rest(t, self.still.mean, still_s)
+        doubt = self.calibrator.range_in_doubt
+        model_sign = self.calibrator.model.sign
         for detector in self.detectors:
             detector.sigma = sigma
             sign = detector.sign
+            detector.range_in_doubt = doubt and sign == model_sign
             detector.step(t, sign * x, lag_t, sign * speed, (before[0], sign * before[1]))
         self._report_activity(t)
 

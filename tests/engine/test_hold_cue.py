@@ -1,0 +1,100 @@
+"""The hold-reached cue where what was learned does not answer yet: a new lifter's range, a
+squeeze whose end only the lowering after it tells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from custom_components.rep_coach.engine import (
+    EngineSettings,
+    HoldReachedEvent,
+    RepEngine,
+    RepEvent,
+)
+
+from .helpers import Track, run
+
+
+def _cued_reps(events: Sequence[object]) -> list[bool]:
+    """For each rep in time order (reps held back are reported late): whether a hold cue
+    came between its start and its end."""
+    cues = [e.t for e in events if isinstance(e, HoldReachedEvent)]
+    reps = sorted((e for e in events if isinstance(e, RepEvent)), key=lambda r: r.started_t)
+    return [any(r.started_t <= t <= r.t for t in cues) for r in reps]
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_new_lifter_with_a_shorter_range_gets_the_cue_from_the_first_rep(nearer: bool) -> None:
+    """One lifter's set (30 cm), the bench empty, then another lifter with a 20 cm range (two
+    thirds of the first), squeezing 2.5 s against a 2 s target. Their reps stop short of the
+    learned range's lockout until the calibration has relearned it, two reps later: the
+    squeeze of the rep's own range (the hold band of the timing definition) is timed for the
+    cue all the same, since the learned range is in doubt once someone sat down."""
+    track = Track(rate=25.0, nearer=nearer, noise=True, seed=8).empty(3.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=300.0, up=1.0, hold=2.5, down=2.0, pause=0.6)
+    track.stay(2.0).leave().empty(40.0).arrive().stay(3.0)
+    for _ in range(5):
+        track.rep(rom=200.0, up=0.9, hold=2.5, down=2.0, pause=0.6)
+    track.stay(3.0).leave().empty(5.0)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track, tail_s=30.0)
+    assert _cued_reps(events) == [True] * 11
+
+
+def test_a_partial_rep_of_a_settled_range_gets_no_cue_however_long_its_top() -> None:
+    """Mid-set, with the lifter's range settled, a 60 % rep held still for 3 s is a partial
+    rep: no cue (the range is not in doubt, so its top is not a provisional one)."""
+    track = Track(rate=25.0, nearer=True, noise=True, seed=4).empty(3.0).arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=300.0, up=1.0, hold=2.5, down=2.0, pause=0.6)
+    track.rep(rom=180.0, up=0.8, hold=3.0, down=1.5, pause=0.6)
+    for _ in range(2):
+        track.rep(rom=300.0, up=1.0, hold=2.5, down=2.0, pause=0.6)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track.stay(3.0))
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert [r.complete for r in reps] == [True] * 4 + [False] + [True] * 2
+    assert _cued_reps(events) == [True] * 4 + [False] + [True] * 2
+
+
+@pytest.mark.parametrize("rate", [25.0, 50.0])
+def test_a_squeeze_sinking_slowly_before_a_fast_lowering_lasts_until_the_lowering(
+    rate: float,
+) -> None:
+    """Reps lowered in 2.5 s (peak about 190 mm/s), then one squeezed still for 1.6 s, sinking
+    30 mm (inside its hold band) over the next 0.6 s (50 mm/s: over 15 % of this lifter's usual
+    lowering) and dropped in 0.8 s (peak about 570 mm/s). By the definition its squeeze runs
+    until the descent passes 15 % of *its own* lowering's peak, so through the slow sink:
+    about 2.3 s, past the 2 s target. At the target moment the hips sink faster than 15 % of the usual lowering,
+    and only the lowering after it tells that this was still the squeeze: the cue comes then,
+    in the upper half of the lowering."""
+    track = Track(rate=rate, nearer=False, noise=True, seed=2).empty(3.0).arrive().stay(3.0)
+    for _ in range(5):
+        track.rep(rom=320.0, up=1.0, hold=2.5, down=2.5, pause=0.8)
+    track.move(1.0, 320.0).stay(1.6).stay(0.6, sag=30.0).move(0.8, 0.0).stay(1.5)
+    engine = RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0))
+    events = run(engine, track)
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert len(reps) == 6
+    assert reps[-1].hold_s > 2.15
+    assert _cued_reps(events) == [True] * 6
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_squeeze_creeping_up_slowly_is_one_squeeze(nearer: bool) -> None:
+    """A 15 cm lift whose squeeze creeps 2 cm higher over 2.6 s (8 mm/s, far under 15 % of the
+    lift's speed): still hips by the definition, one squeeze of 2.35 s from where the hips
+    entered the final hold band. The creep passed a band above the level the squeeze began
+    at, which read as a pause on the way up and restarted the squeeze: no cue. (Noisy AR(1)
+    readings at the top of the hold-out's lifters did the same.)"""
+    track = Track(rate=20.0, nearer=nearer).empty(3.0).arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=150.0, up=1.0, hold=2.6, down=2.0, pause=0.8)
+    for _ in range(3):
+        track.move(1.0, 150.0).stay(2.6, sag=-20.0).move(2.0, 0.0).stay(0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track.stay(3.0))
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert len(reps) == 7
+    assert all(r.hold_s > 2.25 for r in reps)
+    assert _cued_reps(events) == [True] * 7
