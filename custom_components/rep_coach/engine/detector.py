@@ -257,8 +257,12 @@ class Detector:
 
     # --- inputs --------------------------------------------------------------------------
     def interrupt(self, t: float) -> None:
-        """The data stopped joining up (gap, jump, nobody there): drop the attempt."""
-        if self.rep is not None:
+        """The data stopped joining up (gap, jump, nobody there): drop the attempt, or finish a
+        rep that was back at the bottom (only the end of its timing was still being read)."""
+        rep = self.rep
+        if rep is not None and rep.stage is Stage.LOWERING and rep.bottom_t is not None:
+            self._finish(self._last_t, at_valley=False)
+        elif rep is not None:
             self._abort(t, Abort.INTERRUPTED)
         self.stage = Stage.IDLE
         self.valley = None
@@ -313,12 +317,11 @@ class Detector:
         if rep is None:
             self._idle(t, h)
         else:
-            if (
-                rep.stage is Stage.LOWERING
-                and rep.bottom_t is None
-                and t - self._last_t >= DROPOUT_S
-            ):
-                self._bridge_dropout(t)
+            if rep.stage is Stage.LOWERING and t - self._last_t >= DROPOUT_S:
+                if rep.bottom_t is None:
+                    self._bridge_dropout(t)
+                else:
+                    self._finish(self._last_t, at_valley=False)  # the readings before time it
                 if self.rep is None:
                     self._idle(t, h)
                     self._last_t, self._last_h, self._live_speed = t, h, speed
@@ -502,7 +505,12 @@ class Detector:
             low = h
         base = rep.base
         if h < base - BELOW_SEAT * rise:
-            self._abort(t, Abort.BELOW_SEAT)  # kept going below the seat: getting off the bench
+            if rep.settled_t is not None:
+                # It had come to rest at the bottom (only the timing was still reading its
+                # end): a rep, then the lifter slid off.
+                self._finish(self._last_t, at_valley=False)
+            else:
+                self._abort(t, Abort.BELOW_SEAT)  # kept going below the seat: getting off
             return
         if h - low >= REBOUND * rise and low <= base + HALFWAY * rise:
             self._finish(t, at_valley=True)  # turned round: the next rep is under way
