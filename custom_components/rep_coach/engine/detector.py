@@ -533,8 +533,21 @@ class Detector:
         ):
             rep.settled_t = t
         settled = rep.settled_t is not None and t - rep.settled_t >= FINISH_WAIT_S
-        if settled or t - rep.bottom_t >= SETTLE_TIMEOUT_S:
+        timed_out = t - rep.bottom_t >= SETTLE_TIMEOUT_S
+        if settled and not timed_out and not self._end_read(rep):
+            rep.settled_t = t  # the timing has not read the end yet: look again a little later
+            return
+        if settled or timed_out:
             self._finish(t, at_valley=False)
+
+    def _end_read(self, rep: RepInProgress) -> bool:
+        """Whether the readings so far time the lowering's end (a speed window past it)."""
+        ts, xs = self.history.since(rep.first_index)
+        if len(ts) < 3:
+            return True
+        hs = [self.sign * x for x in xs]
+        begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
+        return measure(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun).end_read
 
     def _bridge_dropout(self, t: float) -> None:
         """Readings stopped mid-lowering: finish the rep if the hips must have reached the bottom."""
