@@ -34,6 +34,51 @@ def test_a_slow_lowering_is_timed_through_sensor_noise(rate: float) -> None:
     assert sum(map(abs, lowering_errors)) / len(lowering_errors) < 0.25
 
 
+@pytest.mark.parametrize("rate", [25.0, 50.0])
+def test_a_rep_is_not_finished_before_its_lowering_end_can_be_read(rate: float) -> None:
+    # A 4 s lowering of 10 cm brakes for long: near the seat the live speed (read over 0.1 s)
+    # drops under its level on noise alone. Finished then, the timing saw readings that stop
+    # before the lowering's end and read the end where they stopped (0.6-0.8 s early here).
+    lowering_errors: list[float] = []
+    for seed in range(5):
+        track = Track(rate=rate, noise=True, seed=seed).stay(3.0)
+        for _ in range(4):
+            track.rep(rom=100.0, up=1.0, hold=1.0, down=4.0, pause=1.5)
+        events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0))
+        reps = [e for e in events if isinstance(e, RepEvent)]
+        assert len(reps) == 4
+        lowering_errors += [r.eccentric_s - 4.0 * (1 - 2 * EDGE) for r in reps]
+    assert abs(sum(lowering_errors) / len(lowering_errors)) < 0.15
+    assert sum(map(abs, lowering_errors)) / len(lowering_errors) < 0.3
+
+
+@pytest.mark.parametrize("rate", [10.0, 25.0])
+def test_a_rep_back_at_the_seat_when_the_readings_stop_is_counted(rate: float) -> None:
+    # The last rep's hips are back at the seat and the readings stop (the lifter slid out of
+    # the beam): the rep was over, only the end of its lowering was still being read.
+    track = Track(rate=rate, noise=True, seed=1).stay(3.0)
+    for _ in range(3):
+        track.rep(rom=200.0, up=1.0, hold=1.0, down=2.5, pause=1.0)
+    track.rep(rom=200.0, up=1.0, hold=1.0, down=2.5, pause=0.0).empty(3.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track, tail_s=2.0)
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert [r.complete for r in reps] == [True] * 4
+    assert reps[-1].eccentric_s == pytest.approx(2.5 * (1 - 2 * EDGE), abs=0.2)
+
+
+@pytest.mark.parametrize("rate", [10.0, 50.0])
+def test_a_rep_at_rest_on_the_seat_stays_a_rep_when_the_readings_then_sink(rate: float) -> None:
+    # The hips came to rest on the seat, then the readings sink 8 cm under it (the lifter
+    # slides off, or the beam slips onto the bench): getting off after a rep, not instead of one.
+    track = Track(rate=rate, seed=1).stay(3.0)
+    for _ in range(3):
+        track.rep(rom=200.0, up=1.0, hold=1.0, down=2.5, pause=1.0)
+    track.rep(rom=200.0, up=1.0, hold=1.0, down=2.5, pause=0.1).move(0.1, -80.0).stay(3.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track, tail_s=2.0)
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert [r.complete for r in reps] == [True] * 4
+
+
 @pytest.mark.parametrize("rate", [10.0, 25.0])
 @pytest.mark.parametrize(("squeeze", "cued"), [(0.55, False), (1.1, True)])
 def test_hold_cue_only_when_the_squeeze_lasted_the_target(

@@ -259,8 +259,12 @@ class Detector:
 
     # --- inputs --------------------------------------------------------------------------
     def interrupt(self, t: float) -> None:
-        """The data stopped joining up (gap, jump, nobody there): drop the attempt."""
-        if self.rep is not None:
+        """The data stopped joining up (gap, jump, nobody there): drop the attempt, or finish a
+        rep that was back at the bottom (only the end of its timing was still being read)."""
+        rep = self.rep
+        if rep is not None and rep.stage is Stage.LOWERING and rep.bottom_t is not None:
+            self._finish(self._last_t, at_valley=False)
+        elif rep is not None:
             self._abort(t, Abort.INTERRUPTED)
         self.stage = Stage.IDLE
         self.valley = None
@@ -315,12 +319,11 @@ class Detector:
         if rep is None:
             self._idle(t, h)
         else:
-            if (
-                rep.stage is Stage.LOWERING
-                and rep.bottom_t is None
-                and t - self._last_t >= DROPOUT_S
-            ):
-                self._bridge_dropout(t)
+            if rep.stage is Stage.LOWERING and t - self._last_t >= DROPOUT_S:
+                if rep.bottom_t is None:
+                    self._bridge_dropout(t)
+                else:
+                    self._finish(self._last_t, at_valley=False)  # the readings before time it
                 if self.rep is None:
                     self._idle(t, h)
                     self._last_t, self._last_h, self._live_speed = t, h, speed
@@ -565,7 +568,12 @@ class Detector:
             low = h
         base = rep.base
         if h < base - BELOW_SEAT * rise:
-            self._abort(t, Abort.BELOW_SEAT)  # kept going below the seat: getting off the bench
+            if rep.settled_t is not None:
+                # It had come to rest at the bottom (only the timing was still reading its
+                # end): a rep, then the lifter slid off.
+                self._finish(self._last_t, at_valley=False)
+            else:
+                self._abort(t, Abort.BELOW_SEAT)  # kept going below the seat: getting off
             return
         if h - low >= REBOUND * rise and low <= base + HALFWAY * rise:
             self._finish(t, at_valley=True)  # turned round: the next rep is under way
@@ -588,8 +596,21 @@ class Detector:
         ):
             rep.settled_t = t
         settled = rep.settled_t is not None and t - rep.settled_t >= FINISH_WAIT_S
-        if settled or t - rep.bottom_t >= SETTLE_TIMEOUT_S:
+        timed_out = t - rep.bottom_t >= SETTLE_TIMEOUT_S
+        if settled and not timed_out and not self._end_read(rep):
+            rep.settled_t = t  # the timing has not read the end yet: look again a little later
+            return
+        if settled or timed_out:
             self._finish(t, at_valley=False)
+
+    def _end_read(self, rep: RepInProgress) -> bool:
+        """Whether the readings so far time the lowering's end (a speed window past it)."""
+        ts, xs = self.history.since(rep.first_index)
+        if len(ts) < 3:
+            return True
+        hs = [self.sign * x for x in xs]
+        begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
+        return measure(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun).end_read
 
     def _bridge_dropout(self, t: float) -> None:
         """Readings stopped mid-lowering: finish the rep if the hips must have reached the bottom."""

@@ -64,7 +64,8 @@ SETTLE_S: Final = (
 DWELL_SCAN_S: Final = 10.0  # how far back a dwell is measured (longer is "long" anyway)
 DROPOUT_S: Final = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
 SETTLE_TIMEOUT_S: Final = 1.5  # the lowering ends at the latest this long after the bottom region
-FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs this much more data
+FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs this much more
+# data at least; it looks again this often until it has read where the lowering ended
 PLATEAU_S: Final = 0.3  # a peak not bettered for this long is the top even if the speed jitters
 ABSENT_AFTER_S: Final = 1.0  # invalid/no-target readings for this long: nobody is there
 OUT_OF_VIEW_S: Final = 0.4  # no target this long mid-rep: the hips left the beam (a stuck

@@ -16,6 +16,10 @@ devices do:
 - a lowering that never re-enters the bottom band (the rep ends above the seat, the next one
   starts from there) has its own bottom band: the lowest 10 % of the lowering itself.
 
+The lowering's end is read only once the readings go on for a whole speed window past it
+(``RepTiming.end_read``): the detector keeps a rep open until then, rather than timing it on
+readings that stop in the middle of a slow braking.
+
 Where a speed passes its level is read on a monotone fit of the speeds between the still
 phase and the move's peak, not on the first reading past it: with noise one reading passes
 early, always on the side the search starts from, and the error grows as moves get slower.
@@ -113,6 +117,9 @@ class RepTiming:
     peak_speed: float
     lowering_peak_speed: float
     lowering_mean_speed: float
+    # The readings go on for a whole speed window past the lowering's end: the end is read,
+    # not where the readings happen to stop (False: more readings may move it).
+    end_read: bool = True
 
 
 def _smoothed(hs: Sequence[float], a: int) -> list[float]:
@@ -204,6 +211,7 @@ def measure(
     hold_end_t = max(hold_end_t, hold_start_t)
     # It ends where the descent, falling from its peak, passes the level again.
     end_t = max(ts[q], _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0))
+    end_read = end > q and end_t <= ts[max(q, end - a_down)]
     lowering_span = ts[q] - ts[m]
     lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
     return RepTiming(
@@ -215,6 +223,7 @@ def measure(
         peak_speed=max(up_peak, down_peak),
         lowering_peak_speed=down_peak,
         lowering_mean_speed=lowering_mean,
+        end_read=end_read,
     )
 
 
