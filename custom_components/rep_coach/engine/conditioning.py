@@ -71,6 +71,7 @@ class Conditioner:
         "_jump_readings",
         "_jump_since",
         "_jump_x",
+        "_paired",
         "_period",
         "_quantum",
         "_ref_first_t",
@@ -108,6 +109,8 @@ class Conditioner:
         # passing (PASSING_S) or a confirmed new level counts there.
         self._jump_readings = 1
         self._jump_x = 0.0
+        # The last reading (t, x), when it was rejected as the second half of a spike pair.
+        self._paired: tuple[float, float] | None = None
         self.rejected = 0
         self.jumps = 0  # new levels accepted after a jump (a body entering or leaving the beam)
         self._period = 0.0  # typical time between readings (running median)
@@ -135,6 +138,7 @@ class Conditioner:
         # Readings that arrive in a burst after a Wi-Fi stall share one arrival time: budget
         # the motion by how many readings passed as well as by the clock.
         self._since_ref += 1
+        paired, self._paired = self._paired, None
         dt = max(t - self._ref_t, self._since_ref * self._period) + self._stuck_for()
         moved = abs(x - self._ref_x)
         run = self._rejected_run
@@ -156,7 +160,11 @@ class Conditioner:
             and (x - self._ref_x) * (self._jump_x - self._ref_x) < 0
         )
         if (moved <= JUMP_SLACK_MM + MAX_SPEED_MM_S * dt or dt > GAP_RESET_S) and not spike:
-            if self._ref_t > -math.inf and (passing or uncarried):
+            if (
+                self._ref_t > -math.inf
+                and (passing or uncarried)
+                and not self._continues(t, x, paired)
+            ):
                 # Implausible readings, then a level the hips' own motion could not have
                 # carried them to: a body passed through the beam, someone arrived or left.
                 self.jumps += 1
@@ -164,6 +172,8 @@ class Conditioner:
             self._jump_since = math.inf
             self._rejected_run = 0
             return True
+        if spike:
+            self._paired = (t, x)
         if not self._rejected_run:
             self._rejected_from = t
         self._rejected_run += 1
@@ -177,6 +187,19 @@ class Conditioner:
             return True
         self.rejected += 1
         return False
+
+    def _continues(self, t: float, x: float, paired: tuple[float, float] | None) -> bool:
+        """Whether ``x`` carries on from the reading just before it, rejected as a spike pair's
+        second half: a spike comes back toward the reference, a fast real move (a dumbbell drop
+        at 15 Hz) keeps going the same way at a like speed, so it was motion, not a body in the
+        beam. Hips that stop dead within one reading are neither: a new level (someone sat)."""
+        if paired is None:
+            return False
+        paired_t, paired_x = paired
+        jumped, went_on = paired_x - self._ref_x, x - paired_x
+        if jumped * went_on <= 0.0 or not self._ref_t < paired_t < t:
+            return False
+        return abs(went_on) / (t - paired_t) >= 0.5 * abs(jumped) / (paired_t - self._ref_t)
 
     def _stuck_for(self) -> float:
         """How long the reference value had been repeated exactly on a fine-grained stream: a
