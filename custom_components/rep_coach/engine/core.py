@@ -491,13 +491,17 @@ class RepEngine:
             totals_since=session.totals_since,
         )
 
-    def summary(self) -> dict[str, Any]:
-        """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
+    def summary_report(self) -> report.SessionSummary:
+        """The session summary: sets per side with reps, holds, tempo, warnings."""
         sides = {side: self.side_stats(side) for side in Side}
         return report.summary(self.session, self.restored_history, sides)
 
-    def diagnostics(self) -> dict[str, Any]:
-        """JSON-ready internals for HA diagnostics (no personal data)."""
+    def summary(self) -> dict[str, Any]:
+        """The session summary, JSON-ready (what services and the CLI return)."""
+        return self.summary_report().as_dict()
+
+    def diagnostics_report(self) -> report.Diagnostics:
+        """Internals for HA diagnostics (no personal data)."""
         return report.diagnostics(
             sensor_state=self.sensor_state,
             counters=self.counters,
@@ -508,6 +512,10 @@ class RepEngine:
             phase=self.phase(),
             calibration=self.current_calibration(),
         )
+
+    def diagnostics(self) -> dict[str, Any]:
+        """The internals, JSON-ready (what Home Assistant's diagnostics show)."""
+        return self.diagnostics_report().as_dict()
 
     # --- persistence ---------------------------------------------------------------------
     def set_history(self) -> list[report.SetSummary]:
