@@ -181,9 +181,9 @@ class RepEngine:
 
     # --- construction helpers -----------------------------------------------------------
     def _new_tracker(self) -> RepTracker:
-        tracker = RepTracker(self._detections, self.cal, **_tracker_options(self._settings))
-        tracker.side = self.session.side
-        return tracker
+        return RepTracker(
+            self._detections, self.cal, self.session.side, **_tracker_options(self._settings)
+        )
 
     @property
     def settings(self) -> EngineSettings:
@@ -197,13 +197,13 @@ class RepEngine:
         self.tracker.configure(**_tracker_options(settings))
         if settings.orientation is not old.orientation:
             self._manual.reorient(settings.orientation)
-            self.tracker.restored()
+            self.tracker.restored(self.session.side)
         return self._settle(self.session.apply_settings(settings, t))
 
     # --- input ---------------------------------------------------------------------------
     def _settle(self, events: list[EngineEvent]) -> list[EngineEvent]:
-        """End of a step: the tracker measures on the session's side from now on."""
-        self.tracker.side = self.session.side
+        """End of a step: the tracker scales with the session's side from now on."""
+        self.tracker.rescale(self.session.side)
         return events
 
     def feed_payload(self, payload: bytes | str, arrival_t: float) -> FeedResult:
@@ -292,7 +292,7 @@ class RepEngine:
             if conditioner.jumps != jumps:
                 self.tracker.jumped(t)  # a body entered or left the beam
             if out is not None:
-                self.tracker.push(out[0], out[1])
+                self.tracker.push(out[0], out[1], self.session.side)
             events.extend(self._detections.take())
         else:
             if validity is Validity.NO_TARGET:
@@ -393,7 +393,7 @@ class RepEngine:
         tracker = self.tracker
         if step is CalibrationStep.AUTO:
             self._manual.auto()
-            tracker.restored()
+            tracker.restored(self.session.side)
             return self._settle(self._detections.take())
         level = tracker.last_x
         if level is None:
@@ -403,7 +403,7 @@ class RepEngine:
             return self._settle([])
         if not self._manual.top(level, tracker.noise.sigma):
             return self._settle([])
-        tracker.restored()
+        tracker.restored(self.session.side)
         events = self._detections.take()
         events.extend(
             calibrated_events(
@@ -420,7 +420,7 @@ class RepEngine:
     def phase(self) -> Phase:
         """Where the lifter is now."""
         tracker, session = self.tracker, self.session
-        if tracker.recalibrating:
+        if tracker.recalibrating(session.side):
             return Phase.RECALIBRATING
         if not tracker.present:
             return Phase.AWAY
@@ -468,7 +468,7 @@ class RepEngine:
         """Everything an entity shows, now."""
         session, tracker = self.session, self.tracker
         current = session.current
-        position = tracker.position
+        position = tracker.position(session.side)
         return EngineState(
             phase=self.phase(),
             present=tracker.present,
@@ -532,8 +532,7 @@ class RepEngine:
         if persistence.restore_session(self.session, saved):
             self.resume_pending = True
         self.cal.restore(saved.calibration.model_dump(mode="json"))
-        self.tracker.side = self.session.side
-        self.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock
+        self.tracker.restored(self.session.side)  # a saved calibration is a prior, not a lock
 
     def export_state(self) -> dict[str, Any]:
         """The snapshot, JSON-ready."""

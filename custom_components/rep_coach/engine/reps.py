@@ -70,6 +70,7 @@ class RepTracker:
         self,
         sink: RepSink,
         model: CalibrationModel,
+        side: Side,
         *,
         partial: float,
         hold_band_fraction: float,
@@ -81,7 +82,7 @@ class RepTracker:
         self.noise = NoiseEstimate()
         self.still = StillLevel()
         self.presence = Presence()
-        self.calibrator = Calibrator(model, partial=partial)
+        self.calibrator = Calibrator(model, side, partial=partial)
         self.detectors = tuple(
             Detector(
                 sign,
@@ -104,7 +105,10 @@ class RepTracker:
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
-        self._sync_scale()
+        # The side given to the push under way: what the detectors find during it is learned
+        # for that side (they report through calls, within the push).
+        self._pushed_side = side
+        self._sync_scale(side)
 
     # --- settings ------------------------------------------------------------------------
     def configure(
@@ -124,24 +128,17 @@ class RepTracker:
             detector.max_hold = max(MAX_HOLD_S, 3.0 * hold_target_s)
             detector.start_fraction = START_OF_PARTIAL * partial
 
-    @property
-    def side(self) -> Side:
-        """The working side (its range is the scale)."""
-        return self.calibrator.side
+    def rescale(self, side: Side) -> None:
+        """Scale both hypotheses with ``side``'s range (the session's working side, now)."""
+        self._sync_scale(side)
 
-    @side.setter
-    def side(self, side: Side) -> None:
-        if side is not self.calibrator.side:
-            self.calibrator.side = side
-            self._sync_scale()
+    def restored(self, side: Side) -> None:
+        """The calibration model was replaced (restored, reset or set by hand); ``side`` works."""
+        self.calibrator.restored(side)
+        self._sync_scale(side)
 
-    def restored(self) -> None:
-        """The calibration model was replaced (restored, reset or set by hand)."""
-        self.calibrator.restored()
-        self._sync_scale()
-
-    def _sync_scale(self) -> None:
-        scale = self.calibrator.rom if self.calibrator.model.sign else None
+    def _sync_scale(self, side: Side) -> None:
+        scale = self.calibrator.rom(side) if self.calibrator.model.sign else None
         for detector in self.detectors:
             detector.scale = scale
 
@@ -151,17 +148,16 @@ class RepTracker:
         """Someone is on the bench."""
         return self.presence.present
 
-    @property
-    def recalibrating(self) -> bool:
+    def recalibrating(self, side: Side) -> bool:
         """Reps stopped fitting what was learned and are being relearned (or one is under way
-        that does not fit)."""
+        that does not fit what was learned for ``side``)."""
         calibrator = self.calibrator
         if calibrator.learning not in (None, CalibrationReason.INITIAL):
             return bool(calibrator.pending)
         detector = self.cue_detector()
         if detector is None or detector.rep is None:
             return False
-        return calibrator.misfit(detector.sign, detector.rep.base, detector.rep.rise)
+        return calibrator.misfit(detector.sign, detector.rep.base, detector.rep.rise, side)
 
     @property
     def recalibrating_since(self) -> float | None:
@@ -227,11 +223,10 @@ class RepTracker:
             return None
         return max(0.0, t - rep.hold_start_t)
 
-    @property
-    def position(self) -> float | None:
-        """Last hip height as a fraction of the calibrated range (None if unknown)."""
+    def position(self, side: Side) -> float | None:
+        """Last hip height as a fraction of ``side``'s calibrated range (None if unknown)."""
         model = self.calibrator.model
-        rom = self.calibrator.rom
+        rom = self.calibrator.rom(side)
         if (
             not self.calibrator.settled
             or rom is None
@@ -306,8 +301,9 @@ class RepTracker:
             return None  # (learned once at least: relearning a moved seat still counts)
         return detector if detector.top_out_of_view() else None
 
-    def push(self, t: float, x: float) -> None:
-        """One conditioned sample: time (s) and distance (mm)."""
+    def push(self, t: float, x: float, side: Side) -> None:
+        """One conditioned sample: time (s) and distance (mm), while ``side`` works."""
+        self._pushed_side = side
         self.last_t, self.last_x = t, x
         self.history.add(t, x)
         self.noise.push(t, x)
@@ -330,7 +326,7 @@ class RepTracker:
         self.still.push(t, x, self.noise.still_tolerance)
         still_s = self.still.still_for(t)
         if still_s >= STILL_S:
-            self._rest(t, self.still.mean, still_s)
+            self._rest(t, self.still.mean, still_s, side)
         for detector in self.detectors:
             detector.sigma = sigma
             sign = detector.sign
@@ -348,13 +344,13 @@ class RepTracker:
                     rep.active = True
                     self.sink.on_attempt(t)
 
-    def _rest(self, t: float, level_x: float, still_s: float) -> None:
+    def _rest(self, t: float, level_x: float, still_s: float, side: Side) -> None:
         for detector in self.detectors:
             detector.rest(detector.sign * level_x, still_s)
         calibrator = self.calibrator
-        calibrator.rest(level_x)
+        calibrator.rest(level_x, side)
         if still_s >= RESTED_S and calibrator.suspect is not None:
-            self._apply(t, calibrator.release())
+            self._apply(t, calibrator.release(side), side)
         if t < self._settled_from:
             return  # just arrived: the level means nothing yet
         model = calibrator.model
@@ -363,7 +359,7 @@ class RepTracker:
             model.sign * level_x,
             still_s,
             model.bottom_h if settled else None,
-            calibrator.rom if settled else None,
+            calibrator.rom(side) if settled else None,
         )
         if seated is not None:
             self._set_present(t, seated)
@@ -410,16 +406,18 @@ class RepTracker:
         )
         if candidate.rom >= detector.reported() and not arrival:
             self._spans.append((candidate.begun_t, candidate.end_t))
-        self._apply(candidate.end_t, self.calibrator.add(candidate))
+        side = self._pushed_side
+        self._apply(candidate.end_t, self.calibrator.add(candidate, side), side)
 
     def aborted(self, detector: Detector, t: float, why: Abort) -> None:
         """An attempt was dropped; a rest at the top is evidence."""
         if why is Abort.RESTED_AT_TOP:
-            self._apply(t, self.calibrator.rested_at_top(detector.sign, t))
+            side = self._pushed_side
+            self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
 
-    def _apply(self, t: float, outcome: Outcome) -> None:
+    def _apply(self, t: float, outcome: Outcome, side: Side) -> None:
         if outcome.calibrated is not None:
-            self._sync_scale()
+            self._sync_scale(side)
             self.sink.on_calibrated(t, outcome.calibrated)
         if outcome.verdicts and not self.presence.present:
             self._set_present(outcome.verdicts[0].candidate.begun_t, True)
@@ -429,7 +427,7 @@ class RepTracker:
                 _measure(verdict.candidate, verdict.complete, verdict.rom_fraction),
             )
         if outcome.verdicts:
-            self._sync_scale()
+            self._sync_scale(side)
 
 
 def _measure(c: Candidate, complete: bool, rom_fraction: float) -> RepMeasure:
