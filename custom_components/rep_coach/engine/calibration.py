@@ -27,6 +27,7 @@ from typing import Any
 from .detector import Candidate
 from .events import CalibrationReason
 from .settings import Side
+from .state import Calibration
 from .thresholds import (
     CHAIN,
     CONSISTENT,
@@ -83,6 +84,20 @@ class CalibrationModel:
         """This side's range, falling back to the other side's (legs are similar)."""
         own = self.ranges[side].value
         return own if own is not None else self.ranges[side.other].value
+
+    def levels(self, side: Side) -> Calibration | None:
+        """The levels this model gives ``side`` as the sensor reads them, or None while they are
+        still being learned."""
+        rom = self.range_for(side)
+        if not self.sign or rom is None or self.bottom_h is None:
+            return None
+        bottom = self.sign * self.bottom_h
+        return Calibration(
+            bottom_mm=bottom,
+            top_mm=bottom + self.sign * rom,
+            rising_farther=self.sign > 0,
+            automatic=self.ranges[side].manual is None,
+        )
 
     def learn_rom(self, side: Side, rom: float) -> None:
         """Add one complete rep's range."""

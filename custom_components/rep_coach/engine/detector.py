@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 from itertools import islice
 from statistics import median
-from typing import Protocol
 
 from .thresholds import (
     BELOW_SEAT,
@@ -172,15 +171,41 @@ class Candidate:
         return max(0.0, self.timing.end_t - self.timing.hold_end_t)
 
 
-class DetectorSink(Protocol):
-    """What a detector tells the tracker."""
+@dataclass(frozen=True, slots=True)
+class Lockout:
+    """The attempt ``rep`` reached lockout of the learned range at ``t``."""
 
-    def attempt(self, detector: Detector, t: float) -> None: ...
-    def lockout(self, detector: Detector, t: float) -> None: ...
-    def hold_started(self, detector: Detector, t: float, started_t: float) -> None: ...
-    def hold_reached(self, detector: Detector, t: float) -> None: ...
-    def candidate(self, detector: Detector, candidate: Candidate) -> None: ...
-    def aborted(self, detector: Detector, t: float, why: Abort) -> None: ...
+    t: float
+    rep: RepInProgress
+
+
+@dataclass(frozen=True, slots=True)
+class HoldStarted:
+    """The hips stopped rising at the top of ``rep`` (the squeeze is timed from ``started_t``)."""
+
+    t: float
+    started_t: float
+    rep: RepInProgress
+
+
+@dataclass(frozen=True, slots=True)
+class HoldReached:
+    """The squeeze of ``rep`` reached the target."""
+
+    t: float
+    rep: RepInProgress
+
+
+@dataclass(frozen=True, slots=True)
+class Aborted:
+    """An attempt was dropped at ``t``."""
+
+    t: float
+    why: Abort
+
+
+# What a detector's call found, in order: live cues, dropped attempts and round trips.
+type Finding = Lockout | HoldStarted | HoldReached | Aborted | Candidate
 
 
 class Detector:
@@ -190,7 +215,6 @@ class Detector:
         self,
         sign: int,
         history: History,
-        sink: DetectorSink,
         *,
         band_fraction: float,
         dip_tolerance_s: float,
@@ -200,7 +224,6 @@ class Detector:
     ) -> None:
         self.sign = sign
         self.history = history
-        self.sink = sink
         self.band_fraction = band_fraction
         self.dip_tolerance = dip_tolerance_s
         self.hold_target = hold_target_s
@@ -217,6 +240,7 @@ class Detector:
         self._live_speed = 0.0
         self._cue_half = 0  # samples either side of the speed the hold cue reads
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
+        self._found: list[Finding] = []  # what the call under way found, handed back at its end
 
     # --- thresholds ------------------------------------------------------------------------
     def start_threshold(self) -> float:
@@ -256,12 +280,17 @@ class Detector:
         return rep.rise <= OVERSIZE * scale and self._last_h >= rep.peak - self.band(rep.rise)
 
     # --- inputs --------------------------------------------------------------------------
-    def interrupt(self, t: float) -> None:
+    def _take(self) -> list[Finding]:
+        found, self._found = self._found, []
+        return found
+
+    def interrupt(self, t: float) -> list[Finding]:
         """The data stopped joining up (gap, jump, nobody there): drop the attempt."""
         if self.rep is not None:
             self._abort(t, Abort.INTERRUPTED)
         self.stage = Stage.IDLE
         self.valley = None
+        return self._take()
 
     def rest(self, level: float, still_s: float) -> None:
         """The hips have been still at ``level`` (height) for ``still_s`` seconds."""
@@ -297,11 +326,24 @@ class Detector:
         self.valley = level
         self._after_last_rep = self.history.count - 1
 
+    def bridge(self, t: float) -> list[Finding]:
+        """Before the sample at ``t``: if the readings stopped mid-lowering, the rep may be over.
+        Its findings come before the sample's, which is measured against what they change."""
+        rep = self.rep
+        if (
+            rep is not None
+            and rep.stage is Stage.LOWERING
+            and rep.bottom_t is None
+            and t - self._last_t >= DROPOUT_S
+        ):
+            self._bridge_dropout(t)
+        return self._take()
+
     def step(
         self, t: float, h: float, lag_t: float, speed: float, before: tuple[float, float]
-    ) -> None:
-        """One sample: height ``h`` at ``t``; live ``speed`` (mm/s, rising positive) at
-        ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
+    ) -> list[Finding]:
+        """One sample (after :meth:`bridge`): height ``h`` at ``t``; live ``speed`` (mm/s, rising
+        positive) at ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
         rep = self.rep
         if rep is not None and rep.top_hidden:
             rep.top_hidden = False
@@ -313,18 +355,9 @@ class Detector:
         if rep is None:
             self._idle(t, h)
         else:
-            if (
-                rep.stage is Stage.LOWERING
-                and rep.bottom_t is None
-                and t - self._last_t >= DROPOUT_S
-            ):
-                self._bridge_dropout(t)
-                if self.rep is None:
-                    self._idle(t, h)
-                    self._last_t, self._last_h, self._live_speed = t, h, speed
-                    return
             self._in_rep(t, h, lag_t, speed, before)
         self._last_t, self._last_h, self._live_speed = t, h, speed
+        return self._take()
 
     # --- idle ----------------------------------------------------------------------------
     def _idle(self, t: float, h: float) -> None:
@@ -349,7 +382,6 @@ class Detector:
             peak_t=t,
         )
         self.stage = Stage.LIFTING
-        self.sink.attempt(self, t)
 
     # --- during a rep --------------------------------------------------------------------
     def _in_rep(
@@ -380,7 +412,7 @@ class Detector:
             if not rep.locked_out and (scale is None or rep.rise >= LOCKOUT * scale):
                 rep.locked_out = rep.rise >= self.rep_like() if scale is None else True
                 if rep.locked_out and scale is not None:
-                    self.sink.lockout(self, t)
+                    self._found.append(Lockout(t, rep))
         rise = rep.rise
         if rise > MAX_THRUST_MM:
             self._abort(t, Abort.STOOD_UP)
@@ -428,7 +460,7 @@ class Detector:
                 return
             if not rep.hold_notified and self._held_until(hold_start + self.hold_target, rep):
                 rep.hold_notified = True
-                self.sink.hold_reached(self, t)
+                self._found.append(HoldReached(t, rep))
         elif rep.stage is Stage.HOLDING:
             if rep.exit_t is None:
                 rep.exit_t = t
@@ -487,7 +519,7 @@ class Detector:
             rep.hold_start_t = rep.peak_t
         if rep.hold_start_t is not None:
             rep.hold_level = rep.peak
-            self.sink.hold_started(self, t, rep.hold_start_t)
+            self._found.append(HoldStarted(t, rep.hold_start_t, rep))
 
     def _lowering(self, t: float, h: float, lag_t: float, speed: float, rep: RepInProgress) -> None:
         rise = rep.rise
@@ -546,7 +578,7 @@ class Detector:
         self.stage = Stage.IDLE
         self.valley = None
         self._after_last_rep = self.history.count - 1
-        self.sink.aborted(self, t, why)
+        self._found.append(Aborted(t, why))
 
     def _finish(self, t: float, *, at_valley: bool, estimated_end: float | None = None) -> None:
         rep = self.rep
@@ -562,7 +594,7 @@ class Detector:
             return  # a bump, not a round trip
         candidate = self._measure(rep, first, end_t, t, estimated_end)
         if candidate is not None:
-            self.sink.candidate(self, candidate)
+            self._found.append(candidate)
 
     def _measure(
         self, rep: RepInProgress, first: int, end_t: float, t: float, estimated_end: float | None
