@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from pydantic import ValidationError
+
 from custom_components.rep_coach.engine import EngineSettings, RepEngine, Side, SideMode
-from custom_components.rep_coach.engine.report import SetSummary
+from custom_components.rep_coach.engine.report import SetSummary, SideSummary
 
 from .helpers import Track, run
 
@@ -74,3 +77,68 @@ def test_summary_publishes_lowering_under_its_kept_names_too() -> None:
     imbalance = summary["imbalance_pct"]
     assert imbalance is not None
     assert imbalance["lowering"] == imbalance["eccentric"]
+
+
+# What the summary and diagnostics publish, in order: the services, the CLI and Home Assistant's
+# diagnostics return these keys; a renamed field appears under its kept name first.
+SUMMARY_KEYS = ["side", "total_reps", "sides", "sets", "imbalance_pct"]
+SIDE_KEYS = [
+    "reps",
+    "sets",
+    "partial_reps",
+    "mean_hold_s",
+    "mean_eccentric_s",
+    "mean_lowering_s",
+    "mean_rom_mm",
+    "time_under_tension_s",
+]
+PUBLISHED_SET_KEYS = [*SAVED_SET_KEYS[:6], "eccentric_s", *SAVED_SET_KEYS[6:10]]
+PUBLISHED_SET_KEYS += ["mean_eccentric_s", *SAVED_SET_KEYS[10:]]
+IMBALANCE_KEYS = ["reps", "range", "hold", "eccentric", "lowering"]
+DIAGNOSTICS_KEYS = [
+    "sensor_state",
+    "payload_format",
+    "detected_unit",
+    "last_error",
+    "counters",
+    "device_clock_resets",
+    "phase",
+    "calibration",
+]
+
+
+def test_the_summary_is_a_frozen_typed_report_published_with_its_kept_names() -> None:
+    engine = _two_sets_and_one_rep()
+    report = engine.summary_report()
+    assert report.side is Side.LEFT
+    assert isinstance(report.sides[Side.RIGHT], SideSummary)
+    assert report.imbalance_pct is not None
+    with pytest.raises(ValidationError):
+        report.total_reps = 0  # type: ignore[misc]
+    published = engine.summary()
+    assert published == report.as_dict() == json.loads(json.dumps(published))
+    assert list(published) == SUMMARY_KEYS
+    assert [list(side) for side in published["sides"].values()] == [SIDE_KEYS, SIDE_KEYS]
+    assert [list(entry) for entry in published["sets"]] == [PUBLISHED_SET_KEYS] * 3
+    assert list(published["imbalance_pct"]) == IMBALANCE_KEYS
+    # The model's own dump has each field once, under its own name.
+    dumped = report.model_dump(mode="json")
+    assert list(dumped["sides"]["left"]) == [key for key in SIDE_KEYS if key != "mean_eccentric_s"]
+    assert dumped["sets"][0]["lowering_s"] == published["sets"][0]["lowering_s"]
+
+
+def test_diagnostics_are_a_frozen_typed_report_of_that_moment() -> None:
+    engine = _two_sets_and_one_rep()
+    engine.feed_payload(b"garbage", 1000.0)
+    report = engine.diagnostics_report()
+    assert report.last_error is not None
+    assert report.calibration is not None
+    assert report.counters.payload_errors == 1
+    engine.feed_payload(b"more garbage", 1001.0)
+    assert report.counters.payload_errors == 1  # a copy: the engine counts on
+    published = report.as_dict()
+    assert list(published) == DIAGNOSTICS_KEYS
+    assert published == report.model_dump(mode="json") == json.loads(json.dumps(published))
+    assert published["last_error"] == {"code": "not_a_number", "detail": "garbage"}
+    assert list(published["calibration"]) == ["bottom_mm", "top_mm", "rising_farther", "automatic"]
+    assert engine.diagnostics()["counters"]["payload_errors"] == 2

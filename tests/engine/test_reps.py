@@ -19,6 +19,15 @@ from custom_components.rep_coach.engine import (
     RepEngine,
     RepEvent,
     SetEndEvent,
+    Side,
+)
+from custom_components.rep_coach.engine.calibration import CalibrationModel
+from custom_components.rep_coach.engine.reps import (
+    Calibrated,
+    Detection,
+    PresenceChanged,
+    RepFound,
+    RepTracker,
 )
 from custom_components.rep_coach.engine.timing import CUE_HALF_S, STILL_FRACTION
 
@@ -209,3 +218,32 @@ def test_hold_reached_agrees_with_the_reported_hold(hold: float, reached: bool) 
     assert len(holds) == (2 if reached else 0)
     assert all((r.hold_s >= 2.0) is reached for r in reps)
     assert all((FormWarning.HOLD_TOO_SHORT in r.warnings) is not reached for r in reps)
+
+
+def test_the_tracker_hands_back_what_it_found_in_order_without_a_sink() -> None:
+    """Detectors return their findings to the tracker, the tracker returns its own: no sink, no
+    back-reference; the calibration comes with the levels it settled on."""
+    tracker = RepTracker(
+        CalibrationModel(),
+        Side.LEFT,
+        partial=0.3,
+        hold_band_fraction=0.1,
+        dip_tolerance_s=0.5,
+        hold_target_s=1.0,
+    )
+    track = Track().stay(3.0).rep().rep().rep().stay(3.0)
+    found: list[Detection] = []
+    for t, distance in track.samples:
+        assert distance is not None
+        found.extend(tracker.push(t, distance, Side.LEFT))
+    assert not any(hasattr(part, "sink") for part in (tracker, *tracker.detectors))
+    assert isinstance(found[0], PresenceChanged)
+    assert found[0].present
+    (calibrated,) = [f for f in found if isinstance(f, Calibrated)]
+    assert calibrated.levels[Side.LEFT] is not None
+    assert calibrated.levels[Side.LEFT] == calibrated.levels[Side.RIGHT]  # the other side's range
+    reps = [f for f in found if isinstance(f, RepFound)]
+    assert [rep.measure.complete for rep in reps] == [True, True, True]
+    assert tracker.lost(track.samples[-1][0] + 2.0, track.samples[-1][0], Side.LEFT) == [
+        PresenceChanged(track.samples[-1][0] + 2.0, False)
+    ]

@@ -8,6 +8,7 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -371,14 +372,27 @@ def test_stopping_the_emulator_says_offline(
         csv_file.write_text("t,distance_mm\n0,600\n0.02,601\n")
         argv += ["--csv", str(csv_file), "--speed", "0", "--end", "stay"]
     process = subprocess.Popen([*command, *argv], stderr=subprocess.PIPE, text=True)
+    said: list[str] = []
+    watchdog = threading.Timer(60.0, process.kill)  # a hung emulator fails, never hangs the run
+    watchdog.start()
     try:
         recorder.wait_for(lambda _m: bool(_samples(recorder, "bench_stop")), "samples")
+        if mode == "stay_online":
+            # The summary is printed after the last batch is published: stop only once it was
+            # said (the sample can reach the broker before the line reaches stderr).
+            assert process.stderr is not None
+            for line in process.stderr:
+                said.append(line)
+                if "Sent 2 readings" in line:
+                    break
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
+        _, rest = process.communicate(timeout=30)
     finally:
+        watchdog.cancel()
         if process.poll() is None:
             process.kill()
             process.wait()
+    stderr = "".join(said) + rest
     # 130: the signal became an interrupt, so the emulator said goodbye itself (no last will).
     assert process.returncode == 130, stderr
     recorder.wait_for(_status_is(recorder, "bench_stop", "offline"), "offline")

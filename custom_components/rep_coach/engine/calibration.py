@@ -27,6 +27,7 @@ from typing import Any
 from .detector import Candidate
 from .events import CalibrationReason
 from .settings import Side
+from .state import Calibration
 from .thresholds import (
     CHAIN,
     CONSISTENT,
@@ -83,6 +84,20 @@ class CalibrationModel:
         """This side's range, falling back to the other side's (legs are similar)."""
         own = self.ranges[side].value
         return own if own is not None else self.ranges[side.other].value
+
+    def levels(self, side: Side) -> Calibration | None:
+        """The levels this model gives ``side`` as the sensor reads them, or None while they are
+        still being learned."""
+        rom = self.range_for(side)
+        if not self.sign or rom is None or self.bottom_h is None:
+            return None
+        bottom = self.sign * self.bottom_h
+        return Calibration(
+            bottom_mm=bottom,
+            top_mm=bottom + self.sign * rom,
+            rising_farther=self.sign > 0,
+            automatic=self.ranges[side].manual is None,
+        )
 
     def learn_rom(self, side: Side, rom: float) -> None:
         """Add one complete rep's range."""
@@ -174,12 +189,15 @@ def _tempo_vote(candidate: Candidate) -> float:
 
 
 class Calibrator:
-    """Decides the orientation and keeps seat and range up to date, from candidate reps."""
+    """Decides the orientation and keeps seat and range up to date, from candidate reps.
 
-    def __init__(self, model: CalibrationModel, *, partial: float) -> None:
+    The working side is the session's: every call that learns or reads a range is given it.
+    """
+
+    def __init__(self, model: CalibrationModel, side: Side, *, partial: float) -> None:
+        """Take ``model`` as the prior; ``side`` is the working side now."""
         self.model = model
         self.partial = partial
-        self.side = Side.LEFT
         self.sigma = 2.0
         self.learning: CalibrationReason | None = CalibrationReason.INITIAL
         self.learning_since: float | None = None
@@ -189,10 +207,10 @@ class Calibrator:
         self.pending: list[Candidate] = []  # held back until settled
         self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
         self.arrived = False  # someone (maybe another lifter) sat down: their first rep tells
-        self.restored()
+        self.restored(side)
 
     # --- state ---------------------------------------------------------------------------
-    def restored(self) -> None:
+    def restored(self, side: Side) -> None:
         """Take the model as it is now (fresh, restored or set by hand) as the prior."""
         model = self.model
         self.window.clear()
@@ -200,7 +218,7 @@ class Calibrator:
         self.pending.clear()
         self.suspect = None
         self.arrived = False
-        settled = model.sign != 0 and model.range_for(self.side) is not None
+        settled = model.sign != 0 and model.range_for(side) is not None
         self.prior = PRIOR * model.sign if model.sign and not model.fixed_sign else 0.0
         if model.fixed_sign:
             self.prior = EVIDENCE_CAP * 10 * model.sign  # the user's word: never overturned
@@ -212,20 +230,19 @@ class Calibrator:
         """Counting with a known orientation, seat and range."""
         return self.learning is None
 
-    @property
-    def rom(self) -> float | None:
-        """The current side's range."""
-        return self.model.range_for(self.side)
+    def rom(self, side: Side) -> float | None:
+        """The range of ``side``."""
+        return self.model.range_for(side)
 
-    @property
-    def range_in_doubt(self) -> bool:
-        """The learned range may no longer be the lifter's: someone sat down, a short lift after
-        a rest awaits the next rep to tell, or the seat or the range is being relearned."""
+    def range_in_doubt(self, side: Side) -> bool:
+        """The learned range of ``side`` may no longer be the lifter's: someone sat down, a
+        short lift after a rest awaits the next rep to tell, or the seat or the range is being
+        relearned."""
         model = self.model
         return (
             model.sign != 0
-            and self.rom is not None
-            and self._automatic_range
+            and self.rom(side) is not None
+            and self._automatic(side)
             and (
                 self.arrived
                 or self.suspect is not None
@@ -283,54 +300,54 @@ class Calibrator:
         return 0
 
     # --- inputs --------------------------------------------------------------------------
-    def rested_at_top(self, sign: int, t: float) -> Outcome:
+    def rested_at_top(self, sign: int, t: float, side: Side) -> Outcome:
         """A candidate of ``sign`` "held" so long that its top is where the lifter rests."""
         if not self.model.fixed_sign:
             self.rests_at_top.append(sign)
             del self.rests_at_top[:-MAX_PENDING]
-        return self._review(t)
+        return self._review(t, side)
 
-    def rest(self, level_x: float) -> None:
+    def rest(self, level_x: float, side: Side) -> None:
         """The hips rest at distance ``level_x``: near the seat, that is the seat now."""
         model = self.model
-        rom = self.rom
+        rom = self.rom(side)
         if not self.settled or not model.sign or rom is None or model.manual_bottom:
             return
         h = model.sign * level_x
         if model.bottom_h is None or abs(h - model.bottom_h) <= SEAT_TOL * rom:
             model.bottom_h = h
 
-    def add(self, candidate: Candidate) -> Outcome:
-        """A round trip one hypothesis saw."""
+    def add(self, candidate: Candidate, side: Side) -> Outcome:
+        """A round trip one hypothesis saw, while ``side`` was working."""
         self.window.append(candidate)
         if self.learning_since is None and not self.settled:
             self.learning_since = candidate.begun_t
         if self.settled:
-            return self._settled(candidate)
+            return self._settled(candidate, side)
         self.arrived = False  # learning from scratch: the arriving lifter's reps set the range
         self.pending.append(candidate)
-        return self._review(candidate.end_t)
+        return self._review(candidate.end_t, side)
 
     # --- settled: count what fits, doubt what does not ------------------------------------
-    def _settled(self, c: Candidate) -> Outcome:
+    def _settled(self, c: Candidate, side: Side) -> Outcome:
         model = self.model
         if c.sign != model.sign:
             if model.sign * self.evidence() < DOUBT:
-                return self._doubt(c, CalibrationReason.ORIENTATION)
+                return self._doubt(c, CalibrationReason.ORIENTATION, side)
             return Outcome()
-        rom = self.rom
+        rom = self.rom(side)
         assert rom is not None
         fraction = c.rom / rom
         if fraction < self.partial:
             return Outcome()  # fidgeting
         if model.sign * self.evidence() < DOUBT:
-            return self._doubt(c, CalibrationReason.ORIENTATION)
+            return self._doubt(c, CalibrationReason.ORIENTATION, side)
         seat = model.bottom_h
         seated = seat is None or model.manual_bottom or abs(c.base - seat) <= SEAT_TOL * rom
         if not seated and fraction >= self.partial:
-            return self._doubt(c, CalibrationReason.SEAT_MOVED)
+            return self._doubt(c, CalibrationReason.SEAT_MOVED, side)
         if fraction > OVERSIZE:
-            return self._doubt(c, CalibrationReason.RANGE_CHANGED)
+            return self._doubt(c, CalibrationReason.RANGE_CHANGED, side)
         earlier: list[Verdict] = []
         suspect, self.suspect = self.suspect, None
         if suspect is not None:
@@ -339,44 +356,44 @@ class Calibrator:
                 self.learning = CalibrationReason.RANGE_CHANGED
                 self.learning_since = suspect.begun_t
                 self.pending = [suspect, c]
-                return self._review(c.end_t)
-            earlier.append(self._verdict(suspect, rom))  # it was a partial rep after all
+                return self._review(c.end_t, side)
+            earlier.append(self._verdict(suspect, rom, side))  # it was a partial rep after all
         first_after_arrival, self.arrived = self.arrived, False
-        if fraction < LOCKOUT and (c.rested or first_after_arrival) and self._automatic_range:
+        if fraction < LOCKOUT and (c.rested or first_after_arrival) and self._automatic(side):
             # A short lift after a real rest or as someone sat down (a new lifter): held back
             # until the next rep tells a partial rep from a shorter range.
             self.suspect = c
             return Outcome(verdicts=earlier)
-        return Outcome(verdicts=[*earlier, self._verdict(c, rom)])
+        return Outcome(verdicts=[*earlier, self._verdict(c, rom, side)])
 
-    def release(self) -> Outcome:
+    def release(self, side: Side) -> Outcome:
         """The lifter rests after a held-back short lift: it was a partial rep."""
         suspect, self.suspect = self.suspect, None
-        rom = self.rom
+        rom = self.rom(side)
         if suspect is None or not self.settled or rom is None:
             return Outcome()
-        return Outcome(verdicts=[self._verdict(suspect, rom)])
+        return Outcome(verdicts=[self._verdict(suspect, rom, side)])
 
-    @property
-    def _automatic_range(self) -> bool:
-        return self.model.ranges[self.side].manual is None
+    def _automatic(self, side: Side) -> bool:
+        """``side``'s range is learned (not set by hand)."""
+        return self.model.ranges[side].manual is None
 
-    def _verdict(self, c: Candidate, rom: float) -> Verdict:
+    def _verdict(self, c: Candidate, rom: float, side: Side) -> Verdict:
         fraction = c.rom / rom
         complete = fraction >= LOCKOUT
-        if complete and self._automatic_range:
-            self.model.learn_rom(self.side, c.rom)
+        if complete and self._automatic(side):
+            self.model.learn_rom(side, c.rom)
         return Verdict(candidate=c, complete=complete, rom_fraction=fraction)
 
-    def _doubt(self, c: Candidate, reason: CalibrationReason) -> Outcome:
+    def _doubt(self, c: Candidate, reason: CalibrationReason, side: Side) -> Outcome:
         self.suspect = None
         self.learning = reason
         self.learning_since = c.begun_t
         self.pending = [c]
-        return self._review(c.end_t)
+        return self._review(c.end_t, side)
 
     # --- learning: wait for the evidence, then count what was held back --------------------
-    def _review(self, t: float) -> Outcome:
+    def _review(self, t: float, side: Side) -> Outcome:
         if self.settled:
             if self.model.sign * self.evidence() < DOUBT and not self.model.fixed_sign:
                 self.learning = CalibrationReason.ORIENTATION
@@ -401,13 +418,13 @@ class Calibrator:
         reps = [c for c in mine if floor <= c.rom <= OVERSIZE * reference]
         if not reps:
             return Outcome()
-        return self._settle(sign, reps, mine, forced=forced)
+        return self._settle(sign, reps, mine, side, forced=forced)
 
     def _settle(
-        self, sign: int, reps: list[Candidate], mine: list[Candidate], *, forced: bool
+        self, sign: int, reps: list[Candidate], mine: list[Candidate], side: Side, *, forced: bool
     ) -> Outcome:
         model = self.model
-        old_sign, old_rom, old_seat = model.sign, self.rom, model.bottom_h
+        old_sign, old_rom, old_seat = model.sign, self.rom(side), model.bottom_h
         last = reps[-1]
         fits_old = (
             old_sign == sign
@@ -423,7 +440,7 @@ class Calibrator:
         calibrated: CalibrationReason | None = None
         chosen: list[Candidate] = []
         if not fits_old:
-            found = self._relearned(sign, reps, forced=forced)
+            found = self._relearned(sign, reps, side, forced=forced)
             if found is None:
                 return Outcome()
             chosen = found
@@ -431,8 +448,8 @@ class Calibrator:
             model.sign = sign
             if not model.manual_bottom:
                 model.bottom_h = median(c.base for c in chosen)
-            if self._automatic_range:
-                model.relearn_rom(self.side, [c.rom for c in chosen])
+            if self._automatic(side):
+                model.relearn_rom(side, [c.rom for c in chosen])
             if old_sign == 0 or old_rom is None:
                 calibrated = CalibrationReason.INITIAL
             elif old_sign != sign:
@@ -447,7 +464,7 @@ class Calibrator:
         self.window.clear()
         self.rests_at_top.clear()
         self.prior = PRIOR * sign
-        rom = self.rom
+        rom = self.rom(side)
         assert rom is not None
         learned = {id(c) for c in chosen}
         verdicts = []
@@ -456,30 +473,30 @@ class Calibrator:
             if fraction < self.partial or fraction > OVERSIZE:
                 continue  # fidgeting, or standing up and sitting down: not a rep
             complete = fraction >= LOCKOUT
-            if complete and self._automatic_range and id(c) not in learned:
-                model.learn_rom(self.side, c.rom)
+            if complete and self._automatic(side) and id(c) not in learned:
+                model.learn_rom(side, c.rom)
             verdicts.append(Verdict(candidate=c, complete=complete, rom_fraction=fraction))
         return Outcome(verdicts=verdicts, calibrated=calibrated)
 
     def _relearned(
-        self, sign: int, reps: list[Candidate], *, forced: bool
+        self, sign: int, reps: list[Candidate], side: Side, *, forced: bool
     ) -> list[Candidate] | None:
         """The reps that define the new seat and range, or None to wait for more."""
         group = _consistent(reps)
         if group is not None:
             return group
-        if self.model.sign == 0 or self.rom is None:
+        if self.model.sign == 0 or self.rom(side) is None:
             # The first calibration: the full reps so far (the largest, within LOCKOUT).
             top = _reference([c.rom for c in reps])
             return [c for c in reps if LOCKOUT * top <= c.rom <= OVERSIZE * top]
-        if len(reps) == 1 and self._seat_only(sign, reps[0]):
+        if len(reps) == 1 and self._seat_only(sign, reps[0], side):
             return reps
         return reps[-RELEARN_REPS:] if forced else None
 
-    def misfit(self, sign: int, base: float, rise: float) -> bool:
-        """A movement of the settled orientation under way that does not fit what was learned:
-        from far off the seat, or far beyond the range."""
-        model, rom = self.model, self.rom
+    def misfit(self, sign: int, base: float, rise: float, side: Side) -> bool:
+        """A movement of the settled orientation under way that does not fit what was learned
+        for ``side``: from far off the seat, or far beyond the range."""
+        model, rom = self.model, self.rom(side)
         if not self.settled or sign != model.sign or rom is None or rise < self.partial * rom:
             return False
         seat = model.bottom_h
@@ -488,9 +505,9 @@ class Calibrator:
         )
         return off_seat or rise > OVERSIZE * rom
 
-    def _seat_only(self, sign: int, c: Candidate) -> bool:
+    def _seat_only(self, sign: int, c: Candidate, side: Side) -> bool:
         """One rep from a new seat opening a run, with the learned range: the seat moved."""
-        rom = self.rom
+        rom = self.rom(side)
         return (
             c.quiet
             and sign == self.model.sign

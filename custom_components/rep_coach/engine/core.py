@@ -13,7 +13,7 @@ from . import persistence, report
 from .calibration import CalibrationModel
 from .clock import DeviceClock
 from .conditioning import GAP_RESET_S, Conditioner, Validity, classify
-from .detector import Stage
+from .detector import HoldReached, HoldStarted, Lockout, Stage
 from .events import (
     CalibratedEvent,
     CalibrationReason,
@@ -25,7 +25,14 @@ from .events import (
 from .health import Counters
 from .manual import ManualCalibration
 from .protocol import PayloadError, PayloadFormat, decode_payload
-from .reps import RepMeasure, RepTracker
+from .reps import (
+    Activity,
+    Detection,
+    PresenceChanged,
+    RepFound,
+    RepMeasure,
+    RepTracker,
+)
 from .session import Session, WallClock
 from .settings import DistanceUnit, EngineSettings, Side
 from .snapshot import Snapshot, load_snapshot
@@ -56,25 +63,15 @@ class FeedResult:
     invalid: int = 0
 
 
-def calibration_of(model: CalibrationModel, side: Side) -> Calibration | None:
-    """The levels ``model`` gives ``side``, or None while they are still being learned."""
-    rom = model.range_for(side)
-    if not model.sign or rom is None or model.bottom_h is None:
-        return None
-    bottom = model.sign * model.bottom_h
-    return Calibration(
-        bottom_mm=bottom,
-        top_mm=bottom + model.sign * rom,
-        rising_farther=model.sign > 0,
-        automatic=model.ranges[side].manual is None,
-    )
-
-
 def calibrated_events(
-    model: CalibrationModel, side: Side, t: float, *, automatic: bool, reason: CalibrationReason
+    calibration: Calibration | None,
+    side: Side,
+    t: float,
+    *,
+    automatic: bool,
+    reason: CalibrationReason,
 ) -> list[EngineEvent]:
-    """The calibration event for ``side`` (none while its levels are still being learned)."""
-    calibration = calibration_of(model, side)
+    """The calibration event for ``side`` at these levels (none while they are being learned)."""
     if calibration is None:
         return []
     return [
@@ -108,48 +105,6 @@ def _tracker_options(settings: EngineSettings) -> TrackerOptions:
     )
 
 
-class _Detections:
-    """The tracker's sink: hands each finding to the session at once, as it happens.
-
-    The tracker reports through calls rather than return values, so what the session (and a
-    calibration) made of its findings waits here until the engine takes it, straight after
-    the tracker call that produced it.
-    """
-
-    def __init__(self, session: Session, model: CalibrationModel) -> None:
-        self._session = session
-        self._model = model
-        self._events: list[EngineEvent] = []
-
-    def take(self) -> list[EngineEvent]:
-        """What the last tracker call produced, oldest first."""
-        events, self._events = self._events, []
-        return events
-
-    def on_attempt(self, t: float) -> None:
-        self._events.extend(self._session.on_attempt(t))
-
-    def on_lockout(self, t: float) -> None:
-        self._events.extend(self._session.on_lockout(t))
-
-    def on_hold_started(self, t: float, started_t: float) -> None:
-        self._events.extend(self._session.on_hold_started(t, started_t))
-
-    def on_hold_reached(self, t: float) -> None:
-        self._events.extend(self._session.on_hold_reached(t))
-
-    def on_rep(self, t: float, rep: RepMeasure) -> None:
-        self._events.extend(self._session.on_rep(t, rep))
-
-    def on_presence(self, t: float, present: bool) -> None:
-        self._events.extend(self._session.on_presence(t, present))
-
-    def on_calibrated(self, t: float, reason: CalibrationReason) -> None:
-        self._events.extend(
-            calibrated_events(self._model, self._session.side, t, automatic=True, reason=reason)
-        )
-
-
 class RepEngine:
     """One bench sensor's engine. Not thread-safe; call from one thread/event loop."""
 
@@ -161,7 +116,6 @@ class RepEngine:
         self.cal = CalibrationModel()
         self._manual = ManualCalibration(self.cal, self._settings.orientation)
         self.session = Session(self._settings, wall_clock)
-        self._detections = _Detections(self.session, self.cal)
         self.tracker = self._new_tracker()
         self.conditioner = Conditioner()
         self.clock = DeviceClock()
@@ -181,9 +135,7 @@ class RepEngine:
 
     # --- construction helpers -----------------------------------------------------------
     def _new_tracker(self) -> RepTracker:
-        tracker = RepTracker(self._detections, self.cal, **_tracker_options(self._settings))
-        tracker.side = self.session.side
-        return tracker
+        return RepTracker(self.cal, self.session.side, **_tracker_options(self._settings))
 
     @property
     def settings(self) -> EngineSettings:
@@ -197,13 +149,39 @@ class RepEngine:
         self.tracker.configure(**_tracker_options(settings))
         if settings.orientation is not old.orientation:
             self._manual.reorient(settings.orientation)
-            self.tracker.restored()
+            self.tracker.restored(self.session.side)
         return self._settle(self.session.apply_settings(settings, t))
 
     # --- input ---------------------------------------------------------------------------
+    def _heard(self, detections: list[Detection]) -> list[EngineEvent]:
+        """What the session made of the tracker's findings, handed to it in order."""
+        session = self.session
+        events: list[EngineEvent] = []
+        for found in detections:
+            if isinstance(found, Activity):
+                events.extend(session.on_attempt(found.t))
+            elif isinstance(found, Lockout):
+                events.extend(session.on_lockout(found.t))
+            elif isinstance(found, HoldStarted):
+                events.extend(session.on_hold_started(found.t, found.started_t))
+            elif isinstance(found, HoldReached):
+                events.extend(session.on_hold_reached(found.t))
+            elif isinstance(found, RepFound):
+                events.extend(session.on_rep(found.t, found.measure))
+            elif isinstance(found, PresenceChanged):
+                events.extend(session.on_presence(found.t, found.present))
+            else:  # the calibration settled: its levels for the side the session is on now
+                side = session.side
+                events.extend(
+                    calibrated_events(
+                        found.levels[side], side, found.t, automatic=True, reason=found.reason
+                    )
+                )
+        return events
+
     def _settle(self, events: list[EngineEvent]) -> list[EngineEvent]:
-        """End of a step: the tracker measures on the session's side from now on."""
-        self.tracker.side = self.session.side
+        """End of a step: the tracker scales with the session's side from now on."""
+        self.tracker.rescale(self.session.side)
         return events
 
     def feed_payload(self, payload: bytes | str, arrival_t: float) -> FeedResult:
@@ -272,8 +250,7 @@ class RepEngine:
         events: list[EngineEvent] = []
         if t - self._last_t > GAP_RESET_S * 4 and self._last_t > -math.inf:
             counters.gaps += 1
-            self.tracker.interrupt(t)
-            events.extend(self._detections.take())
+            events.extend(self._heard(self.tracker.interrupt(t, self.session.side)))
             self.conditioner.reset()
         self._last_t = t
         if self.resume_pending:
@@ -290,10 +267,10 @@ class RepEngine:
             jumps = conditioner.jumps
             out = conditioner.push(t, distance_mm, device_timed=self._device_timed)
             if conditioner.jumps != jumps:
-                self.tracker.jumped(t)  # a body entered or left the beam
+                # a body entered or left the beam
+                events.extend(self._heard(self.tracker.jumped(t, self.session.side)))
             if out is not None:
-                self.tracker.push(out[0], out[1])
-            events.extend(self._detections.take())
+                events.extend(self._heard(self.tracker.push(out[0], out[1], self.session.side)))
         else:
             self.conditioner.missed(t)
             if validity is Validity.NO_TARGET:
@@ -314,8 +291,7 @@ class RepEngine:
             self._invalid_since = None
         elif self._invalid_since is None:
             self._invalid_since = t
-        self.tracker.lost(t, self._bad_since)
-        events = self._detections.take()
+        events = self._heard(self.tracker.lost(t, self._bad_since, self.session.side))
         if validity is Validity.NO_TARGET:
             if t - self._bad_since >= NO_TARGET_AFTER_S:
                 events.extend(self._set_sensor_state(t, SensorState.NO_TARGET))
@@ -349,8 +325,7 @@ class RepEngine:
         if stale and self.sensor_state is not SensorState.STALE:
             events.extend(self._set_sensor_state(now, SensorState.STALE))
             events.extend(self.session.end_set(now, SetEndReason.SENSOR_LOST))
-            self.tracker.lost(now, self._last_t)
-            events.extend(self._detections.take())
+            events.extend(self._heard(self.tracker.lost(now, self._last_t, self.session.side)))
         if now - TICK_LAG_S > self._last_t:
             events.extend(self.session.advance(now - TICK_LAG_S))
         return self._settle(events)
@@ -371,8 +346,7 @@ class RepEngine:
     def sensor_offline(self, t: float) -> list[EngineEvent]:
         """The sensor said it went away (MQTT last will): close the set now, keep its count."""
         events = self.session.end_set(t, SetEndReason.SENSOR_LOST)
-        self.tracker.interrupt(t)
-        events.extend(self._detections.take())
+        events.extend(self._heard(self.tracker.interrupt(t, self.session.side)))
         return self._settle(events)
 
     def undo_last_rep(self, t: float) -> list[EngineEvent]:
@@ -394,8 +368,8 @@ class RepEngine:
         tracker = self.tracker
         if step is CalibrationStep.AUTO:
             self._manual.auto()
-            tracker.restored()
-            return self._settle(self._detections.take())
+            tracker.restored(self.session.side)
+            return self._settle([])
         level = tracker.last_x
         if level is None:
             return self._settle([])
@@ -404,24 +378,23 @@ class RepEngine:
             return self._settle([])
         if not self._manual.top(level, tracker.noise.sigma):
             return self._settle([])
-        tracker.restored()
-        events = self._detections.take()
-        events.extend(
+        tracker.restored(self.session.side)
+        side = self.session.side
+        return self._settle(
             calibrated_events(
-                self.cal, self.session.side, t, automatic=False, reason=CalibrationReason.MANUAL
+                self.cal.levels(side), side, t, automatic=False, reason=CalibrationReason.MANUAL
             )
         )
-        return self._settle(events)
 
     # --- views ---------------------------------------------------------------------------
     def current_calibration(self) -> Calibration | None:
         """The current side's calibration, or None while it is still being learned."""
-        return calibration_of(self.cal, self.session.side)
+        return self.cal.levels(self.session.side)
 
     def phase(self) -> Phase:
         """Where the lifter is now."""
         tracker, session = self.tracker, self.session
-        if tracker.recalibrating:
+        if tracker.recalibrating(session.side):
             return Phase.RECALIBRATING
         if not tracker.present:
             return Phase.AWAY
@@ -469,7 +442,7 @@ class RepEngine:
         """Everything an entity shows, now."""
         session, tracker = self.session, self.tracker
         current = session.current
-        position = tracker.position
+        position = tracker.position(session.side)
         return EngineState(
             phase=self.phase(),
             present=tracker.present,
@@ -492,13 +465,17 @@ class RepEngine:
             totals_since=session.totals_since,
         )
 
-    def summary(self) -> dict[str, Any]:
-        """JSON-ready session summary: sets per side with reps, holds, tempo, warnings."""
+    def summary_report(self) -> report.SessionSummary:
+        """The session summary: sets per side with reps, holds, tempo, warnings."""
         sides = {side: self.side_stats(side) for side in Side}
         return report.summary(self.session, self.restored_history, sides)
 
-    def diagnostics(self) -> dict[str, Any]:
-        """JSON-ready internals for HA diagnostics (no personal data)."""
+    def summary(self) -> dict[str, Any]:
+        """The session summary, JSON-ready (what services and the CLI return)."""
+        return self.summary_report().as_dict()
+
+    def diagnostics_report(self) -> report.Diagnostics:
+        """Internals for HA diagnostics (no personal data)."""
         return report.diagnostics(
             sensor_state=self.sensor_state,
             counters=self.counters,
@@ -509,6 +486,10 @@ class RepEngine:
             phase=self.phase(),
             calibration=self.current_calibration(),
         )
+
+    def diagnostics(self) -> dict[str, Any]:
+        """The internals, JSON-ready (what Home Assistant's diagnostics show)."""
+        return self.diagnostics_report().as_dict()
 
     # --- persistence ---------------------------------------------------------------------
     def set_history(self) -> list[report.SetSummary]:
@@ -525,8 +506,7 @@ class RepEngine:
         if persistence.restore_session(self.session, saved):
             self.resume_pending = True
         self.cal.restore(saved.calibration.model_dump(mode="json"))
-        self.tracker.side = self.session.side
-        self.tracker.restored()  # a saved calibration is a prior for the evidence, not a lock
+        self.tracker.restored(self.session.side)  # a saved calibration is a prior, not a lock
 
     def export_state(self) -> dict[str, Any]:
         """The snapshot, JSON-ready."""

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 from itertools import islice
 from statistics import median
-from typing import Protocol
 
 from .thresholds import (
     BELOW_SEAT,
@@ -173,15 +172,41 @@ class Candidate:
         return max(0.0, self.timing.end_t - self.timing.hold_end_t)
 
 
-class DetectorSink(Protocol):
-    """What a detector tells the tracker."""
+@dataclass(frozen=True, slots=True)
+class Lockout:
+    """The attempt ``rep`` reached lockout of the learned range at ``t``."""
 
-    def attempt(self, detector: Detector, t: float) -> None: ...
-    def lockout(self, detector: Detector, t: float) -> None: ...
-    def hold_started(self, detector: Detector, t: float, started_t: float) -> None: ...
-    def hold_reached(self, detector: Detector, t: float) -> None: ...
-    def candidate(self, detector: Detector, candidate: Candidate) -> None: ...
-    def aborted(self, detector: Detector, t: float, why: Abort) -> None: ...
+    t: float
+    rep: RepInProgress
+
+
+@dataclass(frozen=True, slots=True)
+class HoldStarted:
+    """The hips stopped rising at the top of ``rep`` (the squeeze is timed from ``started_t``)."""
+
+    t: float
+    started_t: float
+    rep: RepInProgress
+
+
+@dataclass(frozen=True, slots=True)
+class HoldReached:
+    """The squeeze of ``rep`` reached the target."""
+
+    t: float
+    rep: RepInProgress
+
+
+@dataclass(frozen=True, slots=True)
+class Aborted:
+    """An attempt was dropped at ``t``."""
+
+    t: float
+    why: Abort
+
+
+# What a detector's call found, in order: live cues, dropped attempts and round trips.
+type Finding = Lockout | HoldStarted | HoldReached | Aborted | Candidate
 
 
 class Detector:
@@ -191,7 +216,6 @@ class Detector:
         self,
         sign: int,
         history: History,
-        sink: DetectorSink,
         *,
         band_fraction: float,
         dip_tolerance_s: float,
@@ -201,7 +225,6 @@ class Detector:
     ) -> None:
         self.sign = sign
         self.history = history
-        self.sink = sink
         self.band_fraction = band_fraction
         self.dip_tolerance = dip_tolerance_s
         self.hold_target = hold_target_s
@@ -219,6 +242,7 @@ class Detector:
         self._live_speed = 0.0
         self._cue_half = 0  # samples either side of the speed the hold cue reads
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
+        self._found: list[Finding] = []  # what the call under way found, handed back at its end
 
     # --- thresholds ------------------------------------------------------------------------
     def start_threshold(self) -> float:
@@ -258,7 +282,11 @@ class Detector:
         return rep.rise <= OVERSIZE * scale and self._last_h >= rep.peak - self.band(rep.rise)
 
     # --- inputs --------------------------------------------------------------------------
-    def interrupt(self, t: float) -> None:
+    def _take(self) -> list[Finding]:
+        found, self._found = self._found, []
+        return found
+
+    def interrupt(self, t: float) -> list[Finding]:
         """The data stopped joining up (gap, jump, nobody there): drop the attempt, or finish a
         rep that was back at the bottom (only the end of its timing was still being read)."""
         rep = self.rep
@@ -268,6 +296,7 @@ class Detector:
             self._abort(t, Abort.INTERRUPTED)
         self.stage = Stage.IDLE
         self.valley = None
+        return self._take()
 
     def rest(self, level: float, still_s: float) -> None:
         """The hips have been still at ``level`` (height) for ``still_s`` seconds."""
@@ -303,11 +332,22 @@ class Detector:
         self.valley = level
         self._after_last_rep = self.history.count - 1
 
+    def bridge(self, t: float) -> list[Finding]:
+        """Before the sample at ``t``: if the readings stopped mid-lowering, the rep may be over.
+        Its findings come before the sample's, which is measured against what they change."""
+        rep = self.rep
+        if rep is not None and rep.stage is Stage.LOWERING and t - self._last_t >= DROPOUT_S:
+            if rep.bottom_t is None:
+                self._bridge_dropout(t)
+            else:
+                self._finish(self._last_t, at_valley=False)  # the readings before time it
+        return self._take()
+
     def step(
         self, t: float, h: float, lag_t: float, speed: float, before: tuple[float, float]
-    ) -> None:
-        """One sample: height ``h`` at ``t``; live ``speed`` (mm/s, rising positive) at
-        ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
+    ) -> list[Finding]:
+        """One sample (after :meth:`bridge`): height ``h`` at ``t``; live ``speed`` (mm/s, rising
+        positive) at ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
         rep = self.rep
         if rep is not None and rep.top_hidden:
             rep.top_hidden = False
@@ -319,17 +359,9 @@ class Detector:
         if rep is None:
             self._idle(t, h)
         else:
-            if rep.stage is Stage.LOWERING and t - self._last_t >= DROPOUT_S:
-                if rep.bottom_t is None:
-                    self._bridge_dropout(t)
-                else:
-                    self._finish(self._last_t, at_valley=False)  # the readings before time it
-                if self.rep is None:
-                    self._idle(t, h)
-                    self._last_t, self._last_h, self._live_speed = t, h, speed
-                    return
             self._in_rep(t, h, lag_t, speed, before)
         self._last_t, self._last_h, self._live_speed = t, h, speed
+        return self._take()
 
     # --- idle ----------------------------------------------------------------------------
     def _idle(self, t: float, h: float) -> None:
@@ -354,7 +386,6 @@ class Detector:
             peak_t=t,
         )
         self.stage = Stage.LIFTING
-        self.sink.attempt(self, t)
 
     # --- during a rep --------------------------------------------------------------------
     def _in_rep(
@@ -391,7 +422,7 @@ class Detector:
             if not rep.locked_out and (scale is None or rep.rise >= LOCKOUT * scale):
                 rep.locked_out = rep.rise >= self.rep_like() if scale is None else True
                 if rep.locked_out and scale is not None:
-                    self.sink.lockout(self, t)
+                    self._found.append(Lockout(t, rep))
         rise = rep.rise
         if rise > MAX_THRUST_MM:
             self._abort(t, Abort.STOOD_UP)
@@ -441,7 +472,7 @@ class Detector:
                 return
             if not rep.hold_notified and self._held_until(hold_start + self.hold_target, rep):
                 rep.hold_notified = True
-                self.sink.hold_reached(self, t)
+                self._found.append(HoldReached(t, rep))
         elif rep.stage is Stage.HOLDING:
             self._confirm_hold(t, h, rep)
             if rep.exit_t is None:
@@ -513,7 +544,7 @@ class Detector:
         read = self._cue_speed()
         if read is not None and STILL_FRACTION * -read[1] > slowest:
             rep.hold_notified = True
-            self.sink.hold_reached(self, t)
+            self._found.append(HoldReached(t, rep))
 
     def _provisional_squeeze(
         self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
@@ -532,7 +563,7 @@ class Detector:
             and self._held_until(hold_start + self.hold_target, rep)
         ):
             rep.hold_notified = True
-            self.sink.hold_reached(self, t)
+            self._found.append(HoldReached(t, rep))
 
     def _maybe_start_hold(
         self, t: float, lag_t: float, speed: float, before: tuple[float, float], rep: RepInProgress
@@ -552,7 +583,7 @@ class Detector:
             rep.hold_start_t = rep.peak_t
         if rep.hold_start_t is not None:
             rep.hold_level = rep.peak
-            self.sink.hold_started(self, t, rep.hold_start_t)
+            self._found.append(HoldStarted(t, rep.hold_start_t, rep))
 
     def _lowering(self, t: float, h: float, lag_t: float, speed: float, rep: RepInProgress) -> None:
         rise = rep.rise
@@ -630,7 +661,7 @@ class Detector:
         self.stage = Stage.IDLE
         self.valley = None
         self._after_last_rep = self.history.count - 1
-        self.sink.aborted(self, t, why)
+        self._found.append(Aborted(t, why))
 
     def _finish(self, t: float, *, at_valley: bool, estimated_end: float | None = None) -> None:
         rep = self.rep
@@ -646,7 +677,7 @@ class Detector:
             return  # a bump, not a round trip
         candidate = self._measure(rep, first, end_t, t, estimated_end)
         if candidate is not None:
-            self.sink.candidate(self, candidate)
+            self._found.append(candidate)
 
     def _measure(
         self, rep: RepInProgress, first: int, end_t: float, t: float, estimated_end: float | None

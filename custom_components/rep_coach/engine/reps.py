@@ -11,13 +11,25 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from .calibration import CalibrationModel, Calibrator, Outcome
-from .detector import Abort, Candidate, Detector, History, Stage
+from .detector import (
+    Abort,
+    Aborted,
+    Candidate,
+    Detector,
+    Finding,
+    History,
+    HoldReached,
+    HoldStarted,
+    Lockout,
+    RepInProgress,
+    Stage,
+)
 from .events import CalibrationReason
 from .presence import NoiseEstimate, Presence, StillLevel
 from .settings import Side
+from .state import Calibration
 from .thresholds import (
     ABSENT_AFTER_S,
     MAX_HOLD_S,
@@ -51,16 +63,42 @@ class RepMeasure:
     lowering_mean_speed_mm_s: float
 
 
-class RepSink(Protocol):
-    """Receives what the tracker finds (the session)."""
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """An attempt grew rep-sized at ``t``: a set under way goes on."""
 
-    def on_attempt(self, t: float) -> None: ...
-    def on_lockout(self, t: float) -> None: ...
-    def on_hold_started(self, t: float, started_t: float) -> None: ...
-    def on_hold_reached(self, t: float) -> None: ...
-    def on_rep(self, t: float, rep: RepMeasure) -> None: ...
-    def on_presence(self, t: float, present: bool) -> None: ...
-    def on_calibrated(self, t: float, reason: CalibrationReason) -> None: ...
+    t: float
+
+
+@dataclass(frozen=True, slots=True)
+class RepFound:
+    """A rep attempt ended at ``t`` (possibly reported later than it happened)."""
+
+    t: float
+    measure: RepMeasure
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChanged:
+    """The lifter arrived (``present``) or left at ``t``."""
+
+    t: float
+    present: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Calibrated:
+    """The calibration settled at ``t`` for ``reason``; ``levels``: each side's, as they were."""
+
+    t: float
+    reason: CalibrationReason
+    levels: dict[Side, Calibration | None]
+
+
+# What a tracker call found for the session, in order (the live cues are the detectors').
+type Detection = (
+    Activity | Lockout | HoldStarted | HoldReached | RepFound | PresenceChanged | Calibrated
+)
 
 
 class RepTracker:
@@ -68,25 +106,23 @@ class RepTracker:
 
     def __init__(
         self,
-        sink: RepSink,
         model: CalibrationModel,
+        side: Side,
         *,
         partial: float,
         hold_band_fraction: float,
         dip_tolerance_s: float,
         hold_target_s: float,
     ) -> None:
-        self.sink = sink
         self.history = History()
         self.noise = NoiseEstimate()
         self.still = StillLevel()
         self.presence = Presence()
-        self.calibrator = Calibrator(model, partial=partial)
+        self.calibrator = Calibrator(model, side, partial=partial)
         self.detectors = tuple(
             Detector(
                 sign,
                 self.history,
-                self,
                 band_fraction=hold_band_fraction,
                 dip_tolerance_s=dip_tolerance_s,
                 hold_target_s=hold_target_s,
@@ -104,7 +140,8 @@ class RepTracker:
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
-        self._sync_scale()
+        self._found: list[Detection] = []  # what the call under way found, handed back at its end
+        self._sync_scale(side)
 
     # --- settings ------------------------------------------------------------------------
     def configure(
@@ -124,24 +161,17 @@ class RepTracker:
             detector.max_hold = max(MAX_HOLD_S, 3.0 * hold_target_s)
             detector.start_fraction = START_OF_PARTIAL * partial
 
-    @property
-    def side(self) -> Side:
-        """The working side (its range is the scale)."""
-        return self.calibrator.side
+    def rescale(self, side: Side) -> None:
+        """Scale both hypotheses with ``side``'s range (the session's working side, now)."""
+        self._sync_scale(side)
 
-    @side.setter
-    def side(self, side: Side) -> None:
-        if side is not self.calibrator.side:
-            self.calibrator.side = side
-            self._sync_scale()
+    def restored(self, side: Side) -> None:
+        """The calibration model was replaced (restored, reset or set by hand); ``side`` works."""
+        self.calibrator.restored(side)
+        self._sync_scale(side)
 
-    def restored(self) -> None:
-        """The calibration model was replaced (restored, reset or set by hand)."""
-        self.calibrator.restored()
-        self._sync_scale()
-
-    def _sync_scale(self) -> None:
-        scale = self.calibrator.rom if self.calibrator.model.sign else None
+    def _sync_scale(self, side: Side) -> None:
+        scale = self.calibrator.rom(side) if self.calibrator.model.sign else None
         for detector in self.detectors:
             detector.scale = scale
 
@@ -151,17 +181,16 @@ class RepTracker:
         """Someone is on the bench."""
         return self.presence.present
 
-    @property
-    def recalibrating(self) -> bool:
+    def recalibrating(self, side: Side) -> bool:
         """Reps stopped fitting what was learned and are being relearned (or one is under way
-        that does not fit)."""
+        that does not fit what was learned for ``side``)."""
         calibrator = self.calibrator
         if calibrator.learning not in (None, CalibrationReason.INITIAL):
             return bool(calibrator.pending)
         detector = self.cue_detector()
         if detector is None or detector.rep is None:
             return False
-        return calibrator.misfit(detector.sign, detector.rep.base, detector.rep.rise)
+        return calibrator.misfit(detector.sign, detector.rep.base, detector.rep.rise, side)
 
     @property
     def recalibrating_since(self) -> float | None:
@@ -227,11 +256,10 @@ class RepTracker:
             return None
         return max(0.0, t - rep.hold_start_t)
 
-    @property
-    def position(self) -> float | None:
-        """Last hip height as a fraction of the calibrated range (None if unknown)."""
+    def position(self, side: Side) -> float | None:
+        """Last hip height as a fraction of ``side``'s calibrated range (None if unknown)."""
         model = self.calibrator.model
-        rom = self.calibrator.rom
+        rom = self.calibrator.rom(side)
         if (
             not self.calibrator.settled
             or rom is None
@@ -242,19 +270,25 @@ class RepTracker:
         return (model.sign * self.last_x - model.bottom_h) / rom
 
     # --- inputs --------------------------------------------------------------------------
-    def interrupt(self, t: float) -> None:
-        """The data stopped joining up (dropout, jump, restart): no attempt survives it."""
+    def interrupt(self, t: float, side: Side) -> list[Detection]:
+        """The data stopped joining up (dropout, jump, restart): no attempt survives it (a rep
+        already back at the bottom is finished); what that changed, in order."""
+        self._interrupt(t, side)
+        return self._take()
+
+    def _interrupt(self, t: float, side: Side) -> None:
         for detector in self.detectors:
-            detector.interrupt(t)
+            self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
         self._tail_t.clear()
         self._tail_x.clear()
         self._settled_from = t + SETTLE_S
         self.calibrator.scene_changed()
 
-    def jumped(self, t: float) -> None:
+    def jumped(self, t: float, side: Side) -> list[Detection]:
         """The readings jumped to a level hips cannot reach smoothly (a body in the beam, an
-        arrival): levels start afresh; an attempt under way survives a glitch mid-lift."""
+        arrival): levels start afresh; an attempt under way survives a glitch mid-lift (a rep
+        already back at the bottom is finished); what that changed, in order."""
         for detector in self.detectors:
             rep = detector.rep
             if rep is None:
@@ -262,13 +296,16 @@ class RepTracker:
             elif rep.stage is not Stage.LIFTING or (
                 detector.scale is not None and rep.rise > OVERSIZE * detector.scale
             ):
-                detector.interrupt(t)  # past the lift, or standing up: the scene changed
+                # past the lift, or standing up: the scene changed
+                self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
         self._settled_from = t + SETTLE_S
         self.calibrator.scene_changed()
+        return self._take()
 
-    def lost(self, t: float, since: float) -> None:
-        """Readings have been invalid or out of range (or missing) since ``since``."""
+    def lost(self, t: float, since: float, side: Side) -> list[Detection]:
+        """Readings have been invalid or out of range (or missing) since ``since``: what that
+        changed (the lifter left), in order."""
         lost_for = t - max(since, self.last_t)
         hidden = self._top_hidden()
         if lost_for >= OUT_OF_VIEW_S and any(d.rep is not None for d in self.detectors):
@@ -279,7 +316,8 @@ class RepTracker:
                 if detector is hidden and rep is not None:
                     rep.top_hidden = True  # where the readings resume tells
                     continue
-                detector.interrupt(t)  # the hips left the beam mid-movement: not a rep
+                # the hips left the beam mid-movement: not a rep (one back at the bottom is)
+                self._hear(detector, detector.interrupt(t), side)
         if lost_for >= OUT_OF_VIEW_S and (
             not self.presence.present or self.still.still_for(self.last_t) >= RESTED_S
         ):
@@ -290,12 +328,17 @@ class RepTracker:
                 if detector.rep is None:
                     detector.valley = None
         if lost_for < ABSENT_AFTER_S:
-            return
+            return self._take()
         if hidden is not None and lost_for < hidden.max_hold:
-            return  # the squeeze goes on where the sensor cannot see (too near the lens)
-        self.interrupt(t)  # whatever comes next starts afresh and must settle first
+            return self._take()  # the squeeze goes on where the sensor cannot see (near the lens)
+        self._interrupt(t, side)  # whatever comes next starts afresh and must settle first
         if self.presence.present:
             self._set_present(t, False)
+        return self._take()
+
+    def _take(self) -> list[Detection]:
+        found, self._found = self._found, []
+        return found
 
     def _top_hidden(self) -> Detector | None:
         """The settled orientation's detector if the readings stopped while its rep, locked
@@ -306,8 +349,9 @@ class RepTracker:
             return None  # (learned once at least: relearning a moved seat still counts)
         return detector if detector.top_out_of_view() else None
 
-    def push(self, t: float, x: float) -> None:
-        """One conditioned sample: time (s) and distance (mm)."""
+    def push(self, t: float, x: float, side: Side) -> list[Detection]:
+        """One conditioned sample: time (s) and distance (mm), while ``side`` works; what it
+        found, in order."""
         self.last_t, self.last_x = t, x
         self.history.add(t, x)
         self.noise.push(t, x)
@@ -330,15 +374,18 @@ class RepTracker:
         self.still.push(t, x, self.noise.still_tolerance)
         still_s = self.still.still_for(t)
         if still_s >= STILL_S:
-            self._rest(t, self.still.mean, still_s)
-        doubt = self.calibrator.range_in_doubt
+            self._rest(t, self.still.mean, still_s, side)
+        doubt = self.calibrator.range_in_doubt(side)
         model_sign = self.calibrator.model.sign
         for detector in self.detectors:
             detector.sigma = sigma
             sign = detector.sign
             detector.range_in_doubt = doubt and sign == model_sign
-            detector.step(t, sign * x, lag_t, sign * speed, (before[0], sign * before[1]))
+            self._hear(detector, detector.bridge(t), side)
+            found = detector.step(t, sign * x, lag_t, sign * speed, (before[0], sign * before[1]))
+            self._hear(detector, found, side)
         self._report_activity(t)
+        return self._take()
 
     def _report_activity(self, t: float) -> None:
         cue = self.cue_detector()
@@ -349,15 +396,15 @@ class RepTracker:
                 needed = self.calibrator.partial * scale if scale else detector.rep_like()
                 if rep.rise >= needed:
                     rep.active = True
-                    self.sink.on_attempt(t)
+                    self._found.append(Activity(t))
 
-    def _rest(self, t: float, level_x: float, still_s: float) -> None:
+    def _rest(self, t: float, level_x: float, still_s: float, side: Side) -> None:
         for detector in self.detectors:
             detector.rest(detector.sign * level_x, still_s)
         calibrator = self.calibrator
-        calibrator.rest(level_x)
+        calibrator.rest(level_x, side)
         if still_s >= RESTED_S and calibrator.suspect is not None:
-            self._apply(t, calibrator.release())
+            self._apply(t, calibrator.release(side), side)
         if t < self._settled_from:
             return  # just arrived: the level means nothing yet
         model = calibrator.model
@@ -366,7 +413,7 @@ class RepTracker:
             model.sign * level_x,
             still_s,
             model.bottom_h if settled else None,
-            calibrator.rom if settled else None,
+            calibrator.rom(side) if settled else None,
         )
         if seated is not None:
             self._set_present(t, seated)
@@ -377,28 +424,41 @@ class RepTracker:
             if present:
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
-            self.sink.on_presence(t, present)
+            self._found.append(PresenceChanged(t, present))
 
-    # --- what the detectors report (DetectorSink) ----------------------------------------
-    def attempt(self, detector: Detector, t: float) -> None:
-        """An attempt began (activity is reported once it is rep-sized)."""
+    # --- what the detectors found ------------------------------------------------------------
+    def _hear(self, detector: Detector, findings: list[Finding], side: Side) -> None:
+        """Act on what one call of ``detector`` found, in order, while ``side`` works."""
+        for finding in findings:
+            if isinstance(finding, Candidate):
+                self.candidate(detector, finding, side)
+            elif isinstance(finding, Aborted):
+                self.aborted(detector, finding, side)
+            elif isinstance(finding, Lockout):
+                self.lockout(detector, finding)
+            else:
+                self.cue(detector, finding)
 
-    def lockout(self, detector: Detector, t: float) -> None:
+    def _leads(self, detector: Detector, rep: RepInProgress) -> bool:
+        """Whether ``detector`` leads the cues as it was when it found a cue in ``rep``: the rest
+        of that call may have dropped the attempt since, and the cue came before."""
+        current, detector.rep = detector.rep, rep
+        try:
+            return detector is self.cue_detector()
+        finally:
+            detector.rep = current
+
+    def lockout(self, detector: Detector, found: Lockout) -> None:
         """The favoured hypothesis reached lockout: a set is under way."""
-        if self.calibrator.settled and detector is self.cue_detector():
-            self.sink.on_lockout(t)
+        if self.calibrator.settled and self._leads(detector, found.rep):
+            self._found.append(found)
 
-    def hold_started(self, detector: Detector, t: float, started_t: float) -> None:
-        """The hips stopped rising at the top."""
-        if detector is self.cue_detector():
-            self.sink.on_hold_started(t, started_t)
+    def cue(self, detector: Detector, found: HoldStarted | HoldReached) -> None:
+        """The hips stopped rising at the top, or the squeeze reached the target."""
+        if self._leads(detector, found.rep):
+            self._found.append(found)
 
-    def hold_reached(self, detector: Detector, t: float) -> None:
-        """The squeeze reached the target."""
-        if detector is self.cue_detector():
-            self.sink.on_hold_reached(t)
-
-    def candidate(self, detector: Detector, candidate: Candidate) -> None:
+    def candidate(self, detector: Detector, candidate: Candidate, side: Side) -> None:
         """A round trip: evidence, and maybe reps."""
         self.calibrator.sigma = self.noise.sigma
         quiet = candidate.dwell_before >= QUIET_S and self._quiet(detector, candidate.begun_t)
@@ -413,26 +473,27 @@ class RepTracker:
         )
         if candidate.rom >= detector.reported() and not arrival:
             self._spans.append((candidate.begun_t, candidate.end_t))
-        self._apply(candidate.end_t, self.calibrator.add(candidate))
+        self._apply(candidate.end_t, self.calibrator.add(candidate, side), side)
 
-    def aborted(self, detector: Detector, t: float, why: Abort) -> None:
+    def aborted(self, detector: Detector, found: Aborted, side: Side) -> None:
         """An attempt was dropped; a rest at the top is evidence."""
-        if why is Abort.RESTED_AT_TOP:
-            self._apply(t, self.calibrator.rested_at_top(detector.sign, t))
+        if found.why is Abort.RESTED_AT_TOP:
+            t = found.t
+            self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
 
-    def _apply(self, t: float, outcome: Outcome) -> None:
+    def _apply(self, t: float, outcome: Outcome, side: Side) -> None:
         if outcome.calibrated is not None:
-            self._sync_scale()
-            self.sink.on_calibrated(t, outcome.calibrated)
+            self._sync_scale(side)
+            model = self.calibrator.model
+            levels = {each: model.levels(each) for each in Side}
+            self._found.append(Calibrated(t, outcome.calibrated, levels))
         if outcome.verdicts and not self.presence.present:
             self._set_present(outcome.verdicts[0].candidate.begun_t, True)
         for verdict in outcome.verdicts:
-            self.sink.on_rep(
-                verdict.candidate.end_t,
-                _measure(verdict.candidate, verdict.complete, verdict.rom_fraction),
-            )
+            measure = _measure(verdict.candidate, verdict.complete, verdict.rom_fraction)
+            self._found.append(RepFound(verdict.candidate.end_t, measure))
         if outcome.verdicts:
-            self._sync_scale()
+            self._sync_scale(side)
 
 
 def _measure(c: Candidate, complete: bool, rom_fraction: float) -> RepMeasure:
