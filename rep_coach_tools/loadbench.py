@@ -375,7 +375,14 @@ async def _connect_mqtt(hass: HomeAssistant, broker: Broker) -> None:
     await hass.config_entries.async_add(
         _config_entry("mqtt", "MQTT", {"broker": broker.host, "port": broker.port}, None)
     )
-    await _wait_for(lambda: mqtt.is_connected(hass), "Home Assistant connected to Mosquitto")
+
+    def connected() -> bool:
+        try:
+            return mqtt.is_connected(hass)
+        except KeyError:  # the entry is still being set up (slow first start of a fresh clone)
+            return False
+
+    await _wait_for(connected, "Home Assistant connected to Mosquitto")
 
 
 async def _add_bench(hass: HomeAssistant, sensor_id: str, title: str) -> Any:
