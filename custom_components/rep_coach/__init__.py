@@ -2,7 +2,8 @@
 
 Importing this package loads no Home Assistant code, so the pure engine (``.engine``) is also a
 library: the command-line tools and the benchmark import it where Home Assistant is not
-installed. Home Assistant's entry points live in :mod:`.integration`.
+installed. Home Assistant's entry points live in :mod:`.integration`; ``__all__`` names them,
+once.
 
 Inside Home Assistant (its core already imported) they are imported here, eagerly: Home
 Assistant imports this package in its import executor, and anything imported later, when it
@@ -14,17 +15,7 @@ they are resolved the first time something asks this module for them (PEP 562 ``
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .integration import (
-        CONFIG_SCHEMA,
-        PLATFORMS,
-        async_remove_entry,
-        async_setup,
-        async_setup_entry,
-        async_unload_entry,
-    )
+from typing import Any
 
 __all__ = [
     "CONFIG_SCHEMA",
@@ -36,23 +27,20 @@ __all__ = [
 ]
 
 
+def _load_entry_points() -> None:
+    """Bind the names of ``__all__`` to :mod:`.integration`'s."""
+    from . import integration  # noqa: PLC0415 - deferred: the engine must import without HA
+
+    globals().update({name: getattr(integration, name) for name in __all__})
+
+
 def __getattr__(name: str) -> Any:
     """Home Assistant's entry points, from :mod:`.integration` on first use."""
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import integration  # noqa: PLC0415 - deferred: the engine must import without HA
-
-    value = getattr(integration, name)
-    globals()[name] = value
-    return value
+    _load_entry_points()
+    return globals()[name]
 
 
 if "homeassistant.core" in sys.modules:
-    from .integration import (
-        CONFIG_SCHEMA,
-        PLATFORMS,
-        async_remove_entry,
-        async_setup,
-        async_setup_entry,
-        async_unload_entry,
-    )
+    _load_entry_points()

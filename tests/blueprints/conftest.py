@@ -19,6 +19,10 @@ from custom_components.rep_coach.bus import event_data
 from custom_components.rep_coach.const import DOMAIN, EVENT_REP_COACH
 from custom_components.rep_coach.engine import EngineEvent, RepEvent, Side
 from tests.events import rep_event as sample_rep_event
+from tests.hass_fixtures import (  # noqa: F401 - pytest finds fixtures by their name here
+    auto_enable_custom_integrations,
+    own_config_dir,
+)
 
 BLUEPRINTS = SOURCE_DIR  # shipped inside the integration, installed by it
 
@@ -40,20 +44,6 @@ async def async_settle(hass: HomeAssistant) -> None:
         if not ready:
             return
     raise AssertionError("the event loop never settled")
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant find ``custom_components/rep_coach``."""
-
-
-@pytest.fixture(autouse=True)
-def own_config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    """Each test's Home Assistant gets a configuration directory of its own: setting Rep
-    Coach up installs the blueprints there."""
-    if "hass" in request.fixturenames:
-        hass: HomeAssistant = request.getfixturevalue("hass")
-        hass.config.config_dir = str(tmp_path)
 
 
 @pytest.fixture

@@ -39,6 +39,10 @@ from custom_components.rep_coach.engine.protocol import (
 )
 from rep_coach_tools.batches import encode_readings
 from rep_coach_tools.simulator import simulate_session
+from tests.hass_fixtures import (  # noqa: F401 - pytest finds fixtures by their name here
+    auto_enable_custom_integrations,
+    own_config_dir,
+)
 
 SENSOR_ID = "bench_a1b2c3"
 STATE_TOPIC = samples_topic(SENSOR_ID)
@@ -63,20 +67,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 type FeedSession = Callable[..., Awaitable[int]]
 type Replay = Callable[[list[tuple[float, str]]], Awaitable[int]]
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant find ``custom_components/rep_coach``."""
-
-
-@pytest.fixture(autouse=True)
-def own_config_dir(request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    """Each test's Home Assistant gets a configuration directory of its own: setting Rep
-    Coach up installs the blueprints there."""
-    if "hass" in request.fixturenames:
-        hass: HomeAssistant = request.getfixturevalue("hass")
-        hass.config.config_dir = str(tmp_path / "config")
 
 
 @pytest.fixture

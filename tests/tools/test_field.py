@@ -25,7 +25,7 @@ from rep_coach_tools.holdout.lifting import Lifting, draw_style
 from rep_coach_tools.holdout.sensing import Bench
 from rep_coach_tools.scoring import set_windows, top_seen
 from rep_coach_tools.sim.model import Mount, SimReading, SimSession
-from rep_coach_tools.sim.truth import RULE_MARGIN_MM
+from tests.tools.truth_rules import assert_rep_follows_the_rules
 
 
 def _session(family: FieldFamily, mount: Mount, *, plain: bool | None = False) -> SimSession:
@@ -63,12 +63,7 @@ def test_truth_follows_the_lifter_and_the_rules(family: FieldFamily, mount: Moun
     for record in truth["sets"]:
         assert record["reps"] == record["goal"]
         for rep in record["rep_details"]:
-            full = rep["rom_mm"] * 100.0 / rep["range_pct"]
-            if rep["complete"]:
-                assert rep["rom_mm"] >= 0.80 * full + RULE_MARGIN_MM - 1.0
-            else:
-                assert rep["rom_mm"] <= 0.80 * full - RULE_MARGIN_MM + 1.0
-            assert rep["start_t"] < rep["hold_start_t"] <= rep["end_t"]
+            assert_rep_follows_the_rules(rep, partials_from_30=False)
             assert rep["top_seen"] == top_seen(rep, valid)
 
 

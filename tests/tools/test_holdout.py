@@ -8,7 +8,8 @@ import pytest
 
 from rep_coach_tools.holdout import Path, holdout_session
 from rep_coach_tools.sim.model import Mount
-from rep_coach_tools.sim.truth import RULE_MARGIN_MM, time_rep
+from rep_coach_tools.sim.truth import time_rep
+from tests.tools.truth_rules import assert_rep_follows_the_rules
 
 
 def test_holdout_is_deterministic() -> None:
@@ -29,13 +30,7 @@ def test_holdout_sessions_respect_the_mount_and_the_rules(mount: Mount) -> None:
         for record in session.truth["sets"]:
             assert record["reps"] == record["goal"]
             for rep in record["rep_details"]:
-                full = rep["rom_mm"] * 100.0 / rep["range_pct"]
-                if rep["complete"]:
-                    assert rep["rom_mm"] >= 0.80 * full + RULE_MARGIN_MM - 1.0
-                else:
-                    assert 0.30 * full + RULE_MARGIN_MM - 1.0 <= rep["rom_mm"]
-                    assert rep["rom_mm"] <= 0.80 * full - RULE_MARGIN_MM + 1.0
-                assert rep["start_t"] < rep["hold_start_t"] <= rep["end_t"]
+                assert_rep_follows_the_rules(rep, partials_from_30=True)
 
 
 def test_holdout_covers_warm_ups_and_target_outcomes() -> None:
