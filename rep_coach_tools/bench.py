@@ -83,7 +83,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         f"{', '.join(str(f) for f in BROAD_FAMILIES)}, or all",
     )
     parser.add_argument(
-        "--mount", default="all", help="above, below or all (main, holdout and field)"
+        "--mount", default="all", help="above, below or all (main, holdout, pairs and field)"
     )
     parser.add_argument(
         "--workers",

@@ -8,6 +8,8 @@ Corpora (``--sessions N``, default 48):
 - ``classic``: N/3 sessions of the simulator the engine was first tuned on;
 - ``b2b``: N/8 streams of four sessions of different geometry each, in one engine stream;
   every other stream re-clamps the sensor the other way round half-way;
+- ``pairs``: N/4 streams of two hold-out sessions each (:mod:`.holdout.pairs`), in one engine
+  stream; every other stream re-clamps the sensor the other way round for the second session;
 - ``field``: N/2 sessions of the hold-out's lifter with one real-world disturbance each
   (:mod:`.field`: tilt, passers, light, slip, network, vl53l0x), mounts alternating.
 
@@ -33,6 +35,7 @@ from custom_components.rep_coach.engine.events import RepEvent
 from .benchmark import memory_growth, run_baseline, run_engine, throughput
 from .field import FIELD_FAMILIES, field_session
 from .holdout import holdout_session
+from .holdout.pairs import PAIR_VARIANTS, holdout_pair
 from .scoring import (
     Emitted,
     SessionScore,
@@ -50,7 +53,7 @@ from .sim.scenario import BROAD_FAMILIES, Family
 from .sim.streams import back_to_back, mirrored, redeliver, shifted
 from .simulator import simulate_session
 
-CORPORA = ("main", "holdout", "classic", "b2b", "field")
+CORPORA = ("main", "holdout", "classic", "b2b", "pairs", "field")
 CHECKS = ("jitter", "mirror", "speed")
 JITTER_MAX_S = 0.05
 JITTER_DELIVERIES = 4
@@ -81,7 +84,7 @@ class Config:
 class Task:
     """One unit of work for a worker process."""
 
-    kind: str  # main | holdout | classic | b2b | field | jitter | mirror
+    kind: str  # main | holdout | classic | b2b | pairs | field | jitter | mirror
     seed: int
     family: str = ""
     mount: str = ""
@@ -139,6 +142,10 @@ def plan_tasks(config: Config) -> list[Task]:
     if "b2b" in config.corpora:
         for k, seed in enumerate(_seeds(config.seed, "b2b", max(2, n // 8))):
             tasks.append(Task("b2b", seed, variant="reclamped" if k % 2 else "same-orientation"))
+    if "pairs" in config.corpora:
+        for k, seed in enumerate(_seeds(config.seed, "pairs", max(2, n // 4))):
+            mount = mounts[(k // 2) % len(mounts)]  # each variant from each mount
+            tasks.append(Task("pairs", seed, mount=mount, variant=PAIR_VARIANTS[k % 2]))
     if "field" in config.corpora:
         per_family = max(1, n // 2 // len(FIELD_FAMILIES))
         for f, kind in enumerate(FIELD_FAMILIES):
@@ -170,8 +177,9 @@ def session_tags(session: SimSession, corpus: str) -> dict[str, str]:
     }
     if "mount_mm" not in truth["geometry"]:
         tags["seat"] = seat_band(float(truth["bottom_mm"]))
-    if "b2b_variant" in truth:
-        tags["variant"] = truth["b2b_variant"]
+    for key in ("b2b_variant", "pair_variant"):
+        if key in truth:
+            tags["variant"] = truth[key]
     return tags
 
 
@@ -199,6 +207,8 @@ def make_session(task: Task) -> SimSession:
         return field_session(task.seed, task.family, mount=mount)
     if task.kind == "b2b":
         return back_to_back(task.seed, reclamp=task.variant == "reclamped")
+    if task.kind == "pairs":
+        return holdout_pair(task.seed, reclamp=task.variant == "reclamped", mount=mount)
     options = Options(mount=mount)
     if task.kind == "jitter":
         options = Options(mount=mount, plain=False, rate_hz=float(task.variant))
@@ -325,7 +335,7 @@ def corpus_report(scores: list[SessionScore], corpus: str) -> dict[str, Any]:
         report["by_range"] = grouped(scores, "range", "mount")
     if corpus in ("main", "field"):
         report["by_family"] = grouped(scores, "family", "mount")
-    if corpus == "b2b":
+    if corpus in ("b2b", "pairs"):
         report["by_variant"] = grouped(scores, "variant", "mount")
     report["inexact_sets"] = inexact_sets(scores)
     return report

@@ -22,6 +22,7 @@ generator's own clean trajectory.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from custom_components.rep_coach.engine.settings import PROGRAMS, Program, Variation
@@ -31,23 +32,62 @@ from ..sim.truth import truth_rep, truth_sets
 from .lifting import Lifting, Path, draw_style, script
 from .sensing import Bench, Sensor, bench, deliver
 
-__all__ = ["Path", "draw_training", "holdout_session", "site_truth"]
+__all__ = ["Path", "Shared", "draw_range", "draw_training", "holdout_session", "site_truth"]
 
 JSON_RATES_HZ = (15.0, 20.0, 33.3, 50.0)
 PLAIN_RATES_HZ = (10.0, 15.0)
 
 
-def holdout_session(seed: int, *, mount: Mount | None = None) -> SimSession:
-    """A hold-out session, fully determined by ``seed`` (and ``mount`` when given)."""
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What the sessions of one stream share: the user's configuration (program, variation, rep
+    and hold targets) and the sensor's delivery (format, rate, plain steps)."""
+
+    program: Program
+    variation: Variation
+    target_reps: int
+    hold_target_s: float
+    plain: bool
+    rate_hz: float
+    step_mm: float
+
+    @classmethod
+    def draw(cls, rng: random.Random) -> Shared:
+        """A configuration and a delivery as :func:`holdout_session` draws them."""
+        program, variation, target, hold_target, _ = draw_training(rng)
+        plain = rng.random() < 0.3
+        rate = rng.choice(PLAIN_RATES_HZ if plain else JSON_RATES_HZ)
+        return cls(program, variation, target, hold_target, plain, rate, rng.choice([10.0, 1.0]))
+
+
+def holdout_session(
+    seed: int,
+    *,
+    mount: Mount | None = None,
+    shared: Shared | None = None,
+    tail_away_s: float | None = None,
+) -> SimSession:
+    """A hold-out session, fully determined by ``seed`` (and ``mount`` when given).
+
+    ``shared``: the configuration and delivery of the stream the session is part of (the
+    session's own draws are made all the same, then replaced; its range is drawn again for the
+    shared variation); ``tail_away_s``: the empty bench after the lifter left (default 2-5 s).
+    """
     rng = random.Random(f"holdout:{seed}")
     program, variation, target, hold_target, range_mm = draw_training(rng)
+    if shared is not None:
+        program, variation = shared.program, shared.variation
+        target, hold_target = shared.target_reps, shared.hold_target_s
+        range_mm = draw_range(rng, variation)
     chosen_mount = mount or rng.choice(list(Mount))
     site = bench(rng, chosen_mount, range_mm)
     lifting = Lifting(rng, draw_style(rng, hold_target), range_mm)
-    script(rng, lifting, target, rng.choice([2, 2, 3]))
+    script(rng, lifting, target, rng.choice([2, 2, 3]), tail_away_s=tail_away_s)
 
     plain = rng.random() < 0.3
     rate = rng.choice(PLAIN_RATES_HZ if plain else JSON_RATES_HZ)
+    if shared is not None:
+        plain, rate = shared.plain, shared.rate_hz
     sensor = Sensor(
         rng,
         site,
@@ -63,6 +103,8 @@ def holdout_session(seed: int, *, mount: Mount | None = None) -> SimSession:
         samples.append((t, *sensor.reading(lifting, t)))
     readings = deliver(rng, samples, plain)
     step = rng.choice([10.0, 1.0])
+    if shared is not None:
+        step = shared.step_mm
     if plain:
         readings = [r if r.distance_mm is None or r.status else _step(r, step) for r in readings]
     band = 0.14 if variation is Variation.STABILITY_BALL else 0.10
@@ -93,10 +135,16 @@ def draw_training(
     preset = PROGRAMS.get(program)
     target = preset.target_reps if preset else rng.choice([0, 10])
     hold_target = preset.hold_target_s if preset else 1.0
+    return program, variation, target, hold_target, draw_range(rng, variation, min_range_mm)
+
+
+def draw_range(
+    rng: random.Random, variation: Variation, min_range_mm: float | None = None
+) -> float:
+    """A lifter's range of motion for ``variation`` (a stability ball or a band moves less)."""
     small = variation in (Variation.STABILITY_BALL, Variation.BANDED)
     low = min_range_mm or (80.0 if small else 120.0)
-    range_mm = rng.uniform(low, 250.0) if small else rng.uniform(low, 450.0)
-    return program, variation, target, hold_target, range_mm
+    return rng.uniform(low, 250.0) if small else rng.uniform(low, 450.0)
 
 
 def site_truth(

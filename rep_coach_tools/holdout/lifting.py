@@ -233,7 +233,14 @@ class Lifting:
         )
 
 
-def script(rng: random.Random, lifting: Lifting, target: int, sets_per_side: int) -> None:
+def script(
+    rng: random.Random,
+    lifting: Lifting,
+    target: int,
+    sets_per_side: int,
+    *,
+    tail_away_s: float | None = None,
+) -> None:
     already_seated = rng.random() < 0.25
     if not already_seated:
         lifting.gone(rng.uniform(2.0, 6.0))
@@ -262,7 +269,8 @@ def script(rng: random.Random, lifting: Lifting, target: int, sets_per_side: int
     path.go(rng.uniform(0.9, 1.6), lifting.seat + lifting.range_mm * rng.uniform(1.6, 3.0))
     lifting.hidden.append((path.t, path.t + rng.uniform(0.4, 1.0), "passing"))
     path.wait(lifting.hidden[-1][1] - path.t)
-    lifting.gone(rng.uniform(2.0, 5.0))
+    away = rng.uniform(2.0, 5.0)
+    lifting.gone(away if tail_away_s is None else tail_away_s)
 
 
 def goal(rng: random.Random, target: int, *, warm_up: bool) -> tuple[int, str]:

@@ -34,6 +34,7 @@ def test_default_run_covers_every_corpus_family_and_mount() -> None:
     assert kinds.count("holdout") == 24
     assert kinds.count("classic") == 16
     assert kinds.count("b2b") == 6
+    assert kinds.count("pairs") == 12
     assert kinds.count("jitter") == 6
     assert kinds.count("mirror") == 4
     main = [t for t in tasks if t.kind == "main"]
@@ -115,6 +116,21 @@ def test_table_markdown_and_json_carry_the_figures(small_result: dict[str, Any])
     assert any(line.startswith("| **main** | 2 |") for line in md)
     assert any(line.startswith("| geometry | above |") for line in md)
     assert json.loads(json.dumps(small_result)) == small_result
+
+
+def test_pairs_corpus_reports_like_b2b() -> None:
+    result = run(Config(sessions=8, corpora=("pairs",), checks=(), workers=1, baseline=False))
+    pairs = result["corpora"]["pairs"]
+    assert pairs["all"]["sessions"] == 2
+    assert set(pairs["by_variant"]) == {"same-orientation", "reclamped"}
+    for key in ("sets_exact_pct", "reps_outside_sets", "partials_recognised_pct", "hold_mae_s"):
+        assert key in pairs["all"]
+    assert "inexact_sets" in pairs
+    md = markdown(result).splitlines()
+    assert any(line.startswith("| **pairs** | 2 |") for line in md)
+    assert any(line.startswith("| pairs, reclamped | 1 |") for line in md)
+    assert "pairs" in table(result)
+    assert json.loads(json.dumps(result)) == result
 
 
 def test_results_do_not_depend_on_the_number_of_workers() -> None:

@@ -103,6 +103,10 @@ class CalibrationModel:
         """Add one complete rep's range."""
         self.ranges[side].roms.append(rom)
 
+    def forget_rom(self, side: Side) -> None:
+        """Forget a side's automatic range (it falls back to the other side's)."""
+        self.ranges[side].roms.clear()
+
     def relearn_rom(self, side: Side, roms: list[float]) -> None:
         """Replace a side's automatic range (the lifter or the bench changed)."""
         self.ranges[side].roms.clear()
@@ -207,6 +211,8 @@ class Calibrator:
         self.pending: list[Candidate] = []  # held back until settled
         self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
         self.arrived = False  # someone (maybe another lifter) sat down: their first rep tells
+        self.left_t: float | None = None  # when the bench was last seen to empty
+        self.vacated = False  # the bench emptied since the calibration last settled
         self.restored(side)
 
     # --- state ---------------------------------------------------------------------------
@@ -218,6 +224,8 @@ class Calibrator:
         self.pending.clear()
         self.suspect = None
         self.arrived = False
+        self.left_t = None
+        self.vacated = False
         settled = model.sign != 0 and model.range_for(side) is not None
         self.prior = PRIOR * model.sign if model.sign and not model.fixed_sign else 0.0
         if model.fixed_sign:
@@ -257,10 +265,31 @@ class Calibrator:
             self.rests_at_top.clear()
             self.prior = PRIOR * self.model.sign
 
+    def lifter_left(self, t: float) -> None:
+        """The bench is empty since ``t`` (at the latest): whoever comes next may be someone
+        else."""
+        self.left_t = t
+        self.vacated = True
+
     def lifter_arrived(self) -> None:
         """Someone sat down after the bench was empty: a short first rep may be a new lifter's
-        range, not a partial rep (told apart by the next rep, as after a rest)."""
+        range, not a partial rep (told apart by the next rep, as after a rest).
+
+        While relearning, the evidence weighed from before the bench emptied was the previous
+        lifter's (their reps, their standing up): it would set the scale the new lifter's reps
+        are measured against and outvote them. It goes, as when settled (:meth:`scene_changed`);
+        what came since (the new lifter sitting down, a first rep before they were seen to
+        sit) stays, what the model learned stays the prior, candidates held back stay held
+        back."""
         self.arrived = True
+        left_t, self.left_t = self.left_t, None
+        if self.settled or self.model.fixed_sign or left_t is None:
+            return
+        kept = [c for c in self.window if c.begun_t >= left_t]
+        self.window.clear()
+        self.window.extend(kept)
+        self.rests_at_top.clear()
+        self.prior = PRIOR * self.model.sign
 
     def evidence(self) -> float:
         """Log-odds that the distance grows as the hips rise."""
@@ -448,6 +477,19 @@ class Calibrator:
             model.sign = sign
             if not model.manual_bottom:
                 model.bottom_h = median(c.base for c in chosen)
+            moved = old_sign != sign or (
+                old_seat is not None
+                and old_rom is not None
+                and model.bottom_h is not None
+                and abs(model.bottom_h - old_seat) > SEAT_TOL * old_rom
+            )
+            if moved and self.vacated:
+                # The bench emptied, then another orientation or another seat: the bench moved,
+                # the sensor was clamped again, another lifter sat down. The other side's range
+                # was learned on the old geometry, maybe on other legs; until that side's own
+                # reps say otherwise it is this one's. (The same lifter shifting on the seat
+                # keeps both legs' ranges.)
+                model.forget_rom(side.other)
             if self._automatic(side):
                 model.relearn_rom(side, [c.rom for c in chosen])
             if old_sign == 0 or old_rom is None:
@@ -460,6 +502,7 @@ class Calibrator:
                 calibrated = CalibrationReason.SEAT_MOVED
         self.learning = None
         self.learning_since = None
+        self.vacated = False
         self.pending = []
         self.window.clear()
         self.rests_at_top.clear()

@@ -424,6 +424,8 @@ class RepTracker:
             if present:
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
+            else:
+                self.calibrator.lifter_left(t)
             self._found.append(PresenceChanged(t, present))
 
     # --- what the detectors found ------------------------------------------------------------
