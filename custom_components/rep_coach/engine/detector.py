@@ -298,13 +298,6 @@ class Detector:
         self.valley = None
         return self._take()
 
-    def forget_before(self) -> None:
-        """The scene changed (a body entered the beam, someone stepped in) with no attempt under
-        way: the valley starts afresh and no later rep's lead-in reaches back before now (a floor
-        seen before someone sat is no base a lift rose from)."""
-        self.valley = None
-        self._after_last_rep = self.history.count
-
     def rest(self, level: float, still_s: float) -> None:
         """The hips have been still at ``level`` (height) for ``still_s`` seconds."""
         rep = self.rep
