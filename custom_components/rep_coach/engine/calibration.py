@@ -65,7 +65,15 @@ class SideRange:
         """The calibrated range, or None before the first rep."""
         if self.manual is not None:
             return self.manual
-        return median(self.roms) if self.roms else None
+        roms = self.roms
+        if not roms:
+            return None
+        # statistics.median, inlined: read for every reading, so its call costs (same result)
+        ordered = sorted(roms)
+        n = len(ordered)
+        if n % 2:
+            return ordered[n // 2]
+        return (ordered[n // 2 - 1] + ordered[n // 2]) / 2
 
 
 @dataclass(slots=True)

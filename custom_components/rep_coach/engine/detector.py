@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
-from itertools import islice
 from statistics import median
 
 from .thresholds import (
@@ -96,7 +95,10 @@ class History:
     def since(self, index: int) -> tuple[list[float], list[float]]:
         """Samples from absolute ``index`` on (or from the oldest kept)."""
         first = max(0, index - (self.count - len(self.ts)))
-        return list(islice(self.ts, first, None)), list(islice(self.xs, first, None))
+        if not first:
+            return list(self.ts), list(self.xs)
+        # copy then slice (islice would step through the skipped samples one by one)
+        return list(self.ts)[first:], list(self.xs)[first:]
 
 
 @dataclass(slots=True)

@@ -365,11 +365,15 @@ class RepTracker:
         if self._samples % RATE_REFRESH == 1:
             self._half = half_window(tail_t[-16:] if len(tail_t) >= 16 else tail_t, LIVE_HALF_S)
         keep = 2 * self._half + 1
-        if len(tail_t) > max(keep, 16):
-            del tail_t[: len(tail_t) - max(keep, 16)]
-            del tail_x[: len(tail_x) - max(keep, 16)]
+        kept = keep if keep > 16 else 16
+        if len(tail_t) > kept:
+            del tail_t[: len(tail_t) - kept]
+            del tail_x[: len(tail_x) - kept]
         before = self._lag
-        lag_t, speed = lagged_speed(tail_t[-keep:], tail_x[-keep:], self._half)
+        if len(tail_t) > keep:
+            lag_t, speed = lagged_speed(tail_t[-keep:], tail_x[-keep:], self._half)
+        else:  # the whole tail is the window: no copies
+            lag_t, speed = lagged_speed(tail_t, tail_x, self._half)
         self._lag = (lag_t, speed)
         self.still.push(t, x, self.noise.still_tolerance)
         still_s = self.still.still_for(t)

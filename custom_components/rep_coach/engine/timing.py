@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from statistics import median
 
 SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of the speed
@@ -85,16 +86,18 @@ def sample_times(ts: Sequence[float]) -> list[float]:
 def speeds(ts: Sequence[float], hs: Sequence[float], a: int) -> list[float]:
     """Hip speed (mm/s, positive rising) at every sample, from prefix sums: O(n)."""
     n = len(hs)
-    sum_h = [0.0] * (n + 1)
-    sum_t = [0.0] * (n + 1)
-    for k in range(n):
-        sum_h[k + 1] = sum_h[k] + hs[k]
-        sum_t[k + 1] = sum_t[k] + ts[k]
+    # (the same sums, in the same order, as a loop of sum[k + 1] = sum[k] + x[k])
+    sum_h = list(accumulate(hs, initial=0.0))
+    sum_t = list(accumulate(ts, initial=0.0))
     out = [0.0] * n
+    last = n - 1
     for k in range(n):
-        lo, hi = max(0, k - a), min(n - 1, k + a)
-        if k in {lo, hi}:
-            lo, hi = max(0, k - 1), min(n - 1, k + 1)
+        # max(0, k - a) and min(n - 1, k + a) without the calls (a hot loop)
+        lo = k - a if k - a > 0 else 0
+        hi = k + a if k + a < last else last
+        if k in (lo, hi):
+            lo = k - 1 if k - 1 > 0 else 0
+            hi = k + 1 if k + 1 < last else last
         before_n, after_n = k - lo + 1, hi - k + 1
         t_before = (sum_t[k + 1] - sum_t[lo]) / before_n
         t_after = (sum_t[hi + 1] - sum_t[k]) / after_n
@@ -127,12 +130,12 @@ def _smoothed(hs: Sequence[float], a: int) -> list[float]:
     n = len(hs)
     if a < 1 or n < 3:
         return list(hs)
-    sums = [0.0] * (n + 1)
-    for k in range(n):
-        sums[k + 1] = sums[k] + hs[k]
+    sums = list(accumulate(hs, initial=0.0))
     out = [0.0] * n
+    last = n - 1
     for k in range(n):
-        lo, hi = max(0, k - a), min(n - 1, k + a)
+        lo = k - a if k - a > 0 else 0
+        hi = k + a if k + a < last else last
         out[k] = (sums[hi + 1] - sums[lo]) / (hi + 1 - lo)
     return out
 
@@ -266,15 +269,16 @@ def _move_window(ts: Sequence[float], k0: int, k1: int, a: int) -> int:
 
 def _monotone(values: Sequence[float]) -> list[float]:
     """Least-squares non-decreasing fit (pool adjacent violators): O(n)."""
-    sums: list[float] = []
+    sums: list[float] = []  # the pooled blocks before the newest one
     counts: list[int] = []
     for v in values:
-        sums.append(v)
-        counts.append(1)
-        while len(sums) > 1 and sums[-2] * counts[-1] > sums[-1] * counts[-2]:
-            total, count = sums.pop(), counts.pop()
-            sums[-1] += total
-            counts[-1] += count
+        # the newest block stays in locals while it pools the blocks it violates
+        total, count = v, 1
+        while sums and sums[-1] * count > total * counts[-1]:
+            total = sums.pop() + total
+            count = counts.pop() + count
+        sums.append(total)
+        counts.append(count)
     out: list[float] = []
     for total, count in zip(sums, counts, strict=True):
         out.extend([total / count] * count)
