@@ -7,7 +7,7 @@ import math
 import pytest
 
 from custom_components.rep_coach.engine import EngineSettings, HoldReachedEvent, RepEngine, RepEvent
-from custom_components.rep_coach.engine.timing import CUE_HALF_S, STILL_FRACTION
+from custom_components.rep_coach.engine.timing import CUE_HALF_S, STILL_FRACTION, measure
 
 from .helpers import Track, run
 
@@ -121,3 +121,29 @@ def test_a_rep_ending_above_the_seat_is_timed_to_the_bottom_of_its_own_lowering(
     creep = 2.0 / math.pi * math.acos(1 - 2 * 21.0 / 45.0)
     expected = 1.0 * (1 - EDGE) + creep
     assert [r.eccentric_s for r in reps[1:]] == pytest.approx([expected] * 3, abs=0.08)
+
+
+def test_timing_on_an_exact_cosine_rep() -> None:
+    rate = 200.0
+    ts, hs = [], []
+    for k in range(int(6.0 * rate)):
+        t = k / rate
+        if t < 1.0:
+            h = 0.0
+        elif t < 2.0:
+            h = 150.0 * (1 - math.cos(math.pi * (t - 1.0)))
+        elif t < 3.5:
+            h = 300.0
+        elif t < 5.5:
+            h = 150.0 * (1 + math.cos(math.pi * (t - 3.5) / 2.0))
+        else:
+            h = 0.0
+        ts.append(t)
+        hs.append(h)
+    timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+    edge = math.asin(STILL_FRACTION) / math.pi
+    assert timing.start_t == pytest.approx(1.0 + edge, abs=0.03)
+    assert timing.hold_start_t == pytest.approx(2.0 - edge, abs=0.03)
+    assert timing.hold_end_t == pytest.approx(3.5 + 2 * edge, abs=0.03)
+    assert timing.end_t == pytest.approx(5.5 - 2 * edge, abs=0.03)
+    assert timing.rom == pytest.approx(300.0)

@@ -1,23 +1,17 @@
-"""Unit tests for the small engine modules: conditioning, calibration, timing, feedback."""
+"""Conditioning: validity of a reading, the spike gate, the median, jumps and missed rangings."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import pytest
 
-from custom_components.rep_coach.engine import EngineSettings, FormWarning, Side
-from custom_components.rep_coach.engine.calibration import CalibrationModel
 from custom_components.rep_coach.engine.conditioning import (
     PASSING_S,
     Conditioner,
     Validity,
     classify,
 )
-from custom_components.rep_coach.engine.feedback import SideMeans, imbalance, rep_warnings
-from custom_components.rep_coach.engine.reps import RepMeasure
-from custom_components.rep_coach.engine.timing import STILL_FRACTION, measure
 
 
 @pytest.mark.parametrize(
@@ -118,90 +112,3 @@ def test_a_fast_drop_right_after_a_spike_is_motion_not_a_body_in_the_beam() -> N
     assert spikes.jumps == 0
     assert spikes.rejected == 2
     assert min(out) >= 1000.0
-
-
-def test_calibration_median_fallback_and_round_trip() -> None:
-    model = CalibrationModel()
-    assert model.range_for(Side.LEFT) is None
-    for rom in (300.0, 310.0, 200.0, 305.0, 298.0, 302.0):
-        model.learn_rom(Side.LEFT, rom)
-    assert model.range_for(Side.LEFT) == 302.0  # median of the last five
-    assert model.range_for(Side.RIGHT) == 302.0  # the other leg's until this one has its own
-    model.sign, model.bottom_h = -1, -800.0
-    copy = CalibrationModel()
-    copy.restore(model.export())
-    assert (copy.sign, copy.bottom_h, copy.range_for(Side.LEFT)) == (-1, -800.0, 302.0)
-    copy.restore({"sign": 7, "bottom_h": "x", "ranges": {"left": {"roms": ["a", -1, 250.0]}}})
-    assert (copy.sign, copy.range_for(Side.LEFT)) == (-1, 250.0)
-
-
-def test_timing_on_an_exact_cosine_rep() -> None:
-    rate = 200.0
-    ts, hs = [], []
-    for k in range(int(6.0 * rate)):
-        t = k / rate
-        if t < 1.0:
-            h = 0.0
-        elif t < 2.0:
-            h = 150.0 * (1 - math.cos(math.pi * (t - 1.0)))
-        elif t < 3.5:
-            h = 300.0
-        elif t < 5.5:
-            h = 150.0 * (1 + math.cos(math.pi * (t - 3.5) / 2.0))
-        else:
-            h = 0.0
-        ts.append(t)
-        hs.append(h)
-    timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
-    edge = math.asin(STILL_FRACTION) / math.pi
-    assert timing.start_t == pytest.approx(1.0 + edge, abs=0.03)
-    assert timing.hold_start_t == pytest.approx(2.0 - edge, abs=0.03)
-    assert timing.hold_end_t == pytest.approx(3.5 + 2 * edge, abs=0.03)
-    assert timing.end_t == pytest.approx(5.5 - 2 * edge, abs=0.03)
-    assert timing.rom == pytest.approx(300.0)
-
-
-def rep(**overrides: float | bool) -> RepMeasure:
-    values: dict[str, float | bool] = {
-        "complete": True,
-        "started_t": 0.0,
-        "end_t": 5.0,
-        "concentric_s": 1.0,
-        "hold_s": 1.5,
-        "eccentric_s": 2.5,
-        "rom_mm": 300.0,
-        "rom_fraction": 1.0,
-        "peak_speed_mm_s": 400.0,
-        "lowering_peak_speed_mm_s": 180.0,
-        "lowering_mean_speed_mm_s": 120.0,
-    }
-    values.update(overrides)
-    return RepMeasure(**values)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("overrides", "expected"),
-    [
-        ({}, ()),
-        ({"hold_s": 0.5}, (FormWarning.HOLD_TOO_SHORT,)),
-        ({"eccentric_s": 1.0}, (FormWarning.LOWERED_TOO_FAST,)),
-        ({"lowering_peak_speed_mm_s": 400.0}, (FormWarning.JERKY,)),
-        ({"complete": False, "hold_s": 0.0}, (FormWarning.PARTIAL_RANGE,)),
-    ],
-)
-def test_rep_warnings_follow_the_guide(
-    overrides: dict[str, float | bool], expected: tuple[FormWarning, ...]
-) -> None:
-    assert (
-        rep_warnings(rep(**overrides), EngineSettings(hold_target_s=1.0, eccentric_target_s=2.0))
-        == expected
-    )
-
-
-def test_imbalance_reports_the_largest_difference_signed() -> None:
-    left = SideMeans(reps_per_set=10.0, rom_mm=300.0, hold_s=1.5, lowering_s=2.0)
-    result = imbalance(left, replace(left, rom_mm=240.0))
-    assert result.largest_pct == pytest.approx(20.0)
-    assert result.worth_telling
-    close = SideMeans(reps_per_set=10.0, rom_mm=290.0, hold_s=1.45, lowering_s=2.1)
-    assert not imbalance(left, close).worth_telling
