@@ -269,9 +269,7 @@ class Calibrator:
     def scene_changed(self) -> None:
         """Someone arrived or left, or the data jumped: the next lifter may sit elsewhere."""
         if self.settled and not self.model.fixed_sign:
-            self.window.clear()
-            self.rests_at_top.clear()
-            self.prior = PRIOR * self.model.sign
+            self._restart_evidence()
 
     def lifter_left(self, t: float) -> None:
         """The bench is empty since ``t`` (at the latest): whoever comes next may be someone
@@ -293,7 +291,12 @@ class Calibrator:
         left_t, self.left_t = self.left_t, None
         if self.settled or self.model.fixed_sign or left_t is None:
             return
-        kept = [c for c in self.window if c.begun_t >= left_t]
+        self._restart_evidence(since=left_t)
+
+    def _restart_evidence(self, since: float | None = None) -> None:
+        """Weigh the orientation afresh: what the model learned is the prior again, and of the
+        round trips only those begun at ``since`` or later (none without it) still count."""
+        kept = [] if since is None else [c for c in self.window if c.begun_t >= since]
         self.window.clear()
         self.window.extend(kept)
         self.rests_at_top.clear()
