@@ -98,7 +98,7 @@ async def test_broker_restart_mid_set(
     await wait_until(
         lambda: bench.value("total_reps") == STATE_UNAVAILABLE, "entities to become unavailable"
     )
-    # An outage longer than the engine's staleness limit: the open set closes (sensor_lost) in
+    # An outage longer than the set's idle time: the open set closes (sensor_lost) in
     # Home Assistant as in the replay, whatever the machine's speed.
     await wait_until(lambda: "set_completed" in bench.types(), "the set to close for silence")
     heard = len(announcements)

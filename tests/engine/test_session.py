@@ -17,6 +17,7 @@ from custom_components.rep_coach.engine import (
     SideMode,
 )
 from custom_components.rep_coach.engine.events import (
+    EngineEvent,
     FormWarningEvent,
     SessionResetEvent,
     SetEndEvent,
@@ -154,6 +155,44 @@ def test_export_and_restore_keep_counts_side_set_and_calibration() -> None:
     more = Track(t=0.0).stay(3.0).rep().rep().stay(12.0)
     events = run(restored, more)
     assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["target"]
+
+
+def _silent_ticks(engine: RepEngine, start: float, seconds: float) -> list[EngineEvent]:
+    """Home Assistant's once-a-second ticks while the sensor says nothing."""
+    events: list[EngineEvent] = []
+    for k in range(1, int(seconds) + 1):
+        events.extend(engine.tick(start + k))
+    return events
+
+
+def test_a_sensor_rebooting_mid_set_leaves_the_set_open_and_counting_goes_on() -> None:
+    """8 s without a reading (a reboot) is a problem of the sensor, not the lifter leaving: the
+    sensor shows stale, the set stays open, and the reps after it count in the same set."""
+    engine = RepEngine(EngineSettings(target_reps=10, idle_end_set_s=12.0))
+    track = set_of(3)
+    run(engine, track)
+    silence = _silent_ticks(engine, track.t, 8.0)
+    assert "sensor" in kinds(silence)
+    assert "set_end" not in kinds(silence)
+    assert "presence" not in kinds(silence)
+    assert engine.state.in_set
+    after = set_of(2, Track(t=track.t + 8.5).stay(1.5))
+    events = run(engine, after)
+    assert "set_start" not in kinds(events)
+    assert engine.state.reps_this_set == 5
+    assert engine.state.left.sets == 0  # still the first set, under way
+
+
+def test_a_sensor_silent_past_the_idle_time_closes_the_set_as_sensor_lost() -> None:
+    engine = RepEngine(EngineSettings(target_reps=10, idle_end_set_s=12.0))
+    track = set_of(3)
+    run(engine, track)
+    events = _silent_ticks(engine, track.t, 20.0)
+    ends = [e for e in events if isinstance(e, SetEndEvent)]
+    assert [(e.reason, e.reps) for e in ends] == [("sensor_lost", 3)]
+    assert kinds(events).index("set_end") < kinds(events).index("presence")
+    assert not engine.state.in_set
+    assert engine.state.left.reps == 3
 
 
 def test_sensor_going_offline_closes_the_set_and_keeps_the_count() -> None:

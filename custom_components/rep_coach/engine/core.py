@@ -324,10 +324,12 @@ class RepEngine:
         events: list[EngineEvent] = []
         if stale and self.sensor_state is not SensorState.STALE:
             events.extend(self._set_sensor_state(now, SensorState.STALE))
-            events.extend(self.session.end_set(now, SetEndReason.SENSOR_LOST))
-            events.extend(self._heard(self.tracker.lost(now, self._last_t, self.session.side)))
         if now - TICK_LAG_S > self._last_t:
-            events.extend(self.session.advance(now - TICK_LAG_S))
+            # A silent sensor (a reboot, an outage) is no sign the lifter left: an open set
+            # waits for the readings as for a pause, and closes for the silence at its end.
+            events.extend(self.session.advance(now - TICK_LAG_S, silent=stale))
+        if stale and self.session.current is None and self.tracker.presence.present:
+            events.extend(self._heard(self.tracker.lost(now, self._last_t, self.session.side)))
         return self._settle(events)
 
     # --- commands ------------------------------------------------------------------------

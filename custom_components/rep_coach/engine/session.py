@@ -306,17 +306,22 @@ class Session:
         return events
 
     # --- timers --------------------------------------------------------------------------
-    def advance(self, t: float) -> list[EngineEvent]:
-        """Set end (a pause past the target, or idle) and rest end."""
+    def advance(self, t: float, *, silent: bool = False) -> list[EngineEvent]:
+        """Set end (a pause past the target, or idle) and rest end; ``silent``: the sensor has
+        said nothing for a while, so a set that ends ends for that (``sensor_lost``)."""
         events: list[EngineEvent] = []
         current = self.current
         if current is not None:
             idle = self.settings.idle_end_set_s
             pause = t - self.last_activity_t
             if current.target_reached and pause >= current.pause_limit(idle):
-                events.extend(self._end_set(t, SetEndReason.TARGET))
+                events.extend(
+                    self._end_set(t, SetEndReason.SENSOR_LOST if silent else SetEndReason.TARGET)
+                )
             elif pause >= idle:
-                events.extend(self._end_set(t, SetEndReason.IDLE))
+                events.extend(
+                    self._end_set(t, SetEndReason.SENSOR_LOST if silent else SetEndReason.IDLE)
+                )
         if self.rest_ends_t is not None and t >= self.rest_ends_t:
             self.rest_ends_t = None
             events.append(
