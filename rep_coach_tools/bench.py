@@ -83,7 +83,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         f"{', '.join(str(f) for f in BROAD_FAMILIES)}, or all",
     )
     parser.add_argument(
-        "--mount", default="all", help="above, below or all (main, holdout, pairs and field)"
+        "--mount",
+        default="all",
+        help="above, below or all (main, holdout, pairs, field and upsets)",
     )
     parser.add_argument(
         "--workers",

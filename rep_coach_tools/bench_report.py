@@ -311,6 +311,9 @@ def markdown(result: dict[str, Any]) -> str:
     field = result["corpora"].get("field")
     if field is not None:
         lines += ["", *_md_grouped(field, "by_family", "field family")]
+    upsets = result["corpora"].get("upsets")
+    if upsets is not None:
+        lines += ["", *_md_grouped(upsets, "by_family", "upset")]
     if "checks" in result:
         lines += ["", *_md_checks(result["checks"])]
     if "throughput" in result:

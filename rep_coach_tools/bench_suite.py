@@ -11,7 +11,9 @@ Corpora (``--sessions N``, default 48):
 - ``pairs``: N/4 streams of two hold-out sessions each (:mod:`.holdout.pairs`), in one engine
   stream; every other stream re-clamps the sensor the other way round for the second session;
 - ``field``: N/2 sessions of the hold-out's lifter with one real-world disturbance each
-  (:mod:`.field`: tilt, passers, light, slip, network, vl53l0x), mounts alternating.
+  (:mod:`.field`: tilt, passers, light, slip, network, vl53l0x), mounts alternating;
+- ``upsets``: N/6 hold-out sessions interrupted inside a set (:mod:`.field.upsets`): the sensor
+  reboots, or Home Assistant restarts and goes on from its snapshot.
 
 Checks: ``jitter`` (N/8 firmware sessions at 10-50 Hz, mostly 10-12.5 Hz, delivered four more
 times with 0-50 ms random delays, against the same batches delivered without delay) and
@@ -34,6 +36,7 @@ from custom_components.rep_coach.engine.events import RepEvent
 
 from .benchmark import memory_growth, run_baseline, run_engine, throughput
 from .field import FIELD_FAMILIES, field_session
+from .field.upsets import UPSETS, upset_session
 from .holdout import holdout_session
 from .holdout.pairs import PAIR_VARIANTS, holdout_pair
 from .scoring import (
@@ -53,7 +56,7 @@ from .sim.scenario import BROAD_FAMILIES, Family
 from .sim.streams import back_to_back, mirrored, redeliver, shifted
 from .simulator import simulate_session
 
-CORPORA = ("main", "holdout", "classic", "b2b", "pairs", "field")
+CORPORA = ("main", "holdout", "classic", "b2b", "pairs", "field", "upsets")
 CHECKS = ("jitter", "mirror", "speed")
 JITTER_MAX_S = 0.05
 JITTER_DELIVERIES = 4
@@ -84,7 +87,7 @@ class Config:
 class Task:
     """One unit of work for a worker process."""
 
-    kind: str  # main | holdout | classic | b2b | pairs | field | jitter | mirror
+    kind: str  # main | holdout | classic | b2b | pairs | field | upsets | jitter | mirror
     seed: int
     family: str = ""
     mount: str = ""
@@ -151,6 +154,10 @@ def plan_tasks(config: Config) -> list[Task]:
         for f, kind in enumerate(FIELD_FAMILIES):
             for k, seed in enumerate(_seeds(config.seed, f"field-{kind}", per_family)):
                 tasks.append(Task("field", seed, str(kind), mounts[(f + k) % len(mounts)]))
+    if "upsets" in config.corpora:
+        for k, seed in enumerate(_seeds(config.seed, "upsets", max(2, n // 6))):
+            mount = mounts[(k // len(UPSETS)) % len(mounts)]  # each upset from each mount
+            tasks.append(Task("upsets", seed, str(UPSETS[k % len(UPSETS)]), mount))
     if "jitter" in config.checks:
         for k, seed in enumerate(_seeds(config.seed, "jitter", max(2, n // 8))):
             name = str(BROAD_FAMILIES[k % len(BROAD_FAMILIES)])
@@ -205,6 +212,8 @@ def make_session(task: Task) -> SimSession:
         return simulate_session(task.seed)
     if task.kind == "field":
         return field_session(task.seed, task.family, mount=mount)
+    if task.kind == "upsets":
+        return upset_session(task.seed, task.family, mount=mount)
     if task.kind == "b2b":
         return back_to_back(task.seed, reclamp=task.variant == "reclamped")
     if task.kind == "pairs":
@@ -333,7 +342,7 @@ def corpus_report(scores: list[SessionScore], corpus: str) -> dict[str, Any]:
         report["by_stream"] = grouped(scores, "stream")
         report["by_seat"] = grouped(scores, "seat", "mount")
         report["by_range"] = grouped(scores, "range", "mount")
-    if corpus in ("main", "field"):
+    if corpus in ("main", "field", "upsets"):
         report["by_family"] = grouped(scores, "family", "mount")
     if corpus in ("b2b", "pairs"):
         report["by_variant"] = grouped(scores, "variant", "mount")

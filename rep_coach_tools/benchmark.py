@@ -6,6 +6,7 @@ Everything here is measured, nothing asserted: ``rep-coach bench`` prints it. Sc
 
 from __future__ import annotations
 
+import json
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ __all__ = [
     "Emitted",
     "memory_growth",
     "payloads",
+    "restarted",
     "run_baseline",
     "run_engine",
     "throughput",
@@ -53,11 +55,17 @@ def _payload(session: SimSession, group: list[SimReading]) -> str:
 
 
 def run_engine(session: SimSession) -> list[Emitted]:
-    """Feed the session's payloads as Home Assistant would and collect what comes out."""
+    """Feed the session's payloads as Home Assistant would and collect what comes out; where
+    the truth lists Home Assistant restarts, a new engine goes on from the old one's snapshot."""
     engine = RepEngine(session.settings())
     out: list[Emitted] = []
     last_tick = 0.0
+    restarts = [(float(down), float(up)) for down, up in session.truth.get("restarts", [])]
     for arrival, payload, _ in payloads(session):
+        if restarts and arrival >= restarts[0][0]:  # Home Assistant went down and came back
+            _, up = restarts.pop(0)
+            engine = restarted(engine, session)
+            last_tick = max(last_tick, float(int(up)))
         while arrival - last_tick >= 1.0:  # HA ticks the engine once a second
             last_tick += 1.0
             out.extend(Emitted(last_tick, ev) for ev in engine.tick(last_tick))
@@ -65,6 +73,15 @@ def run_engine(session: SimSession) -> list[Emitted]:
         out.extend(Emitted(arrival, ev) for ev in result.events)
     out.extend(Emitted(last_tick + 30.0, ev) for ev in engine.tick(last_tick + 30.0))
     return out
+
+
+def restarted(engine: RepEngine, session: SimSession) -> RepEngine:
+    """The engine Home Assistant starts again: a new one, from the stopped one's saved state
+    (through JSON, as the store keeps it)."""
+    saved = json.loads(json.dumps(engine.export_state()))
+    fresh = RepEngine(session.settings())
+    fresh.restore_state(saved)
+    return fresh
 
 
 def _baseline_heights(truth: dict[str, Any]) -> tuple[Callable[[float], float], float, float]:

@@ -152,7 +152,9 @@ def score_session(
     reps = [(e.at, e.event) for e in emitted if isinstance(e.event, RepEvent)]
     set_ends = [e.event for e in emitted if isinstance(e.event, SetEndEvent)]
 
-    def seen(detail: dict[str, Any]) -> bool:
+    def seen(detail: dict[str, Any]) -> bool:  # an interrupted rep was seen in part at most
+        if detail.get("interrupted"):
+            return False
         return valid_times is None or top_seen(detail, valid_times)
 
     for lo, hi, true_set in windows:
