@@ -112,3 +112,20 @@ def test_a_fast_drop_right_after_a_spike_is_motion_not_a_body_in_the_beam() -> N
     assert spikes.jumps == 0
     assert spikes.rejected == 2
     assert min(out) >= 1000.0
+
+
+def test_readings_after_a_reset_are_taken_though_the_last_ones_repeated() -> None:
+    """A fine stream whose last readings repeated exactly (a still lifter, or a stuck driver),
+    a gap (reset), then the same level: the first reading after it is taken at once. The
+    repeats' span used to run from before the reset to minus infinity, so every reading was
+    rejected for half a second and the level then taken as a body entering the beam."""
+    conditioner = Conditioner()
+    t = 0.0
+    for k in range(30):  # 1 mm steps teach the quantum, then the hips stay still
+        t = k * 0.05
+        conditioner.push(t, 500.0 + (k % 2 if k < 20 else 0), device_timed=True)
+    conditioner.reset()
+    rejected, jumps = conditioner.rejected, conditioner.jumps
+    for k in range(20):
+        conditioner.push(t + 4.0 + k * 0.05, 500.0, device_timed=True)
+    assert (conditioner.rejected, conditioner.jumps) == (rejected, jumps)

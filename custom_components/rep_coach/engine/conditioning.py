@@ -123,6 +123,7 @@ class Conditioner:
         self._t1 = self._t2 = -math.inf
         self._ref_t = self._base_t = -math.inf
         self._ref_v = 0.0
+        self._ref_repeats = 0  # no stuck driver across a reset (its span would be unbounded)
         self._jump_since = math.inf
         self._rejected_run = 0
         self._codes = 0
