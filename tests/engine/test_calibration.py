@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from custom_components.rep_coach.engine import Side
+import pytest
+
+from custom_components.rep_coach.engine import EngineSettings, RepEngine, RepEvent, Side
 from custom_components.rep_coach.engine.calibration import CalibrationModel
+from custom_components.rep_coach.engine.thresholds import PRIOR
+from rep_coach_tools.benchmark import run_engine
+from rep_coach_tools.field.upsets import Upset, upset_session
+from rep_coach_tools.sim.model import Mount
+
+from .helpers import Track, run
 
 
 def test_calibration_median_fallback_and_round_trip() -> None:
@@ -19,3 +27,62 @@ def test_calibration_median_fallback_and_round_trip() -> None:
     assert (copy.sign, copy.bottom_h, copy.range_for(Side.LEFT)) == (-1, -800.0, 302.0)
     copy.restore({"sign": 7, "bottom_h": "x", "ranges": {"left": {"roms": ["a", -1, 250.0]}}})
     assert (copy.sign, copy.range_for(Side.LEFT)) == (-1, 250.0)
+
+
+# --- a gap in the readings ---------------------------------------------------------------------
+
+
+def _settled_on_a_set(nearer: bool) -> tuple[RepEngine, Track]:
+    engine = RepEngine(EngineSettings(target_reps=0))
+    track = Track(nearer=nearer, rate=15.0).stay(3.0)
+    for _ in range(5):
+        track.rep()
+    run(engine, track)
+    assert engine.tracker.calibrator.settled
+    return engine, track
+
+
+@pytest.mark.parametrize("nearer", [True, False])
+def test_a_gap_with_the_lifter_seated_keeps_what_the_orientation_learned(nearer: bool) -> None:
+    """A sensor reboot or a Wi-Fi outage of a few seconds in a set changes nothing of the bench:
+    the evidence for the orientation stays (it used to restart from the prior, so a lifter whose
+    squeeze and bottom pause look alike had every rep after it held back, then lost)."""
+    engine, track = _settled_on_a_set(nearer)
+    calibrator = engine.tracker.calibrator
+    weighed = list(calibrator.window)
+    assert len(weighed) >= 8  # the set's round trips
+    resumed = Track(nearer=nearer, rate=15.0, t=track.t + 4.0).stay(1.0)
+    run(engine, resumed)
+    assert engine.tracker.presence.present
+    assert list(calibrator.window) == weighed
+
+
+def test_a_gap_after_the_lifter_left_lets_the_next_lifter_be_learned_afresh() -> None:
+    engine, track = _settled_on_a_set(True)
+    track.stay(2.0).leave().empty(5.0)
+    run(engine, track)
+    assert not engine.tracker.presence.present
+    calibrator = engine.tracker.calibrator
+    resumed = Track(rate=15.0, t=track.t + 4.0).empty(1.0)
+    run(engine, resumed)
+    assert not calibrator.window
+    assert calibrator.evidence() == PRIOR * calibrator.model.sign
+
+
+def test_a_sensor_reboot_mid_set_keeps_counting_every_rep_seen_whole() -> None:
+    """A hold-out lifter (sensor below, a 2 s hold target, squeeze and bottom pause alike) whose
+    sensor reboots for 3.4 s mid-set: the reps after the reboot count at once, in the set."""
+    session = upset_session(269757862, Upset.REBOOT, mount=Mount.BELOW)
+    at = session.truth["upset"]["at_t"]
+    chosen = next(s for s in session.truth["sets"] if s["start_t"] <= at <= s["end_t"])
+    whole = [d for d in chosen["rep_details"] if d["complete"] and not d.get("interrupted")]
+    emitted = [
+        (e.at, e.event)
+        for e in run_engine(session)
+        if isinstance(e.event, RepEvent)
+        and e.event.complete
+        and chosen["start_t"] - 1.0 <= e.event.t <= chosen["end_t"] + 1.0
+    ]
+    assert len(emitted) >= len(whole)
+    assert len({(ev.side, ev.set) for _, ev in emitted}) == 1
+    assert all(at_ - ev.t < 1.0 for at_, ev in emitted)  # counted as they happen

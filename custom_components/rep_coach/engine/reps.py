@@ -283,7 +283,11 @@ class RepTracker:
         self._tail_t.clear()
         self._tail_x.clear()
         self._settled_from = t + SETTLE_S
-        self.calibrator.scene_changed()
+        if not self.presence.present:
+            # Nobody was seen on the bench: whoever the readings find next may sit elsewhere.
+            # A gap with the lifter there (a sensor reboot, a Wi-Fi outage) changed nothing
+            # of the scene by itself; if the bench did move, the reps after it tell (relearn).
+            self.calibrator.scene_changed()
 
     def jumped(self, t: float, side: Side) -> list[Detection]:
         """The readings jumped to a level hips cannot reach smoothly (a body in the beam, an
