@@ -183,6 +183,19 @@ def test_a_sensor_rebooting_mid_set_leaves_the_set_open_and_counting_goes_on() -
     assert engine.state.left.sets == 0  # still the first set, under way
 
 
+def test_the_pause_of_a_set_counts_from_when_the_readings_come_back() -> None:
+    """Seated 3 s after the last rep, then 8 s without a reading, then 2 s more before the
+    next rep: 13 s since the last rep seen, but what the lifter did in the silence is unknown,
+    so the set's idle time (12 s) counts from the readings' return and the set goes on."""
+    engine = RepEngine(EngineSettings(target_reps=10, idle_end_set_s=12.0))
+    track = set_of(3).stay(3.0)
+    run(engine, track)
+    after = Track(t=track.t + 8.0).stay(2.0).rep()
+    events = run(engine, after)
+    assert "set_end" not in kinds(events)
+    assert engine.state.reps_this_set == 4
+
+
 def test_a_sensor_silent_past_the_idle_time_closes_the_set_as_sensor_lost() -> None:
     engine = RepEngine(EngineSettings(target_reps=10, idle_end_set_s=12.0))
     track = set_of(3)

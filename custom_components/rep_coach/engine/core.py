@@ -252,6 +252,10 @@ class RepEngine:
             counters.gaps += 1
             events.extend(self._heard(self.tracker.interrupt(t, self.session.side)))
             self.conditioner.reset()
+            if self.session.current is not None:
+                # Nobody saw what the lifter did meanwhile: the set's pause counts from here,
+                # as after a restart, not from the last rep before the silence.
+                self.session.last_activity_t = max(self.session.last_activity_t, t)
         self._last_t = t
         if self.resume_pending:
             self.resume_pending = False
