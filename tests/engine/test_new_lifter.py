@@ -7,10 +7,18 @@ from typing import Any
 
 import pytest
 
-from custom_components.rep_coach.engine import RepEvent
+from custom_components.rep_coach.engine import (
+    CalibratedEvent,
+    EngineEvent,
+    EngineSettings,
+    RepEngine,
+    RepEvent,
+)
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.holdout.pairs import holdout_pair
 from rep_coach_tools.sim.model import Mount, SimSession
+
+from .helpers import Track
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +68,61 @@ def test_the_other_side_is_not_measured_with_the_last_lifters_range() -> None:
     other = next(k for k, side in enumerate(sides) if side != sides[0])
     for record in sets[other:]:
         assert counted_in(record, reps) == record["reps"]
+
+
+SIT_DOWN_GAP = (
+    "known gap (#8): the sit-down onto the empty bench shadows the first lift from the seat "
+    "(its span, and the other hypothesis' sit-down-plus-lift, end within QUIET_S of it or "
+    "overlap it). Dropping the span of a movement begun while the bench was seen empty and not "
+    "back at the empty bench's level passes both (a variant: pairs seed 2026 95.5 -> 96.2 %, on "
+    "pairs and b2b only), but a sit-down merged with the first rep (a rest on the seat shorter "
+    "than STILL_S) then no longer shadows the other hypothesis' first lift from the top: "
+    "test_first_reps_after_a_short_rest_on_the_seat_count lost a set (reverted)"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=SIT_DOWN_GAP)
+def test_the_first_lift_after_sitting_down_on_the_empty_bench_opens_a_run() -> None:
+    """A lifter counted with the sensor below the bench leaves; it comes back clamped above, sees
+    the empty bench, and someone enters the beam and sits down. Taken as a round trip of its
+    own, the sit-down kept the first lift from the seat after it from opening a run (the one
+    clue of which way is up, against the old orientation's prior and this lifter's style, a
+    long pause on the seat and a short squeeze): the newcomer's set was never counted."""
+    first = Track(nearer=False, seated_mm=300.0, rate=15.0, noise=True, seed=21)
+    first.empty(2.0).arrive().stay(4.0)
+    for _ in range(8):
+        first.rep(rom=200.0, up=1.0, hold=1.5, down=2.0, pause=0.8)
+    first.stay(5.0).leave().empty(30.0)
+    second = Track(nearer=True, seated_mm=1075.0, rate=15.0, noise=True, seed=22, t=first.t)
+    second.empty(5.0, level=-100.0)  # the bench, a little farther than the hips will sit
+    second.move(0.15, 495.0).move(0.3, 105.0).move(0.6, 0.0).stay(0.9)  # in the beam, sits
+    for _ in range(10):
+        second.rep(rom=160.0, up=1.3, hold=1.4, down=3.0, pause=2.3)
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events: list[EngineEvent] = []
+    for t, d in first.samples + second.stay(20.0).samples:
+        events.extend(engine.feed(t, d))
+    events.extend(engine.tick(second.t + 30.0))
+    newcomer = [e for e in events if isinstance(e, RepEvent) and e.complete and e.t > first.t]
+    assert len(newcomer) == 10
+    assert all(r.rom_mm == pytest.approx(160.0, abs=25.0) for r in newcomer)
+    calibrations = [e for e in events if isinstance(e, CalibratedEvent) and e.t > first.t]
+    assert calibrations
+    assert all(e.top_mm < e.bottom_mm for e in calibrations)  # nearer as the hips rise
+
+
+@pytest.mark.xfail(strict=True, reason=SIT_DOWN_GAP)
+def test_a_reclamped_newcomers_first_set_is_not_counted_upside_down() -> None:
+    """Two hold-out sessions in one stream (pairs corpus, seed 2026): the sensor comes back
+    clamped the other way round, sees the empty bench, and the newcomer sits down (the body
+    passing through the beam). With the sit-down taken for a round trip of its own, their first
+    lift from the seat did not open a run: the old orientation's prior and their style (a long
+    pause on the seat) decided, and eight reps were counted upside down (from their tops)."""
+    stream = holdout_pair(1020847693, reclamp=True, mount=Mount.BELOW)
+    events = [e.event for e in run_engine(stream)]
+    first_set = newcomer_sets(stream)[0]
+    reps = [e for e in events if isinstance(e, RepEvent) and e.complete]
+    assert counted_in(first_set, reps) == first_set["reps"]
+    second = stream.truth["parts"][1]["start_t"]
+    relearned = next(e for e in events if isinstance(e, CalibratedEvent) and e.t > second)
+    assert relearned.bottom_mm > relearned.top_mm  # clamped above now: nearer as the hips rise
