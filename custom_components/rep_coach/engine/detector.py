@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
+from itertools import islice
 from statistics import median
 
 from .thresholds import (
@@ -97,8 +98,13 @@ class History:
         first = max(0, index - (self.count - len(self.ts)))
         if not first:
             return list(self.ts), list(self.xs)
-        # copy then slice (islice would step through the skipped samples one by one)
-        return list(self.ts)[first:], list(self.xs)[first:]
+        # from the right: only the samples wanted are stepped through, not the whole deque
+        wanted = max(0, len(self.ts) - first)
+        ts = list(islice(reversed(self.ts), wanted))
+        xs = list(islice(reversed(self.xs), wanted))
+        ts.reverse()
+        xs.reverse()
+        return ts, xs
 
 
 @dataclass(slots=True)
