@@ -282,15 +282,15 @@ class Calibrator:
         short lift after a rest awaits the next rep to tell, or the seat or the range is being
         relearned."""
         model = self.model
-        return (
-            model.sign != 0
-            and self.rom(side) is not None
-            and self._automatic(side)
-            and (
+        return (  # (read for every reading: the flags, seldom set, first)
+            (
                 self.arrived
                 or self.suspect is not None
                 or self.learning in (CalibrationReason.SEAT_MOVED, CalibrationReason.RANGE_CHANGED)
             )
+            and model.sign != 0
+            and self.rom(side) is not None
+            and self._automatic(side)
         )
 
     def scene_changed(self) -> None:
