@@ -55,25 +55,54 @@ DWELL_GAIN = 1.5  # vote per unit of log ratio (a squeeze twice the bottom pause
 
 @dataclass(slots=True)
 class SideRange:
-    """Learned range of motion (mm) for one side."""
+    """Learned range of motion (mm) for one side.
 
-    roms: deque[float] = field(default_factory=lambda: deque(maxlen=HISTORY))
+    The automatic ranges change only through :meth:`learn`, :meth:`replace` and :meth:`clear`,
+    which keep their median: :attr:`value` is read several times per reading.
+    """
+
+    _roms: deque[float] = field(default_factory=lambda: deque(maxlen=HISTORY), init=False)
     manual: float | None = None
+    _median: float | None = field(default=None, init=False)  # of ``_roms``, kept with them
+
+    @property
+    def roms(self) -> tuple[float, ...]:
+        """The learned ranges, newest last."""
+        return tuple(self._roms)
 
     @property
     def value(self) -> float | None:
         """The calibrated range, or None before the first rep."""
         if self.manual is not None:
             return self.manual
-        roms = self.roms
-        if not roms:
-            return None
-        # statistics.median, inlined: read for every reading, so its call costs (same result)
-        ordered = sorted(roms)
-        n = len(ordered)
-        if n % 2:
-            return ordered[n // 2]
-        return (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+        return self._median
+
+    def learn(self, rom: float) -> None:
+        """Add one complete rep's range (the oldest of HISTORY goes)."""
+        self._roms.append(rom)
+        self._median = _median(self._roms)
+
+    def replace(self, roms: list[float]) -> None:
+        """Keep only the last HISTORY of ``roms``."""
+        self._roms.clear()
+        self._roms.extend(roms[-HISTORY:])
+        self._median = _median(self._roms)
+
+    def clear(self) -> None:
+        """Forget the learned ranges."""
+        self._roms.clear()
+        self._median = None
+
+
+def _median(roms: deque[float]) -> float | None:
+    """statistics.median, inlined (the same result); None for no ranges."""
+    if not roms:
+        return None
+    ordered = sorted(roms)
+    n = len(ordered)
+    if n % 2:
+        return ordered[n // 2]
+    return (ordered[n // 2 - 1] + ordered[n // 2]) / 2
 
 
 @dataclass(slots=True)
@@ -109,16 +138,15 @@ class CalibrationModel:
 
     def learn_rom(self, side: Side, rom: float) -> None:
         """Add one complete rep's range."""
-        self.ranges[side].roms.append(rom)
+        self.ranges[side].learn(rom)
 
     def forget_rom(self, side: Side) -> None:
         """Forget a side's automatic range (it falls back to the other side's)."""
-        self.ranges[side].roms.clear()
+        self.ranges[side].clear()
 
     def relearn_rom(self, side: Side, roms: list[float]) -> None:
         """Replace a side's automatic range (the lifter or the bench changed)."""
-        self.ranges[side].roms.clear()
-        self.ranges[side].roms.extend(roms[-HISTORY:])
+        self.ranges[side].replace(roms)
 
     def reset(self) -> None:
         """Forget everything learned automatically (the user's fixed orientation stays)."""
@@ -127,7 +155,7 @@ class CalibrationModel:
         self.bottom_h = None
         self.manual_bottom = False
         for side_range in self.ranges.values():
-            side_range.roms.clear()
+            side_range.clear()
             side_range.manual = None
 
     def export(self) -> dict[str, Any]:
@@ -159,8 +187,7 @@ class CalibrationModel:
             if not isinstance(entry, dict):
                 continue
             roms = [float(v) for v in entry.get("roms", []) if isinstance(v, int | float) and v > 0]
-            self.ranges[side].roms.clear()
-            self.ranges[side].roms.extend(roms[-HISTORY:])
+            self.ranges[side].replace(roms)
             manual = entry.get("manual")
             self.ranges[side].manual = float(manual) if isinstance(manual, int | float) else None
 
@@ -255,15 +282,15 @@ class Calibrator:
         short lift after a rest awaits the next rep to tell, or the seat or the range is being
         relearned."""
         model = self.model
-        return (
-            model.sign != 0
-            and self.rom(side) is not None
-            and self._automatic(side)
-            and (
+        return (  # (read for every reading: the flags, seldom set, first)
+            (
                 self.arrived
                 or self.suspect is not None
                 or self.learning in (CalibrationReason.SEAT_MOVED, CalibrationReason.RANGE_CHANGED)
             )
+            and model.sign != 0
+            and self.rom(side) is not None
+            and self._automatic(side)
         )
 
     def scene_changed(self) -> None:

@@ -266,7 +266,8 @@ class RepEngine:
             assert distance_mm is not None
             counters.valid += 1
             self._bad_since = self._invalid_since = None
-            events.extend(self._set_sensor_state(t, SensorState.OK))
+            if self.sensor_state is not SensorState.OK:
+                events.extend(self._set_sensor_state(t, SensorState.OK))
             conditioner = self.conditioner
             jumps = conditioner.jumps
             out = conditioner.push(t, distance_mm, device_timed=self._device_timed)
@@ -274,7 +275,9 @@ class RepEngine:
                 # a body entered or left the beam
                 events.extend(self._heard(self.tracker.jumped(t, self.session.side)))
             if out is not None:
-                events.extend(self._heard(self.tracker.push(out[0], out[1], self.session.side)))
+                found = self.tracker.push(out[0], out[1], self.session.side)
+                if found:
+                    events.extend(self._heard(found))
         else:
             self.conditioner.missed(t)
             if validity is Validity.NO_TARGET:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
+from itertools import islice
 from statistics import median
 
 from .thresholds import (
@@ -97,8 +98,13 @@ class History:
         first = max(0, index - (self.count - len(self.ts)))
         if not first:
             return list(self.ts), list(self.xs)
-        # copy then slice (islice would step through the skipped samples one by one)
-        return list(self.ts)[first:], list(self.xs)[first:]
+        # from the right: only the samples wanted are stepped through, not the whole deque
+        wanted = max(0, len(self.ts) - first)
+        ts = list(islice(reversed(self.ts), wanted))
+        xs = list(islice(reversed(self.xs), wanted))
+        ts.reverse()
+        xs.reverse()
+        return ts, xs
 
 
 @dataclass(slots=True)
@@ -207,6 +213,18 @@ class Aborted:
     why: Abort
 
 
+@dataclass(frozen=True, slots=True)
+class _Timed:
+    """A rep timed on the history's samples from ``key[0]`` up to the newest (``key[1]``
+    samples ever added); ``key`` also holds what else the timing read (start, base, band)."""
+
+    key: tuple[int, int, float, float, float]
+    ts: list[float]
+    hs: list[float]  # heights, this hypothesis' way up
+    begun: int  # index in ``ts`` of the sample where the rise was recognised
+    timing: RepTiming
+
+
 # What a detector's call found, in order: live cues, dropped attempts and round trips.
 type Finding = Lockout | HoldStarted | HoldReached | Aborted | Candidate
 
@@ -245,6 +263,7 @@ class Detector:
         self._cue_half = 0  # samples either side of the speed the hold cue reads
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
         self._found: list[Finding] = []  # what the call under way found, handed back at its end
+        self._timed: _Timed | None = None  # the rep under way, timed on this sample
 
     # --- thresholds ------------------------------------------------------------------------
     def start_threshold(self) -> float:
@@ -638,12 +657,27 @@ class Detector:
 
     def _end_read(self, rep: RepInProgress) -> bool:
         """Whether the readings so far time the lowering's end (a speed window past it)."""
-        ts, xs = self.history.since(rep.first_index)
+        timed = self._timed_to_now(rep, rep.first_index)
+        return timed is None or timed.timing.end_read
+
+    def _timed_to_now(self, rep: RepInProgress, first: int) -> _Timed | None:
+        """``rep`` timed on its samples from ``first`` up to the newest (None: too few).
+
+        Kept for the sample under way: the rep that :meth:`_end_read` found read is finished
+        on that same sample, on the same samples, and is not timed twice."""
+        history = self.history
+        key = (first, history.count, rep.begun_t, rep.base, self.band_fraction)
+        timed = self._timed
+        if timed is not None and timed.key == key:
+            return timed
+        ts, xs = history.since(first)
         if len(ts) < 3:
-            return True
+            return None
         hs = [self.sign * x for x in xs]
         begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
-        return measure(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun).end_read
+        timing = measure(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun)
+        self._timed = _Timed(key, ts, hs, begun, timing)
+        return self._timed
 
     def _bridge_dropout(self, t: float) -> None:
         """Readings stopped mid-lowering: finish the rep if the hips must have reached the bottom."""
@@ -684,16 +718,25 @@ class Detector:
     def _measure(
         self, rep: RepInProgress, first: int, end_t: float, t: float, estimated_end: float | None
     ) -> Candidate | None:
-        ts, xs = self.history.since(first)
-        if len(ts) < 3:
-            return None
+        history = self.history
         sign = self.sign
-        hs = [sign * x for x in xs]
-        end = len(ts) - 1
-        while end > 0 and ts[end] > end_t:
-            end -= 1
-        begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
-        timing = measure(ts, hs, rep.base, self.band_fraction, end, begun)
+        if history.ts and end_t >= history.ts[-1]:  # up to the newest sample: maybe timed already
+            timed = self._timed_to_now(rep, first)
+            self._timed = None  # (the rep is over)
+            if timed is None:
+                return None
+            ts, hs, begun, timing = timed.ts, timed.hs, timed.begun, timed.timing
+            end = len(ts) - 1
+        else:
+            ts, xs = history.since(first)
+            if len(ts) < 3:
+                return None
+            hs = [sign * x for x in xs]
+            end = len(ts) - 1
+            while end > 0 and ts[end] > end_t:
+                end -= 1
+            begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
+            timing = measure(ts, hs, rep.base, self.band_fraction, end, begun)
         if estimated_end is not None:
             timing = replace(timing, end_t=max(estimated_end, timing.hold_end_t))
         top_level = rep.base + timing.rom - self._dwell_band(timing.rom)

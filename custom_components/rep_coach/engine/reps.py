@@ -374,10 +374,8 @@ class RepTracker:
             del tail_t[: len(tail_t) - kept]
             del tail_x[: len(tail_x) - kept]
         before = self._lag
-        if len(tail_t) > keep:
-            lag_t, speed = lagged_speed(tail_t[-keep:], tail_x[-keep:], self._half)
-        else:  # the whole tail is the window: no copies
-            lag_t, speed = lagged_speed(tail_t, tail_x, self._half)
+        # (reads the newest ``keep`` samples of the tail: no copies of them)
+        lag_t, speed = lagged_speed(tail_t, tail_x, self._half)
         self._lag = (lag_t, speed)
         self.still.push(t, x, self.noise.still_tolerance)
         still_s = self.still.still_for(t)
@@ -389,9 +387,13 @@ class RepTracker:
             detector.sigma = sigma
             sign = detector.sign
             detector.range_in_doubt = doubt and sign == model_sign
-            self._hear(detector, detector.bridge(t), side)
+            if detector.rep is not None:  # (only an attempt under way is bridged)
+                bridged = detector.bridge(t)
+                if bridged:
+                    self._hear(detector, bridged, side)
             found = detector.step(t, sign * x, lag_t, sign * speed, (before[0], sign * before[1]))
-            self._hear(detector, found, side)
+            if found:
+                self._hear(detector, found, side)
         self._report_activity(t)
         return self._take()
 
