@@ -19,6 +19,7 @@ from custom_components.rep_coach.engine import (
 from custom_components.rep_coach.engine.events import (
     EngineEvent,
     FormWarningEvent,
+    RepEvent,
     SessionResetEvent,
     SetEndEvent,
 )
@@ -206,6 +207,25 @@ def test_a_sensor_silent_past_the_idle_time_closes_the_set_as_sensor_lost() -> N
     assert kinds(events).index("set_end") < kinds(events).index("presence")
     assert not engine.state.in_set
     assert engine.state.left.reps == 3
+
+
+@pytest.mark.parametrize("nearer", [True, False])
+def test_a_restart_during_a_squeeze_goes_on_counting_the_set(nearer: bool) -> None:
+    """Home Assistant stops while the lifter squeezes the fifth rep and is back 20 s later with
+    the hips at the top: the first rest the new engine sees is that squeeze, not the seat, so
+    the lowering from it is no lift from the seat the other way up. The saved orientation holds
+    and the set goes on counting (it used to be relearned, and the set's last reps never
+    counted)."""
+    engine = RepEngine(EngineSettings(target_reps=12))
+    track = set_of(4, Track(nearer=nearer, rate=15.0).stay(3.0)).move(1.0, 300.0).stay(0.5)
+    run(engine, track)
+    restored = RepEngine(EngineSettings(target_reps=12))
+    restored.restore_state(json.loads(json.dumps(engine.export_state())))
+    back = Track(nearer=nearer, rate=15.0, t=track.t + 20.0, _h=300.0).stay(1.5)
+    set_of(4, back.move(2.0, 0.0).stay(0.6))
+    events = run(restored, back)
+    reps = [e for e in events if isinstance(e, RepEvent) and e.complete]
+    assert [(r.set, r.rep) for r in reps] == [(1, 5), (1, 6), (1, 7), (1, 8)]
 
 
 def test_sensor_going_offline_closes_the_set_and_keeps_the_count() -> None:

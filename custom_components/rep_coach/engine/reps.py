@@ -140,6 +140,9 @@ class RepTracker:
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
+        # The data resumed on a learned model with no movement seen since (a restart): the first
+        # rest may be the top of a rep under way, not the seat.
+        self._found_at: float | None = None
         self._found: list[Detection] = []  # what the call under way found, handed back at its end
         self._sync_scale(side)
 
@@ -169,6 +172,7 @@ class RepTracker:
         """The calibration model was replaced (restored, reset or set by hand); ``side`` works."""
         self.calibrator.restored(side)
         self._sync_scale(side)
+        self._found_at = self.last_t if self.calibrator.settled else None
 
     def _sync_scale(self, side: Side) -> None:
         scale = self.calibrator.rom(side) if self.calibrator.model.sign else None
@@ -215,6 +219,11 @@ class RepTracker:
         """Nothing rep-sized went on just before ``begun_t``: a lift then opens a run."""
         if begun_t < self._settled_from:
             return False  # the lifter just appeared, or the data just resumed
+        found = self._found_at
+        if found is not None:
+            if not any(span_begun >= found for span_begun, _ in self._spans):
+                return False  # a rest the data resumed on: the seat, or the squeeze of a rep
+            self._found_at = None
         for span_begun, span_end in self._spans:
             if span_begun < begun_t and span_end > begun_t - QUIET_S:
                 return False
