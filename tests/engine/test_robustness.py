@@ -82,7 +82,7 @@ def test_device_clock_times_by_device_time_and_survives_a_restart() -> None:
     # The fastest delivery says what device time it is now at the receiver.
     assert clock.now(1001.013) == pytest.approx(clock.to_local(101.0))
     clock.observe(0.2, 0.2, 1001.0, clock.to_local(100.5))  # rebooted: millis() starts again
-    assert clock.resets == 1
+    assert (clock.resets, clock.reboots) == (1, 1)
     assert clock.to_local(0.2) == pytest.approx(1001.0)
 
 
@@ -96,6 +96,23 @@ def test_duplicate_and_out_of_order_readings_are_dropped() -> None:
     engine.feed(20.0, 500.0)
     engine.feed(19.0, 500.0)
     assert engine.counters.out_of_order == 1
+
+
+def test_readings_after_a_device_reboot_are_not_taken_for_duplicates() -> None:
+    """The sensor reboots 12 s into a stream (300 readings): its ``seq`` starts again at 0 and
+    its clock near 0. The drop is a reboot (the protocol says so, the clock confirms it), not
+    300 readings seen before: they are all fed. A batch delivered twice is still dropped."""
+    engine = RepEngine()
+    for n in range(30):
+        batch = [{"d": 500, "t": 1000 + 40 * k, "seq": k} for k in range(10 * n, 10 * n + 10)]
+        engine.feed_payload(json.dumps(batch), 1.0 + 0.4 * n)
+    valid = engine.counters.valid
+    after = json.dumps([{"d": 500, "t": 600 + 40 * k, "seq": k} for k in range(10)])
+    assert engine.feed_payload(after, 20.0).readings == 10
+    assert engine.counters.valid == valid + 10
+    assert engine.counters.duplicates == 0
+    assert engine.feed_payload(after, 20.1).readings == 0
+    assert engine.counters.duplicates == 10
 
 
 def test_nan_timestamps_and_clock_jumps_keep_counts() -> None:

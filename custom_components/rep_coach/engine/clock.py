@@ -22,7 +22,7 @@ CLOCK_JUMP_S = 5.0  # device time running this much further than delivery at onc
 class DeviceClock:
     """Maps device seconds to receiver seconds."""
 
-    __slots__ = ("_anchor", "_fastest", "_last_arrival", "_last_device", "resets")
+    __slots__ = ("_anchor", "_fastest", "_last_arrival", "_last_device", "reboots", "resets")
 
     def __init__(self) -> None:
         self._anchor = math.nan  # device -> local, fixed between restarts
@@ -30,6 +30,7 @@ class DeviceClock:
         self._last_device = -math.inf
         self._last_arrival = -math.inf
         self.resets = 0
+        self.reboots = 0  # device time went back: the device restarted (and its ``seq``)
 
     @property
     def anchor(self) -> float:
@@ -48,6 +49,8 @@ class DeviceClock:
         if math.isnan(self._anchor) or restarted or overtaken or leapt:
             if not math.isnan(self._anchor):
                 self.resets += 1
+                if restarted:
+                    self.reboots += 1
             # Never back in time: the readings of a new epoch follow those already placed.
             self._anchor = max(candidate, last_t + STEP_S - oldest_s)
             self._fastest = candidate

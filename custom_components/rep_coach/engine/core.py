@@ -209,9 +209,13 @@ class RepEngine:
         device_times = [r.t for r in readings if r.t is not None]
         self._device_timed = bool(device_times)
         if device_times:
-            self.clock.observe(
+            clock = self.clock
+            reboots = clock.reboots
+            clock.observe(
                 max(device_times) / 1000.0, min(device_times) / 1000.0, arrival_t, self._last_t
             )
+            if clock.reboots != reboots:
+                self._last_seq = None  # a rebooted device counts its readings from 0 again
         self._last_arrival = arrival_t
         for reading in readings:
             if reading.seq is not None:
