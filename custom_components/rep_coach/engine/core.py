@@ -519,7 +519,8 @@ class RepEngine:
         if persistence.restore_session(self.session, saved):
             self.resume_pending = True
         self.cal.restore(saved.calibration.model_dump(mode="json"))
-        self.tracker.restored(self.session.side)  # a saved calibration is a prior, not a lock
+        # A saved calibration is a prior, not a lock.
+        self.tracker.restored(self.session.side, mid_set=self.resume_pending)
 
     def export_state(self) -> dict[str, Any]:
         """The snapshot, JSON-ready."""

@@ -140,8 +140,8 @@ class RepTracker:
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
-        # The data resumed on a learned model with no movement seen since (a restart): the first
-        # rest may be the top of a rep under way, not the seat.
+        # The data resumed mid-set on a learned model with no movement seen since (a restart):
+        # the first rest may be the top of a rep under way, not the seat.
         self._found_at: float | None = None
         self._found: list[Detection] = []  # what the call under way found, handed back at its end
         self._sync_scale(side)
@@ -168,11 +168,12 @@ class RepTracker:
         """Scale both hypotheses with ``side``'s range (the session's working side, now)."""
         self._sync_scale(side)
 
-    def restored(self, side: Side) -> None:
-        """The calibration model was replaced (restored, reset or set by hand); ``side`` works."""
+    def restored(self, side: Side, *, mid_set: bool = False) -> None:
+        """The calibration model was replaced (restored, reset or set by hand); ``side`` works;
+        ``mid_set``: restored with a set under way, so the lifter may be anywhere in a rep."""
         self.calibrator.restored(side)
         self._sync_scale(side)
-        self._found_at = self.last_t if self.calibrator.settled else None
+        self._found_at = self.last_t if mid_set and self.calibrator.settled else None
 
     def _sync_scale(self, side: Side) -> None:
         scale = self.calibrator.rom(side) if self.calibrator.model.sign else None
@@ -445,6 +446,7 @@ class RepTracker:
                 self.calibrator.lifter_arrived()
             else:
                 self.calibrator.lifter_left(t)
+                self._found_at = None  # whoever comes next is seen sitting down
             self._found.append(PresenceChanged(t, present))
 
     # --- what the detectors found ------------------------------------------------------------
