@@ -59,16 +59,10 @@ def upset_session(seed: int, kind: Upset | str, *, mount: Mount | None = None) -
     at = chosen["start_t"] + span * rng.uniform(*INSIDE_SET)
     if upset is Upset.REBOOT:
         readings, record = _reboot(rng, base, at)
+        gap = (at, at + record["silence_s"])
     else:
         readings, record = _restart(rng, base, at)
-    gap = (
-        (record["at_t"], record["at_t"] + record["silence_s"])
-        if upset is Upset.REBOOT
-        else (
-            record["down_t"],
-            record["up_t"],
-        )
-    )
+        gap = (record["down_t"], record["up_t"])
     truth: dict[str, Any] = {
         **base.truth,
         "family": str(upset),

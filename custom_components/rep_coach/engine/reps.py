@@ -140,8 +140,8 @@ class RepTracker:
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
-        # The data resumed mid-set on a learned model with no movement seen since (a restart):
-        # the first rest may be the top of a rep under way, not the seat.
+        # When the data resumed mid-set on a learned model (a restart): until a movement is seen
+        # after it, the rest the readings show may be the top of a rep under way, not the seat.
         self._found_at: float | None = None
         self._found: list[Detection] = []  # what the call under way found, handed back at its end
         self._sync_scale(side)
@@ -221,10 +221,8 @@ class RepTracker:
         if begun_t < self._settled_from:
             return False  # the lifter just appeared, or the data just resumed
         found = self._found_at
-        if found is not None:
-            if not any(span_begun >= found for span_begun, _ in self._spans):
-                return False  # a rest the data resumed on: the seat, or the squeeze of a rep
-            self._found_at = None
+        if found is not None and not any(span_begun >= found for span_begun, _ in self._spans):
+            return False  # a rest the data resumed on: the seat, or the squeeze of a rep
         for span_begun, span_end in self._spans:
             if span_begun < begun_t and span_end > begun_t - QUIET_S:
                 return False

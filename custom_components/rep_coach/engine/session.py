@@ -314,14 +314,13 @@ class Session:
         if current is not None:
             idle = self.settings.idle_end_set_s
             pause = t - self.last_activity_t
+            reason = None
             if current.target_reached and pause >= current.pause_limit(idle):
-                events.extend(
-                    self._end_set(t, SetEndReason.SENSOR_LOST if silent else SetEndReason.TARGET)
-                )
+                reason = SetEndReason.TARGET
             elif pause >= idle:
-                events.extend(
-                    self._end_set(t, SetEndReason.SENSOR_LOST if silent else SetEndReason.IDLE)
-                )
+                reason = SetEndReason.IDLE
+            if reason is not None:
+                events.extend(self._end_set(t, SetEndReason.SENSOR_LOST if silent else reason))
         if self.rest_ends_t is not None and t >= self.rest_ends_t:
             self.rest_ends_t = None
             events.append(
