@@ -158,9 +158,12 @@ def details(result: dict[str, Any]) -> str:
     lines = []
     for name, report in result["corpora"].items():
         for item in report["inexact_sets"]:
+            how = "" if item["one_set"] else " (split over sets)"
+            if item.get("merged"):
+                how += " (in one set with the next or last)"
             lines.append(
                 f"{name}: {item['session']} set {item['set']}: true {item['true_reps']}, "
-                f"counted {item['counted']}{'' if item['one_set'] else ' (split over sets)'}"
+                f"counted {item['counted']}{how}"
             )
     return "\n".join(lines) or "every set exact"
 

@@ -77,11 +77,17 @@ class SetOutcome:
     one_set: bool
     recorded: bool  # a set_end with the true count closed it
     unseen: int = 0  # full reps whose top no reading saw: counting them or not is both right
+    merged: bool = False  # the engine set it was counted in also holds the next or last set
 
     @property
     def exact(self) -> bool:
-        """Counted exactly (give or take reps nobody saw the top of), in one engine set."""
-        return self.true_reps - self.unseen <= self.counted <= self.true_reps and self.one_set
+        """Counted exactly (give or take reps nobody saw the top of), in one engine set of
+        its own."""
+        return (
+            self.true_reps - self.unseen <= self.counted <= self.true_reps
+            and self.one_set
+            and not self.merged
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +131,23 @@ def set_windows(truth: dict[str, Any]) -> list[tuple[float, float, dict[str, Any
     ]
 
 
+def _merged(in_windows: list[list[RepEvent]], set_ends: Sequence[SetEndEvent]) -> set[int]:
+    """The true sets (indices) whose reps the engine counted in the same set as the next or
+    the last true set's: the same side and set number, and no end of that set between them."""
+    out: set[int] = set()
+    for k in range(len(in_windows) - 1):
+        before, after = in_windows[k], in_windows[k + 1]
+        if not before or not after:
+            continue
+        last, first = before[-1], after[0]
+        label = (last.side, last.set)
+        if (first.side, first.set) != label:
+            continue
+        if not any((e.side, e.set) == label and last.t <= e.t <= first.t for e in set_ends):
+            out.update((k, k + 1))
+    return out
+
+
 def top_seen(detail: dict[str, Any], valid_times: Sequence[float]) -> bool:
     """Whether any reading saw the rep's top (its squeeze, 0.1 s either side)."""
     start = detail["hold_start_t"] - TOP_SLACK_S
@@ -157,15 +180,25 @@ def score_session(
             return False
         return valid_times is None or top_seen(detail, valid_times)
 
-    for lo, hi, true_set in windows:
-        counted = [ev for _, ev in reps if ev.complete and lo <= ev.t <= hi]
+    in_windows = [
+        [ev for _, ev in reps if ev.complete and lo <= ev.t <= hi] for lo, hi, _ in windows
+    ]
+    merged = _merged(in_windows, set_ends)
+    for k, ((lo, hi, true_set), counted) in enumerate(zip(windows, in_windows, strict=True)):
         labels = {(ev.side, ev.set) for ev in counted}
         recorded = any(
             lo <= s.t <= hi + SET_RECORD_AFTER_S and s.reps == true_set["reps"] for s in set_ends
         )
         unseen = sum(1 for d in true_set["rep_details"] if d["complete"] and not seen(d))
         score.sets.append(
-            SetOutcome(true_set["reps"], len(counted), len(labels) <= 1, recorded, unseen)
+            SetOutcome(
+                true_set["reps"],
+                len(counted),
+                len(labels) <= 1,
+                recorded,
+                unseen,
+                merged=k in merged,
+            )
         )
     score.false_reps = sum(
         1 for _, ev in reps if ev.complete and not any(lo <= ev.t <= hi for lo, hi, _ in windows)
@@ -372,6 +405,7 @@ def inexact_sets(scores: Sequence[SessionScore]) -> list[dict[str, Any]]:
             "true_reps": s.true_reps,
             "counted": s.counted,
             "one_set": s.one_set,
+            "merged": s.merged,
         }
         for score in scores
         for k, s in enumerate(score.sets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -144,6 +145,42 @@ def test_reps_past_the_target_opening_another_set_are_not_exact() -> None:
     emitted = [split if e is third else e for e in emitted]
     figs = _score(emitted)
     assert figs["sets_exact"] == 1  # right count, two engine sets
+
+
+def _as_one_set(emitted: list[Emitted]) -> list[Emitted]:
+    """The second set's reps counted in the first set's engine set (left 1)."""
+    return [
+        Emitted(e.at, replace(e.event, side=Side.LEFT, set=1))
+        if isinstance(e.event, RepEvent) and e.event.side is Side.RIGHT
+        else e
+        for e in emitted
+    ]
+
+
+def test_two_sets_counted_as_one_engine_set_are_not_exact() -> None:
+    """Reps held back while the orientation was learned and counted afterwards, two sets and a
+    rest apart, all in one engine set: each window holds its own count, neither is a set."""
+    figs = _score(_as_one_set(_perfect()))
+    assert figs["sets_exact"] == 0
+
+
+def test_the_same_set_number_after_the_set_ended_is_another_set() -> None:
+    """Left 1 ended between them (a new workout restarts the numbers): two sets."""
+    set_end = SetEndEvent(
+        t=40.0,
+        side=Side.LEFT,
+        set=1,
+        reps=3,
+        partial_reps=0,
+        reason=SetEndReason.IDLE,
+        target_reps=0,
+        mean_hold_s=2.0,
+        mean_lowering_s=2.0,
+        mean_rom_mm=200.0,
+        time_under_tension_s=20.0,
+    )
+    figs = _score(sorted([*_as_one_set(_perfect()), Emitted(40.0, set_end)], key=lambda e: e.at))
+    assert figs["sets_exact"] == 2
 
 
 def test_a_partial_counted_as_a_rep_is_not_recognised() -> None:
