@@ -255,3 +255,29 @@ def test_the_floor_before_someone_steps_in_is_no_base_of_a_rep(settle_s: float) 
     reps = counted(run_payloads(engine, track.plain_payloads(), tail_s=30.0))
     assert len(reps) == 3
     assert all(r.rom_mm > 0.8 * 310.0 for r in reps)
+
+
+@pytest.mark.parametrize("nearer", [True, False])
+def test_reps_held_back_until_the_orientation_is_clear_keep_their_sets(nearer: bool) -> None:
+    """The stream begins mid-set with reps whose squeeze and lowering look like their bottom
+    pause and lift: nothing tells which way is up until the lifter rests. The reps held back
+    until then span two sets with the bench empty between them; counted late, they were all
+    put in one set of 16. Counted late, each keeps the set it was done in."""
+    track = Track(nearer=nearer, rate=25.0)
+    for _ in range(8):
+        track.rep(rom=250.0, up=1.5, hold=1.0, down=1.5, pause=1.0)
+    track.leave().empty(30.0).arrive().stay(4.0)
+    second_set_t = track.t
+    for _ in range(8):
+        track.rep(rom=250.0, up=1.5, hold=1.0, down=1.5, pause=1.0)
+    track.stay(20.0)
+    reps = [
+        e
+        for e in run(RepEngine(EngineSettings(target_reps=0)), track)
+        if isinstance(e, RepEvent) and e.complete
+    ]
+    assert len(reps) == 16
+    first = {(r.side, r.set) for r in reps if r.t < second_set_t}
+    second = {(r.side, r.set) for r in reps if r.t > second_set_t}
+    assert len(first) == len(second) == 1
+    assert first != second

@@ -167,6 +167,8 @@ class RepEngine:
             elif isinstance(found, HoldReached):
                 events.extend(session.on_hold_reached(found.t))
             elif isinstance(found, RepFound):
+                if found.t < self._last_t:  # held back until the calibration settled
+                    events.extend(session.catch_up(found.measure.started_t))
                 events.extend(session.on_rep(found.t, found.measure))
             elif isinstance(found, PresenceChanged):
                 events.extend(session.on_presence(found.t, found.present))

@@ -310,17 +310,9 @@ class Session:
         """Set end (a pause past the target, or idle) and rest end; ``silent``: the sensor has
         said nothing for a while, so a set that ends ends for that (``sensor_lost``)."""
         events: list[EngineEvent] = []
-        current = self.current
-        if current is not None:
-            idle = self.settings.idle_end_set_s
-            pause = t - self.last_activity_t
-            reason = None
-            if current.target_reached and pause >= current.pause_limit(idle):
-                reason = SetEndReason.TARGET
-            elif pause >= idle:
-                reason = SetEndReason.IDLE
-            if reason is not None:
-                events.extend(self._end_set(t, SetEndReason.SENSOR_LOST if silent else reason))
+        reason = self._pause_ends(t - self.last_activity_t)
+        if reason is not None:
+            events.extend(self._end_set(t, SetEndReason.SENSOR_LOST if silent else reason))
         if self.rest_ends_t is not None and t >= self.rest_ends_t:
             self.rest_ends_t = None
             events.append(
@@ -328,6 +320,32 @@ class Session:
                     t=t, next_side=self.side, next_set=self.set_number, interrupted=False
                 )
             )
+        return events
+
+    def _pause_limit(self) -> float:
+        """How long a pause ends the set under way."""
+        current = self.current
+        assert current is not None
+        idle = self.settings.idle_end_set_s
+        return current.pause_limit(idle) if current.target_reached else idle
+
+    def _pause_ends(self, pause: float) -> SetEndReason | None:
+        """Why a pause this long ends the set under way (None: it does not, or no set)."""
+        current = self.current
+        if current is None or pause < self._pause_limit():
+            return None
+        return SetEndReason.TARGET if current.target_reached else SetEndReason.IDLE
+
+    def catch_up(self, t: float) -> list[EngineEvent]:
+        """A rep begun at ``t`` is counted late (held back while the calibration learned): the
+        timers run up to its start first, so that a pause between held-back reps long enough to
+        end a set ended it then, as it would have live."""
+        reason = self._pause_ends(t - self.last_activity_t)
+        if reason is None:
+            return []
+        events = self._end_set(self.last_activity_t + self._pause_limit(), reason)
+        if self.rest_ends_t is not None and t >= self.rest_ends_t:
+            events.extend(self.advance(self.rest_ends_t))
         return events
 
     # --- commands ------------------------------------------------------------------------
