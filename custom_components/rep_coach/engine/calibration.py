@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -39,6 +40,7 @@ from .thresholds import (
     NOISE_MIN_ROM,
     OVERSIZE,
     PRIOR,
+    QUIET_S,
     RELEARN_REPS,
     REP_LIKE,
     REST_AT_TOP,
@@ -475,7 +477,15 @@ class Calibrator:
         mine = [c for c in self.pending if c.sign == sign]
         if not mine:
             return Outcome()
-        reference = _reference([c.rom for c in mine])
+        roms = [c.rom for c in mine]
+        reference = _reference(roms)
+        if self.model.sign == 0 and not forced and not _confirmed(roms):
+            lone = max(mine, key=lambda c: c.rom)
+            if not lone.returned or lone.dwell_before < QUIET_S:
+                # Nothing learned yet and one movement would set the scale alone, one that is
+                # not a lift from a rest and back: someone sitting down from a still level (the
+                # empty bench, where someone just walked through). The next movement tells.
+                return Outcome()
         if mine[-1].rom > OVERSIZE * reference and not forced:
             # The newest movement dwarfs the group the scale would be taken from: that group
             # may be the noise of an empty bench or a rest, and the newest a lifter's first
@@ -606,6 +616,12 @@ def _reference(roms: list[float]) -> float:
         if any(abs(other - rom) <= CONSISTENT * rom for other in ordered[k + 1 :]):
             return rom
     return ordered[0]
+
+
+def _confirmed(roms: list[float]) -> bool:
+    """Two of ``roms`` agree within CONSISTENT: the scale is not one lone excursion."""
+    ordered = sorted(roms)
+    return any(b - a <= CONSISTENT * b for a, b in pairwise(ordered))
 
 
 def _consistent(reps: list[Candidate]) -> list[Candidate] | None:

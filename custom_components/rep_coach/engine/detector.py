@@ -38,6 +38,7 @@ from .thresholds import (
     REBOUND,
     REST_BEFORE_LIFT_S,
     RESTED_S,
+    RETURNED,
     SETTLE_S,
     SETTLE_TIMEOUT_S,
     STOP_FRACTION,
@@ -152,12 +153,19 @@ class Candidate:
     quiet: bool  # opened a run: began after a quiet rest (set by the tracker)
     dwell_before: float  # s the hips stayed near the base before the lift
     dwell_top: float  # s the hips stayed near the top (same band as ``dwell_before``)
+    low: float  # height the lowering came down to (where the next lift starts)
     locked_out: bool  # reached LOCKOUT of the scale it was tracked with (True when unscaled)
 
     @property
     def rom(self) -> float:
         """The rep's range (its highest point above where it started)."""
         return self.timing.rom
+
+    @property
+    def returned(self) -> bool:
+        """Came back down to about where it started, as a rep does: not someone settling on
+        another level (sitting down from standing, onto the still empty bench)."""
+        return self.low - self.base <= RETURNED * self.rom
 
     @property
     def rested(self) -> bool:
@@ -756,6 +764,7 @@ class Detector:
             quiet=False,  # the tracker knows what else was going on
             dwell_before=self._dwell_before(rep, timing.rom),
             dwell_top=dwell_top,
+            low=rep.base if rep.low is None else rep.low,
             locked_out=rep.locked_out,
         )
 

@@ -44,6 +44,8 @@ MAX_THRUST_MM: Final = 650.0  # physiology: a larger excursion is someone standi
 TURN_BACK: Final = 0.25  # falling a quarter of the rise back before lockout: a partial lowering
 REBOUND: Final = 0.25  # rising a quarter again while lowering: the next rep started at the valley
 BELOW_SEAT: Final = 0.25  # sinking this far below the start level: getting off the bench
+RETURNED: Final = 0.2  # a rep comes back within a fifth of its rise of where it started
+# (touch-and-go ends up to ~15 % above): ending higher, it was someone settling on a new level
 HALFWAY: Final = 0.5  # below this the hips have left the hold: lowering whatever the dip tolerance
 STOP_FRACTION: Final = 0.06  # lowering speed under 6 % of its peak: the hips have stopped
 DWELL_FRACTION: Final = 0.10  # within 10 % of the rise of a level (the hold band): dwelling there
