@@ -254,7 +254,7 @@ class RepEngine:
         events: list[EngineEvent] = []
         if t - self._last_t > GAP_RESET_S * 4 and self._last_t > -math.inf:
             counters.gaps += 1
-            events.extend(self._heard(self.tracker.interrupt(t, self.session.side)))
+            events.extend(self._heard(self.tracker.silent(t, self._last_t, self.session.side)))
             self.conditioner.reset()
             if self.session.current is not None:
                 # Nobody saw what the lifter did meanwhile: the set's pause counts from here,

@@ -284,8 +284,24 @@ class RepTracker:
         self._interrupt(t, side)
         return self._take()
 
-    def _interrupt(self, t: float, side: Side) -> None:
+    def silent(self, t: float, since: float, side: Side) -> list[Detection]:
+        """No reading came from ``since`` to ``t`` (a Wi-Fi outage, a reboot): as
+        :meth:`interrupt`, except that a rep of the settled orientation at or past its top,
+        silent for less than a hold can last, waits for where the readings resume (the hips
+        back at the top, or down at the bottom: it was lowered meanwhile)."""
+        settled = self.calibrator.model.sign
         for detector in self.detectors:
+            if detector.sign == settled and t - since < detector.max_hold:
+                self._hear(detector, detector.resume_after(t, t - since), side)
+            else:
+                self._hear(detector, detector.interrupt(t), side)
+        self._interrupt(t, side, detectors=())
+        return self._take()
+
+    def _interrupt(
+        self, t: float, side: Side, *, detectors: tuple[Detector, ...] | None = None
+    ) -> None:
+        for detector in self.detectors if detectors is None else detectors:
             self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
         self._tail_t.clear()
