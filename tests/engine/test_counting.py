@@ -315,3 +315,18 @@ def test_a_squeeze_after_an_outage_long_enough_for_another_lift_is_not_the_same(
     reps = counted(events)
     assert len(reps) >= 4  # the reps the outage did not touch
     assert not [rep for rep in reps if rep.started_t < 26.5 and rep.t > 30.6]
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_seconds_of_no_target_between_reps_do_not_split_the_set(nearer: bool) -> None:
+    """Sunlight or dark clothing: between two reps the sensor reads no target for 2.2 s while
+    the lifter sits there. Nobody left: the set goes on as one (it was closed for the lifter
+    leaving, and the reps after the blank opened another set, on the other side)."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=2).empty(2.0).arrive().stay(3.0)
+    for k in range(8):
+        if k == 4:
+            track.readings(NO_TARGET, 2.2).arrive(0.4, from_height=0.0)
+        track.rep(rom=200.0, up=1.0, hold=1.0, down=1.6, pause=0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(20.0), tail_s=30.0)
+    assert len(counted(events)) == 8
+    assert [str(e.kind) for e in events].count("set_start") == 1

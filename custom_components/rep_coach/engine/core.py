@@ -169,7 +169,7 @@ class RepEngine:
             elif isinstance(found, RepFound):
                 events.extend(session.on_rep(found.t, found.measure))
             elif isinstance(found, PresenceChanged):
-                events.extend(session.on_presence(found.t, found.present))
+                events.extend(session.on_presence(found.t, found.present, unseen=found.unseen))
             else:  # the calibration settled: its levels for the side the session is on now
                 side = session.side
                 events.extend(

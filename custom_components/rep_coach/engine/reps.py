@@ -80,10 +80,12 @@ class RepFound:
 
 @dataclass(frozen=True, slots=True)
 class PresenceChanged:
-    """The lifter arrived (``present``) or left at ``t``."""
+    """The lifter arrived (``present``) or left at ``t``; ``unseen``: left only in that the
+    sensor stopped seeing anyone (no target), not for an empty bench's level seen."""
 
     t: float
     present: bool
+    unseen: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +363,7 @@ class RepTracker:
             return self._take()  # the squeeze goes on where the sensor cannot see (near the lens)
         self._interrupt(t, side)  # whatever comes next starts afresh and must settle first
         if self.presence.present:
-            self._set_present(t, False)
+            self._set_present(t, False, unseen=True)
         return self._take()
 
     def _take(self) -> list[Detection]:
@@ -452,7 +454,7 @@ class RepTracker:
         if seated is not None:
             self._set_present(t, seated)
 
-    def _set_present(self, t: float, present: bool) -> None:
+    def _set_present(self, t: float, present: bool, *, unseen: bool = False) -> None:
         if present is not self.presence.present:
             self.presence.present = present
             if present:
@@ -461,7 +463,7 @@ class RepTracker:
             else:
                 self.calibrator.lifter_left(t)
                 self._found_at = None  # whoever comes next is seen sitting down
-            self._found.append(PresenceChanged(t, present))
+            self._found.append(PresenceChanged(t, present, unseen))
 
     # --- what the detectors found ------------------------------------------------------------
     def _hear(self, detector: Detector, findings: list[Finding], side: Side) -> None:

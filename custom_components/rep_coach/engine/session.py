@@ -173,6 +173,7 @@ class Session:
         self.last_rep_t = -math.inf
         self.last_rep_at: datetime | None = None
         self.rest_ends_t: float | None = None
+        self.left_unseen = False  # the open set's lifter went out of the sensor's sight
         self.last_rep: RepEvent | None = None
         self.last_warning: FormWarning | None = None
         self.imbalance: Imbalance | None = None
@@ -287,10 +288,14 @@ class Session:
             )
         ]
 
-    def on_presence(self, t: float, present: bool) -> list[EngineEvent]:
-        """Lifter arrived or left; leaving ends the set."""
+    def on_presence(self, t: float, present: bool, *, unseen: bool = False) -> list[EngineEvent]:
+        """Lifter arrived or left; leaving ends the set. Gone out of the sensor's sight only
+        (``unseen``: no target, no empty bench seen), the lifter may still be there (sunlight,
+        dark clothing blind the sensor for seconds): as for a silent sensor, the set waits as
+        for a pause, and ends for the leaving at its idle time if no rep comes first."""
         events: list[EngineEvent] = [PresenceEvent(t=t, present=present)]
-        if not present and self.current is not None:
+        self.left_unseen = not present and unseen and self.current is not None
+        if not present and self.current is not None and not unseen:
             events.extend(self._end_set(t, SetEndReason.LEFT_BENCH))
         return events
 
@@ -319,6 +324,8 @@ class Session:
                 reason = SetEndReason.TARGET
             elif pause >= idle:
                 reason = SetEndReason.IDLE
+            if reason is SetEndReason.IDLE and self.left_unseen:
+                reason = SetEndReason.LEFT_BENCH
             if reason is not None:
                 events.extend(self._end_set(t, SetEndReason.SENSOR_LOST if silent else reason))
         if self.rest_ends_t is not None and t >= self.rest_ends_t:
@@ -446,6 +453,7 @@ class Session:
         current = self.current
         assert current is not None
         self.current = None
+        self.left_unseen = False
         current.reason = reason
         current.ended_at = self.wall_time(t)
         totals = self.totals[current.side]
