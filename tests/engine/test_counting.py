@@ -281,3 +281,78 @@ def test_reps_held_back_until_the_orientation_is_clear_keep_their_sets(nearer: b
     second = {(r.side, r.set) for r in reps if r.t > second_set_t}
     assert len(first) == len(second) == 1
     assert first != second
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_rep_lowered_while_the_sensor_saw_nothing_counts(nearer: bool) -> None:
+    """Sunlight or dark clothing: the sensor reads no target for 1.9 s from just after the
+    squeeze began, through the lowering; the readings resume at the seat. The top was seen
+    and the hips are back where the lift left: the rep was lowered unseen, not abandoned (it
+    was dropped as someone standing up out of range and sitting down again)."""
+    track = Track(nearer=nearer, seated_mm=520.0, rate=10.0, noise=True, seed=3).empty(2.0)
+    track.arrive().stay(3.0)
+    for k in range(6):
+        if k == 3:
+            track.move(0.8, 210.0).stay(0.3).readings(NO_TARGET, 1.9)
+            track.arrive(0.6, from_height=0.0)
+        else:
+            track.rep(rom=210.0, up=0.8, hold=0.8, down=1.3, pause=0.6)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
+    assert len(counted(events)) == 6
+    assert [str(e.kind) for e in events].count("set_start") == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_rep_lowered_during_a_wifi_outage_counts(nearer: bool) -> None:
+    """A Wi-Fi outage from mid-squeeze to the seat: no reading at all for 2.6 s, then the
+    hips are seated. The squeeze was seen at the learned size and the readings resume where
+    the lift left: the rep was lowered meanwhile (it was dropped with the data that stopped
+    joining up), and the set goes on as one."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    samples = [(t, d) for t, d in track.stay(15.0).samples if not 26.0 <= t < 28.6]
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events: list[EngineEvent] = []
+    for t, d in samples:
+        events.extend(engine.feed(t, d))
+    events.extend(engine.tick(track.t + 30.0))
+    assert len(counted(events)) == 6
+    assert [str(e.kind) for e in events].count("set_start") == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_squeeze_after_an_outage_long_enough_for_another_lift_is_not_the_same(
+    nearer: bool,
+) -> None:
+    """A Wi-Fi outage of 4.1 s from one rep's squeeze to the next one's: the readings resume
+    at the top, but a lowering and a lift fitted in the silence. The squeeze they resume on is
+    not the one before it: taken for one, it outlasted any hold, read as a rest at the top
+    (upside down), and the rep after the outage was lost too."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    samples = [(t, d) for t, d in track.stay(15.0).samples if not 26.5 <= t < 30.6]
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events: list[EngineEvent] = []
+    for t, d in samples:
+        events.extend(engine.feed(t, d))
+    events.extend(engine.tick(track.t + 30.0))
+    reps = counted(events)
+    assert len(reps) >= 4  # the reps the outage did not touch
+    assert not [rep for rep in reps if rep.started_t < 26.5 and rep.t > 30.6]
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_seconds_of_no_target_between_reps_do_not_split_the_set(nearer: bool) -> None:
+    """Sunlight or dark clothing: between two reps the sensor reads no target for 2.2 s while
+    the lifter sits there. Nobody left: the set goes on as one (it was closed for the lifter
+    leaving, and the reps after the blank opened another set, on the other side)."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=2).empty(2.0).arrive().stay(3.0)
+    for k in range(8):
+        if k == 4:
+            track.readings(NO_TARGET, 2.2).arrive(0.4, from_height=0.0)
+        track.rep(rom=200.0, up=1.0, hold=1.0, down=1.6, pause=0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(20.0), tail_s=30.0)
+    assert len(counted(events)) == 8
+    assert [str(e.kind) for e in events].count("set_start") == 1

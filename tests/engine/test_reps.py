@@ -155,7 +155,9 @@ def test_first_reps_after_sitting_down_from_above_are_all_counted() -> None:
 
 
 def test_out_of_range_readings_mean_nobody_is_there() -> None:
-    track = Track().stay(3.0).rep().rep().readings(8190.0, 3.0)
+    """Nobody seen for good: the set waits as for a pause (sunlight may blind the sensor for
+    seconds), then ends at its idle time for the lifter leaving."""
+    track = Track().stay(3.0).rep().rep().readings(8190.0, 15.0)
     engine = RepEngine()
     events = run(engine, track)
     assert engine.state.phase is Phase.AWAY
@@ -245,5 +247,5 @@ def test_the_tracker_hands_back_what_it_found_in_order_without_a_sink() -> None:
     reps = [f for f in found if isinstance(f, RepFound)]
     assert [rep.measure.complete for rep in reps] == [True, True, True]
     assert tracker.lost(track.samples[-1][0] + 2.0, track.samples[-1][0], Side.LEFT) == [
-        PresenceChanged(track.samples[-1][0] + 2.0, False)
+        PresenceChanged(track.samples[-1][0] + 2.0, False, unseen=True)
     ]

@@ -171,7 +171,7 @@ class RepEngine:
                     events.extend(session.catch_up(found.measure.started_t))
                 events.extend(session.on_rep(found.t, found.measure))
             elif isinstance(found, PresenceChanged):
-                events.extend(session.on_presence(found.t, found.present))
+                events.extend(session.on_presence(found.t, found.present, unseen=found.unseen))
             else:  # the calibration settled: its levels for the side the session is on now
                 side = session.side
                 events.extend(
@@ -256,7 +256,7 @@ class RepEngine:
         events: list[EngineEvent] = []
         if t - self._last_t > GAP_RESET_S * 4 and self._last_t > -math.inf:
             counters.gaps += 1
-            events.extend(self._heard(self.tracker.interrupt(t, self.session.side)))
+            events.extend(self._heard(self.tracker.silent(t, self._last_t, self.session.side)))
             self.conditioner.reset()
             if self.session.current is not None:
                 # Nobody saw what the lifter did meanwhile: the set's pause counts from here,

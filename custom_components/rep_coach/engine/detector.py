@@ -21,6 +21,7 @@ from statistics import median
 
 from .thresholds import (
     BELOW_SEAT,
+    DOWN_AND_UP,
     DROPOUT_S,
     DWELL_FRACTION,
     DWELL_SCAN_S,
@@ -134,6 +135,7 @@ class RepInProgress:
     active: bool = False  # reported to the session as activity (rep-sized)
     rest_level: float | None = None  # a level held for long on the way up (maybe a seat)
     top_hidden: bool = False  # the readings stopped at the top: they must resume there
+    top_may_resume: bool = True  # resuming in the band continues the squeeze (a short stop)
 
     @property
     def rise(self) -> float:
@@ -310,6 +312,34 @@ class Detector:
             return False
         return rep.rise <= OVERSIZE * scale and self._last_h >= rep.peak - self.band(rep.rise)
 
+    def past_the_top(self) -> bool:
+        """A locked-out rep of the learned size is at its top or on its way down (not yet at
+        the bottom): if the readings stop now, where they resume tells whether it went on."""
+        rep = self.rep
+        if rep is None or (rep.stage is Stage.LOWERING and rep.bottom_t is not None):
+            return False
+        return self.top_out_of_view() or (
+            rep.stage is Stage.LOWERING
+            and self.scale is not None
+            and rep.locked_out
+            and rep.rise <= OVERSIZE * self.scale
+        )
+
+    def resume_after(self, t: float, silent_s: float) -> list[Finding]:
+        """The readings resume at ``t`` after ``silent_s`` of silence (a gap, not the lifter
+        leaving): a rep at or past its top waits for where they are (back in the band, or down
+        at the bottom); any other attempt is dropped as :meth:`interrupt` drops it. Back in the
+        band continues the squeeze only if the silence was too short to hide a lowering and
+        another lift."""
+        rep = self.rep
+        if rep is not None and self.past_the_top():
+            rep.top_hidden = True
+            lift_s = (rep.hold_start_t or rep.peak_t) - rep.begun_t
+            rep.top_may_resume = silent_s < DOWN_AND_UP * lift_s
+            self.valley = None
+            return self._take()
+        return self.interrupt(t)
+
     # --- inputs --------------------------------------------------------------------------
     def _take(self) -> list[Finding]:
         found, self._found = self._found, []
@@ -380,9 +410,15 @@ class Detector:
         rep = self.rep
         if rep is not None and rep.top_hidden:
             rep.top_hidden = False
-            if h < rep.peak - self.band(rep.rise):
-                # Back in view but not at the top: not the squeeze that went out of view
-                # (someone stood up out of range and sat down again).
+            at_top = h >= rep.peak - self.band(rep.rise)
+            if (at_top and not rep.top_may_resume) or (
+                not at_top and h > rep.base + BOTTOM_REGION * rep.rise
+            ):
+                # Back in view neither at the top nor back down where the lift left: not the
+                # squeeze that went out of view (someone stood up out of range and is sitting
+                # down again). Back at the bottom, the rep was lowered while the sensor saw
+                # nothing (sunlight, dark clothing): the lowering goes on from there. Back at
+                # the top after a silence a lowering and a lift could fill: unknown.
                 self._abort(t, Abort.INTERRUPTED)
                 rep = None
         if rep is None:

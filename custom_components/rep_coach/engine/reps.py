@@ -80,10 +80,12 @@ class RepFound:
 
 @dataclass(frozen=True, slots=True)
 class PresenceChanged:
-    """The lifter arrived (``present``) or left at ``t``."""
+    """The lifter arrived (``present``) or left at ``t``; ``unseen``: left only in that the
+    sensor stopped seeing anyone (no target), not for an empty bench's level seen."""
 
     t: float
     present: bool
+    unseen: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,8 +286,24 @@ class RepTracker:
         self._interrupt(t, side)
         return self._take()
 
-    def _interrupt(self, t: float, side: Side) -> None:
+    def silent(self, t: float, since: float, side: Side) -> list[Detection]:
+        """No reading came from ``since`` to ``t`` (a Wi-Fi outage, a reboot): as
+        :meth:`interrupt`, except that a rep of the settled orientation at or past its top,
+        silent for less than a hold can last, waits for where the readings resume (the hips
+        back at the top, or down at the bottom: it was lowered meanwhile)."""
+        settled = self.calibrator.model.sign
         for detector in self.detectors:
+            if detector.sign == settled and t - since < detector.max_hold:
+                self._hear(detector, detector.resume_after(t, t - since), side)
+            else:
+                self._hear(detector, detector.interrupt(t), side)
+        self._interrupt(t, side, detectors=())
+        return self._take()
+
+    def _interrupt(
+        self, t: float, side: Side, *, detectors: tuple[Detector, ...] | None = None
+    ) -> None:
+        for detector in self.detectors if detectors is None else detectors:
             self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
         self._tail_t.clear()
@@ -345,7 +363,7 @@ class RepTracker:
             return self._take()  # the squeeze goes on where the sensor cannot see (near the lens)
         self._interrupt(t, side)  # whatever comes next starts afresh and must settle first
         if self.presence.present:
-            self._set_present(t, False)
+            self._set_present(t, False, unseen=True)
         return self._take()
 
     def _take(self) -> list[Detection]:
@@ -436,7 +454,7 @@ class RepTracker:
         if seated is not None:
             self._set_present(t, seated)
 
-    def _set_present(self, t: float, present: bool) -> None:
+    def _set_present(self, t: float, present: bool, *, unseen: bool = False) -> None:
         if present is not self.presence.present:
             self.presence.present = present
             if present:
@@ -445,7 +463,7 @@ class RepTracker:
             else:
                 self.calibrator.lifter_left(t)
                 self._found_at = None  # whoever comes next is seen sitting down
-            self._found.append(PresenceChanged(t, present))
+            self._found.append(PresenceChanged(t, present, unseen))
 
     # --- what the detectors found ------------------------------------------------------------
     def _hear(self, detector: Detector, findings: list[Finding], side: Side) -> None:

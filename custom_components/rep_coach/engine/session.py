@@ -173,6 +173,7 @@ class Session:
         self.last_rep_t = -math.inf
         self.last_rep_at: datetime | None = None
         self.rest_ends_t: float | None = None
+        self.left_unseen = False  # the open set's lifter went out of the sensor's sight
         self.last_rep: RepEvent | None = None
         self.last_warning: FormWarning | None = None
         self.imbalance: Imbalance | None = None
@@ -287,10 +288,14 @@ class Session:
             )
         ]
 
-    def on_presence(self, t: float, present: bool) -> list[EngineEvent]:
-        """Lifter arrived or left; leaving ends the set."""
+    def on_presence(self, t: float, present: bool, *, unseen: bool = False) -> list[EngineEvent]:
+        """Lifter arrived or left; leaving ends the set. Gone out of the sensor's sight only
+        (``unseen``: no target, no empty bench seen), the lifter may still be there (sunlight,
+        dark clothing blind the sensor for seconds): as for a silent sensor, the set waits as
+        for a pause, and ends for the leaving at its idle time if no rep comes first."""
         events: list[EngineEvent] = [PresenceEvent(t=t, present=present)]
-        if not present and self.current is not None:
+        self.left_unseen = not present and unseen and self.current is not None
+        if not present and self.current is not None and not unseen:
             events.extend(self._end_set(t, SetEndReason.LEFT_BENCH))
         return events
 
@@ -334,7 +339,9 @@ class Session:
         current = self.current
         if current is None or pause < self._pause_limit():
             return None
-        return SetEndReason.TARGET if current.target_reached else SetEndReason.IDLE
+        if current.target_reached:
+            return SetEndReason.TARGET
+        return SetEndReason.LEFT_BENCH if self.left_unseen else SetEndReason.IDLE
 
     def catch_up(self, t: float) -> list[EngineEvent]:
         """A rep begun at ``t`` is counted late (held back while the calibration learned): the
@@ -464,6 +471,7 @@ class Session:
         current = self.current
         assert current is not None
         self.current = None
+        self.left_unseen = False
         current.reason = reason
         current.ended_at = self.wall_time(t)
         totals = self.totals[current.side]

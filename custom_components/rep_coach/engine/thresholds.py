@@ -64,6 +64,8 @@ SETTLE_S: Final = (
     1.5  # after the lifter appears in the beam, levels take this long to mean anything
 )
 DWELL_SCAN_S: Final = 10.0  # how far back a dwell is measured (longer is "long" anyway)
+DOWN_AND_UP: Final = 2.0  # a silence under two of a rep's lifts hides no lowering and lift
+# again (a lowering is no faster than the lift): the squeeze the readings resume on is the same
 DROPOUT_S: Final = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
 SETTLE_TIMEOUT_S: Final = 1.5  # the lowering ends at the latest this long after the bottom region
 FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs this much more
