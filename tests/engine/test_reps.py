@@ -249,3 +249,38 @@ def test_the_tracker_hands_back_what_it_found_in_order_without_a_sink() -> None:
     assert tracker.lost(track.samples[-1][0] + 2.0, track.samples[-1][0], Side.LEFT) == [
         PresenceChanged(track.samples[-1][0] + 2.0, False, unseen=True)
     ]
+
+
+def test_the_detectors_scale_with_the_working_sides_range_after_every_step() -> None:
+    """The tracker rescales its detectors when the model or the working side changes, not on
+    every reading: after every reading and command their scale is still the working side's
+    range (None before one is learned), as computed afresh."""
+    engine = RepEngine(EngineSettings(target_reps=3, rest_s=5.0))
+
+    def scales_fresh() -> bool:
+        calibrator = engine.tracker.calibrator
+        side = engine.session.side
+        fresh = calibrator.rom(side) if calibrator.model.sign else None
+        return all(detector.scale == fresh for detector in engine.tracker.detectors)
+
+    track = Track().stay(3.0)
+    for _ in range(3):
+        track.rep(rom=300.0)
+    track.stay(12.0)  # the set ends at the target: the right leg's turn
+    for _ in range(3):
+        track.rep(rom=260.0)
+    track.stay(12.0)
+    sides: set[Side] = set()
+    for t, d in track.samples:
+        engine.feed(t, d)
+        sides.add(engine.session.side)
+        assert scales_fresh()
+    left, right = (engine.cal.ranges[side].value for side in (Side.LEFT, Side.RIGHT))
+    assert sides == {Side.LEFT, Side.RIGHT}
+    assert left is not None
+    assert right is not None
+    assert left != right  # each leg its own range: a stale scale would show
+    engine.switch_side(track.t, Side.RIGHT if engine.session.side is Side.LEFT else Side.LEFT)
+    assert scales_fresh()
+    engine.calibrate(track.t, CalibrationStep.AUTO)
+    assert scales_fresh()

@@ -379,8 +379,10 @@ class Calibrator:
     def rest(self, level_x: float, side: Side) -> None:
         """The hips rest at distance ``level_x``: near the seat, that is the seat now."""
         model = self.model
+        if not self.settled or not model.sign or model.manual_bottom:
+            return  # (read for every still reading: the range only once the flags allow)
         rom = self.rom(side)
-        if not self.settled or not model.sign or rom is None or model.manual_bottom:
+        if rom is None:
             return
         h = model.sign * level_x
         if model.bottom_h is None or abs(h - model.bottom_h) <= SEAT_TOL * rom:

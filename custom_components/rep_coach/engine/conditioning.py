@@ -140,8 +140,14 @@ class Conditioner:
         # the motion by how many readings passed as well as by the clock.
         self._since_ref += 1
         paired, self._paired = self._paired, None
-        dt = max(t - self._ref_t, self._since_ref * self._period) + self._stuck_for()
         moved = abs(x - self._ref_x)
+        if moved <= JUMP_SLACK_MM:
+            # Within the slack of the reference: plausible however little time passed, and no
+            # spike, body passing or jump (each needs a move beyond the slack). Most readings.
+            self._jump_since = math.inf
+            self._rejected_run = 0
+            return True
+        dt = max(t - self._ref_t, self._since_ref * self._period) + self._stuck_for()
         run = self._rejected_run
         carried = JUMP_SLACK_MM + abs(self._ref_v) * dt + 0.5 * MAX_ACCEL_MM_S2 * dt * dt
         passing = run and t - self._rejected_from >= PASSING_S and moved > JUMP_SLACK_MM

@@ -146,6 +146,7 @@ class RepTracker:
         # after it, the rest the readings show may be the top of a rep under way, not the seat.
         self._found_at: float | None = None
         self._found: list[Detection] = []  # what the call under way found, handed back at its end
+        self._scaled_side = side  # the side the detectors' scale is for
         self._sync_scale(side)
 
     # --- settings ------------------------------------------------------------------------
@@ -167,8 +168,12 @@ class RepTracker:
             detector.start_fraction = START_OF_PARTIAL * partial
 
     def rescale(self, side: Side) -> None:
-        """Scale both hypotheses with ``side``'s range (the session's working side, now)."""
-        self._sync_scale(side)
+        """Scale both hypotheses with ``side``'s range (the session's working side, now).
+
+        Every change of the model (a calibration, a counted rep, a restore, a manual step) is
+        followed by :meth:`_sync_scale`: only a change of side is left to catch here."""
+        if side is not self._scaled_side:
+            self._sync_scale(side)
 
     def restored(self, side: Side, *, mid_set: bool = False) -> None:
         """The calibration model was replaced (restored, reset or set by hand); ``side`` works;
@@ -178,6 +183,7 @@ class RepTracker:
         self._found_at = self.last_t if mid_set and self.calibrator.settled else None
 
     def _sync_scale(self, side: Side) -> None:
+        self._scaled_side = side
         scale = self.calibrator.rom(side) if self.calibrator.model.sign else None
         for detector in self.detectors:
             detector.scale = scale
@@ -424,6 +430,9 @@ class RepTracker:
         return self._take()
 
     def _report_activity(self, t: float) -> None:
+        first, second = self.detectors
+        if (first.rep is None or first.rep.active) and (second.rep is None or second.rep.active):
+            return  # nothing left to report (most readings): no need to ask who leads the cues
         cue = self.cue_detector()
         for detector in self.detectors if cue is None else (cue,):
             rep = detector.rep

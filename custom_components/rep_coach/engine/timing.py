@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import sub
 from statistics import median
 
 SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of the speed
@@ -69,42 +70,70 @@ def sample_times(ts: Sequence[float]) -> list[float]:
     n = len(ts)
     if n < 4:
         return list(ts)
-    steps = sorted(ts[k + 1] - ts[k] for k in range(n - 1))
+    steps = sorted(map(sub, ts[1:], ts[:-1], strict=True))
     period = steps[len(steps) // 2]
     spread = steps[(9 * len(steps)) // 10] - steps[len(steps) // 10]
     if period <= 0 or spread <= 2 * STEADY * period:
         return list(ts)
     out = list(ts)
-    for k in range(n):
-        for j in range(k + 1, min(n, k + LOOKAHEAD + 1)):
-            out[k] = min(out[k], ts[j] - (j - k) * period)
+    behind = [j * period for j in range(1, LOOKAHEAD + 1)]  # j readings later: j periods
+    for k in range(n - 1):
+        # the lowest of the later readings' arrivals less the periods between (one C loop)
+        # (fewer than LOOKAHEAD later readings near the end)
+        bound = min(map(sub, ts[k + 1 : k + 1 + LOOKAHEAD], behind, strict=False))
+        out[k] = min(out[k], bound)
     for k in range(1, n):
         out[k] = max(out[k], out[k - 1] + 1e-6 * period)  # keep the order
     return out
 
 
-def speeds(ts: Sequence[float], hs: Sequence[float], a: int) -> list[float]:
-    """Hip speed (mm/s, positive rising) at every sample, from prefix sums: O(n)."""
+def speeds(
+    ts: Sequence[float], hs: Sequence[float], a: int, lo: int = 0, hi: int | None = None
+) -> list[float]:
+    """Hip speed (mm/s, positive rising) at samples ``lo`` to ``hi`` (all by default; the
+    others read 0), from prefix sums: O(n)."""
     n = len(hs)
     # (the same sums, in the same order, as a loop of sum[k + 1] = sum[k] + x[k])
     sum_h = list(accumulate(hs, initial=0.0))
     sum_t = list(accumulate(ts, initial=0.0))
     out = [0.0] * n
     last = n - 1
-    for k in range(n):
-        # max(0, k - a) and min(n - 1, k + a) without the calls (a hot loop)
-        lo = k - a if k - a > 0 else 0
-        hi = k + a if k + a < last else last
-        if k in (lo, hi):
-            lo = k - 1 if k - 1 > 0 else 0
-            hi = k + 1 if k + 1 < last else last
-        before_n, after_n = k - lo + 1, hi - k + 1
-        t_before = (sum_t[k + 1] - sum_t[lo]) / before_n
-        t_after = (sum_t[hi + 1] - sum_t[k]) / after_n
+    top = last if hi is None else min(hi, last)
+    # Samples with a whole window either side (k - a >= 0, k + a <= last) in one pass over the
+    # sums they read; the few near the ends, whose windows are cut short, one by one.
+    first, stop = (max(lo, a), min(top, last - a) + 1) if a >= 1 else (lo, lo)
+    if first >= stop:
+        first = stop = top + 1
+    for k in (*range(lo, first), *range(stop, top + 1)):
+        before = k - a if k - a > 0 else 0
+        after = k + a if k + a < last else last
+        if k in (before, after):
+            before = k - 1 if k - 1 > 0 else 0
+            after = k + 1 if k + 1 < last else last
+        before_n, after_n = k - before + 1, after - k + 1
+        t_before = (sum_t[k + 1] - sum_t[before]) / before_n
+        t_after = (sum_t[after + 1] - sum_t[k]) / after_n
         if t_after > t_before:
-            h_before = (sum_h[k + 1] - sum_h[lo]) / before_n
-            h_after = (sum_h[hi + 1] - sum_h[k]) / after_n
+            h_before = (sum_h[k + 1] - sum_h[before]) / before_n
+            h_after = (sum_h[after + 1] - sum_h[k]) / after_n
             out[k] = (h_after - h_before) / (t_after - t_before)
+    w = a + 1  # samples in each half window
+    windows = zip(
+        sum_t[first + 1 : stop + 1],  # sum_t[k + 1]
+        sum_t[first - a : stop - a],  # sum_t[k - a]
+        sum_t[first + a + 1 : stop + a + 1],  # sum_t[k + a + 1]
+        sum_t[first:stop],  # sum_t[k]
+        sum_h[first + 1 : stop + 1],
+        sum_h[first - a : stop - a],
+        sum_h[first + a + 1 : stop + a + 1],
+        sum_h[first:stop],
+        strict=True,
+    )
+    for k, (t_k1, t_lo, t_hi1, t_k, h_k1, h_lo, h_hi1, h_k) in enumerate(windows, first):
+        t_before = (t_k1 - t_lo) / w
+        t_after = (t_hi1 - t_k) / w
+        if t_after > t_before:
+            out[k] = ((h_hi1 - h_k) / w - (h_k1 - h_lo) / w) / (t_after - t_before)
     return out
 
 
@@ -133,7 +162,13 @@ def _smoothed(hs: Sequence[float], a: int) -> list[float]:
     sums = list(accumulate(hs, initial=0.0))
     out = [0.0] * n
     last = n - 1
-    for k in range(n):
+    # whole windows (a <= k <= last - a) in one pass; those cut short by the ends one by one
+    whole = 2 * a + 1
+    out[a : last - a + 1] = [
+        (high - low) / whole
+        for high, low in zip(sums[whole : n + 1], sums[: max(0, n - 2 * a)], strict=True)
+    ]
+    for k in (*range(min(a, n)), *range(max(a, last - a + 1), n)):
         lo = k - a if k - a > 0 else 0
         hi = k + a if k + a < last else last
         out[k] = (sums[hi + 1] - sums[lo]) / (hi + 1 - lo)
@@ -188,28 +223,30 @@ def measure(
     # Each move's speed is read over a window scaled to the move: a slow lowering averages
     # enough readings that noise does not decide where it began or ended.
     a_up, a_down = _move_window(ts, i, j, a), _move_window(ts, m, q, a)
-    vs = speeds(ts, hs, a_up)
-    vd = vs if a_down == a_up else speeds(ts, hs, a_down)
-    k_up = max(range(i, j + 1), key=vs.__getitem__)
-    k_down = min(range(m, q + 1), key=vd.__getitem__)
-    up_peak = max(vs[k_up], 0.0)
-    down_peak = max(-vd[k_down], 0.0)
-    up_level = STILL_FRACTION * up_peak
-    down_level = STILL_FRACTION * down_peak
-    # The lift starts where the speed, rising from the valley to its peak, passes the level.
     valley = min(range(i + 1), key=lambda k: (level[k], -k))
-    start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
-    # The squeeze starts where the speed, falling from the lift's peak, passes it (read up to
-    # where the hips first leave the band: a dip comes later).
     still = j
     while still < m and level[still] >= band_level:
         still += 1
+    # The lift's speeds are read from the valley to where the hips first leave the band, the
+    # lowering's from where they last came back into it (at ``m`` at the latest) to the end.
+    vs = speeds(ts, hs, a_up, valley, still)
+    k_up = max(range(i, j + 1), key=vs.__getitem__)
+    up_peak = max(vs[k_up], 0.0)
+    up_level = STILL_FRACTION * up_peak
+    # The lift starts where the speed, rising from the valley to its peak, passes the level.
+    start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
+    # The squeeze starts where the speed, falling from the lift's peak, passes it (read up to
+    # ``still``, where the hips first leave the band: a dip comes later).
     hold_start_t = max(ts[j], _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False))
     # The lowering starts where the descent, rising towards its peak, passes the level (read
     # from where the hips last came back into the band: a dip before that is part of the hold).
     back = m
     while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
         back -= 1
+    vd = speeds(ts, hs, a_down, back, end)
+    k_down = min(range(m, q + 1), key=vd.__getitem__)
+    down_peak = max(-vd[k_down], 0.0)
+    down_level = STILL_FRACTION * down_peak
     hold_end_t = min(ts[m], _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0))
     hold_end_t = max(hold_end_t, hold_start_t)
     # It ends where the descent, falling from its peak, passes the level again.
@@ -254,9 +291,11 @@ def _start_level(
 def _noise(hs: Sequence[float]) -> float:
     """Noise of one reading (mm): robust, from second differences (motion barely bends them),
     and never under the rounding of the readings (1 cm on ESPHome's default plain topic)."""
-    steps = [abs(hs[k + 1] - hs[k]) for k in range(len(hs) - 1)]
+    steps = map(abs, map(sub, hs[1:], hs[:-1], strict=True))
     quantum = min((x for x in steps if x > 1e-6), default=0.0)
-    curvature = [abs(hs[k] - 2.0 * hs[k - 1] + hs[k - 2]) for k in range(2, len(hs))]
+    curvature = [
+        abs(x - 2.0 * x1 + x2) for x2, x1, x in zip(hs[:-2], hs[1:-1], hs[2:], strict=True)
+    ]
     sigma = median(curvature) / SECOND_DIFF_SCALE if curvature else 0.0
     return max(sigma, quantum * 12**-0.5)
 
@@ -267,8 +306,9 @@ def _move_window(ts: Sequence[float], k0: int, k1: int, a: int) -> int:
     return max(a, half_window(ts, span)) if span > SPEED_HALF_S else a
 
 
-def _monotone(values: Sequence[float]) -> list[float]:
-    """Least-squares non-decreasing fit (pool adjacent violators): O(n)."""
+def _monotone(values: Sequence[float]) -> list[tuple[float, int]]:
+    """Least-squares non-decreasing fit (pool adjacent violators): O(n). The fit as its blocks,
+    in order: (value, samples), each value ``total / count`` of the samples pooled in it."""
     sums: list[float] = []  # the pooled blocks before the newest one
     counts: list[int] = []
     for v in values:
@@ -279,10 +319,7 @@ def _monotone(values: Sequence[float]) -> list[float]:
             count = counts.pop() + count
         sums.append(total)
         counts.append(count)
-    out: list[float] = []
-    for total, count in zip(sums, counts, strict=True):
-        out.extend([total / count] * count)
-    return out
+    return [(total / count, count) for total, count in zip(sums, counts, strict=True)]
 
 
 def _crossing(
@@ -299,21 +336,28 @@ def _crossing(
     falling), passes ``level``.
 
     Read on the monotone fit of the speeds, not on the first reading past the level: noise
-    makes single readings cross early, and always towards where the search starts.
+    makes single readings cross early, and always towards where the search starts. The fit is
+    constant within a block, so the first sample past the level is the first of a block, and
+    the one before it the last of the block before.
     """
     if hi <= lo:
         return ts[lo]
     if rising:
-        fit = _monotone([sign * v for v in vs[lo : hi + 1]])
+        blocks = _monotone([sign * v for v in vs[lo : hi + 1]])
     else:
-        fit = [-v for v in _monotone([-sign * v for v in vs[lo : hi + 1]])]
-    for n, value in enumerate(fit):
+        blocks = [
+            (-value, count) for value, count in _monotone([-sign * v for v in vs[lo : hi + 1]])
+        ]
+    n = 0  # the first sample of the block
+    before = 0.0  # the fit's value at sample n - 1
+    for value, count in blocks:
         if (value >= level) if rising else (value < level):
             if n == 0:
                 return ts[lo]
-            before = fit[n - 1]
             frac = (level - before) / (value - before) if value != before else 1.0
             return ts[lo + n - 1] + min(1.0, max(0.0, frac)) * (ts[lo + n] - ts[lo + n - 1])
+        before = value
+        n += count
     return ts[hi]
 
 
