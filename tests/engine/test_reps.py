@@ -156,12 +156,16 @@ def test_first_reps_after_sitting_down_from_above_are_all_counted() -> None:
 
 def test_out_of_range_readings_mean_nobody_is_there() -> None:
     """Nobody seen for good: the set waits as for a pause (sunlight may blind the sensor for
-    seconds), then ends at its idle time for the lifter leaving."""
-    track = Track().stay(3.0).rep().rep().readings(8190.0, 15.0)
+    seconds), then ends at its idle time for the lifter leaving, dated when they went out of
+    sight so that the rest counts from there."""
+    track = Track().stay(3.0).rep().rep()
+    gone_t = track.t
     engine = RepEngine()
-    events = run(engine, track)
+    events = run(engine, track.readings(8190.0, 15.0))
     assert engine.state.phase is Phase.AWAY
-    assert [e.reason for e in events if isinstance(e, SetEndEvent)] == ["left_bench"]
+    ends = [e for e in events if isinstance(e, SetEndEvent)]
+    assert [e.reason for e in ends] == ["left_bench"]
+    assert gone_t <= ends[0].t <= gone_t + 2.0  # dated when the lifter went out of sight
 
 
 def test_calibration_is_learned_and_orientation_found() -> None:

@@ -173,7 +173,7 @@ class Session:
         self.last_rep_t = -math.inf
         self.last_rep_at: datetime | None = None
         self.rest_ends_t: float | None = None
-        self.left_unseen = False  # the open set's lifter went out of the sensor's sight
+        self.unseen_since: float | None = None  # the open set's lifter went out of sight then
         self.last_rep: RepEvent | None = None
         self.last_warning: FormWarning | None = None
         self.imbalance: Imbalance | None = None
@@ -292,9 +292,11 @@ class Session:
         """Lifter arrived or left; leaving ends the set. Gone out of the sensor's sight only
         (``unseen``: no target, no empty bench seen), the lifter may still be there (sunlight,
         dark clothing blind the sensor for seconds): as for a silent sensor, the set waits as
-        for a pause, and ends for the leaving at its idle time if no rep comes first."""
+        for a pause; if no rep comes first, it ends at its idle time for the leaving, dated
+        when the lifter went out of sight (the rest counts from there)."""
         events: list[EngineEvent] = [PresenceEvent(t=t, present=present)]
-        self.left_unseen = not present and unseen and self.current is not None
+        gone = not present and unseen and self.current is not None
+        self.unseen_since = t if gone else None
         if not present and self.current is not None and not unseen:
             events.extend(self._end_set(t, SetEndReason.LEFT_BENCH))
         return events
@@ -316,7 +318,9 @@ class Session:
         said nothing for a while, so a set that ends ends for that (``sensor_lost``)."""
         events: list[EngineEvent] = []
         reason = self._pause_ends(t - self.last_activity_t)
-        if reason is not None:
+        if reason is SetEndReason.LEFT_BENCH and self.unseen_since is not None:
+            events.extend(self._end_set(self.unseen_since, reason))
+        elif reason is not None:
             events.extend(self._end_set(t, SetEndReason.SENSOR_LOST if silent else reason))
         if self.rest_ends_t is not None and t >= self.rest_ends_t:
             self.rest_ends_t = None
@@ -341,7 +345,7 @@ class Session:
             return None
         if current.target_reached:
             return SetEndReason.TARGET
-        return SetEndReason.LEFT_BENCH if self.left_unseen else SetEndReason.IDLE
+        return SetEndReason.IDLE if self.unseen_since is None else SetEndReason.LEFT_BENCH
 
     def catch_up(self, t: float) -> list[EngineEvent]:
         """A rep begun at ``t`` is counted late (held back while the calibration learned): the
@@ -471,7 +475,7 @@ class Session:
         current = self.current
         assert current is not None
         self.current = None
-        self.left_unseen = False
+        self.unseen_since = None
         current.reason = reason
         current.ended_at = self.wall_time(t)
         totals = self.totals[current.side]
