@@ -356,3 +356,25 @@ def test_seconds_of_no_target_between_reps_do_not_split_the_set(nearer: bool) ->
     events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(20.0), tail_s=30.0)
     assert len(counted(events)) == 8
     assert [str(e.kind) for e in events].count("set_start") == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False])
+def test_shifting_on_the_seat_between_sets_does_not_keep_the_set_going(nearer: bool) -> None:
+    """Eight seconds after the last rep the lifter shifts on the seat, a third of the range up
+    (the other leg under them), and starts the next set ten seconds later. The shift began
+    like a partial rep and was heard as activity; it settled on the new level, but the pause
+    still counted from it, so the two sets were one (main corpus, mixed family, seed 7)."""
+    track = Track(nearer=nearer, rate=25.0).stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0)
+    track.stay(8.0).move(0.8, 85.0).stay(10.0)
+    second_t = track.t
+    for _ in range(6):
+        track.rep(rom=335.0, end_at=85.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0)
+    reps = [e for e in events if isinstance(e, RepEvent) and e.complete]
+    assert len(reps) == 12
+    first = {(r.side, r.set) for r in reps if r.t < second_t}
+    second = {(r.side, r.set) for r in reps if r.t > second_t}
+    assert len(first) == len(second) == 1
+    assert first != second

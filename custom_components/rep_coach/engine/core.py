@@ -32,6 +32,7 @@ from .reps import (
     RepFound,
     RepMeasure,
     RepTracker,
+    Reseated,
 )
 from .session import Session, WallClock
 from .settings import DistanceUnit, EngineSettings, Side
@@ -160,6 +161,8 @@ class RepEngine:
         for found in detections:
             if isinstance(found, Activity):
                 events.extend(session.on_attempt(found.t))
+            elif isinstance(found, Reseated):
+                events.extend(session.on_reseated(found.t))
             elif isinstance(found, Lockout):
                 events.extend(session.on_lockout(found.t))
             elif isinstance(found, HoldStarted):

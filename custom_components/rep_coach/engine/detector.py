@@ -76,6 +76,7 @@ class Abort(StrEnum):
     RESTED_AT_TOP = "rested_at_top"  # "held" so long it was a rest: this hypothesis is upside down
     TOO_LONG = "too_long"
     BELOW_SEAT = "below_seat"  # sank below where it started: getting off the bench
+    RESEATED = "reseated"  # a movement reported as activity settled on a new level: no rep
     INTERRUPTED = "interrupted"  # a gap, a jump or no target
 
 
@@ -370,7 +371,7 @@ class Detector:
             # partial-sized top may be a squeeze (or a shorter range): only a stay longer than
             # any hold makes it a new level.
             if rep.rise < self.reported() or still_s > self.max_hold:
-                self._drop(level)
+                self._reseat(rep, level)
         elif (
             rep.stage is Stage.LOWERING
             and rep.bottom_t is None
@@ -384,6 +385,15 @@ class Detector:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
         a slow lowering, not a new level to sit on."""
         return rep.exit_t is not None and self._last_t - still_s < rep.exit_t
+
+    def _reseat(self, rep: RepInProgress, level: float) -> None:
+        """The hips rose part-way and settled on ``level`` for longer than any squeeze: no rep.
+        If it was reported as activity, say it was none (the set's pause did not stop for it).
+        (A lowering that comes to rest above the bottom stays activity: it may be a rep that
+        ends above the seat, counted all the same.)"""
+        self._drop(level)
+        if rep.active:
+            self._found.append(Aborted(self._last_t, Abort.RESEATED))
 
     def _drop(self, level: float) -> None:
         self.rep = None

@@ -71,6 +71,13 @@ class Activity:
 
 
 @dataclass(frozen=True, slots=True)
+class Reseated:
+    """The attempt last reported as activity settled on a new level at ``t``: it was none."""
+
+    t: float
+
+
+@dataclass(frozen=True, slots=True)
 class RepFound:
     """A rep attempt ended at ``t`` (possibly reported later than it happened)."""
 
@@ -99,7 +106,14 @@ class Calibrated:
 
 # What a tracker call found for the session, in order (the live cues are the detectors').
 type Detection = (
-    Activity | Lockout | HoldStarted | HoldReached | RepFound | PresenceChanged | Calibrated
+    Activity
+    | Reseated
+    | Lockout
+    | HoldStarted
+    | HoldReached
+    | RepFound
+    | PresenceChanged
+    | Calibrated
 )
 
 
@@ -528,6 +542,8 @@ class RepTracker:
         if found.why is Abort.RESTED_AT_TOP:
             t = found.t
             self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
+        elif found.why is Abort.RESEATED and detector.sign == self.calibrator.model.sign:
+            self._found.append(Reseated(found.t))
 
     def _apply(self, t: float, outcome: Outcome, side: Side) -> None:
         if outcome.calibrated is not None:

@@ -168,6 +168,7 @@ class Session:
         self.history: deque[SetRecord] = deque(maxlen=SET_HISTORY)
         self.current: SetRecord | None = None
         self.last_activity_t = -math.inf
+        self._activity_before = -math.inf  # the last activity before the newest attempt's
         # The last counted rep (engine time, and wall clock when the host gives one, which also
         # survives a restart): a set long after it starts a new workout.
         self.last_rep_t = -math.inf
@@ -205,8 +206,19 @@ class Session:
         It does not open a set: getting up from the bench starts like a rep. The set opens at
         lockout (or with the first rep, before calibration) so that leaving never starts one.
         """
+        self._activity_before = self.last_activity_t
         self.last_activity_t = t
         return []
+
+    def on_reseated(self, t: float) -> list[EngineEvent]:
+        """The attempt last heard of settled on a new level at ``t`` (shifting on the seat
+        between sets): no activity after all. The set's pause counts from before it, and ends
+        now if it is over."""
+        before = self._activity_before
+        if self.current is not None:  # (never before the set began: not known after a restore)
+            before = max(before, self.current.started_t)
+        self.last_activity_t = min(self.last_activity_t, before)
+        return self.catch_up(t)
 
     def on_lockout(self, t: float) -> list[EngineEvent]:
         """The hips reached full extension: this is a rep, so a set is under way."""
