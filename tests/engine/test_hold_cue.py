@@ -82,6 +82,25 @@ def test_a_squeeze_sinking_slowly_before_a_fast_lowering_lasts_until_the_lowerin
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_squeeze_dropped_quickly_is_confirmed_by_where_the_hips_were_when_read(
+    nearer: bool,
+) -> None:
+    """As above at 25 Hz, but dropped in 0.4 s (peak about 1,250 mm/s, 15 % of it about 190):
+    the squeeze runs through the 30 mm sink (about 50 mm/s) by the definition, about 2.2 s
+    against a 2 s target. The lowering's speed is read CUE_HALF_S behind the hips, so by the
+    time a read was fast enough to confirm the squeeze the hips had left the upper half of the
+    lowering, where the cue is still of use: the cue never came. The read is judged where the
+    hips were at its moment, in the upper half."""
+    track = Track(rate=25.0, nearer=nearer).empty(3.0).arrive().stay(3.0)
+    for _ in range(5):
+        track.rep(rom=320.0, up=1.0, hold=2.5, down=2.5, pause=0.8)
+    track.move(1.0, 320.0).stay(1.6).stay(0.6, sag=30.0).move(0.4, 0.0).stay(1.5)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track)
+    assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 6
+    assert _cued_reps(events) == [True] * 6
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_a_squeeze_creeping_up_slowly_is_one_squeeze(nearer: bool) -> None:
     """A 15 cm lift whose squeeze creeps 2 cm higher over 2.6 s (8 mm/s, far under 15 % of the
     lift's speed): still hips by the definition, one squeeze of 2.35 s from where the hips

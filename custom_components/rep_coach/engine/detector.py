@@ -549,7 +549,7 @@ class Detector:
                 rep.hold_notified = True
                 self._found.append(HoldReached(t, rep))
         elif rep.stage is Stage.HOLDING:
-            self._confirm_hold(t, h, rep)
+            self._confirm_hold(t, rep)
             if rep.exit_t is None:
                 rep.exit_t = t
             if t - rep.exit_t > self.dip_tolerance or h < rep.base + HALFWAY * rise:
@@ -604,7 +604,7 @@ class Detector:
         noise = self.sigma * (2.0 / (a + 1)) ** 0.5 / (span / 2.0) if span > 0 else 0.0
         return lag_t, speed, noise
 
-    def _confirm_hold(self, t: float, h: float, rep: RepInProgress) -> None:
+    def _confirm_hold(self, t: float, rep: RepInProgress) -> None:
         """The lowering under way says the squeeze did last the target after all.
 
         The definition ends the squeeze where the descent passes 15 % of *this* rep's lowering
@@ -612,12 +612,18 @@ class Detector:
         lifter's usual was refused the cue while its hips, barely moving, were still squeezing
         by the definition. Once the descent is fast enough that the slowest speed read in the
         band from the target moment on is under 15 % of it, the squeeze did last the target.
-        Only in the upper half of the lowering: later the cue is no use to the lifter."""
+        Only in the upper half of the lowering: later the cue is no use to the lifter. The
+        speed read is the hips' CUE_HALF_S ago, so it is judged where they were then: on a
+        quick lowering they had left the upper half before a read of its speed was in."""
         slowest = rep.slowest_descent
-        if rep.hold_notified or slowest is None or h < rep.base + HALFWAY * rep.rise:
+        if rep.hold_notified or slowest is None:
             return
         read = self._cue_speed()
-        if read is not None and STILL_FRACTION * -read[1] > slowest:
+        if read is None:
+            return
+        xs = self.history.xs
+        then = self.sign * xs[len(xs) - 1 - self._cue_half]  # the hips at the read's moment
+        if then >= rep.base + HALFWAY * rep.rise and STILL_FRACTION * -read[1] > slowest:
             rep.hold_notified = True
             self._found.append(HoldReached(t, rep))
 
@@ -666,7 +672,7 @@ class Detector:
             rep.stage = Stage.HOLDING  # back up into the band: the squeeze goes on
             rep.exit_t = None
             return
-        self._confirm_hold(t, h, rep)
+        self._confirm_hold(t, rep)
         rep.down_peak = max(rep.down_peak, -speed)
         low = rep.low
         if low is None or h < low:
