@@ -480,8 +480,9 @@ class Calibrator:
         if not mine:
             return Outcome()
         roms = [c.rom for c in mine]
-        reference = _reference(roms)
-        if self.model.sign == 0 and not forced and not _confirmed(roms):
+        agreed = _agreed(roms)
+        reference = max(roms) if agreed is None else agreed
+        if self.model.sign == 0 and not forced and agreed is None:
             lone = max(mine, key=lambda c: c.rom)
             if not lone.returned or lone.dwell_before < QUIET_S:
                 # Nothing learned yet and one movement would set the scale alone, one that is
@@ -613,17 +614,17 @@ def _reference(roms: list[float]) -> float:
     """The largest range another movement confirms (within CONSISTENT): a lone excursion far
     beyond the others - standing up, leaving - does not set the scale. The largest if none
     agree."""
+    agreed = _agreed(roms)
+    return max(roms) if agreed is None else agreed
+
+
+def _agreed(roms: list[float]) -> float | None:
+    """The largest range another movement confirms (within CONSISTENT), None if none does."""
     ordered = sorted(roms, reverse=True)
-    for k, rom in enumerate(ordered):
-        if any(abs(other - rom) <= CONSISTENT * rom for other in ordered[k + 1 :]):
-            return rom
-    return ordered[0]
-
-
-def _confirmed(roms: list[float]) -> bool:
-    """Two of ``roms`` agree within CONSISTENT: the scale is not one lone excursion."""
-    ordered = sorted(roms)
-    return any(b - a <= CONSISTENT * b for a, b in pairwise(ordered))
+    for larger, smaller in pairwise(ordered):  # (sorted: the nearest other is the next one)
+        if larger - smaller <= CONSISTENT * larger:
+            return larger
+    return None
 
 
 def _consistent(reps: list[Candidate]) -> list[Candidate] | None:
