@@ -302,6 +302,18 @@ def test_a_rep_lowered_while_the_sensor_saw_nothing_counts(nearer: bool) -> None
     assert [str(e.kind) for e in events].count("set_start") == 1
 
 
+def _run_with_outage(track: Track, start: float, end: float) -> list[EngineEvent]:
+    """Feed ``track`` with no reading at all from ``start`` to ``end`` (a Wi-Fi outage), then
+    tick 30 s after it ends; all events in order."""
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events: list[EngineEvent] = []
+    for t, d in track.samples:
+        if not start <= t < end:
+            events.extend(engine.feed(t, d))
+    events.extend(engine.tick(track.t + 30.0))
+    return events
+
+
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_a_rep_lowered_during_a_wifi_outage_counts(nearer: bool) -> None:
     """A Wi-Fi outage from mid-squeeze to the seat: no reading at all for 2.6 s, then the
@@ -311,12 +323,7 @@ def test_a_rep_lowered_during_a_wifi_outage_counts(nearer: bool) -> None:
     track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
     for _ in range(6):
         track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
-    samples = [(t, d) for t, d in track.stay(15.0).samples if not 26.0 <= t < 28.6]
-    engine = RepEngine(EngineSettings(target_reps=0))
-    events: list[EngineEvent] = []
-    for t, d in samples:
-        events.extend(engine.feed(t, d))
-    events.extend(engine.tick(track.t + 30.0))
+    events = _run_with_outage(track.stay(15.0), 26.0, 28.6)
     assert len(counted(events)) == 6
     assert [str(e.kind) for e in events].count("set_start") == 1
 
@@ -332,12 +339,7 @@ def test_a_squeeze_after_an_outage_long_enough_for_another_lift_is_not_the_same(
     track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
     for _ in range(6):
         track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
-    samples = [(t, d) for t, d in track.stay(15.0).samples if not 26.5 <= t < 30.6]
-    engine = RepEngine(EngineSettings(target_reps=0))
-    events: list[EngineEvent] = []
-    for t, d in samples:
-        events.extend(engine.feed(t, d))
-    events.extend(engine.tick(track.t + 30.0))
+    events = _run_with_outage(track.stay(15.0), 26.5, 30.6)
     reps = counted(events)
     assert len(reps) >= 4  # the reps the outage did not touch
     assert not [rep for rep in reps if rep.started_t < 26.5 and rep.t > 30.6]

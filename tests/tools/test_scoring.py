@@ -147,6 +147,24 @@ def test_reps_past_the_target_opening_another_set_are_not_exact() -> None:
     assert figs["sets_exact"] == 1  # right count, two engine sets
 
 
+def _set_end(t: float, reps: int) -> Emitted:
+    """Left set 1 ended at ``t`` with ``reps``."""
+    event = SetEndEvent(
+        t=t,
+        side=Side.LEFT,
+        set=1,
+        reps=reps,
+        partial_reps=0,
+        reason=SetEndReason.IDLE,
+        target_reps=8,
+        mean_hold_s=2.0,
+        mean_lowering_s=2.0,
+        mean_rom_mm=200.0,
+        time_under_tension_s=20.0,
+    )
+    return Emitted(t, event)
+
+
 def _as_one_set(emitted: list[Emitted]) -> list[Emitted]:
     """The second set's reps counted in the first set's engine set (left 1)."""
     return [
@@ -166,20 +184,7 @@ def test_two_sets_counted_as_one_engine_set_are_not_exact() -> None:
 
 def test_the_same_set_number_after_the_set_ended_is_another_set() -> None:
     """Left 1 ended between them (a new workout restarts the numbers): two sets."""
-    set_end = SetEndEvent(
-        t=40.0,
-        side=Side.LEFT,
-        set=1,
-        reps=3,
-        partial_reps=0,
-        reason=SetEndReason.IDLE,
-        target_reps=0,
-        mean_hold_s=2.0,
-        mean_lowering_s=2.0,
-        mean_rom_mm=200.0,
-        time_under_tension_s=20.0,
-    )
-    figs = _score(sorted([*_as_one_set(_perfect()), Emitted(40.0, set_end)], key=lambda e: e.at))
+    figs = _score(sorted([*_as_one_set(_perfect()), _set_end(40.0, 3)], key=lambda e: e.at))
     assert figs["sets_exact"] == 2
 
 
@@ -245,23 +250,7 @@ def test_sensor_alerts_count_only_on_an_empty_bench() -> None:
 
 
 def test_set_record_must_carry_the_true_count() -> None:
-    def set_end(t: float, reps: int) -> Emitted:
-        event = SetEndEvent(
-            t=t,
-            side=Side.LEFT,
-            set=1,
-            reps=reps,
-            partial_reps=0,
-            reason=SetEndReason.IDLE,
-            target_reps=8,
-            mean_hold_s=2.0,
-            mean_lowering_s=2.0,
-            mean_rom_mm=200.0,
-            time_under_tension_s=20.0,
-        )
-        return Emitted(t, event)
-
-    figs = _score([*_perfect(), set_end(40.0, 3), set_end(90.0, 3)])
+    figs = _score([*_perfect(), _set_end(40.0, 3), _set_end(90.0, 3)])
     assert figs["set_records_exact_pct"] == 50.0
 
 

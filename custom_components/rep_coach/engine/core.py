@@ -170,7 +170,10 @@ class RepEngine:
             elif isinstance(found, HoldReached):
                 events.extend(session.on_hold_reached(found.t))
             elif isinstance(found, RepFound):
-                if found.t < self._last_t:  # held back until the calibration settled
+                if found.t < self._last_t:
+                    # Counted late (held back until the calibration settled). A live rep
+                    # found on a lagged sample also passes here: its timers are up to date,
+                    # so catching up changes nothing.
                     events.extend(session.catch_up(found.measure.started_t))
                 events.extend(session.on_rep(found.t, found.measure))
             elif isinstance(found, PresenceChanged):
