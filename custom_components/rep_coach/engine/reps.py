@@ -10,6 +10,7 @@ reached) come from the hypothesis the evidence favours.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .calibration import CalibrationModel, Calibrator, Outcome
@@ -300,13 +301,13 @@ class RepTracker:
         return (model.sign * self.last_x - model.bottom_h) / rom
 
     # --- inputs --------------------------------------------------------------------------
-    def interrupt(self, t: float, side: Side) -> list[Detection]:
+    def interrupt(self, t: float, side: Side) -> Sequence[Detection]:
         """The data stopped joining up (dropout, jump, restart): no attempt survives it (a rep
         already back at the bottom is finished); what that changed, in order."""
         self._interrupt(t, side)
         return self._take()
 
-    def silent(self, t: float, since: float, side: Side) -> list[Detection]:
+    def silent(self, t: float, since: float, side: Side) -> Sequence[Detection]:
         """No reading came from ``since`` to ``t`` (a Wi-Fi outage, a reboot): as
         :meth:`interrupt`, except that a rep of the settled orientation at or past its top,
         silent for less than a hold can last, waits for where the readings resume (the hips
@@ -335,7 +336,7 @@ class RepTracker:
             # of the scene by itself; if the bench did move, the reps after it tell (relearn).
             self.calibrator.scene_changed()
 
-    def jumped(self, t: float, side: Side) -> list[Detection]:
+    def jumped(self, t: float, side: Side) -> Sequence[Detection]:
         """The readings jumped to a level hips cannot reach smoothly (a body in the beam, an
         arrival): levels start afresh; an attempt under way survives a glitch mid-lift (a rep
         already back at the bottom is finished); what that changed, in order."""
@@ -353,7 +354,7 @@ class RepTracker:
         self.calibrator.scene_changed()
         return self._take()
 
-    def lost(self, t: float, since: float, side: Side) -> list[Detection]:
+    def lost(self, t: float, since: float, side: Side) -> Sequence[Detection]:
         """Readings have been invalid or out of range (or missing) since ``since``: what that
         changed (the lifter left), in order."""
         lost_for = t - max(since, self.last_t)
@@ -386,8 +387,11 @@ class RepTracker:
             self._set_present(t, False, unseen=True)
         return self._take()
 
-    def _take(self) -> list[Detection]:
-        found, self._found = self._found, []
+    def _take(self) -> Sequence[Detection]:
+        found = self._found
+        if not found:
+            return ()  # (most calls: no list to allocate)
+        self._found = []
         return found
 
     def _top_hidden(self) -> Detector | None:
@@ -399,7 +403,7 @@ class RepTracker:
             return None  # (learned once at least: relearning a moved seat still counts)
         return detector if detector.top_out_of_view() else None
 
-    def push(self, t: float, x: float, side: Side) -> list[Detection]:
+    def push(self, t: float, x: float, side: Side) -> Sequence[Detection]:
         """One conditioned sample: time (s) and distance (mm), while ``side`` works; what it
         found, in order."""
         self.last_t, self.last_x = t, x
@@ -489,7 +493,7 @@ class RepTracker:
             self._found.append(PresenceChanged(t, present, unseen))
 
     # --- what the detectors found ------------------------------------------------------------
-    def _hear(self, detector: Detector, findings: list[Finding], side: Side) -> None:
+    def _hear(self, detector: Detector, findings: Sequence[Finding], side: Side) -> None:
         """Act on what one call of ``detector`` found, in order, while ``side`` works."""
         for finding in findings:
             if isinstance(finding, Candidate):
