@@ -409,11 +409,12 @@ class Detector:
         """Before the sample at ``t``: if the readings stopped mid-lowering, the rep may be over.
         Its findings come before the sample's, which is measured against what they change."""
         rep = self.rep
-        if rep is not None and rep.stage is Stage.LOWERING and t - self._last_t >= DROPOUT_S:
-            if rep.bottom_t is None:
-                self._bridge_dropout(t)
-            else:
-                self._finish(self._last_t, at_valley=False)  # the readings before time it
+        if rep is None or rep.stage is not Stage.LOWERING or t - self._last_t < DROPOUT_S:
+            return ()  # (almost every sample)
+        if rep.bottom_t is None:
+            self._bridge_dropout(t)
+        else:
+            self._finish(self._last_t, at_valley=False)  # the readings before time it
         return self._take()
 
     def step(
@@ -440,7 +441,11 @@ class Detector:
         else:
             self._in_rep(t, h, lag_t, speed, before)
         self._last_t, self._last_h, self._live_speed = t, h, speed
-        return self._take()
+        found = self._found  # (as _take, without a call for every sample)
+        if not found:
+            return ()
+        self._found = []
+        return found
 
     # --- idle ----------------------------------------------------------------------------
     def _idle(self, t: float, h: float) -> None:
