@@ -42,9 +42,7 @@ from .thresholds import (
     START_OF_PARTIAL,
     STILL_S,
 )
-from .timing import LIVE_HALF_S, half_window, lagged_speed
-
-RATE_REFRESH = 64  # re-estimate the live speed window every this many samples
+from .timing import LiveSpeed
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +148,7 @@ class RepTracker:
         )
         self.last_x: float | None = None
         self.last_t = -float("inf")
-        self._tail_t: list[float] = []
-        self._tail_x: list[float] = []
-        self._half = 1
+        self._live = LiveSpeed()
         self._samples = 0
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
@@ -327,8 +323,7 @@ class RepTracker:
         for detector in self.detectors if detectors is None else detectors:
             self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
-        self._tail_t.clear()
-        self._tail_x.clear()
+        self._live.clear()
         self._settled_from = t + SETTLE_S
         if not self.presence.present:
             # Nobody was seen on the bench: whoever the readings find next may sit elsewhere.
@@ -410,23 +405,11 @@ class RepTracker:
         self.history.add(t, x)
         self.noise.push(t, x)
         sigma = self.noise.sigma
-        tail_t, tail_x = self._tail_t, self._tail_x
-        tail_t.append(t)
-        tail_x.append(x)
         self._samples += 1
         if self._samples == 1:
             self._settled_from = t + SETTLE_S  # what came before is unknown
-        if self._samples % RATE_REFRESH == 1:
-            self._half = half_window(tail_t[-16:] if len(tail_t) >= 16 else tail_t, LIVE_HALF_S)
-        keep = 2 * self._half + 1
-        kept = keep if keep > 16 else 16
-        if len(tail_t) > kept:
-            del tail_t[: len(tail_t) - kept]
-            del tail_x[: len(tail_x) - kept]
         before = self._lag
-        # (reads the newest ``keep`` samples of the tail: no copies of them)
-        lag_t, speed = lagged_speed(tail_t, tail_x, self._half)
-        self._lag = (lag_t, speed)
+        self._lag = lag_t, speed = self._live.push(t, x)
         self.still.push(t, x, self.noise.still_tolerance)
         still_s = self.still.still_for(t)
         if still_s >= STILL_S:
