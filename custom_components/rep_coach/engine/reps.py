@@ -424,7 +424,11 @@ class RepTracker:
                 bridged = detector.bridge(t)
                 if bridged:
                     self._hear(detector, bridged, side)
-            found = detector.step(t, sign * x, lag_t, sign * speed, (before[0], sign * before[1]))
+            # heights, speeds: this hypothesis' way up (negating is exact, as is 1 * x)
+            if sign > 0:
+                found = detector.step(t, x, lag_t, speed, before)
+            else:
+                found = detector.step(t, -x, lag_t, -speed, (before[0], -before[1]))
             if found:
                 self._hear(detector, found, side)
         self._report_activity(t)
