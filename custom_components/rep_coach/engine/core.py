@@ -5,6 +5,7 @@ the caller (sample arrival or device time), never from the wall clock."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypedDict
@@ -154,7 +155,7 @@ class RepEngine:
         return self._settle(self.session.apply_settings(settings, t))
 
     # --- input ---------------------------------------------------------------------------
-    def _heard(self, detections: list[Detection]) -> list[EngineEvent]:
+    def _heard(self, detections: Sequence[Detection]) -> list[EngineEvent]:
         """What the session made of the tracker's findings, handed to it in order."""
         session = self.session
         events: list[EngineEvent] = []

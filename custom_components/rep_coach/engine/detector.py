@@ -14,6 +14,7 @@ valley. After something that was not a rep (standing up, a jump) the valley is t
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 from itertools import islice
@@ -326,7 +327,7 @@ class Detector:
             and rep.rise <= OVERSIZE * self.scale
         )
 
-    def resume_after(self, t: float, silent_s: float) -> list[Finding]:
+    def resume_after(self, t: float, silent_s: float) -> Sequence[Finding]:
         """The readings resume at ``t`` after ``silent_s`` of silence (a gap, not the lifter
         leaving): a rep at or past its top waits for where they are (back in the band, or down
         at the bottom); any other attempt is dropped as :meth:`interrupt` drops it. Back in the
@@ -342,11 +343,14 @@ class Detector:
         return self.interrupt(t)
 
     # --- inputs --------------------------------------------------------------------------
-    def _take(self) -> list[Finding]:
-        found, self._found = self._found, []
+    def _take(self) -> Sequence[Finding]:
+        found = self._found
+        if not found:
+            return ()  # (most calls: no list to allocate)
+        self._found = []
         return found
 
-    def interrupt(self, t: float) -> list[Finding]:
+    def interrupt(self, t: float) -> Sequence[Finding]:
         """The data stopped joining up (gap, jump, nobody there): drop the attempt, or finish a
         rep that was back at the bottom (only the end of its timing was still being read)."""
         rep = self.rep
@@ -401,20 +405,21 @@ class Detector:
         self.valley = level
         self._after_last_rep = self.history.count - 1
 
-    def bridge(self, t: float) -> list[Finding]:
+    def bridge(self, t: float) -> Sequence[Finding]:
         """Before the sample at ``t``: if the readings stopped mid-lowering, the rep may be over.
         Its findings come before the sample's, which is measured against what they change."""
         rep = self.rep
-        if rep is not None and rep.stage is Stage.LOWERING and t - self._last_t >= DROPOUT_S:
-            if rep.bottom_t is None:
-                self._bridge_dropout(t)
-            else:
-                self._finish(self._last_t, at_valley=False)  # the readings before time it
+        if rep is None or rep.stage is not Stage.LOWERING or t - self._last_t < DROPOUT_S:
+            return ()  # (almost every sample)
+        if rep.bottom_t is None:
+            self._bridge_dropout(t)
+        else:
+            self._finish(self._last_t, at_valley=False)  # the readings before time it
         return self._take()
 
     def step(
         self, t: float, h: float, lag_t: float, speed: float, before: tuple[float, float]
-    ) -> list[Finding]:
+    ) -> Sequence[Finding]:
         """One sample (after :meth:`bridge`): height ``h`` at ``t``; live ``speed`` (mm/s, rising
         positive) at ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
         rep = self.rep
@@ -436,7 +441,11 @@ class Detector:
         else:
             self._in_rep(t, h, lag_t, speed, before)
         self._last_t, self._last_h, self._live_speed = t, h, speed
-        return self._take()
+        found = self._found  # (as _take, without a call for every sample)
+        if not found:
+            return ()
+        self._found = []
+        return found
 
     # --- idle ----------------------------------------------------------------------------
     def _idle(self, t: float, h: float) -> None:

@@ -39,7 +39,7 @@ NOISE_LAG_S = 0.045
 class NoiseEstimate:
     """Robust noise (sigma, mm) and quantum of the accepted raw readings."""
 
-    __slots__ = ("_median", "_seed", "_t1", "_x1", "_x2", "quantum")
+    __slots__ = ("_median", "_seed", "_t1", "_x1", "_x2", "quantum", "sigma", "still_tolerance")
 
     def __init__(self) -> None:
         self._median = 0.0
@@ -47,6 +47,9 @@ class NoiseEstimate:
         self._x1 = self._x2 = math.nan
         self._t1 = -math.inf
         self.quantum = 0.0
+        # Read for every reading, changed only by a difference: kept, not computed per read.
+        self.sigma = self.still_tolerance = 0.0
+        self._derive()
 
     def push(self, t: float, x: float) -> None:
         """One accepted reading (mm)."""
@@ -74,20 +77,19 @@ class NoiseEstimate:
             else:
                 self._median = median / (1.0 + MEDIAN_STEP)
             self._x2 = self._x1
+            self._derive()
         else:
             self._x2 = self._x1
         self._x1, self._t1 = x, t
 
-    @property
-    def sigma(self) -> float:
-        """Noise of one reading (mm), never below the sensor's floor or the rounding noise."""
-        return max(SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE, QUANTUM_SIGMA * self.quantum)
-
-    @property
-    def still_tolerance(self) -> float:
-        """How far a still reading may stray from its level: noise, or flipping between two
-        quanta of a coarse stream."""
-        return max(
+    def _derive(self) -> None:
+        """``sigma``: noise of one reading (mm), never below the sensor's floor or the rounding
+        noise. ``still_tolerance``: how far a still reading may stray from its level (noise, or
+        flipping between two quanta of a coarse stream)."""
+        self.sigma = max(
+            SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE, QUANTUM_SIGMA * self.quantum
+        )
+        self.still_tolerance = max(
             STILL_NOISE * max(SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE), 1.5 * self.quantum
         )
 

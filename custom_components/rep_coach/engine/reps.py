@@ -10,6 +10,7 @@ reached) come from the hypothesis the evidence favours.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .calibration import CalibrationModel, Calibrator, Outcome
@@ -41,9 +42,7 @@ from .thresholds import (
     START_OF_PARTIAL,
     STILL_S,
 )
-from .timing import LIVE_HALF_S, half_window, lagged_speed
-
-RATE_REFRESH = 64  # re-estimate the live speed window every this many samples
+from .timing import LiveSpeed
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +148,7 @@ class RepTracker:
         )
         self.last_x: float | None = None
         self.last_t = -float("inf")
-        self._tail_t: list[float] = []
-        self._tail_x: list[float] = []
-        self._half = 1
+        self._live = LiveSpeed()
         self._samples = 0
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
@@ -300,13 +297,13 @@ class RepTracker:
         return (model.sign * self.last_x - model.bottom_h) / rom
 
     # --- inputs --------------------------------------------------------------------------
-    def interrupt(self, t: float, side: Side) -> list[Detection]:
+    def interrupt(self, t: float, side: Side) -> Sequence[Detection]:
         """The data stopped joining up (dropout, jump, restart): no attempt survives it (a rep
         already back at the bottom is finished); what that changed, in order."""
         self._interrupt(t, side)
         return self._take()
 
-    def silent(self, t: float, since: float, side: Side) -> list[Detection]:
+    def silent(self, t: float, since: float, side: Side) -> Sequence[Detection]:
         """No reading came from ``since`` to ``t`` (a Wi-Fi outage, a reboot): as
         :meth:`interrupt`, except that a rep of the settled orientation at or past its top,
         silent for less than a hold can last, waits for where the readings resume (the hips
@@ -326,8 +323,7 @@ class RepTracker:
         for detector in self.detectors if detectors is None else detectors:
             self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
-        self._tail_t.clear()
-        self._tail_x.clear()
+        self._live.clear()
         self._settled_from = t + SETTLE_S
         if not self.presence.present:
             # Nobody was seen on the bench: whoever the readings find next may sit elsewhere.
@@ -335,7 +331,7 @@ class RepTracker:
             # of the scene by itself; if the bench did move, the reps after it tell (relearn).
             self.calibrator.scene_changed()
 
-    def jumped(self, t: float, side: Side) -> list[Detection]:
+    def jumped(self, t: float, side: Side) -> Sequence[Detection]:
         """The readings jumped to a level hips cannot reach smoothly (a body in the beam, an
         arrival): levels start afresh; an attempt under way survives a glitch mid-lift (a rep
         already back at the bottom is finished); what that changed, in order."""
@@ -353,7 +349,7 @@ class RepTracker:
         self.calibrator.scene_changed()
         return self._take()
 
-    def lost(self, t: float, since: float, side: Side) -> list[Detection]:
+    def lost(self, t: float, since: float, side: Side) -> Sequence[Detection]:
         """Readings have been invalid or out of range (or missing) since ``since``: what that
         changed (the lifter left), in order."""
         lost_for = t - max(since, self.last_t)
@@ -386,8 +382,11 @@ class RepTracker:
             self._set_present(t, False, unseen=True)
         return self._take()
 
-    def _take(self) -> list[Detection]:
-        found, self._found = self._found, []
+    def _take(self) -> Sequence[Detection]:
+        found = self._found
+        if not found:
+            return ()  # (most calls: no list to allocate)
+        self._found = []
         return found
 
     def _top_hidden(self) -> Detector | None:
@@ -399,30 +398,18 @@ class RepTracker:
             return None  # (learned once at least: relearning a moved seat still counts)
         return detector if detector.top_out_of_view() else None
 
-    def push(self, t: float, x: float, side: Side) -> list[Detection]:
+    def push(self, t: float, x: float, side: Side) -> Sequence[Detection]:
         """One conditioned sample: time (s) and distance (mm), while ``side`` works; what it
         found, in order."""
         self.last_t, self.last_x = t, x
         self.history.add(t, x)
         self.noise.push(t, x)
         sigma = self.noise.sigma
-        tail_t, tail_x = self._tail_t, self._tail_x
-        tail_t.append(t)
-        tail_x.append(x)
         self._samples += 1
         if self._samples == 1:
             self._settled_from = t + SETTLE_S  # what came before is unknown
-        if self._samples % RATE_REFRESH == 1:
-            self._half = half_window(tail_t[-16:] if len(tail_t) >= 16 else tail_t, LIVE_HALF_S)
-        keep = 2 * self._half + 1
-        kept = keep if keep > 16 else 16
-        if len(tail_t) > kept:
-            del tail_t[: len(tail_t) - kept]
-            del tail_x[: len(tail_x) - kept]
         before = self._lag
-        # (reads the newest ``keep`` samples of the tail: no copies of them)
-        lag_t, speed = lagged_speed(tail_t, tail_x, self._half)
-        self._lag = (lag_t, speed)
+        self._lag = lag_t, speed = self._live.push(t, x)
         self.still.push(t, x, self.noise.still_tolerance)
         still_s = self.still.still_for(t)
         if still_s >= STILL_S:
@@ -437,7 +424,11 @@ class RepTracker:
                 bridged = detector.bridge(t)
                 if bridged:
                     self._hear(detector, bridged, side)
-            found = detector.step(t, sign * x, lag_t, sign * speed, (before[0], sign * before[1]))
+            # heights, speeds: this hypothesis' way up (negating is exact, as is 1 * x)
+            if sign > 0:
+                found = detector.step(t, x, lag_t, speed, before)
+            else:
+                found = detector.step(t, -x, lag_t, -speed, (before[0], -before[1]))
             if found:
                 self._hear(detector, found, side)
         self._report_activity(t)
@@ -489,7 +480,7 @@ class RepTracker:
             self._found.append(PresenceChanged(t, present, unseen))
 
     # --- what the detectors found ------------------------------------------------------------
-    def _hear(self, detector: Detector, findings: list[Finding], side: Side) -> None:
+    def _hear(self, detector: Detector, findings: Sequence[Finding], side: Side) -> None:
         """Act on what one call of ``detector`` found, in order, while ``side`` works."""
         for finding in findings:
             if isinstance(finding, Candidate):

@@ -353,7 +353,9 @@ class Session:
     def _pause_ends(self, pause: float) -> SetEndReason | None:
         """Why a pause this long ends the set under way (None: it does not, or no set)."""
         current = self.current
-        if current is None or pause < self._pause_limit():
+        if current is None or (pause < TARGET_PAUSE_S and pause < self.settings.idle_end_set_s):
+            return None  # shorter than any limit (most readings): no limit to work out
+        if pause < self._pause_limit():
             return None
         if current.target_reached:
             return SetEndReason.TARGET

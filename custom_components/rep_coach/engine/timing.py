@@ -30,6 +30,7 @@ controlled descent, which is what the guide's "hold 1-2 s" and "lower in 2-3 s" 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -45,6 +46,7 @@ CUE_HALF_S = 0.15  # the hold cue reads the speed at the target moment over this
 BOTTOM_BAND = 0.10
 BOTTOM_REGION = 0.30  # live: a lowering that stops below this fraction has reached the bottom
 STEADY = 0.05  # steps within 5 % of the period: the sensor's own clock (device time), kept as is
+RATE_REFRESH = 64  # live: re-estimate the speed window every this many samples
 LOOKAHEAD = 16  # later readings bounding when one was taken: spans a stall's burst at 10-20 Hz
 BAND_NOISE = 4.0  # the hold band is never under 4 sigma of the readings (the detector's floor)
 SECOND_DIFF_SCALE = 0.6745 * 6**0.5  # median |second difference| of white noise, in sigma
@@ -374,3 +376,63 @@ def lagged_speed(ts: Sequence[float], hs: Sequence[float], a: int) -> tuple[floa
     before_h = sum(hs[k - a : k + 1]) / (a + 1)
     after_h = sum(hs[k:n]) / (a + 1)
     return (ts[k], (after_h - before_h) / (after_t - before_t))
+
+
+class LiveSpeed:
+    """:func:`lagged_speed` over LIVE_HALF_S on a stream, sample by sample, on the newest
+    readings (the window re-estimated every RATE_REFRESH samples).
+
+    The window after the lagged sample is, ``a`` samples later, the window before it: its sums
+    are kept and read again then (the same numbers, summed once), so each sample sums one
+    window, not two. The results are :func:`lagged_speed`'s on the same readings, exactly."""
+
+    __slots__ = ("_half", "_samples", "_sums", "ts", "xs")
+
+    def __init__(self) -> None:
+        self.ts: list[float] = []
+        self.xs: list[float] = []
+        self._half = 1
+        self._samples = 0  # samples ever pushed (not reset by :meth:`clear`)
+        # sums (time, distance) of the last ``a + 1`` samples, as each sample made them (None:
+        # fewer were in); the oldest is the window before the lagged sample, once ``a + 1`` are
+        self._sums: deque[tuple[float, float] | None] = deque(maxlen=2)
+
+    def clear(self) -> None:
+        """What follows does not join up with what came before (a gap, a restart)."""
+        self.ts.clear()
+        self.xs.clear()
+        self._sums.clear()  # (a window is read only once 2a + 1 new samples are in: tidiness)
+
+    def push(self, t: float, x: float) -> tuple[float, float]:
+        """Add a sample; (time, speed) at the newest sample that has ``a`` samples after it."""
+        ts, xs = self.ts, self.xs
+        ts.append(t)
+        xs.append(x)
+        self._samples += 1
+        if self._samples % RATE_REFRESH == 1:
+            half = half_window(ts[-16:] if len(ts) >= 16 else ts, LIVE_HALF_S)
+            if half != self._half or self._sums.maxlen != half + 1:
+                self._half = half
+                self._sums = deque(maxlen=half + 1)
+        a = self._half
+        keep = 2 * a + 1
+        kept = keep if keep > 16 else 16
+        if len(ts) > kept:
+            del ts[: len(ts) - kept]
+            del xs[: len(xs) - kept]
+        n = len(ts)
+        k = n - 1 - a
+        after = (sum(ts[k:n]), sum(xs[k:n])) if k >= 0 else None
+        sums = self._sums
+        sums.append(after)
+        if k < a:
+            return (ts[-1], 0.0)
+        before = sums[0] if len(sums) > a else None
+        if before is None:
+            before = (sum(ts[k - a : k + 1]), sum(xs[k - a : k + 1]))
+        assert after is not None  # (k >= a >= 1)
+        before_t = before[0] / (a + 1)
+        after_t = after[0] / (a + 1)
+        if after_t <= before_t:
+            return (ts[k], 0.0)
+        return (ts[k], (after[1] / (a + 1) - before[1] / (a + 1)) / (after_t - before_t))
