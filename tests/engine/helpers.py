@@ -144,6 +144,13 @@ class Track:
         self.t += steps / self.rate
         return self
 
+    def unseen_move(self, duration: float, to: float, *, value: float | None = None) -> Track:
+        """The hips move to height ``to`` while the sensor reads ``value`` (nothing by default:
+        a reflection, a signal failure) for ``duration`` s."""
+        self.readings(value, duration)
+        self._h = to
+        return self
+
     def empty(self, duration: float, *, level: float | None = None) -> Track:
         """Nobody on the bench: no target, or a still surface at height ``level`` (the floor
         below the seat for a sensor above, or the ceiling far above one below)."""

@@ -118,6 +118,22 @@ def test_a_squeeze_too_near_the_lens_to_range_is_not_the_lifter_leaving() -> Non
     assert [str(e.kind) for e in events].count("set_end") <= 1  # one set: nobody left mid-set
 
 
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_lift_out_of_view_on_its_way_up_goes_on_where_the_readings_resume(nearer: bool) -> None:
+    """Pairs corpus, seed 2026: half-way up, the sensor read nothing for half a second (a
+    signal failure) and the next reading was at the top. The lift was taken for the hips
+    leaving the beam and dropped: the set was one rep short."""
+    track = Track(rate=10.0, nearer=nearer, seated_mm=900.0, noise=True, seed=4).empty(3.0)
+    track.arrive().stay(3.0)
+    for k in range(7):
+        if k in (2, 4, 5):
+            track.move(0.5, 170.0).unseen_move(0.5, 380.0).stay(1.6).move(2.2, 0.0).stay(0.8)
+        else:
+            track.rep(rom=380.0, up=1.0, hold=1.6, down=2.2, pause=0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0)
+    assert len(counted(events)) == 7
+
+
 def test_standing_up_out_of_range_and_sitting_down_again_is_no_hidden_squeeze() -> None:
     """Sensor above a high seat: standing up takes the hips out of range as a squeeze too near
     the lens would; the readings then come back at the seat (someone sat down again), not at

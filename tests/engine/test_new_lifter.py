@@ -193,3 +193,15 @@ def test_a_first_movement_from_a_passer_not_a_rest_does_not_set_the_range() -> N
     first = stream.truth["sets"][0]
     reps = [e.event for e in run_engine(stream) if isinstance(e.event, RepEvent)]
     assert counted_in(first, [r for r in reps if r.complete]) == first["reps"]
+
+
+def test_sitting_down_from_a_still_empty_bench_is_not_a_rep() -> None:
+    """Pairs corpus, seed 2026 (its first session): the lifter left for a minute and a half; the
+    empty bench, 15 cm beyond the seat, read like a seated lifter. Coming back, the hips passed
+    out of the sensor's reach for a second (nothing but two wild readings, rejected as spikes,
+    which reset the blind spell's clock) and reappeared on their way down onto the seat: that
+    read as a lift from the bench's level, counted as the set's first rep."""
+    stream = holdout_pair(477603934, reclamp=True, mount=Mount.ABOVE)
+    third = stream.truth["sets"][2]
+    reps = [e.event for e in run_engine(stream) if isinstance(e.event, RepEvent)]
+    assert counted_in(third, [r for r in reps if r.complete]) == third["reps"]

@@ -138,6 +138,7 @@ class RepInProgress:
     rest_level: float | None = None  # a level held for long on the way up (maybe a seat)
     top_hidden: bool = False  # the readings stopped at the top: they must resume there
     top_may_resume: bool = True  # resuming in the band continues the squeeze (a short stop)
+    lift_hidden: bool = False  # the readings stopped on the way up: they must resume higher
 
     @property
     def rise(self) -> float:
@@ -314,6 +315,15 @@ class Detector:
             return False
         return rep.rise <= OVERSIZE * scale and self._last_h >= rep.peak - self.band(rep.rise)
 
+    def rising_out_of_view(self) -> bool:
+        """The last reading was on a lift under way (rising, not beyond the learned range): if
+        the readings stop now, the hips may have risen where the sensor cannot range (near the
+        lens, a reflection) and where they come back in view tells whether the lift went on."""
+        rep, scale = self.rep, self.scale
+        if rep is None or scale is None or rep.stage is not Stage.LIFTING:
+            return False
+        return self._live_speed > 0 and rep.rise <= OVERSIZE * scale
+
     def past_the_top(self) -> bool:
         """A locked-out rep of the learned size is at its top or on its way down (not yet at
         the bottom): if the readings stop now, where they resume tells whether it went on."""
@@ -426,8 +436,11 @@ class Detector:
         if rep is not None and rep.top_hidden:
             rep.top_hidden = False
             at_top = h >= rep.peak - self.band(rep.rise)
-            if (at_top and not rep.top_may_resume) or (
-                not at_top and h > rep.base + BOTTOM_REGION * rep.rise
+            lift_lost, rep.lift_hidden = rep.lift_hidden and not at_top, False
+            if (
+                lift_lost
+                or (at_top and not rep.top_may_resume)
+                or (not at_top and h > rep.base + BOTTOM_REGION * rep.rise)
             ):
                 # Back in view neither at the top nor back down where the lift left: not the
                 # squeeze that went out of view (someone stood up out of range and is sitting

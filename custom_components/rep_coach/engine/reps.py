@@ -362,14 +362,22 @@ class RepTracker:
                 if detector is hidden and rep is not None:
                     rep.top_hidden = True  # where the readings resume tells
                     continue
+                if (
+                    rep is not None
+                    and detector.sign == self.calibrator.model.sign
+                    and detector.rising_out_of_view()
+                ):
+                    # Out of view on the way up (no further than a glitch lasts): back in view
+                    # higher up, the lift went on; anywhere else it was not a rep.
+                    rep.top_hidden = rep.lift_hidden = True
+                    continue
                 # the hips left the beam mid-movement: not a rep (one back at the bottom is)
                 self._hear(detector, detector.interrupt(t), side)
-        if lost_for >= OUT_OF_VIEW_S and (
-            not self.presence.present or self.still.still_for(self.last_t) >= RESTED_S
-        ):
-            # An empty bench (or one still for long: maybe empty), then no target: someone is
-            # stepping into the beam. Where the readings resume does not join up with the
-            # level before: no lift rose from it.
+        if lost_for >= OUT_OF_VIEW_S:
+            # Out of view with no lift under way (an empty bench, or one that only looked like
+            # a seated lifter, then someone stepping into the beam): where the readings resume
+            # does not join up with the level before, no lift rose from it. (A lift seen under
+            # way goes on where they resume, above.)
             for detector in self.detectors:
                 if detector.rep is None:
                     detector.valley = None
