@@ -31,7 +31,7 @@ from custom_components.rep_coach.engine.reps import (
 )
 from custom_components.rep_coach.engine.timing import CUE_HALF_S, STILL_FRACTION
 
-from .helpers import Track, kinds, run
+from .helpers import NO_TARGET, Track, kinds, run
 
 # For a cosine move of duration T the speed stays under 15 % of its peak for asin(0.15)/pi*T
 # at each end: that is what the timing definition leaves out of a move.
@@ -126,6 +126,20 @@ def test_reps_without_resting_at_the_bottom_are_all_counted() -> None:
         )
         == 6
     )
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["sensor-above", "sensor-below"])
+def test_a_seat_reached_from_above_is_where_the_first_lift_starts(nearer: bool) -> None:
+    """Someone appears in the beam a little above the seat and sinks onto it, rests, then lifts:
+    the lift starts from where the hips rested, not from the first height seen of them (from
+    there every rep fell short of the range or was not one)."""
+    seat, floor = (620.0, -290.0) if nearer else (300.0, 900.0)
+    track = Track(rate=30.0, nearer=nearer, seated_mm=seat).empty(3.0, level=floor)
+    track.readings(NO_TARGET, 0.3).arrive(0.8, from_height=30.0).stay(4.0)
+    for _ in range(4):
+        track.rep(120.0, hold=2.0)
+    reps = reps_of(run(RepEngine(EngineSettings(target_reps=0)), track.stay(2.0)))
+    assert [r.rep for r in reps if r.complete] == [1, 2, 3, 4]
 
 
 def test_getting_on_and_off_the_bench_is_not_a_rep() -> None:

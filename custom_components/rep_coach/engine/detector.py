@@ -502,7 +502,10 @@ class Detector:
             ):
                 hold_start = rep.hold_start_t
                 if hold_start is not None and t - hold_start >= REST_BEFORE_LIFT_S:
-                    rep.rest_level = hold_level  # a long stay there, then rising on
+                    # A long stay there, then rising on: the level is where the hips stayed
+                    # (the lowest since the stay began, as a valley is), not the first height
+                    # of it (someone sitting down reaches the seat from above and sinks onto it).
+                    rep.rest_level = self._lowest_since(hold_start)
                 rep.hold_start_t = None  # that was a pause on the way up, not the top
                 rep.hold_level = None
             rest_level = rep.rest_level
@@ -531,6 +534,16 @@ class Detector:
             self._rising(t, h, lag_t, speed, before, rep)
         if self.rep is rep and rep.stage is Stage.LOWERING:
             self._lowering(t, h, lag_t, speed, rep)
+
+    def _lowest_since(self, t: float) -> float:
+        """The lowest height of the readings from ``t`` on (the newest included)."""
+        ts, xs, sign = self.history.ts, self.history.xs, self.sign
+        k = len(ts) - 1
+        lowest = sign * xs[k]
+        while k > 0 and ts[k - 1] >= t:
+            k -= 1
+            lowest = min(lowest, sign * xs[k])
+        return lowest
 
     def _rising(
         self,
