@@ -141,3 +141,20 @@ def test_a_slow_lowering_under_way_at_the_target_is_no_squeeze_at_10_hz(nearer: 
         track.rep(rom=150.0, up=1.0, hold=1.55, down=3.0, pause=0.8)
     events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track.stay(3.0))
     assert _cued_reps(events) == [True] * 4 + [False] * 4
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_the_first_lift_after_sitting_down_farther_than_a_rep_gets_the_cue(nearer: bool) -> None:
+    """Nothing learned yet: a lifter seen standing still, sitting down (a 40 cm drop, more
+    than their 18 cm reps) and resting 4 s on the seat before a set. One way up, sitting down
+    reads as a lift that holds still, and the first real lift is its "lowering": the first lift
+    did not open a run for the cue, and its squeeze (2.4 s against a 2 s target) got none. The
+    rest the lift left is the seat whichever way the sensor looks: a lift away from it that
+    holds still is a squeeze."""
+    track = Track(rate=20.0, nearer=nearer, noise=True, seed=3).empty(3.0)
+    track.empty(2.5, level=400.0).move(1.2, 0.0).stay(4.0)
+    for _ in range(6):
+        track.rep(rom=180.0, up=0.9, hold=2.4, down=1.2, pause=0.4)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track.stay(5.0))
+    assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 6
+    assert _cued_reps(events) == [True] * 6

@@ -860,6 +860,10 @@ class Detector:
         valley is the lowest reading: a still seat reads up to several sigma above it)."""
         return DWELL_FRACTION * rom + NOISE_START * self.sigma
 
+    def dwell_before(self, rep: RepInProgress) -> float:
+        """How long the hips stayed near the base before the attempt ``rep`` (its rise so far)."""
+        return self._dwell_before(rep, rep.rise)
+
     def _dwell_before(self, rep: RepInProgress, rom: float) -> float:
         """How long the hips stayed near the base before this lift (fidgets included)."""
         history = self.history

@@ -38,6 +38,7 @@ from .thresholds import (
     OVERSIZE,
     QUIET_S,
     RESTED_S,
+    SEAT_TOL,
     SETTLE_S,
     START_OF_PARTIAL,
     STILL_S,
@@ -156,6 +157,9 @@ class RepTracker:
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
         # after it, the rest the readings show may be the top of a rep under way, not the seat.
         self._found_at: float | None = None
+        # While the orientation is learned: the seat as motion shows it, (distance, sign) of the
+        # rest the last lift away from it left (see :meth:`_seat_from`); None: not seen yet.
+        self._seat: tuple[float, int] | None = None
         self._found: list[Detection] = []  # what the call under way found, handed back at its end
         self._scaled_side = side  # the side the detectors' scale is for
         self._sync_scale(side)
@@ -191,6 +195,7 @@ class RepTracker:
         ``mid_set``: restored with a set under way, so the lifter may be anywhere in a rep."""
         self.calibrator.restored(side)
         self._sync_scale(side)
+        self._seat = None
         self._found_at = self.last_t if mid_set and self.calibrator.settled else None
 
     def _sync_scale(self, side: Side) -> None:
@@ -233,7 +238,35 @@ class RepTracker:
         rep = holding[0].rep if len(holding) == 1 else None
         if rep is not None and self._quiet(holding[0], rep.begun_t):
             return holding[0]  # the first lift of a run, from a quiet rest: the seat
+        seat = self._seat
+        if seat is not None and not self.calibrator.settled:
+            level, sign = seat
+            detector = self.detectors[0] if sign > 0 else self.detectors[1]
+            rep = detector.rep
+            if (
+                rep is not None
+                and rep.stage is Stage.HOLDING
+                and rep.locked_out
+                and abs(sign * rep.base - level) <= SEAT_TOL * rep.rise
+            ):
+                return detector  # a lift away from the seat the run's rest showed, held there
         return None
+
+    def _seat_from(self, detector: Detector, rep: RepInProgress) -> None:
+        """While learning: the squeeze of ``rep`` began. A lift that left a rest (the hips still
+        near its start for RESTED_S, longer than a pause between reps) marks that rest as the
+        seat, whichever way the sensor looks: the lifts from there, away from it, are squeezes
+        (:meth:`cue_detector`). A movement that ends at the seat is a lowering with a bottom
+        pause (the other way up), never a new seat; a lift that began as the lifter appeared is
+        the arrival."""
+        if self.calibrator.settled or rep.begun_t < self._settled_from:
+            return
+        sign = detector.sign
+        seat = self._seat
+        if seat is not None and abs(sign * rep.peak - seat[0]) <= SEAT_TOL * rep.rise:
+            return
+        if detector.dwell_before(rep) >= RESTED_S:
+            self._seat = (sign * rep.base, sign)
 
     def _quiet(self, detector: Detector, begun_t: float) -> bool:
         """Nothing rep-sized went on just before ``begun_t``: a lift then opens a run."""
@@ -330,6 +363,7 @@ class RepTracker:
             # A gap with the lifter there (a sensor reboot, a Wi-Fi outage) changed nothing
             # of the scene by itself; if the bench did move, the reps after it tell (relearn).
             self.calibrator.scene_changed()
+            self._seat = None
 
     def jumped(self, t: float, side: Side) -> Sequence[Detection]:
         """The readings jumped to a level hips cannot reach smoothly (a body in the beam, an
@@ -347,6 +381,7 @@ class RepTracker:
         self.still.reset()
         self._settled_from = t + SETTLE_S
         self.calibrator.scene_changed()
+        self._seat = None
         return self._take()
 
     def lost(self, t: float, since: float, side: Side) -> Sequence[Detection]:
@@ -479,6 +514,7 @@ class RepTracker:
     def _set_present(self, t: float, present: bool, *, unseen: bool = False) -> None:
         if present is not self.presence.present:
             self.presence.present = present
+            self._seat = None  # whoever sits down next shows their seat afresh
             if present:
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
@@ -516,6 +552,8 @@ class RepTracker:
 
     def cue(self, detector: Detector, found: HoldStarted | HoldReached) -> None:
         """The hips stopped rising at the top, or the squeeze reached the target."""
+        if isinstance(found, HoldStarted) and found.rep.locked_out:
+            self._seat_from(detector, found.rep)
         if self._leads(detector, found.rep):
             self._found.append(found)
 
