@@ -13,6 +13,7 @@ valley. After something that was not a rep (standing up, a jump) the valley is t
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from statistics import median
 
 from .thresholds import (
     BELOW_SEAT,
+    CUE_SLACK,
     DOWN_AND_UP,
     DROPOUT_S,
     DWELL_FRACTION,
@@ -52,7 +54,6 @@ from .timing import (
     CUE_HALF_S,
     STILL_FRACTION,
     RepTiming,
-    half_window,
     lagged_speed,
     measure,
 )
@@ -274,6 +275,7 @@ class Detector:
         self._last_h = 0.0
         self._live_speed = 0.0
         self._cue_half = 0  # samples either side of the speed the hold cue reads
+        self._cue_half_at = 0  # history count when it was last worked out
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
         self._found: list[Finding] = []  # what the call under way found, handed back at its end
         self._timed: _Timed | None = None  # the rep under way, timed on this sample
@@ -628,8 +630,9 @@ class Detector:
         if n < 3:
             return None
         a = self._cue_half
-        if a == 0 or history.count % 64 == 0:
-            a = self._cue_half = half_window([ts[k] for k in range(max(0, n - 16), n)], CUE_HALF_S)
+        if a == 0 or history.count - self._cue_half_at >= 64:
+            a = self._cue_half = _cue_window([ts[k] for k in range(max(0, n - 16), n)])
+            self._cue_half_at = history.count
         keep = 2 * a + 1
         if n < keep:
             return None
@@ -882,3 +885,10 @@ class Detector:
                 break
             k -= 1
         return end_t - ts[k]
+
+
+def _cue_window(ts: list[float]) -> int:
+    """Readings either side of the hold cue's speed: CUE_HALF_S at this stream's rate, a half
+    reading rounded up whatever the arrival jitter (CUE_SLACK of a reading)."""
+    step = median(ts[k + 1] - ts[k] for k in range(len(ts) - 1))
+    return max(1, math.floor(CUE_HALF_S / step + 0.5 + CUE_SLACK)) if step > 0 else 1

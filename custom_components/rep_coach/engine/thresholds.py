@@ -70,6 +70,9 @@ DROPOUT_S: Final = 0.25  # a silence this long mid-lowering may hide the bottom 
 SETTLE_TIMEOUT_S: Final = 1.5  # the lowering ends at the latest this long after the bottom region
 FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs this much more
 # data at least; it looks again this often until it has read where the lowering ended
+CUE_SLACK: Final = 0.1  # the hold cue's speed window is CUE_HALF_S either side in whole readings,
+# a half rounded up, and this share of a reading of arrival jitter never rounding it down: 10 Hz's
+# 1.5 readings became 1 or 2 by jitter, and one doubled the speed's noise (a lowering read as still)
 PLATEAU_S: Final = 0.3  # a peak not bettered for this long is the top even if the speed jitters
 ABSENT_AFTER_S: Final = 1.0  # invalid/no-target readings for this long: nobody is there
 OUT_OF_VIEW_S: Final = 0.4  # no target this long mid-rep: the hips left the beam (a stuck
