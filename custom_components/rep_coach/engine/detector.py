@@ -52,6 +52,7 @@ from .timing import (
     BOTTOM_BAND,
     BOTTOM_REGION,
     CUE_HALF_S,
+    RATE_REFRESH,
     STILL_FRACTION,
     RepTiming,
     lagged_speed,
@@ -630,7 +631,7 @@ class Detector:
         if n < 3:
             return None
         a = self._cue_half
-        if a == 0 or history.count - self._cue_half_at >= 64:
+        if a == 0 or history.count - self._cue_half_at >= RATE_REFRESH:
             a = self._cue_half = _cue_window([ts[k] for k in range(max(0, n - 16), n)])
             self._cue_half_at = history.count
         keep = 2 * a + 1

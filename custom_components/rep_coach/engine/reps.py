@@ -233,7 +233,7 @@ class RepTracker:
         """The hypothesis live cues and the phase follow."""
         sign = self.calibrator.provisional_sign()
         if sign:
-            return self.detectors[0] if sign > 0 else self.detectors[1]
+            return self._of_sign(sign)
         holding = [d for d in self.detectors if d.rep is not None and d.rep.stage is Stage.HOLDING]
         rep = holding[0].rep if len(holding) == 1 else None
         if rep is not None and self._quiet(holding[0], rep.begun_t):
@@ -241,7 +241,7 @@ class RepTracker:
         seat = self._seat
         if seat is not None and not self.calibrator.settled:
             level, sign = seat
-            detector = self.detectors[0] if sign > 0 else self.detectors[1]
+            detector = self._of_sign(sign)
             rep = detector.rep
             if (
                 rep is not None
@@ -251,6 +251,10 @@ class RepTracker:
             ):
                 return detector  # a lift away from the seat the run's rest showed, held there
         return None
+
+    def _of_sign(self, sign: int) -> Detector:
+        """The hypothesis in which the distance grows (``sign`` > 0) or shrinks as hips rise."""
+        return self.detectors[0] if sign > 0 else self.detectors[1]
 
     def _seat_from(self, detector: Detector, rep: RepInProgress) -> None:
         """While learning: the squeeze of ``rep`` began. A lift that left a rest (the hips still
