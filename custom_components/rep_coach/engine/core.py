@@ -132,10 +132,9 @@ class RepEngine:
         self._last_seq: int | None = None
         self._bad_since: float | None = None  # first of the current run of unusable readings
         self._invalid_since: float | None = None  # first invalid one with no no-target since
-        # The first unusable reading after the last one the rep detector got (``_seen_t``): a
-        # valid reading rejected as a spike among unusable ones shows nobody either.
+        # The first unusable reading after the last one the rep detector got (its ``last_t``):
+        # a valid reading rejected as a spike among unusable ones shows nobody either.
         self._unseen_since = -math.inf
-        self._seen_t = -math.inf
         self.restored_history: list[report.SetSummary] = []
         self.resume_pending = False
 
@@ -292,7 +291,6 @@ class RepEngine:
                 # a body entered or left the beam
                 events.extend(self._heard(self.tracker.jumped(t, self.session.side)))
             if out is not None:
-                self._seen_t = out[0]
                 found = self.tracker.push(out[0], out[1], self.session.side)
                 if found:
                     events.extend(self._heard(found))
@@ -316,7 +314,7 @@ class RepEngine:
             self._invalid_since = None
         elif self._invalid_since is None:
             self._invalid_since = t
-        if self._unseen_since <= self._seen_t:
+        if self._unseen_since <= self.tracker.last_t:
             self._unseen_since = t
         events = self._heard(self.tracker.lost(t, self._unseen_since, self.session.side))
         if validity is Validity.NO_TARGET:
