@@ -57,6 +57,7 @@ from .timing import (
     RepTiming,
     lagged_speed,
     measure,
+    sample_step,
 )
 
 HISTORY_LEN = 4096  # samples kept for timing a rep (~80 s at 50 Hz)
@@ -891,5 +892,5 @@ class Detector:
 def _cue_window(ts: list[float]) -> int:
     """Readings either side of the hold cue's speed: CUE_HALF_S at this stream's rate, a half
     reading rounded up whatever the arrival jitter (CUE_SLACK of a reading)."""
-    step = median(ts[k + 1] - ts[k] for k in range(len(ts) - 1))
+    step = sample_step(ts)
     return max(1, math.floor(CUE_HALF_S / step + 0.5 + CUE_SLACK)) if step > 0 else 1

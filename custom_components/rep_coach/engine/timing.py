@@ -52,11 +52,16 @@ BAND_NOISE = 4.0  # the hold band is never under 4 sigma of the readings (the de
 SECOND_DIFF_SCALE = 0.6745 * 6**0.5  # median |second difference| of white noise, in sigma
 
 
+def sample_step(ts: Sequence[float]) -> float:
+    """This stream's period: the median step between readings (of the first 64)."""
+    return median(ts[k + 1] - ts[k] for k in range(min(len(ts) - 1, 64)))
+
+
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
     """Samples spanning ``span`` seconds at this stream's rate."""
     if len(ts) < 3:
         return 1
-    step = median(ts[k + 1] - ts[k] for k in range(min(len(ts) - 1, 64)))
+    step = sample_step(ts)
     return max(1, round(span / step)) if step > 0 else 1
 
 
