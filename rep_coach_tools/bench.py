@@ -30,13 +30,25 @@ def _csv(value: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
     return chosen
 
 
+def _seed_list(value: str) -> tuple[int, ...]:
+    try:
+        seeds = tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a seed or a comma list of seeds: {value!r}"
+        ) from None
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise argparse.ArgumentTypeError(f"give one seed or several different ones: {value!r}")
+    return seeds
+
+
 def config_from_args(args: argparse.Namespace) -> Config:
     """The run an argument list asks for."""
     families = _csv(args.family, tuple(str(f) for f in BROAD_FAMILIES), "--family")
     mounts = _csv(args.mount, tuple(str(m) for m in Mount), "--mount")
     return Config(
         sessions=12 if args.quick and args.sessions is None else args.sessions or 48,
-        seed=args.seed,
+        seeds=args.seed,
         corpora=_csv(args.corpus, CORPORA, "--corpus"),
         checks=_csv(args.checks, CHECKS, "--checks"),
         families=tuple(Family(f) for f in families),
@@ -68,7 +80,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--sessions", type=int, help="main corpus size; the others scale with it (default 48)"
     )
-    parser.add_argument("--seed", type=int, default=2026, help="corpus seed (default 2026)")
+    parser.add_argument(
+        "--seed",
+        type=_seed_list,
+        default=(2026,),
+        help="corpus seed (default 2026), or a comma list of seeds whose corpora are pooled "
+        "in one report (e.g. 13,17,19)",
+    )
     parser.add_argument("--quick", action="store_true", help="a quarter of the sessions (12)")
     parser.add_argument(
         "--corpus", default="all", help=f"comma list of {', '.join(CORPORA)}, or all (default)"

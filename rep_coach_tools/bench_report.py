@@ -103,11 +103,18 @@ def check_lines(checks: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _seeds_label(seeds: list[int]) -> str:
+    if len(seeds) == 1:
+        return f"seed {seeds[0]}"
+    return f"seeds {', '.join(str(s) for s in seeds)} (corpora pooled)"
+
+
 def table(result: dict[str, Any]) -> str:
     """The human-readable report."""
     config = result["config"]
     lines = [
-        f"Rep Coach accuracy benchmark: seed {config['seed']}, --sessions {config['sessions']}, "
+        f"Rep Coach accuracy benchmark: {_seeds_label(config['seeds'])}, "
+        f"--sessions {config['sessions']}, "
         f"{result['workers']} worker(s)",
         f"timing definition: {result['definition']}",
         "",

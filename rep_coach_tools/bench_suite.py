@@ -74,7 +74,7 @@ class Config:
     """What to run."""
 
     sessions: int = 48
-    seed: int = 2026
+    seeds: tuple[int, ...] = (2026,)  # more than one: their corpora pooled in one report
     corpora: tuple[str, ...] = CORPORA
     checks: tuple[str, ...] = CHECKS
     families: tuple[Family, ...] = BROAD_FAMILIES
@@ -127,44 +127,48 @@ def _seeds(seed: int, salt: str, count: int) -> list[int]:
 
 
 def plan_tasks(config: Config) -> list[Task]:
-    """Every task of a run, in a fixed order."""
+    """Every task of a run, in a fixed order (seed by seed)."""
+    return [task for seed in config.seeds for task in _plan_seed(config, seed)]
+
+
+def _plan_seed(config: Config, corpus_seed: int) -> list[Task]:
     n = config.sessions
     mounts = [str(m) for m in config.mounts]
     tasks: list[Task] = []
     if "main" in config.corpora:
         per_family = max(1, n // len(BROAD_FAMILIES))
         for family in config.families:
-            for k, seed in enumerate(_seeds(config.seed, f"main-{family}", per_family)):
+            for k, seed in enumerate(_seeds(corpus_seed, f"main-{family}", per_family)):
                 mount = mounts[k % len(mounts)]
                 tasks.append(Task("main", seed, str(family), mount, baseline=config.baseline))
     if "holdout" in config.corpora:
-        for k, seed in enumerate(_seeds(config.seed, "holdout", max(2, n // 2))):
+        for k, seed in enumerate(_seeds(corpus_seed, "holdout", max(2, n // 2))):
             tasks.append(Task("holdout", seed, mount=mounts[k % len(mounts)]))
     if "classic" in config.corpora:
-        tasks += [Task("classic", seed) for seed in _seeds(config.seed, "classic", max(1, n // 3))]
+        tasks += [Task("classic", seed) for seed in _seeds(corpus_seed, "classic", max(1, n // 3))]
     if "b2b" in config.corpora:
-        for k, seed in enumerate(_seeds(config.seed, "b2b", max(2, n // 8))):
+        for k, seed in enumerate(_seeds(corpus_seed, "b2b", max(2, n // 8))):
             tasks.append(Task("b2b", seed, variant="reclamped" if k % 2 else "same-orientation"))
     if "pairs" in config.corpora:
-        for k, seed in enumerate(_seeds(config.seed, "pairs", max(2, n // 4))):
+        for k, seed in enumerate(_seeds(corpus_seed, "pairs", max(2, n // 4))):
             mount = mounts[(k // 2) % len(mounts)]  # each variant from each mount
             tasks.append(Task("pairs", seed, mount=mount, variant=PAIR_VARIANTS[k % 2]))
     if "field" in config.corpora:
         per_family = max(1, n // 2 // len(FIELD_FAMILIES))
         for f, kind in enumerate(FIELD_FAMILIES):
-            for k, seed in enumerate(_seeds(config.seed, f"field-{kind}", per_family)):
+            for k, seed in enumerate(_seeds(corpus_seed, f"field-{kind}", per_family)):
                 tasks.append(Task("field", seed, str(kind), mounts[(f + k) % len(mounts)]))
     if "upsets" in config.corpora:
-        for k, seed in enumerate(_seeds(config.seed, "upsets", max(2, n // 6))):
+        for k, seed in enumerate(_seeds(corpus_seed, "upsets", max(2, n // 6))):
             mount = mounts[(k // len(UPSETS)) % len(mounts)]  # each upset from each mount
             tasks.append(Task("upsets", seed, str(UPSETS[k % len(UPSETS)]), mount))
     if "jitter" in config.checks:
-        for k, seed in enumerate(_seeds(config.seed, "jitter", max(2, n // 8))):
+        for k, seed in enumerate(_seeds(corpus_seed, "jitter", max(2, n // 8))):
             name = str(BROAD_FAMILIES[k % len(BROAD_FAMILIES)])
             rate = f"{JITTER_RATES_HZ[k % len(JITTER_RATES_HZ)]:g}"
             tasks.append(Task("jitter", seed, name, mounts[k % len(mounts)], variant=rate))
     if "mirror" in config.checks:
-        for k, seed in enumerate(_seeds(config.seed, "mirror", max(2, n // 12))):
+        for k, seed in enumerate(_seeds(corpus_seed, "mirror", max(2, n // 12))):
             tasks.append(Task("mirror", seed, str(Family.GEOMETRY), mounts[k % len(mounts)]))
     return tasks
 
@@ -377,9 +381,9 @@ def speed(config: Config) -> dict[str, Any]:
     laps = 12 if config.sessions >= 24 else 4
     sessions = [
         simulate_session(seed, family=family)
-        for seed, family in zip(_seeds(config.seed, "speed", 4), BROAD_FAMILIES, strict=False)
+        for seed, family in zip(_seeds(config.seeds[0], "speed", 4), BROAD_FAMILIES, strict=False)
     ]
-    stream = back_to_back(_seeds(config.seed, "memory", 1)[0], parts=laps)
+    stream = back_to_back(_seeds(config.seeds[0], "memory", 1)[0], parts=laps)
     return {"throughput": throughput(sessions), "memory": memory_growth(stream)}
 
 
@@ -391,7 +395,7 @@ def run(config: Config) -> dict[str, Any]:
         "definition": DEFINITION,
         "config": {
             "sessions": config.sessions,
-            "seed": config.seed,
+            "seeds": list(config.seeds),
             "corpora": list(config.corpora),
             "checks": list(config.checks),
             "families": [str(f) for f in config.families],

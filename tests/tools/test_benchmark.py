@@ -74,6 +74,28 @@ def test_options_choose_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.workers == 1
 
 
+def test_several_seeds_pool_their_corpora(monkeypatch: pytest.MonkeyPatch) -> None:
+    captured: list[Config] = []
+
+    def fake_run(config: Config) -> dict[str, object]:
+        captured.append(config)
+        return {}
+
+    monkeypatch.setattr(bench, "run", fake_run)
+    monkeypatch.setattr(bench, "table", lambda result: "")
+    run_command(bench.register, ["bench", "--seed", "13,17", "--corpus", "holdout"])
+    assert captured[0].seeds == (13, 17)
+    one = {seed: plan_tasks(Config(seeds=(seed,), corpora=("holdout",))) for seed in (13, 17)}
+    assert plan_tasks(captured[0]) == one[13] + one[17]
+    assert set(one[13]).isdisjoint(one[17])
+
+
+@pytest.mark.parametrize("value", ["13,x", "13,13", ","])
+def test_a_bad_seed_list_is_refused(value: str) -> None:
+    with pytest.raises(SystemExit):
+        run_command(bench.register, ["bench", "--seed", value])
+
+
 def test_unknown_corpus_is_refused() -> None:
     with pytest.raises(SystemExit, match="unknown nope"):
         run_command(bench.register, ["bench", "--corpus", "nope"])
@@ -116,6 +138,15 @@ def test_table_markdown_and_json_carry_the_figures(small_result: dict[str, Any])
     assert any(line.startswith("| **main** | 2 |") for line in md)
     assert any(line.startswith("| geometry | above |") for line in md)
     assert json.loads(json.dumps(small_result)) == small_result
+    assert text.startswith("Rep Coach accuracy benchmark: seed 2026,")
+
+
+def test_a_pooled_run_names_its_seeds() -> None:
+    config = Config(sessions=2, seeds=(3, 4), corpora=("classic",), checks=(), baseline=False)
+    result = run(config)
+    assert result["config"]["seeds"] == [3, 4]
+    assert result["corpora"]["classic"]["all"]["sessions"] == 2
+    assert table(result).startswith("Rep Coach accuracy benchmark: seeds 3, 4 (corpora pooled),")
 
 
 def test_pairs_corpus_reports_like_b2b() -> None:
