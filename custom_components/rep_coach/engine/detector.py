@@ -401,8 +401,13 @@ class Detector:
 
     def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
-        a slow lowering, not a new level to sit on."""
-        return rep.exit_t is not None and self._last_t - still_s < rep.exit_t
+        a slow lowering, not a new level to sit on. Only a squeeze sags: a rise that overshot
+        and settled back a little, never still at its peak, is someone sitting down."""
+        return (
+            rep.hold_start_t is not None
+            and rep.exit_t is not None
+            and self._last_t - still_s < rep.exit_t
+        )
 
     def _reseat(self, rep: RepInProgress, level: float) -> None:
         """The hips rose part-way and settled on ``level`` for longer than any squeeze: no rep.
