@@ -142,6 +142,7 @@ class RepInProgress:
     top_hidden: bool = False  # the readings stopped at the top: they must resume there
     top_may_resume: bool = True  # resuming in the band continues the squeeze (a short stop)
     lift_hidden: bool = False  # the readings stopped on the way up: they must resume higher
+    landing: bool = False  # the readings jumped past the lift: they must land within the rep
 
     @property
     def rise(self) -> float:
@@ -328,6 +329,26 @@ class Detector:
             return False
         return self._live_speed > 0 and rep.rise <= OVERSIZE * scale
 
+    def locked_out_of_size(self) -> bool:
+        """A rep of the learned size is past its lift: at its top, leaving it, or lowering."""
+        rep, scale = self.rep, self.scale
+        return (
+            rep is not None
+            and scale is not None
+            and rep.locked_out
+            and rep.stage is not Stage.LIFTING
+            and rep.rise <= OVERSIZE * scale
+        )
+
+    def within_rep(self, h: float) -> bool:
+        """Height ``h`` lies where the rep under way's hips can be: between where it started and
+        its top, give or take a band (the floor or someone standing lie beyond)."""
+        rep = self.rep
+        if rep is None:
+            return False
+        band = self.band(rep.rise)
+        return rep.base - band <= h <= rep.peak + band
+
     def past_the_top(self) -> bool:
         """A locked-out rep of the learned size is at its top or on its way down (not yet at
         the bottom): if the readings stop now, where they resume tells whether it went on."""
@@ -401,8 +422,13 @@ class Detector:
 
     def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
-        a slow lowering, not a new level to sit on."""
-        return rep.exit_t is not None and self._last_t - still_s < rep.exit_t
+        a slow lowering, not a new level to sit on. Only a squeeze sags: a rise that overshot
+        and settled back a little, never still at its peak, is someone sitting down."""
+        return (
+            rep.hold_start_t is not None
+            and rep.exit_t is not None
+            and self._last_t - still_s < rep.exit_t
+        )
 
     def _reseat(self, rep: RepInProgress, level: float) -> None:
         """The hips rose part-way and settled on ``level`` for longer than any squeeze: no rep.

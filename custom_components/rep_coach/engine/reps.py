@@ -371,12 +371,25 @@ class RepTracker:
 
     def jumped(self, t: float, side: Side) -> Sequence[Detection]:
         """The readings jumped to a level hips cannot reach smoothly (a body in the beam, an
-        arrival): levels start afresh; an attempt under way survives a glitch mid-lift (a rep
-        already back at the bottom is finished); what that changed, in order."""
+        arrival): levels start afresh; an attempt under way survives a glitch mid-lift, and a
+        rep of the learned size past its lift waits for where the readings land (a rep already
+        back at the bottom is finished); what that changed, in order."""
+        settled = self.calibrator.model.sign if self.calibrator.settled else 0
         for detector in self.detectors:
             rep = detector.rep
             if rep is None:
                 detector.valley = None
+            elif (
+                detector.sign == settled
+                and rep.bottom_t is None  # (one back at the bottom is finished, as it was)
+                and detector.locked_out_of_size()
+                and not self.calibrator.misfit(settled, rep.base, rep.rise, side)
+            ):
+                # A rep from the seat, at its top or on its way down: a stuck repeat, a glitch
+                # near the lens or a lowering faster than the gate jumps as a body in the beam
+                # does. Landing where this rep's hips can be, it goes on; beyond (standing up,
+                # leaving) it is over.
+                rep.landing = True
             elif rep.stage is not Stage.LIFTING or (
                 detector.scale is not None and rep.rise > OVERSIZE * detector.scale
             ):
@@ -467,6 +480,11 @@ class RepTracker:
             detector.sigma = sigma
             sign = detector.sign
             detector.range_in_doubt = doubt and sign == model_sign
+            rep = detector.rep
+            if rep is not None and rep.landing:
+                rep.landing = False
+                if not detector.within_rep(sign * x):
+                    self._hear(detector, detector.interrupt(t), side)
             if detector.rep is not None:  # (only an attempt under way is bridged)
                 bridged = detector.bridge(t)
                 if bridged:
