@@ -14,7 +14,7 @@ from custom_components.rep_coach.engine import (
     RepEvent,
 )
 
-from .helpers import Track, run
+from .helpers import Track, run, run_payloads
 
 
 def _cued_reps(events: Sequence[object]) -> list[bool]:
@@ -153,3 +153,31 @@ def test_the_first_lift_after_sitting_down_farther_than_a_rep_gets_the_cue(neare
     events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0)), track.stay(5.0))
     assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 6
     assert _cued_reps(events) == [True] * 6
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_readings_that_arrive_together_after_a_stall_are_no_stillness(nearer: bool) -> None:
+    """ESPHome's plain topic at 20 Hz (readings timed on arrival): 15 cm reps, four squeezed
+    2.6 s, then four squeezed 1.6 s against a 2 s target, and over each squeeze a Wi-Fi stall
+    from 1.5 s into it to 2.3 s (into the short ones' lowering) whose readings then arrive in
+    one burst. The readings of a burst carry one arrival time: a speed window inside it spans
+    no time, which read as no speed, so the hips read still at the target and the short
+    squeezes got the cue. A reading that came with the one before is read only once the stream
+    steps again, and the readings of the window are spread back to when they were taken (no
+    later than a later one's arrival less the periods between). The first rep is the
+    orientation's to learn (no cue yet)."""
+    track = Track(rate=20.0, nearer=nearer, noise=True, seed=5).empty(3.0).arrive().stay(3.0)
+    stalls: list[tuple[float, float]] = []
+    for hold in [2.6] * 4 + [1.6] * 4:
+        squeeze = track.t + 1.0
+        stalls.append((squeeze + 1.5, squeeze + 2.3))
+        track.rep(rom=150.0, up=1.0, hold=hold, down=2.0, pause=0.8)
+    times = [t for t, _ in track.stay(3.0).samples]
+
+    def delay(k: int) -> float:
+        return next((end - times[k] for start, end in stalls if start <= times[k] < end), 0.0)
+
+    engine = RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0))
+    events = run_payloads(engine, track.plain_payloads(delay), tail_s=30.0)
+    assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 8
+    assert _cued_reps(events)[1:] == [True] * 3 + [False] * 4

@@ -23,6 +23,7 @@ from statistics import median
 
 from .thresholds import (
     BELOW_SEAT,
+    BURST_STEP,
     CUE_SLACK,
     DOWN_AND_UP,
     DROPOUT_S,
@@ -58,6 +59,7 @@ from .timing import (
     lagged_speed,
     measure,
     sample_step,
+    taken_times,
 )
 
 HISTORY_LEN = 4096  # samples kept for timing a rep (~80 s at 50 Hz)
@@ -279,6 +281,7 @@ class Detector:
         self._live_speed = 0.0
         self._cue_half = 0  # samples either side of the speed the hold cue reads
         self._cue_half_at = 0  # history count when it was last worked out
+        self._cue_step = 0.0  # the stream's period then (s)
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
         self._found: list[Finding] = []  # what the call under way found, handed back at its end
         self._timed: _Timed | None = None  # the rep under way, timed on this sample
@@ -659,14 +662,25 @@ class Detector:
             return None
         a = self._cue_half
         if a == 0 or history.count - self._cue_half_at >= RATE_REFRESH:
-            a = self._cue_half = _cue_window([ts[k] for k in range(max(0, n - 16), n)])
+            self._cue_step = sample_step([ts[k] for k in range(max(0, n - 16), n)])
+            a = self._cue_half = _cue_window(self._cue_step)
             self._cue_half_at = history.count
         keep = 2 * a + 1
         if n < keep:
             return None
+        step = self._cue_step
+        if ts[n - 1] - ts[n - 2] < BURST_STEP * step:
+            return None  # came with the reading before (a burst): when it was taken is unknown
         window = range(n - keep, n)
-        lag_t, speed = lagged_speed([ts[k] for k in window], [self.sign * xs[k] for k in window], a)
-        span = ts[n - 1] - ts[n - keep]
+        # Readings timed on arrival that came in a burst after a stall carry one time: spread
+        # back to when they were taken (once the stream steps again), or a window inside the
+        # burst spans no time and reads no speed: still. Only a window with a burst in it:
+        # re-timing mere arrival jitter moved reads' moments to before the target.
+        wts = [ts[k] for k in window]
+        if any(wts[k + 1] - wts[k] < BURST_STEP * step for k in range(keep - 1)):
+            wts = taken_times(wts, step)
+        lag_t, speed = lagged_speed(wts, [self.sign * xs[k] for k in window], a)
+        span = wts[-1] - wts[0]
         noise = self.sigma * (2.0 / (a + 1)) ** 0.5 / (span / 2.0) if span > 0 else 0.0
         return lag_t, speed, noise
 
@@ -915,8 +929,8 @@ class Detector:
         return end_t - ts[k]
 
 
-def _cue_window(ts: list[float]) -> int:
-    """Readings either side of the hold cue's speed: CUE_HALF_S at this stream's rate, a half
-    reading rounded up whatever the arrival jitter (CUE_SLACK of a reading)."""
-    step = sample_step(ts)
+def _cue_window(step: float) -> int:
+    """Readings either side of the hold cue's speed: CUE_HALF_S at this stream's rate (its
+    period ``step``), a half reading rounded up whatever the arrival jitter (CUE_SLACK of a
+    reading)."""
     return max(1, math.floor(CUE_HALF_S / step + 0.5 + CUE_SLACK)) if step > 0 else 1

@@ -73,6 +73,8 @@ FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs t
 CUE_SLACK: Final = 0.1  # the hold cue's speed window is CUE_HALF_S either side in whole readings,
 # a half rounded up, and this share of a reading of arrival jitter never rounding it down: 10 Hz's
 # 1.5 readings became 1 or 2 by jitter, and one doubled the speed's noise (a lowering read as still)
+BURST_STEP: Final = 0.5  # a reading that arrived within half a period of the one before came in
+# a burst (after a Wi-Fi stall): when it was taken is known only once the stream steps again
 PLATEAU_S: Final = 0.3  # a peak not bettered for this long is the top even if the speed jitters
 ABSENT_AFTER_S: Final = 1.0  # invalid/no-target readings for this long: nobody is there
 OUT_OF_VIEW_S: Final = 0.4  # no target this long mid-rep: the hips left the beam (a stuck

@@ -74,13 +74,24 @@ def sample_times(ts: Sequence[float]) -> list[float]:
     and bursts no longer bend the speeds. A dropout between two readings only raises the bound.
     Steady steps (device time) are returned unchanged.
     """
-    n = len(ts)
-    if n < 4:
+    if len(ts) < 4:
         return list(ts)
     steps = sorted(map(sub, ts[1:], ts[:-1], strict=True))
-    period = steps[len(steps) // 2]
+    return taken_times(ts, steps[len(steps) // 2], steps)
+
+
+def taken_times(
+    ts: Sequence[float], period: float, steps: Sequence[float] | None = None
+) -> list[float]:
+    """:func:`sample_times` for a stream whose ``period`` is known (a few readings, which may
+    all have arrived in one burst); ``steps``: the sorted steps between them, if at hand."""
+    n = len(ts)
+    if steps is None:
+        steps = sorted(map(sub, ts[1:], ts[:-1], strict=True))
+    if n < 2 or period <= 0:
+        return list(ts)
     spread = steps[(9 * len(steps)) // 10] - steps[len(steps) // 10]
-    if period <= 0 or spread <= 2 * STEADY * period:
+    if spread <= 2 * STEADY * period:
         return list(ts)
     out = list(ts)
     behind = [j * period for j in range(1, LOOKAHEAD + 1)]  # j readings later: j periods
