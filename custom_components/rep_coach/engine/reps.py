@@ -376,7 +376,7 @@ class RepTracker:
         for detector in self.detectors:
             rep = detector.rep
             if rep is None:
-                detector.valley = None
+                detector.disjoin()
             elif rep.stage is not Stage.LIFTING or (
                 detector.scale is not None and rep.rise > OVERSIZE * detector.scale
             ):
