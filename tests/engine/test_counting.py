@@ -249,11 +249,6 @@ def test_someone_stepping_in_across_a_few_missed_rangings_is_no_rep(gap_s: float
     assert len(reps) == 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known failure: cutting the lead-in at every jump fixed it but cost field seed 2026 "
-    "a rep outside sets (reverted)",
-)
 @pytest.mark.parametrize("settle_s", [0.5, 0.9])
 def test_the_floor_before_someone_steps_in_is_no_base_of_a_rep(settle_s: float) -> None:
     """ESPHome plain payloads at 10 Hz, sensor above: the floor of the empty bench, the lifter

@@ -397,8 +397,15 @@ class Detector:
         elif rep is not None:
             self._abort(t, Abort.INTERRUPTED)
         self.stage = Stage.IDLE
-        self.valley = None
+        self.disjoin()
         return self._take()
+
+    def disjoin(self) -> None:
+        """The readings from here on do not join up with those before (a gap, a jump): the
+        next lift rises from a valley found afresh, and its timing reads no sample from before
+        (a lead-in across the jump would time someone sitting down as the start of the lift)."""
+        self.valley = None
+        self._after_last_rep = self.history.count
 
     def rest(self, level: float, still_s: float) -> None:
         """The hips have been still at ``level`` (height) for ``still_s`` seconds."""

@@ -378,7 +378,7 @@ class RepTracker:
         for detector in self.detectors:
             rep = detector.rep
             if rep is None:
-                detector.valley = None
+                detector.disjoin()
             elif (
                 detector.sign == settled
                 and rep.bottom_t is None  # (one back at the bottom is finished, as it was)
