@@ -30,7 +30,7 @@ def _csv(value: str, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
     return chosen
 
 
-def _seed_list(value: str) -> tuple[int, ...]:
+def seed_list(value: str) -> tuple[int, ...]:
     try:
         seeds = tuple(int(v) for v in value.split(",") if v.strip())
     except ValueError:
@@ -82,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--seed",
-        type=_seed_list,
+        type=seed_list,
         default=(2026,),
         help="corpus seed (default 2026), or a comma list of seeds whose corpora are pooled "
         "in one report (e.g. 13,17,19)",

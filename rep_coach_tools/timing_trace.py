@@ -22,6 +22,7 @@ from typing import Any
 
 from custom_components.rep_coach.engine.events import RepEvent
 
+from .bench import seed_list
 from .bench_suite import CORPORA, Config, make_session, plan_tasks, session_tags
 from .benchmark import payloads, run_engine
 from .scoring import match_reps, set_windows, top_seen
@@ -141,7 +142,7 @@ def table(traces: Sequence[RepTrace], keys: Iterable[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--seed", type=seed_list, default=(2026,), help="a seed or a comma list")
     parser.add_argument("--corpus", default="holdout")
     parser.add_argument("--mount", default="all")
     parser.add_argument("--family", default="")
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="sessions whose name contains this")
     args = parser.parse_args(argv)
     corpora = tuple(c for c in args.corpus.split(",") if c in CORPORA)
-    tasks = plan_tasks(Config(sessions=args.sessions, seed=args.seed, corpora=corpora, checks=()))
+    tasks = plan_tasks(Config(sessions=args.sessions, seeds=args.seed, corpora=corpora, checks=()))
     traces: list[RepTrace] = []
     for task in tasks:
         if args.mount != "all" and task.mount and task.mount != args.mount:
