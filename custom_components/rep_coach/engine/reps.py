@@ -33,15 +33,19 @@ from .settings import Side
 from .state import Calibration
 from .thresholds import (
     ABSENT_AFTER_S,
+    FAR_BEYOND,
     MAX_HOLD_S,
     OUT_OF_VIEW_S,
     OVERSIZE,
+    PRESENCE_STILL_S,
     QUIET_S,
     RESTED_S,
     SEAT_TOL,
     SETTLE_S,
     START_OF_PARTIAL,
     STILL_S,
+    ZONE_HIGH,
+    ZONE_LOW,
 )
 from .timing import LiveSpeed
 
@@ -153,6 +157,7 @@ class RepTracker:
         self._samples = 0
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
+        self._far_since: float | None = None  # readings far beyond the seat's zone since then
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
         # after it, the rest the readings show may be the top of a rep under way, not the seat.
@@ -474,6 +479,8 @@ class RepTracker:
         still_s = self.still.still_for(t)
         if still_s >= STILL_S:
             self._rest(t, self.still.mean, still_s, side)
+        if self.presence.present:
+            self._far_from_seat(t, x, side)
         doubt = self.calibrator.range_in_doubt(side)
         model_sign = self.calibrator.model.sign
         for detector in self.detectors:
@@ -532,6 +539,23 @@ class RepTracker:
         )
         if seated is not None:
             self._set_present(t, seated)
+
+    def _far_from_seat(self, t: float, x: float, side: Side) -> None:
+        """Readings that stay far beyond the seat's zone (the ceiling or floor of an empty
+        bench, in sunlight never still) say nobody is seated, as a still level there does."""
+        calibrator = self.calibrator
+        model = calibrator.model
+        rom = calibrator.rom(side)
+        if not calibrator.settled or not model.sign or model.bottom_h is None or not rom:
+            return
+        p = (model.sign * x - model.bottom_h) / rom
+        if ZONE_LOW - FAR_BEYOND <= p <= ZONE_HIGH + FAR_BEYOND:
+            self._far_since = None
+        elif self._far_since is None:
+            self._far_since = t
+        elif t - self._far_since >= PRESENCE_STILL_S:
+            self._far_since = None
+            self._set_present(t, False)
 
     def _set_present(self, t: float, present: bool, *, unseen: bool = False) -> None:
         if present is not self.presence.present:

@@ -85,6 +85,10 @@ PRESENCE_STILL_S: Final = 2.0  # still this long away from the seat zone: the be
 SEAT_TOL: Final = 0.35  # reps start within this of the seat (touch-and-go ends up to ~15 % above)
 ZONE_LOW: Final = -0.30  # a still level farther below the seat is the floor: nobody seated
 ZONE_HIGH: Final = 1.6  # a still level farther above is someone standing (or the ceiling)
+# Readings a full range beyond that zone for PRESENCE_STILL_S, still or not, are nobody seated
+# either: no rep, overshoot or lifter of up to twice the range goes there, and a sunlit far
+# background never reads still.
+FAR_BEYOND: Final = 1.0
 
 # --- orientation and relearning evidence (log-odds; positive favours the hypothesis) -----
 DECIDE: Final = 3.75  # evidence needed to count: a rep opening a run, lowered slower than lifted
