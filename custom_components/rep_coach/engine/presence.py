@@ -17,6 +17,7 @@ import math
 from statistics import median_low
 
 from .thresholds import (
+    FAR_BEYOND,
     NOISE_SEED,
     PRESENCE_STILL_S,
     QUANTUM_SIGMA,
@@ -143,3 +144,10 @@ class Presence:
         if still_s >= PRESENCE_STILL_S and (p < ZONE_LOW or p > ZONE_HIGH):
             return False
         return None
+
+    @staticmethod
+    def far_from_seat(height: float, seat: float, rom: float) -> bool:
+        """A reading at ``height`` lies a full range beyond the zone around the seat: no hips
+        seated or lifting there, still or not (the far background of an empty bench)."""
+        p = (height - seat) / rom
+        return p < ZONE_LOW - FAR_BEYOND or p > ZONE_HIGH + FAR_BEYOND

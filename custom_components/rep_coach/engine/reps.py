@@ -33,7 +33,6 @@ from .settings import Side
 from .state import Calibration
 from .thresholds import (
     ABSENT_AFTER_S,
-    FAR_BEYOND,
     MAX_HOLD_S,
     OUT_OF_VIEW_S,
     OVERSIZE,
@@ -44,8 +43,6 @@ from .thresholds import (
     SETTLE_S,
     START_OF_PARTIAL,
     STILL_S,
-    ZONE_HIGH,
-    ZONE_LOW,
 )
 from .timing import LiveSpeed
 
@@ -548,8 +545,7 @@ class RepTracker:
         rom = calibrator.rom(side)
         if not calibrator.settled or not model.sign or model.bottom_h is None or not rom:
             return
-        p = (model.sign * x - model.bottom_h) / rom
-        if ZONE_LOW - FAR_BEYOND <= p <= ZONE_HIGH + FAR_BEYOND:
+        if not self.presence.far_from_seat(model.sign * x, model.bottom_h, rom):
             self._far_since = None
         elif self._far_since is None:
             self._far_since = t
