@@ -53,7 +53,9 @@ def test_corpus_family_and_mount_can_be_narrowed() -> None:
     assert {(t.kind, t.family, t.mount) for t in tasks} == {("main", "lifter", "below")}
 
 
-def test_options_choose_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def chosen(monkeypatch: pytest.MonkeyPatch) -> list[Config]:
+    """The configs ``rep-coach bench`` would run (nothing runs, nothing is printed)."""
     captured: list[Config] = []
 
     def fake_run(config: Config) -> dict[str, object]:
@@ -62,10 +64,14 @@ def test_options_choose_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(bench, "run", fake_run)
     monkeypatch.setattr(bench, "table", lambda result: "")
+    return captured
+
+
+def test_options_choose_the_run(chosen: list[Config]) -> None:
     argv = ["bench", "--quick", "--corpus", "main,b2b", "--checks", "none"]
     argv += ["--family", "seat,partials", "--mount", "above", "--workers", "1"]
     run_command(bench.register, argv)
-    config = captured[0]
+    config = chosen[0]
     assert config.sessions == 12
     assert config.corpora == ("main", "b2b")
     assert config.checks == ()
@@ -74,19 +80,11 @@ def test_options_choose_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.workers == 1
 
 
-def test_several_seeds_pool_their_corpora(monkeypatch: pytest.MonkeyPatch) -> None:
-    captured: list[Config] = []
-
-    def fake_run(config: Config) -> dict[str, object]:
-        captured.append(config)
-        return {}
-
-    monkeypatch.setattr(bench, "run", fake_run)
-    monkeypatch.setattr(bench, "table", lambda result: "")
+def test_several_seeds_pool_their_corpora(chosen: list[Config]) -> None:
     run_command(bench.register, ["bench", "--seed", "13,17", "--corpus", "holdout"])
-    assert captured[0].seeds == (13, 17)
+    assert chosen[0].seeds == (13, 17)
     one = {seed: plan_tasks(Config(seeds=(seed,), corpora=("holdout",))) for seed in (13, 17)}
-    assert plan_tasks(captured[0]) == one[13] + one[17]
+    assert plan_tasks(chosen[0]) == one[13] + one[17]
     assert set(one[13]).isdisjoint(one[17])
 
 
