@@ -8,7 +8,8 @@ stream changes nothing but the levels themselves.
   ESPHome's default two decimals). It scales with distance as ToF noise does.
 - :class:`StillLevel`: the running level the readings stay at, and for how long.
 - :class:`Presence`: is someone on the bench? Away after invalid/no-target readings or a still
-  level far from the seat; back with a rep-like movement or a rest on the seat.
+  level far from the seat, or readings far beyond it for a while; back with a rep-like movement
+  or a rest on the seat.
 """
 
 from __future__ import annotations
