@@ -99,26 +99,24 @@ def trace_session(session: SimSession, corpus: str) -> list[RepTrace]:
             continue
         at = min(len(offsets) - 1, bisect.bisect_left(times, detail["end_t"]))
         shift = offsets[at][1] if offsets else 0.0
-        hold_start = ev.started_t + ev.concentric_s
+        # the rep event's boundaries, with the delivery delay of its device epoch taken off
+        start = ev.started_t - shift
+        hold_start = start + ev.concentric_s
         hold_end = hold_start + ev.hold_s
-        estimate = (ev.started_t, hold_start, hold_end, hold_end + ev.lowering_s)
+        estimate = (start, hold_start, hold_end, hold_end + ev.lowering_s)
         true_hold_end = detail["hold_start_t"] + detail["hold_s"]
         truth = (detail["start_t"], detail["hold_start_t"], true_hold_end, detail["end_t"])
-        start, hold_start, hold_end, end = (e - shift for e in estimate)
-        out.append(RepTrace(session.name, tags, truth, (start, hold_start, hold_end, end)))
+        out.append(RepTrace(session.name, tags, truth, estimate))
     return out
 
 
 def summary(traces: Sequence[RepTrace]) -> dict[str, Any]:
     """Signed mean and MAE of each boundary, and of the hold and lowering."""
+    columns = {name: [r.errors[b] for r in traces] for b, name in enumerate(BOUNDARIES)}
+    columns["hold"] = [r.hold_error for r in traces]
+    columns["lowering"] = [r.lowering_error for r in traces]
     out: dict[str, Any] = {"reps": len(traces)}
-    for b, name in enumerate(BOUNDARIES):
-        values = [r.errors[b] for r in traces]
-        out[name] = (mean(values), mean(map(abs, values))) if values else (0.0, 0.0)
-    for name, values in (
-        ("hold", [r.hold_error for r in traces]),
-        ("lowering", [r.lowering_error for r in traces]),
-    ):
+    for name, values in columns.items():
         out[name] = (mean(values), mean(map(abs, values))) if values else (0.0, 0.0)
     return out
 
