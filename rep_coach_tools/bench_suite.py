@@ -12,8 +12,9 @@ Corpora (``--sessions N``, default 48):
   stream; every other stream re-clamps the sensor the other way round for the second session;
 - ``field``: N/2 sessions of the hold-out's lifter with one real-world disturbance each
   (:mod:`.field`: tilt, passers, light, slip, network, vl53l0x), mounts alternating;
-- ``upsets``: N/6 hold-out sessions interrupted inside a set (:mod:`.field.upsets`): the sensor
-  reboots, or Home Assistant restarts and goes on from its snapshot.
+- ``upsets``: N/4 hold-out sessions interrupted inside a set (:mod:`.field.upsets`): the sensor
+  reboots, Home Assistant restarts and goes on from its snapshot, or someone crosses the
+  beam; each upset from each mount.
 
 Checks: ``jitter`` (N/8 firmware sessions at 10-50 Hz, mostly 10-12.5 Hz, delivered four more
 times with 0-50 ms random delays, against the same batches delivered without delay) and
@@ -159,7 +160,7 @@ def _plan_seed(config: Config, corpus_seed: int) -> list[Task]:
             for k, seed in enumerate(_seeds(corpus_seed, f"field-{kind}", per_family)):
                 tasks.append(Task("field", seed, str(kind), mounts[(f + k) % len(mounts)]))
     if "upsets" in config.corpora:
-        for k, seed in enumerate(_seeds(corpus_seed, "upsets", max(2, n // 6))):
+        for k, seed in enumerate(_seeds(corpus_seed, "upsets", max(2, n // 4))):
             mount = mounts[(k // len(UPSETS)) % len(mounts)]  # each upset from each mount
             tasks.append(Task("upsets", seed, str(UPSETS[k % len(UPSETS)]), mount))
     if "jitter" in config.checks:

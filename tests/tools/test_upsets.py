@@ -13,6 +13,8 @@ from rep_coach_tools import benchmark
 from rep_coach_tools.bench_suite import Config, make_session, plan_tasks
 from rep_coach_tools.benchmark import restarted, run_engine
 from rep_coach_tools.field.upsets import (
+    PASS_NEAREST_MM,
+    PASS_S,
     REBOOT_CLOCK_S,
     REBOOT_SILENCE_S,
     RESTART_DOWN_S,
@@ -27,6 +29,8 @@ from rep_coach_tools.sim.model import Mount, SimSession
 
 def _gap(session: SimSession) -> tuple[float, float]:
     record = session.truth["upset"]
+    if "pass_s" in record:
+        return record["at_t"], record["at_t"] + record["pass_s"]
     if "at_t" in record:
         return record["at_t"], record["at_t"] + record["silence_s"]
     return record["down_t"], record["up_t"]
@@ -95,6 +99,28 @@ def test_a_restart_loses_what_arrived_while_home_assistant_was_down() -> None:
     assert not [r for r in session.readings if down <= r.arrival_t < up]
 
 
+@pytest.mark.parametrize("mount", Mount)
+def test_a_crossing_reads_someone_nearer_the_lens_than_the_hips_inside_a_set(
+    mount: Mount,
+) -> None:
+    session = upset_session(3, Upset.CROSSING, mount=mount)
+    start, end = _gap(session)
+    assert PASS_S[0] <= end - start <= PASS_S[1]
+    base = holdout_session(3, mount=mount)
+    assert len(session.readings) == len(base.readings)
+    for ours, theirs in zip(session.readings, base.readings, strict=True):
+        if not start <= ours.t < end:
+            assert ours == theirs
+            continue
+        assert ours.sees_target()
+        assert ours.distance_mm is not None
+        assert ours.distance_mm >= PASS_NEAREST_MM
+        if theirs.sees_target() and theirs.distance_mm is not None:
+            assert ours.distance_mm < theirs.distance_mm
+    # the crossing is seen: more than a reading or two, whatever the rate
+    assert sum(1 for r in session.readings if start <= r.t < end) >= 3
+
+
 def test_run_engine_restarts_the_engine_from_its_snapshot(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -143,7 +169,7 @@ def test_interrupted_reps_may_be_counted_or_not() -> None:
 
 def test_upsets_corpus_is_planned_and_built_as_claimed() -> None:
     tasks = [t for t in plan_tasks(Config()) if t.kind == "upsets"]
-    assert len(tasks) == 8
+    assert len(tasks) == 12
     assert sorted((t.family, t.mount) for t in tasks) == sorted(
         (str(kind), str(mount)) for kind in UPSETS for mount in Mount for _ in range(2)
     )
