@@ -22,6 +22,7 @@ from itertools import islice
 from statistics import median
 
 from .thresholds import (
+    AT_BOTTOM_S,
     BELOW_SEAT,
     BURST_STEP,
     CUE_SLACK,
@@ -46,6 +47,7 @@ from .thresholds import (
     RETURNED,
     SETTLE_S,
     SETTLE_TIMEOUT_S,
+    STEADY_NOISE,
     STOP_FRACTION,
     TURN_BACK,
 )
@@ -145,6 +147,8 @@ class RepInProgress:
     top_may_resume: bool = True  # resuming in the band continues the squeeze (a short stop)
     lift_hidden: bool = False  # the readings stopped on the way up: they must resume higher
     landing: bool = False  # the readings jumped past the lift: they must land within the rep
+    at_bottom: tuple[float, float] | None = None  # (t, height) since when the lowering has
+    # stayed in the bottom band
 
     @property
     def rise(self) -> float:
@@ -767,13 +771,17 @@ class Detector:
             low = h
         base = rep.base
         if h < base - BELOW_SEAT * rise:
-            if rep.settled_t is not None:
+            if rep.settled_t is not None or self._came_to_rest(rep):
                 # It had come to rest at the bottom (only the timing was still reading its
-                # end): a rep, then the lifter slid off.
+                # end): a rep, then the lifter slid off or left the beam.
                 self._finish(self._last_t, at_valley=False)
             else:
                 self._abort(t, Abort.BELOW_SEAT)  # kept going below the seat: getting off
             return
+        if abs(h - base) > BOTTOM_BAND * rise:
+            rep.at_bottom = None
+        elif rep.at_bottom is None:
+            rep.at_bottom = (t, h)
         if h - low >= REBOUND * rise and low <= base + HALFWAY * rise:
             self._finish(t, at_valley=True)  # turned round: the next rep is under way
             return
@@ -801,6 +809,20 @@ class Detector:
             return
         if settled or timed_out:
             self._finish(t, at_valley=False)
+
+    def _came_to_rest(self, rep: RepInProgress) -> bool:
+        """A rep of the learned size came back down and stopped in the bottom band (still there
+        for AT_BOTTOM_S up to the last reading), before the speed estimate could say it settled:
+        it was over. (With nothing learned, a sit-down read the other way up passes through.)"""
+        since = rep.at_bottom
+        if since is None or not self.locked_out_of_size():
+            return False
+        t0, h0 = since
+        stayed = self._last_t - t0
+        drift = abs(self._last_h - h0)
+        return stayed >= AT_BOTTOM_S and drift <= (
+            STILL_FRACTION * rep.down_peak * stayed + STEADY_NOISE * self.sigma
+        )
 
     def _end_read(self, rep: RepInProgress) -> bool:
         """Whether the readings so far time the lowering's end (a speed window past it)."""

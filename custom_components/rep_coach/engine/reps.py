@@ -376,16 +376,20 @@ class RepTracker:
         arrival): levels start afresh; an attempt under way survives a glitch mid-lift, and a
         rep of the learned size past its lift waits for where the readings land (a rep already
         back at the bottom is finished); what that changed, in order."""
-        settled = self.calibrator.model.sign if self.calibrator.settled else 0
+        calibrator = self.calibrator
+        learned = calibrator.model.sign  # settled, or the prior while relearning
         for detector in self.detectors:
             rep = detector.rep
             if rep is None:
                 detector.disjoin()
             elif (
-                detector.sign == settled
+                detector.sign == learned
+                # relearning: only a rep begun once the scene had settled (not one rising from
+                # the level a body in the beam left)
+                and (calibrator.settled or rep.begun_t >= self._settled_from)
                 and rep.bottom_t is None  # (one back at the bottom is finished, as it was)
                 and detector.locked_out_of_size()
-                and not self.calibrator.misfit(settled, rep.base, rep.rise, side)
+                and not calibrator.misfit(learned, rep.base, rep.rise, side)
             ):
                 # A rep from the seat, at its top or on its way down: a stuck repeat, a glitch
                 # near the lens or a lowering faster than the gate jumps as a body in the beam

@@ -37,6 +37,8 @@ NOISE_MIN_ROM: Final = 16.0  # before any range is learned, a rep-like round tri
 HOLD_BAND_NOISE: Final = (
     4.0  # the hold band is never under 4 sigma: noise (or a quantum) stays in it
 )
+STEADY_NOISE: Final = 3.0  # two readings of still hips differ by under 3 sigma (2 sigma of their
+# difference): more is movement
 STILL_NOISE: Final = 4.0  # readings within 4 sigma (and one quantum) of their running level: still
 MAX_THRUST_MM: Final = 650.0  # physiology: a larger excursion is someone standing up, not a thrust
 
@@ -68,6 +70,8 @@ DOWN_AND_UP: Final = 2.0  # a silence under two of a rep's lifts hides no loweri
 # again (a lowering is no faster than the lift): the squeeze the readings resume on is the same
 DROPOUT_S: Final = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
 SETTLE_TIMEOUT_S: Final = 1.5  # the lowering ends at the latest this long after the bottom region
+AT_BOTTOM_S: Final = 0.06  # back in the bottom band and still over two readings at least this
+# far apart: the lowering ended there (a body passing through the band on its way beyond moves)
 FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs this much more
 # data at least; it looks again this often until it has read where the lowering ended
 CUE_SLACK: Final = 0.1  # the hold cue's speed window is CUE_HALF_S either side in whole readings,
