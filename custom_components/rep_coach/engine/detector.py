@@ -287,6 +287,8 @@ class Detector:
         self._cue_half_at = 0  # history count when it was last worked out
         self._cue_step = 0.0  # the stream's period then (s)
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
+        # Their median (None: none yet), kept with them: the hold cue reads it every reading.
+        self._lowering_median: float | None = None
         self._found: list[Finding] = []  # what the call under way found, handed back at its end
         self._timed: _Timed | None = None  # the rep under way, timed on this sample
 
@@ -657,7 +659,9 @@ class Detector:
         descent = -speed
         if rep.slowest_descent is None or descent < rep.slowest_descent:
             rep.slowest_descent = descent
-        lowering = median(self._lowering_peaks) if self._lowering_peaks else rep.up_peak
+        lowering = self._lowering_median
+        if lowering is None:
+            lowering = rep.up_peak
         # A speed within two of its own noise is no movement: slow lowerers' 15 % is below it
         # on a noisy sensor.
         return descent < max(STILL_FRACTION * lowering, 2.0 * noise)
@@ -916,6 +920,7 @@ class Detector:
         )
         if rep.locked_out and timing.lowering_peak_speed > 0:
             self._lowering_peaks.append(timing.lowering_peak_speed)
+            self._lowering_median = median(self._lowering_peaks)
         return Candidate(
             sign=sign,
             begun_t=rep.begun_t,

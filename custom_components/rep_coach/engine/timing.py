@@ -54,14 +54,19 @@ SECOND_DIFF_SCALE = 0.6745 * 6**0.5  # median |second difference| of white noise
 
 def sample_step(ts: Sequence[float]) -> float:
     """This stream's period: the median step between readings (of the first 64)."""
-    return median(ts[k + 1] - ts[k] for k in range(min(len(ts) - 1, 64)))
+    steps: list[float] = list(map(sub, ts[1:65], ts[:64], strict=False))  # (n - 1 of n)
+    return median(steps)
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
     """Samples spanning ``span`` seconds at this stream's rate."""
     if len(ts) < 3:
         return 1
-    step = sample_step(ts)
+    return _half(sample_step(ts), span)
+
+
+def _half(step: float, span: float) -> int:
+    """Samples spanning ``span`` seconds at a period of ``step``."""
     return max(1, round(span / step)) if step > 0 else 1
 
 
@@ -105,15 +110,18 @@ def taken_times(
     return out
 
 
+def prefix_sums(values: Sequence[float]) -> list[float]:
+    """``sums[k]``: the sum of the first ``k`` values (the same sums, in the same order, as a
+    loop of ``sums[k + 1] = sums[k] + values[k]``), for window means in O(1) each."""
+    return list(accumulate(values, initial=0.0))
+
+
 def speeds(
-    ts: Sequence[float], hs: Sequence[float], a: int, lo: int = 0, hi: int | None = None
+    sum_t: Sequence[float], sum_h: Sequence[float], a: int, lo: int = 0, hi: int | None = None
 ) -> list[float]:
     """Hip speed (mm/s, positive rising) at samples ``lo`` to ``hi`` (all by default; the
-    others read 0), from prefix sums: O(n)."""
-    n = len(hs)
-    # (the same sums, in the same order, as a loop of sum[k + 1] = sum[k] + x[k])
-    sum_h = list(accumulate(hs, initial=0.0))
-    sum_t = list(accumulate(ts, initial=0.0))
+    others read 0), from the :func:`prefix_sums` of the times and heights: O(n)."""
+    n = len(sum_h) - 1
     out = [0.0] * n
     last = n - 1
     top = last if hi is None else min(hi, last)
@@ -172,12 +180,12 @@ class RepTiming:
     end_read: bool = True
 
 
-def _smoothed(hs: Sequence[float], a: int) -> list[float]:
-    """Centred moving average over 2a+1 samples: the level of the hips, not of one reading."""
+def _smoothed(hs: Sequence[float], a: int, sums: Sequence[float]) -> list[float]:
+    """Centred moving average over 2a+1 samples: the level of the hips, not of one reading
+    (``sums``: the heights' :func:`prefix_sums`)."""
     n = len(hs)
     if a < 1 or n < 3:
         return list(hs)
-    sums = list(accumulate(hs, initial=0.0))
     out = [0.0] * n
     last = n - 1
     # whole windows (a <= k <= last - a) in one pass; those cut short by the ends one by one
@@ -210,10 +218,14 @@ def measure(
     """
     end = min(end, len(hs) - 1)
     ts = sample_times(ts)
-    a = half_window(ts)
-    level = _smoothed(hs, max(1, a // 2))
-    base = _start_level(hs, level, a, base, begun, end)
-    k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
+    step = sample_step(ts) if len(ts) >= 3 else 0.0  # (read by every window below)
+    a = _half(step, SPEED_HALF_S)
+    # The heights' and times' prefix sums, summed once: every level and speed below reads them.
+    sum_h = prefix_sums(hs)
+    sum_t = prefix_sums(ts)
+    level = _smoothed(hs, max(1, a // 2), sum_h)
+    k_peak = _first_max(level, min(begun, end), end)
+    base = _start_level(level, sum_h, a, base, k_peak)
     peak = level[k_peak]
     rom = peak - base
     band_level = peak - max(band_fraction * rom, BAND_NOISE * _noise(hs))
@@ -240,15 +252,15 @@ def measure(
             q += 1
     # Each move's speed is read over a window scaled to the move: a slow lowering averages
     # enough readings that noise does not decide where it began or ended.
-    a_up, a_down = _move_window(ts, i, j, a), _move_window(ts, m, q, a)
-    valley = min(range(i + 1), key=lambda k: (level[k], -k))
+    a_up, a_down = _move_window(ts, i, j, a, step), _move_window(ts, m, q, a, step)
+    valley = _last_min(level, i)
     still = j
     while still < m and level[still] >= band_level:
         still += 1
     # The lift's speeds are read from the valley to where the hips first leave the band, the
     # lowering's from where they last came back into it (at ``m`` at the latest) to the end.
-    vs = speeds(ts, hs, a_up, valley, still)
-    k_up = max(range(i, j + 1), key=vs.__getitem__)
+    vs = speeds(sum_t, sum_h, a_up, valley, still)
+    k_up = _first_max(vs, i, j)
     up_peak = max(vs[k_up], 0.0)
     up_level = STILL_FRACTION * up_peak
     # The lift starts where the speed, rising from the valley to its peak, passes the level.
@@ -261,8 +273,8 @@ def measure(
     back = m
     while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
         back -= 1
-    vd = speeds(ts, hs, a_down, back, end)
-    k_down = min(range(m, q + 1), key=vd.__getitem__)
+    vd = speeds(sum_t, sum_h, a_down, back, end)
+    k_down = _first_min(vd, m, q)
     down_peak = max(-vd[k_down], 0.0)
     down_level = STILL_FRACTION * down_peak
     hold_end_t = min(ts[m], _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0))
@@ -285,14 +297,31 @@ def measure(
     )
 
 
+def _first_max(values: list[float], lo: int, hi: int) -> int:
+    """Index of the first highest of ``values[lo]`` to ``values[hi]``."""
+    part = values[lo : hi + 1]
+    return lo + part.index(max(part))
+
+
+def _first_min(values: list[float], lo: int, hi: int) -> int:
+    """Index of the first lowest of ``values[lo]`` to ``values[hi]``."""
+    part = values[lo : hi + 1]
+    return lo + part.index(min(part))
+
+
+def _last_min(values: list[float], hi: int) -> int:
+    """Index of the last lowest of ``values[0]`` to ``values[hi]``."""
+    back = values[hi::-1]
+    return hi - back.index(min(back))
+
+
 def _start_level(
-    hs: Sequence[float], level: Sequence[float], a: int, base: float, begun: int, end: int
+    level: Sequence[float], sums: Sequence[float], a: int, base: float, k_peak: int
 ) -> float:
     """The level the lift started from: the hips' level averaged over a speed window, at its
     lowest in the rest before the lift (the stretch in the bottom band of ``base``), rather than
     ``base``, the detector's valley: the lowest single reading, a noise's depth under the seat
-    by an amount that changes with every reading."""
-    k_peak = max(range(min(begun, end), end + 1), key=level.__getitem__)
+    by an amount that changes with every reading. (``sums``: the heights' prefix sums.)"""
     bottom_level = base + BOTTOM_BAND * (level[k_peak] - base)
     i = k_peak
     while i > 0 and level[i - 1] > bottom_level:
@@ -302,8 +331,11 @@ def _start_level(
         lo -= 1
     if i - lo < 2 * a:
         return base  # no rest at the bottom (touch and go): the turnaround is the valley
-    wide = _smoothed(hs, a)
-    return min(wide[max(lo + a, i - 3 * a) : i - a + 1])  # the rest's last two windows
+    # The rest's last two windows, each whole (a <= k, k + a < i): :func:`_smoothed` over a.
+    whole = 2 * a + 1
+    return min(
+        (sums[k + a + 1] - sums[k - a]) / whole for k in range(max(lo + a, i - 3 * a), i - a + 1)
+    )
 
 
 def _noise(hs: Sequence[float]) -> float:
@@ -318,26 +350,29 @@ def _noise(hs: Sequence[float]) -> float:
     return max(sigma, quantum * 12**-0.5)
 
 
-def _move_window(ts: Sequence[float], k0: int, k1: int, a: int) -> int:
-    """Half window (samples) for the speed of the move from sample ``k0`` to ``k1``."""
+def _move_window(ts: Sequence[float], k0: int, k1: int, a: int, step: float) -> int:
+    """Half window (samples) for the speed of the move from sample ``k0`` to ``k1`` (``step``:
+    the stream's period)."""
     span = min(MAX_HALF_S, MOVE_SHARE * (ts[k1] - ts[k0]))
-    return max(a, half_window(ts, span)) if span > SPEED_HALF_S else a
+    return max(a, _half(step, span)) if span > SPEED_HALF_S else a
 
 
 def _monotone(values: Sequence[float]) -> list[tuple[float, int]]:
     """Least-squares non-decreasing fit (pool adjacent violators): O(n). The fit as its blocks,
     in order: (value, samples), each value ``total / count`` of the samples pooled in it."""
-    sums: list[float] = []  # the pooled blocks before the newest one
-    counts: list[int] = []
+    blocks: list[tuple[float, int]] = []  # (total, count) of the blocks before the newest
     for v in values:
         # the newest block stays in locals while it pools the blocks it violates
         total, count = v, 1
-        while sums and sums[-1] * count > total * counts[-1]:
-            total = sums.pop() + total
-            count = counts.pop() + count
-        sums.append(total)
-        counts.append(count)
-    return [(total / count, count) for total, count in zip(sums, counts, strict=True)]
+        while blocks:
+            last_total, last_count = blocks[-1]
+            if last_total * count <= total * last_count:
+                break
+            del blocks[-1]
+            total = last_total + total
+            count = last_count + count
+        blocks.append((total, count))
+    return [(total / count, count) for total, count in blocks]
 
 
 def _crossing(
@@ -360,12 +395,12 @@ def _crossing(
     """
     if hi <= lo:
         return ts[lo]
-    if rising:
-        blocks = _monotone([sign * v for v in vs[lo : hi + 1]])
-    else:
-        blocks = [
-            (-value, count) for value, count in _monotone([-sign * v for v in vs[lo : hi + 1]])
-        ]
+    part = vs[lo : hi + 1]
+    if (sign < 0) == rising:  # (sign is +-1: the fit reads exactly the speeds or their negatives)
+        part = [-v for v in part]
+    blocks = _monotone(part)
+    if not rising:
+        blocks = [(-value, count) for value, count in blocks]
     n = 0  # the first sample of the block
     before = 0.0  # the fit's value at sample n - 1
     for value, count in blocks:
@@ -402,12 +437,13 @@ class LiveSpeed:
     are kept and read again then (the same numbers, summed once), so each sample sums one
     window, not two. The results are :func:`lagged_speed`'s on the same readings, exactly."""
 
-    __slots__ = ("_half", "_samples", "_sums", "ts", "xs")
+    __slots__ = ("_half", "_kept", "_samples", "_sums", "ts", "xs")
 
     def __init__(self) -> None:
         self.ts: list[float] = []
         self.xs: list[float] = []
         self._half = 1
+        self._kept = 16  # readings kept: a window either side, and 16 to re-estimate it on
         self._samples = 0  # samples ever pushed (not reset by :meth:`clear`)
         # sums (time, distance) of the last ``a + 1`` samples, as each sample made them (None:
         # fewer were in); the oldest is the window before the lagged sample, once ``a + 1`` are
@@ -429,16 +465,15 @@ class LiveSpeed:
             half = half_window(ts[-16:] if len(ts) >= 16 else ts, LIVE_HALF_S)
             if half != self._half or self._sums.maxlen != half + 1:
                 self._half = half
+                self._kept = max(2 * half + 1, 16)
                 self._sums = deque(maxlen=half + 1)
         a = self._half
-        keep = 2 * a + 1
-        kept = keep if keep > 16 else 16
-        if len(ts) > kept:
-            del ts[: len(ts) - kept]
-            del xs[: len(xs) - kept]
-        n = len(ts)
-        k = n - 1 - a
-        after = (sum(ts[k:n]), sum(xs[k:n])) if k >= 0 else None
+        excess = len(ts) - self._kept
+        if excess > 0:
+            del ts[:excess]
+            del xs[:excess]
+        k = len(ts) - 1 - a
+        after = (sum(ts[k:]), sum(xs[k:])) if k >= 0 else None
         sums = self._sums
         sums.append(after)
         if k < a:

@@ -1,0 +1,82 @@
+"""The timing's faster helpers give exactly what the plain formulations they replace give."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from custom_components.rep_coach.engine.timing import (
+    _first_max,
+    _first_min,
+    _last_min,
+    _monotone,
+    _smoothed,
+    _start_level,
+    prefix_sums,
+)
+
+
+def values(seed: int) -> list[float]:
+    """Speeds or levels with ties (quantised readings repeat) and runs either way."""
+    rng = random.Random(seed)
+    out: list[float] = []
+    level = 0.0
+    for _ in range(rng.randint(1, 120)):
+        level += rng.choice([-2.0, -1.0, 0.0, 0.0, 1.0, 3.0]) * rng.choice([1.0, 0.5])
+        out.append(level)
+    return out
+
+
+def pooled(values: list[float]) -> list[tuple[float, int]]:
+    """Pool adjacent violators as first written: two lists, the newest block in locals."""
+    sums: list[float] = []
+    counts: list[int] = []
+    for v in values:
+        total, count = v, 1
+        while sums and sums[-1] * count > total * counts[-1]:
+            total = sums.pop() + total
+            count = counts.pop() + count
+        sums.append(total)
+        counts.append(count)
+    return [(total / count, count) for total, count in zip(sums, counts, strict=True)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_index_helpers_pick_the_samples_max_and_min_with_a_key_pick(seed: int) -> None:
+    vs = values(seed)
+    rng = random.Random(seed)
+    lo = rng.randrange(len(vs))
+    hi = rng.randrange(lo, len(vs))
+    assert _first_max(vs, lo, hi) == max(range(lo, hi + 1), key=vs.__getitem__)
+    assert _first_min(vs, lo, hi) == min(range(lo, hi + 1), key=vs.__getitem__)
+    assert _last_min(vs, hi) == min(range(hi + 1), key=lambda k: (vs[k], -k))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_monotone_fit_is_the_pooled_one_exactly(seed: int) -> None:
+    vs = [v * 1.37 for v in values(seed)]  # (not exactly representable: rounding must agree)
+    assert _monotone(vs) == pooled(vs)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_start_level_reads_the_rests_windows_of_the_moving_average(seed: int) -> None:
+    rng = random.Random(seed)
+    a = rng.randint(1, 6)
+    rest = [100.0 + rng.gauss(0.0, 2.0) for _ in range(rng.randint(a, 60))]
+    hs = rest + [100.0 + 8.0 * k for k in range(1, 30)]
+    sums = prefix_sums(hs)
+    level = _smoothed(hs, max(1, a // 2), sums)
+    k_peak = len(hs) - 1
+    base = min(rest)
+    # the rest's last two windows, read on the whole moving average as first written
+    bottom = base + 0.10 * (level[k_peak] - base)
+    i = k_peak
+    while i > 0 and level[i - 1] > bottom:
+        i -= 1
+    lo = i
+    while lo > 0 and level[lo - 1] <= bottom:
+        lo -= 1
+    wide = _smoothed(hs, a, sums)
+    expected = base if i - lo < 2 * a else min(wide[max(lo + a, i - 3 * a) : i - a + 1])
+    assert _start_level(level, sums, a, base, k_peak) == expected
