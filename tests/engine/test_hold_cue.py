@@ -14,6 +14,7 @@ from custom_components.rep_coach.engine import (
     RepEvent,
 )
 from rep_coach_tools.benchmark import run_engine
+from rep_coach_tools.field import field_session
 from rep_coach_tools.scoring import Cue, cue_class, set_windows
 from rep_coach_tools.sim.broad import Options
 from rep_coach_tools.sim.model import Mount
@@ -212,3 +213,20 @@ def test_the_first_lift_from_a_quiet_rest_gets_the_cue_whichever_way_the_arrival
     cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
     assert not [t for t in cues if t < first["start_t"]]
     assert any(first["start_t"] <= t <= first["end_t"] for t in cues)
+
+
+def test_no_quiet_lift_leads_the_cue_while_the_other_way_up_sees_a_movement_under_way() -> None:
+    """A simulated field session (passers, sensor below; the field corpus, seed 7): the lifter
+    sits down and does a first rep squeezed 0.2 s. A wrong-way "lift" from a quiet rest came to
+    rest while the other way up saw a movement under way, and, taken for the first of a run, it
+    led a cue against the evidence, during the first rep's lift: a false cue on a rep too short
+    for one. A quiet lift overrides the evidence only when the other way up sees no movement."""
+    session = field_session(889637562, "passers", mount=Mount.BELOW)
+    target = session.settings().hold_target_s
+    first = min(
+        (d for _, _, s in set_windows(session.truth) for d in s["rep_details"]),
+        key=lambda d: d["start_t"],
+    )
+    assert cue_class(first, target) is Cue.INELIGIBLE
+    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
+    assert not [t for t in cues if t <= first["end_t"] + 1.0]

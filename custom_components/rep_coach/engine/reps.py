@@ -242,12 +242,14 @@ class RepTracker:
         if (
             rep is not None
             and (seat is None or seat[1] == holding[0].sign)
+            and all(d.rep is None for d in self.detectors if d is not holding[0])
             and self._quiet(holding[0], rep.begun_t)
         ):
             # The first lift of a run, from a quiet rest, leaves the seat: its top is the
             # squeeze whichever way the evidence leans so far (that may rest on the arrival
             # alone, or on what was learned before the sensor was re-clamped), unless the run's
-            # rest showed the seat the other way up.
+            # rest showed the seat the other way up or the other way up sees a movement under
+            # way (someone settling, a passer-by).
             return holding[0]
         sign = calibrator.provisional_sign()
         if sign:
