@@ -13,6 +13,12 @@ from custom_components.rep_coach.engine import (
     RepEngine,
     RepEvent,
 )
+from rep_coach_tools.benchmark import run_engine
+from rep_coach_tools.field import field_session
+from rep_coach_tools.scoring import Cue, cue_class, set_windows
+from rep_coach_tools.sim.broad import Options
+from rep_coach_tools.sim.model import Mount
+from rep_coach_tools.simulator import simulate_session
 
 from .helpers import Track, run, run_payloads
 
@@ -181,3 +187,46 @@ def test_readings_that_arrive_together_after_a_stall_are_no_stillness(nearer: bo
     events = run_payloads(engine, track.plain_payloads(delay), tail_s=30.0)
     assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 8
     assert _cued_reps(events)[1:] == [True] * 3 + [False] * 4
+
+
+@pytest.mark.parametrize(
+    ("seed", "family", "mount"),
+    [(688977024, "geometry", Mount.ABOVE), (1750815251, "lifter", Mount.BELOW)],
+    ids=["geometry-above", "lifter-below"],
+)
+def test_the_first_lift_from_a_quiet_rest_gets_the_cue_whichever_way_the_arrival_leans(
+    seed: int, family: str, mount: Mount
+) -> None:
+    """Two simulated sessions (the main corpus, seed 37) where the lifter sits down and rests
+    before the first rep: sitting down reads as a lift one way up and the seat as its squeeze,
+    and that round trip, finished by the first real lift, leant the orientation evidence the
+    wrong way before any rep had ended, so the first squeeze (long enough by the truth) got no
+    cue. The first lift of a run after a quiet rest leaves the seat, whichever way the sensor
+    looks: it leads the cue. Nothing is cued before that rep."""
+    session = simulate_session(seed, family=family, options=Options(mount=mount))
+    target = session.settings().hold_target_s
+    first = min(
+        (d for _, _, s in set_windows(session.truth) for d in s["rep_details"]),
+        key=lambda d: d["start_t"],
+    )
+    assert cue_class(first, target) is Cue.ELIGIBLE
+    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
+    assert not [t for t in cues if t < first["start_t"]]
+    assert any(first["start_t"] <= t <= first["end_t"] for t in cues)
+
+
+def test_no_quiet_lift_leads_the_cue_while_the_other_way_up_sees_a_movement_under_way() -> None:
+    """A simulated field session (passers, sensor below; the field corpus, seed 7): the lifter
+    sits down and does a first rep squeezed 0.2 s. A wrong-way "lift" from a quiet rest came to
+    rest while the other way up saw a movement under way, and, taken for the first of a run, it
+    led a cue against the evidence, during the first rep's lift: a false cue on a rep too short
+    for one. A quiet lift overrides the evidence only when the other way up sees no movement."""
+    session = field_session(889637562, "passers", mount=Mount.BELOW)
+    target = session.settings().hold_target_s
+    first = min(
+        (d for _, _, s in set_windows(session.truth) for d in s["rep_details"]),
+        key=lambda d: d["start_t"],
+    )
+    assert cue_class(first, target) is Cue.INELIGIBLE
+    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
+    assert not [t for t in cues if t <= first["end_t"] + 1.0]

@@ -233,15 +233,30 @@ class RepTracker:
 
     def cue_detector(self) -> Detector | None:
         """The hypothesis live cues and the phase follow."""
-        sign = self.calibrator.provisional_sign()
-        if sign:
-            return self._of_sign(sign)
+        calibrator = self.calibrator
+        if calibrator.settled and calibrator.model.sign:
+            return self._of_sign(calibrator.model.sign)
         holding = [d for d in self.detectors if d.rep is not None and d.rep.stage is Stage.HOLDING]
         rep = holding[0].rep if len(holding) == 1 else None
-        if rep is not None and self._quiet(holding[0], rep.begun_t):
-            return holding[0]  # the first lift of a run, from a quiet rest: the seat
         seat = self._seat
-        if seat is not None and not self.calibrator.settled:
+        if (
+            rep is not None
+            and (seat is None or seat[1] == holding[0].sign)
+            and all(d.rep is None for d in self.detectors if d is not holding[0])
+            and self._quiet(holding[0], rep.begun_t)
+        ):
+            # The first lift of a run, from a quiet rest, leaves the seat: its top is the
+            # squeeze whichever way the evidence leans so far (that may rest on the arrival
+            # alone, or on what was learned before the sensor was re-clamped), unless the run's
+            # rest showed the seat the other way up or the other way up sees a movement under
+            # way (someone settling, a passer-by).
+            return holding[0]
+        sign = calibrator.provisional_sign()
+        if sign:
+            return self._of_sign(sign)
+        if rep is not None and self._quiet(holding[0], rep.begun_t):
+            return holding[0]  # (a seat shown the other way up: the evidence is silent)
+        if seat is not None:
             level, sign = seat
             detector = self._of_sign(sign)
             rep = detector.rep
