@@ -104,16 +104,6 @@ class History:
         self.xs.append(x)
         self.count += 1
 
-    def since_t(self, t: float) -> list[float]:
-        """Distances of the samples from time ``t`` on (of those kept)."""
-        ts, xs = self.ts, self.xs
-        out: list[float] = []
-        for k in range(len(ts) - 1, -1, -1):
-            if ts[k] < t:
-                break
-            out.append(xs[k])
-        return out
-
     def since(self, index: int) -> tuple[list[float], list[float]]:
         """Samples from absolute ``index`` on (or from the oldest kept)."""
         first = max(0, index - (self.count - len(self.ts)))

@@ -10,8 +10,6 @@ stream changes nothing but the levels themselves.
 - :class:`Presence`: is someone on the bench? Away after invalid/no-target readings or a still
   level far from the seat, or readings far beyond it for a while; back with a rep-like movement
   or a rest on the seat.
-- :class:`Background`: what the empty bench showed (the band of its readings, away from the
-  seat): a round trip inside it is the background moving (sunlight, a swaying surface), no lift.
 """
 
 from __future__ import annotations
@@ -154,44 +152,3 @@ class Presence:
         seated or lifting there, still or not (the far background of an empty bench)."""
         p = (height - seat) / rom
         return p < ZONE_LOW - FAR_BEYOND or p > ZONE_HIGH + FAR_BEYOND
-
-
-class Background:
-    """The band of distances (mm) an empty bench showed: the readings that said nobody was
-    there, and on while the readings stay far beyond the seat's zone on that side. It stops
-    growing once they come nearer or the scene changes (a jump, a gap): whatever is seen then
-    may be someone arriving, and is not the background. Forgotten when someone is on the bench
-    again."""
-
-    __slots__ = ("growing", "high", "low")
-
-    def __init__(self) -> None:
-        self.low: float | None = None
-        self.high: float | None = None
-        self.growing = False
-
-    def seen(self, xs: list[float]) -> None:
-        """The bench was read as empty from these readings (mm) on."""
-        if xs:
-            self.low, self.high, self.growing = min(xs), max(xs), True
-
-    def extend(self, x: float) -> None:
-        """One more reading of the empty bench's background."""
-        if self.growing and self.low is not None and self.high is not None:
-            self.low, self.high = min(self.low, x), max(self.high, x)
-
-    def stop(self) -> None:
-        """The readings may show something else from now on: the band stays as it is."""
-        self.growing = False
-
-    def clear(self) -> None:
-        """Someone is on the bench: the band means nothing any more."""
-        self.low = self.high = None
-        self.growing = False
-
-    def holds(self, a: float, b: float, tolerance: float) -> bool:
-        """Distances ``a`` to ``b`` lie inside the band (give or take ``tolerance``)."""
-        low, high = self.low, self.high
-        if low is None or high is None:
-            return False
-        return low - tolerance <= min(a, b) and max(a, b) <= high + tolerance

@@ -28,12 +28,11 @@ from .detector import (
     Stage,
 )
 from .events import CalibrationReason
-from .presence import Background, NoiseEstimate, Presence, StillLevel
+from .presence import NoiseEstimate, Presence, StillLevel
 from .settings import Side
 from .state import Calibration
 from .thresholds import (
     ABSENT_AFTER_S,
-    LOCKOUT,
     MAX_HOLD_S,
     OUT_OF_VIEW_S,
     OVERSIZE,
@@ -136,7 +135,6 @@ class RepTracker:
         self.noise = NoiseEstimate()
         self.still = StillLevel()
         self.presence = Presence()
-        self.background = Background()  # what the bench showed while empty
         self.calibrator = Calibrator(model, side, partial=partial)
         self.detectors = tuple(
             Detector(
@@ -381,7 +379,6 @@ class RepTracker:
         self.still.reset()
         self._live.clear()
         self._settled_from = t + SETTLE_S
-        self.background.stop()
         if not self.presence.present:
             # Nobody was seen on the bench: whoever the readings find next may sit elsewhere.
             # A gap with the lifter there (a sensor reboot, a Wi-Fi outage) changed nothing
@@ -421,7 +418,6 @@ class RepTracker:
                 self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
         self._settled_from = t + SETTLE_S
-        self.background.stop()
         self.calibrator.scene_changed()
         self._seat = None
         return self._take()
@@ -501,8 +497,6 @@ class RepTracker:
             self._rest(t, self.still.mean, still_s, side)
         if self.presence.present:
             self._far_from_seat(t, x, side)
-        elif self.background.growing:
-            self._background_reading(x, side)
         doubt = self.calibrator.range_in_doubt(side)
         model_sign = self.calibrator.model.sign
         for detector in self.detectors:
@@ -560,10 +554,7 @@ class RepTracker:
             calibrator.rom(side) if settled else None,
         )
         if seated is not None:
-            was_present = self.presence.present
             self._set_present(t, seated)
-            if was_present and not seated:
-                self.background.seen(self.history.since_t(self.still.since))
 
     def _far_from_seat(self, t: float, x: float, side: Side) -> None:
         """Readings that stay far beyond the seat's zone (the ceiling or floor of an empty
@@ -580,32 +571,11 @@ class RepTracker:
         elif t - self._far_since >= PRESENCE_STILL_S:
             self._far_since = None
             self._set_present(t, False)
-            # This reading only: those since the readings went far hold the lifter leaving
-            # (standing up reads far on the background's side one way up).
-            self.background.seen([x])
-
-    def _background_reading(self, x: float, side: Side) -> None:
-        """A reading of the empty bench: the background's while far beyond the seat's zone on
-        the background's side, where no seated lifter's hips go; nearer, it may be someone
-        arriving, and on the other side someone standing."""
-        model = self.calibrator.model
-        rom = self.calibrator.rom(side)
-        seat, low = model.bottom_h, self.background.low
-        if not model.sign or seat is None or not rom or low is None:
-            self.background.stop()
-            return
-        h = model.sign * x
-        beyond = (h - seat) * (model.sign * low - seat) > 0
-        if beyond and self.presence.far_from_seat(h, seat, rom):
-            self.background.extend(x)
-        else:
-            self.background.stop()
 
     def _set_present(self, t: float, present: bool, *, unseen: bool = False) -> None:
         if present is not self.presence.present:
             self.presence.present = present
             self._seat = None  # whoever sits down next shows their seat afresh
-            self.background.clear()
             if present:
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
@@ -650,8 +620,6 @@ class RepTracker:
 
     def candidate(self, detector: Detector, candidate: Candidate, side: Side) -> None:
         """A round trip: evidence, and maybe reps."""
-        if self._background_moved(detector.sign, candidate, side):
-            return  # the empty bench's background moving (sunlight): nobody lifted
         self.calibrator.sigma = self.noise.sigma
         quiet = candidate.dwell_before >= QUIET_S and self._quiet(detector, candidate.begun_t)
         candidate = replace(candidate, quiet=quiet)
@@ -666,22 +634,6 @@ class RepTracker:
         if candidate.rom >= detector.reported() and not arrival:
             self._spans.append((candidate.begun_t, candidate.end_t))
         self._apply(candidate.end_t, self.calibrator.add(candidate, side), side)
-
-    def _background_moved(self, sign: int, candidate: Candidate, side: Side) -> bool:
-        """While the bench is read as empty, a round trip inside the band its background showed,
-        smaller than a rep of the learned range: the background swinging, not a lift (a lifter
-        the learned seat does not fit lifts their whole range, and is relearned)."""
-        rom = self.calibrator.rom(side)
-        return (
-            not self.presence.present
-            and rom is not None
-            and candidate.rom < LOCKOUT * rom
-            and self.background.holds(
-                sign * candidate.base,
-                sign * (candidate.base + candidate.rom),
-                self.noise.still_tolerance,
-            )
-        )
 
     def aborted(self, detector: Detector, found: Aborted, side: Side) -> None:
         """An attempt was dropped; a rest at the top is evidence."""
