@@ -4,6 +4,7 @@ squeeze whose end only the lowering after it tells."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.field import field_session
 from rep_coach_tools.scoring import Cue, cue_class, set_windows
 from rep_coach_tools.sim.broad import Options
-from rep_coach_tools.sim.model import Mount
+from rep_coach_tools.sim.model import Mount, SimSession
 from rep_coach_tools.simulator import simulate_session
 
 from .helpers import Track, run, run_payloads
@@ -29,6 +30,14 @@ def _cued_reps(events: Sequence[object]) -> list[bool]:
     cues = [e.t for e in events if isinstance(e, HoldReachedEvent)]
     reps = sorted((e for e in events if isinstance(e, RepEvent)), key=lambda r: r.started_t)
     return [any(r.started_t <= t <= r.t for t in cues) for r in reps]
+
+
+def _first_rep(session: SimSession) -> dict[str, Any]:
+    """The session's first true rep (or partial rep), by when it started."""
+    return min(
+        (d for _, _, s in set_windows(session.truth) for d in s["rep_details"]),
+        key=lambda d: d["start_t"],
+    )
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -205,10 +214,7 @@ def test_the_first_lift_from_a_quiet_rest_gets_the_cue_whichever_way_the_arrival
     looks: it leads the cue. Nothing is cued before that rep."""
     session = simulate_session(seed, family=family, options=Options(mount=mount))
     target = session.settings().hold_target_s
-    first = min(
-        (d for _, _, s in set_windows(session.truth) for d in s["rep_details"]),
-        key=lambda d: d["start_t"],
-    )
+    first = _first_rep(session)
     assert cue_class(first, target) is Cue.ELIGIBLE
     cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
     assert not [t for t in cues if t < first["start_t"]]
@@ -223,10 +229,7 @@ def test_no_quiet_lift_leads_the_cue_while_the_other_way_up_sees_a_movement_unde
     for one. A quiet lift overrides the evidence only when the other way up sees no movement."""
     session = field_session(889637562, "passers", mount=Mount.BELOW)
     target = session.settings().hold_target_s
-    first = min(
-        (d for _, _, s in set_windows(session.truth) for d in s["rep_details"]),
-        key=lambda d: d["start_t"],
-    )
+    first = _first_rep(session)
     assert cue_class(first, target) is Cue.INELIGIBLE
     cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
     assert not [t for t in cues if t <= first["end_t"] + 1.0]
