@@ -14,6 +14,7 @@ from custom_components.rep_coach.engine.timing import (
     _smoothed,
     _start_level,
     prefix_sums,
+    speeds,
 )
 
 
@@ -80,3 +81,42 @@ def test_the_start_level_reads_the_rests_windows_of_the_moving_average(seed: int
     wide = _smoothed(hs, a, sums)
     expected = base if i - lo < 2 * a else min(wide[max(lo + a, i - 3 * a) : i - a + 1])
     assert _start_level(level, sums, a, base, k_peak) == expected
+
+
+def speeds_one_by_one(
+    sum_t: list[float], sum_h: list[float], a: int, lo: int, hi: int
+) -> list[float]:
+    """Each sample's speed from its own two windows' means, as first written (0 outside)."""
+    n = len(sum_h) - 1
+    last = n - 1
+    out = [0.0] * n
+    for k in range(lo, min(hi, last) + 1):
+        before = max(k - a, 0)
+        after = min(k + a, last)
+        if k in (before, after):
+            before, after = max(k - 1, 0), min(k + 1, last)
+        t_before = (sum_t[k + 1] - sum_t[before]) / (k - before + 1)
+        t_after = (sum_t[after + 1] - sum_t[k]) / (after - k + 1)
+        if t_after > t_before:
+            h_before = (sum_h[k + 1] - sum_h[before]) / (k - before + 1)
+            h_after = (sum_h[after + 1] - sum_h[k]) / (after - k + 1)
+            out[k] = (h_after - h_before) / (t_after - t_before)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_speeds_read_each_window_mean_once_and_give_each_samples_own_speed(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    hs = [v * 1.37 for v in values(seed)]
+    ts: list[float] = []
+    t = 0.0
+    for _ in hs:
+        t += rng.choice([0.0, 0.0, 0.02, 0.033, 0.05]) * 1.01  # bursts: windows with no time
+        ts.append(t)
+    a = rng.randint(1, 8)
+    lo = rng.randrange(len(hs))
+    hi = rng.randrange(lo, len(hs) + 3)
+    sum_t, sum_h = prefix_sums(ts), prefix_sums(hs)
+    assert speeds(sum_t, sum_h, a, lo, hi) == speeds_one_by_one(sum_t, sum_h, a, lo, hi)

@@ -143,23 +143,30 @@ def speeds(
             h_before = (sum_h[k + 1] - sum_h[before]) / before_n
             h_after = (sum_h[after + 1] - sum_h[k]) / after_n
             out[k] = (h_after - h_before) / (t_after - t_before)
-    w = a + 1  # samples in each half window
-    windows = zip(
-        sum_t[first + 1 : stop + 1],  # sum_t[k + 1]
-        sum_t[first - a : stop - a],  # sum_t[k - a]
-        sum_t[first + a + 1 : stop + a + 1],  # sum_t[k + a + 1]
-        sum_t[first:stop],  # sum_t[k]
-        sum_h[first + 1 : stop + 1],
-        sum_h[first - a : stop - a],
-        sum_h[first + a + 1 : stop + a + 1],
-        sum_h[first:stop],
-        strict=True,
-    )
-    for k, (t_k1, t_lo, t_hi1, t_k, h_k1, h_lo, h_hi1, h_k) in enumerate(windows, first):
-        t_before = (t_k1 - t_lo) / w
-        t_after = (t_hi1 - t_k) / w
-        if t_after > t_before:
-            out[k] = ((h_hi1 - h_k) / w - (h_k1 - h_lo) / w) / (t_after - t_before)
+    if first < stop:
+        # The mean of every window of a + 1 samples these read, each worked out once: the
+        # window before sample k is the one from k - a, the window after it the one from k
+        # (which is the window before sample k + a). The same sums and divisions as each
+        # sample's own two windows, so the same speeds.
+        w, count = a + 1, stop - first
+        mean_t = [
+            (high - low) / w
+            for high, low in zip(
+                sum_t[first + 1 : stop + a + 1], sum_t[first - a : stop], strict=True
+            )
+        ]
+        mean_h = [
+            (high - low) / w
+            for high, low in zip(
+                sum_h[first + 1 : stop + a + 1], sum_h[first - a : stop], strict=True
+            )
+        ]
+        out[first:stop] = [
+            (h_after - h_before) / (t_after - t_before) if t_after > t_before else 0.0
+            for t_after, t_before, h_after, h_before in zip(
+                mean_t[a:], mean_t[:count], mean_h[a:], mean_h[:count], strict=True
+            )
+        ]
     return out
 
 
