@@ -304,7 +304,8 @@ class RepEngine:
         session = self.session
         if session.current is not None or session.rest_ends_t is not None:
             events.extend(session.advance(t))
-        return self._settle(events)
+        self.tracker.rescale(session.side)  # (as _settle, without a call for every reading)
+        return events
 
     def _note_bad(self, t: float, validity: Validity) -> list[EngineEvent]:
         if self._bad_since is None:

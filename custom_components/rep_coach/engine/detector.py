@@ -511,7 +511,9 @@ class Detector:
         valley = self.valley
         if valley is None or h < valley:
             self.valley = valley = h
-        if h - valley >= self.start_threshold():
+        rise = h - valley
+        # (the threshold is never under the noise's: most readings fall short of that alone)
+        if rise >= NOISE_START * self.sigma and rise >= self.start_threshold():
             self._begin(t, valley)
             self._in_rep(t, h, t, 0.0, (t, 0.0))
 

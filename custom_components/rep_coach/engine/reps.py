@@ -520,7 +520,11 @@ class RepTracker:
             if found:
                 self._hear(detector, found, side)
         self._report_activity(t)
-        return self._take()
+        detections = self._found  # (as _take, without a call for every sample)
+        if not detections:
+            return ()
+        self._found = []
+        return detections
 
     def _report_activity(self, t: float) -> None:
         first, second = self.detectors
@@ -553,7 +557,7 @@ class RepTracker:
             model.bottom_h if settled else None,
             calibrator.rom(side) if settled else None,
         )
-        if seated is not None:
+        if seated is not None and seated is not self.presence.present:
             self._set_present(t, seated)
 
     def _far_from_seat(self, t: float, x: float, side: Side) -> None:
@@ -561,8 +565,10 @@ class RepTracker:
         bench, in sunlight never still) say nobody is seated, as a still level there does."""
         calibrator = self.calibrator
         model = calibrator.model
+        if not calibrator.settled or not model.sign or model.bottom_h is None:
+            return
         rom = calibrator.rom(side)
-        if not calibrator.settled or not model.sign or model.bottom_h is None or not rom:
+        if not rom:
             return
         if not self.presence.far_from_seat(model.sign * x, model.bottom_h, rom):
             self._far_since = None
