@@ -9,6 +9,7 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from custom_components.rep_coach.engine.protocol import (
     FIRMWARE_BATCH,
@@ -265,3 +266,35 @@ def test_decode_never_raises(payload: bytes | str) -> None:
 def test_decode_never_raises_on_any_json(value: object) -> None:
     decoded = decode_payload(json.dumps(value))
     assert decoded.error is not None or decoded.readings is not None
+
+
+READING_FIELD = st.one_of(
+    st.none(),
+    st.integers(min_value=-2, max_value=2**54),
+    st.floats(allow_nan=False),
+    st.sampled_from(["far", "12", ""]),
+)
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["d", "t", "seq", "status", "x"]), READING_FIELD),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_batch_decodes_as_its_readings_one_by_one(items: list[dict[str, object]]) -> None:
+    """Validated together, a batch gives each reading's own validation, or the error of the
+    first reading that fails, word for word."""
+    decoded = decode_payload(json.dumps(items))
+    try:
+        expected = tuple(Reading.model_validate(item) for item in items)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        assert decoded.error is not None
+        assert decoded.error.detail == (f"{where}: {first['msg']}" if where else first["msg"])
+        assert decoded.readings == ()
+    else:
+        assert decoded.error is None
+        assert decoded.readings == expected
