@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, TypedDict
 
 from . import persistence, report
@@ -217,7 +218,7 @@ class RepEngine:
         events: list[EngineEvent] = []
         readings = decoded.readings
         if len(readings) > 1 and all(r.seq is not None for r in readings):
-            readings = tuple(sorted(readings, key=lambda r: r.seq or 0))
+            readings = tuple(sorted(readings, key=attrgetter("seq")))  # (every one has one)
         device_times = [r.t for r in readings if r.t is not None]
         self._device_timed = bool(device_times)
         if device_times:
