@@ -440,12 +440,18 @@ class Detector:
     def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
         a slow lowering, not a new level to sit on. Only a squeeze sags: a rise that overshot
-        and settled back a little, never still at its peak, is someone sitting down. (A partial
-        rep's squeeze is no hold: still since before its peak, the level is its top.)"""
+        and settled back a little, never still at its peak, is someone sitting down. (Once a range
+        is learned, a partial rep's squeeze is no hold: still since before its peak, the level
+        is its top.)"""
         since = self._last_t - still_s
         if rep.hold_start_t is not None and rep.exit_t is not None:
             return since < rep.exit_t
-        return not rep.locked_out and since <= rep.peak_t
+        return (
+            self.scale is not None
+            and not rep.locked_out
+            and rep.rise >= self.reported()
+            and since <= rep.peak_t
+        )
 
     def _reseat(self, rep: RepInProgress, level: float) -> None:
         """The hips rose part-way and settled on ``level`` for longer than any squeeze: no rep.
