@@ -38,6 +38,7 @@ from .thresholds import (
     MAX_THRUST_MM,
     MIN_REP_S,
     NOISE_MIN_ROM,
+    NOISE_PARTIAL,
     NOISE_START,
     OVERSIZE,
     PLATEAU_S,
@@ -307,7 +308,7 @@ class Detector:
     def reported(self) -> float:
         """Rise of the smallest movement the session hears of (a partial rep)."""
         if self.scale:
-            return max(2.0 * self.start_fraction * self.scale, NOISE_MIN_ROM * self.sigma)
+            return max(2.0 * self.start_fraction * self.scale, NOISE_PARTIAL * self.sigma)
         return NOISE_MIN_ROM * self.sigma
 
     def band(self, rise: float) -> float:
@@ -439,11 +440,17 @@ class Detector:
     def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
         a slow lowering, not a new level to sit on. Only a squeeze sags: a rise that overshot
-        and settled back a little, never still at its peak, is someone sitting down."""
+        and settled back a little, never still at its peak, is someone sitting down. (Once a range
+        is learned, a partial rep's squeeze is no hold: still since before its peak, the level
+        is its top.)"""
+        since = self._last_t - still_s
+        if rep.hold_start_t is not None and rep.exit_t is not None:
+            return since < rep.exit_t
         return (
-            rep.hold_start_t is not None
-            and rep.exit_t is not None
-            and self._last_t - still_s < rep.exit_t
+            self.scale is not None
+            and not rep.locked_out
+            and rep.rise >= self.reported()
+            and since <= rep.peak_t
         )
 
     def _reseat(self, rep: RepInProgress, level: float) -> None:

@@ -544,7 +544,10 @@ class RepTracker:
         for detector in self.detectors:
             detector.rest(detector.sign * level_x, still_s)
         calibrator = self.calibrator
-        calibrator.rest(level_x, side)
+        sign = calibrator.model.sign
+        if not sign or self._of_sign(sign).rep is None:
+            # (Part-way up an attempt the detector kept, the hips squeeze: that is no seat.)
+            calibrator.rest(level_x, side)
         if still_s >= RESTED_S and calibrator.suspect is not None:
             self._apply(t, calibrator.release(side), side)
         if t < self._settled_from:

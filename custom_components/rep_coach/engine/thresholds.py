@@ -34,6 +34,7 @@ NOISE_SEED: Final = 9  # the noise estimate starts at the median of this many di
 SIGMA_FLOOR_MM: Final = 2.0  # no ToF sensor reads a body better than this: sigma never goes lower
 NOISE_START: Final = 6.0  # an attempt needs at least 6 sigma of rise: noise alone never starts one
 NOISE_MIN_ROM: Final = 16.0  # before any range is learned, a rep-like round trip exceeds 16 sigma
+NOISE_PARTIAL: Final = 10.0  # once a range is learned, a partial rep need only clear 10 sigma
 HOLD_BAND_NOISE: Final = (
     4.0  # the hold band is never under 4 sigma: noise (or a quantum) stays in it
 )
