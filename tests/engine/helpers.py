@@ -151,6 +151,24 @@ class Track:
         self._h = to
         return self
 
+    def passing(
+        self, duration: float, distance_mm: float, *, to: float, sway_mm: float = 40.0
+    ) -> Track:
+        """Someone crosses the beam between the lens and the hips for ``duration`` s: valid
+        readings of them (about ``distance_mm`` from the lens, leaning in by up to ``sway_mm``
+        and read with 6 mm of noise, seen as the hips are: mirrored or shifted with them), while
+        the hips move on unseen to height ``to``."""
+        rng = random.Random(self.seed + 1)
+        steps = round(duration * self.rate)
+        for k in range(steps):
+            d = distance_mm - sway_mm * math.sin(math.pi * k / steps) + rng.gauss(0.0, 6.0)
+            # as a height, so the mount's transforms (mirror, shift) move it with the hips
+            h = self.seated_mm - d if self.nearer else d - self.seated_mm
+            self.points.append(Point(round(self.t + k / self.rate, 6), h))
+        self.t += steps / self.rate
+        self._h = to
+        return self
+
     def empty(self, duration: float, *, level: float | None = None) -> Track:
         """Nobody on the bench: no target, or a still surface at height ``level`` (the floor
         below the seat for a sensor above, or the ceiling far above one below)."""

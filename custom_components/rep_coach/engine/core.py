@@ -26,6 +26,7 @@ from .events import (
 )
 from .health import Counters
 from .manual import ManualCalibration
+from .occlusion import Occlusion
 from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import (
     Activity,
@@ -121,6 +122,7 @@ class RepEngine:
         self.session = Session(self._settings, wall_clock)
         self.tracker = self._new_tracker()
         self.conditioner = Conditioner()
+        self._occlusion = Occlusion()  # readings beyond the seat, held back until they tell
         self.clock = DeviceClock()
         self.counters = Counters()
         self.sensor_state = SensorState.OK
@@ -267,6 +269,8 @@ class RepEngine:
         events: list[EngineEvent] = []
         if t - self._last_t > GAP_RESET_S * 4 and self._last_t > -math.inf:
             counters.gaps += 1
+            for held in self._occlusion.clear():  # beyond the seat, then silence: no
+                events.extend(self._reading(*held))  # return to the hips was seen
             events.extend(self._heard(self.tracker.silent(t, self._last_t, self.session.side)))
             self.conditioner.reset()
             if self.session.current is not None:
@@ -282,30 +286,49 @@ class RepEngine:
         if validity is Validity.VALID:
             assert distance_mm is not None
             counters.valid += 1
-            self._bad_since = self._invalid_since = None
-            if self.sensor_state is not SensorState.OK:
-                events.extend(self._set_sensor_state(t, SensorState.OK))
-            conditioner = self.conditioner
-            jumps = conditioner.jumps
-            out = conditioner.push(t, distance_mm, device_timed=self._device_timed)
-            if conditioner.jumps != jumps:
-                # a body entered or left the beam
-                events.extend(self._heard(self.tracker.jumped(t, self.session.side)))
-            if out is not None:
-                found = self.tracker.push(out[0], out[1], self.session.side)
-                if found:
-                    events.extend(self._heard(found))
+            reach = self.tracker.reach(distance_mm, self.session.side)
+            released = self._occlusion.offer(t, distance_mm, reach)
         else:
-            self.conditioner.missed(t)
             if validity is Validity.NO_TARGET:
                 counters.no_target += 1
             else:
                 counters.invalid += 1
-            events.extend(self._note_bad(t, validity))
+            released = self._occlusion.unseen(t, validity)
+        if released.lasted:
+            self.tracker.seat_in_doubt()
+        if released.dropped:
+            # A blind spell: the hips moved unseen, the gate has nothing to judge them by.
+            self.conditioner.reset()
+        for held in released.run:
+            events.extend(self._reading(*held))
         session = self.session
         if session.current is not None or session.rest_ends_t is not None:
             events.extend(session.advance(t))
         self.tracker.rescale(session.side)  # (as _settle, without a call for every reading)
+        return events
+
+    def _reading(
+        self, t: float, distance_mm: float | None, validity: Validity
+    ) -> list[EngineEvent]:
+        """One reading, not held back as an occlusion (or let go as it came): a valid one
+        through the gate and the median to the tracker, a missing one to what it tells."""
+        if validity is not Validity.VALID or distance_mm is None:
+            self.conditioner.missed(t)
+            return self._note_bad(t, validity)
+        events: list[EngineEvent] = []
+        self._bad_since = self._invalid_since = None
+        if self.sensor_state is not SensorState.OK:
+            events.extend(self._set_sensor_state(t, SensorState.OK))
+        conditioner = self.conditioner
+        jumps = conditioner.jumps
+        out = conditioner.push(t, distance_mm, device_timed=self._device_timed)
+        if conditioner.jumps != jumps:
+            # a body entered or left the beam
+            events.extend(self._heard(self.tracker.jumped(t, self.session.side)))
+        if out is not None:
+            found = self.tracker.push(out[0], out[1], self.session.side)
+            if found:
+                events.extend(self._heard(found))
         return events
 
     def _note_bad(self, t: float, validity: Validity) -> list[EngineEvent]:

@@ -28,12 +28,16 @@ from .detector import (
     Stage,
 )
 from .events import CalibrationReason
+from .occlusion import Reach
 from .presence import NoiseEstimate, Presence, StillLevel
 from .settings import Side
 from .state import Calibration
 from .thresholds import (
     ABSENT_AFTER_S,
     MAX_HOLD_S,
+    OCCLUDED,
+    OCCLUDED_NOISE,
+    OCCLUSION_BACK,
     OUT_OF_VIEW_S,
     OVERSIZE,
     PRESENCE_STILL_S,
@@ -163,6 +167,11 @@ class RepTracker:
         # rest the last lift away from it left (see :meth:`_seat_from`); None: not seen yet.
         self._seat: tuple[float, int] | None = None
         self._found: list[Detection] = []  # what the call under way found, handed back at its end
+        # The seat as the last counted rep from it showed it (height: the lowest of where it
+        # started and where it came down to), since someone sat down or the calibration changed;
+        # None: not shown since.
+        # Readings well beyond it are something in the beam (see :meth:`reach`).
+        self._seat_shown: float | None = None
         self._scaled_side = side  # the side the detectors' scale is for
         self._sync_scale(side)
 
@@ -198,6 +207,7 @@ class RepTracker:
         self.calibrator.restored(side)
         self._sync_scale(side)
         self._seat = None
+        self._seat_shown = None
         self._found_at = self.last_t if mid_set and self.calibrator.settled else None
 
     def _sync_scale(self, side: Side) -> None:
@@ -349,6 +359,40 @@ class RepTracker:
         ):
             return None
         return (model.sign * self.last_x - model.bottom_h) / rom
+
+    def reach(self, x: float, side: Side) -> Reach | None:
+        """Where a reading of ``x`` lies against the seat: well beyond it on the side away from
+        the lift (OCCLUDED of the range, OCCLUDED_NOISE sigma at least), where the seated
+        lifter's hips cannot be (something between the lens and the hips, or no hips in the
+        beam); back on the hips' track (within OCCLUSION_BACK of that margin, up to OVERSIZE of
+        the range above); or neither. None when there is no seat to judge by: nothing settled,
+        nobody on the bench, or no rep has left the seat since someone sat down or the
+        calibration changed."""
+        calibrator = self.calibrator
+        model = calibrator.model
+        rom = calibrator.rom(side)
+        shown, learned = self._seat_shown, model.bottom_h
+        if (
+            shown is None
+            or learned is None
+            or not (self.presence.present and calibrator.settled and model.sign and rom)
+            or calibrator.range_in_doubt(side)
+        ):
+            return None
+        seat = min(shown, learned)  # the learned seat may sit a little high on a sagging rest
+        margin = max(OCCLUDED * rom, OCCLUDED_NOISE * self.noise.sigma)
+        h = model.sign * x
+        if h < seat - margin:
+            return Reach.BEYOND
+        if h < seat - OCCLUSION_BACK * margin:
+            return Reach.BAND
+        return Reach.TRACK if h <= seat + OVERSIZE * rom else Reach.AWAY
+
+    def seat_in_doubt(self) -> None:
+        """Readings stayed beyond the seat for longer than anyone takes to pass (the lifter
+        moved down the bench, a new lifter sat farther off): until a rep leaves the seat again,
+        beyond it may be the hips."""
+        self._seat_shown = None
 
     # --- inputs --------------------------------------------------------------------------
     def interrupt(self, t: float, side: Side) -> Sequence[Detection]:
@@ -581,10 +625,23 @@ class RepTracker:
             self._far_since = None
             self._set_present(t, False)
 
+    def _from_seat(self, candidate: Candidate, side: Side) -> bool:
+        """The rep ``candidate`` began at the learned seat."""
+        model = self.calibrator.model
+        rom = self.calibrator.rom(side)
+        seat = model.bottom_h
+        return (
+            seat is not None
+            and rom is not None
+            and candidate.sign == model.sign
+            and abs(candidate.base - seat) <= SEAT_TOL * rom
+        )
+
     def _set_present(self, t: float, present: bool, *, unseen: bool = False) -> None:
         if present is not self.presence.present:
             self.presence.present = present
             self._seat = None  # whoever sits down next shows their seat afresh
+            self._seat_shown = None
             if present:
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
@@ -654,6 +711,7 @@ class RepTracker:
 
     def _apply(self, t: float, outcome: Outcome, side: Side) -> None:
         if outcome.calibrated is not None:
+            self._seat_shown = None  # (learned anew: shown by the next rep from it)
             self._sync_scale(side)
             model = self.calibrator.model
             levels = {each: model.levels(each) for each in Side}
@@ -661,8 +719,11 @@ class RepTracker:
         if outcome.verdicts and not self.presence.present:
             self._set_present(outcome.verdicts[0].candidate.begun_t, True)
         for verdict in outcome.verdicts:
-            measure = _measure(verdict.candidate, verdict.complete, verdict.rom_fraction)
-            self._found.append(RepFound(verdict.candidate.end_t, measure))
+            candidate = verdict.candidate
+            if verdict.complete and self._from_seat(candidate, side):
+                self._seat_shown = min(candidate.base, candidate.low)
+            measure = _measure(candidate, verdict.complete, verdict.rom_fraction)
+            self._found.append(RepFound(candidate.end_t, measure))
         if outcome.verdicts:
             self._sync_scale(side)
 

@@ -113,3 +113,12 @@ REP_LIKE: Final = 0.5  # candidates under half the largest seen are fidgets: the
 RELEARN_REPS: Final = 2  # consistent misfits that define a new seat or range
 CONSISTENT: Final = 0.2  # two reps agree when their ranges differ by less than 20 %
 AWAY_FORGET_S: Final = 45.0  # away this long: the next lifter may sit elsewhere (evidence to PRIOR)
+
+# --- occlusion: something between the lens and the hips -----------------------------------
+OCCLUDED: Final = 0.30  # a reading this far (of R) beyond the seat, away from the lift, is not
+# the hips: they cannot sink through the seat (a still level there is no one seated, ZONE_LOW)
+OCCLUDED_NOISE: Final = NOISE_START  # and never within 6 sigma of it: noise alone never occludes
+OCCLUSION_BACK: Final = 0.5  # back within half that margin: the hips again (hysteresis: a level
+# straddling the margin, the floor just beyond the seat, never reads as returning)
+OCCLUSION_MAX_S: Final = PRESENCE_STILL_S  # a body passes the beam in under 2 s (a pet in 2):
+# beyond the seat for longer is the scene (the floor in view, the lifter gone), not a passer
