@@ -521,7 +521,9 @@ class Calibrator:
             or sign * self.evidence(style=False) < PRIOR
         ):
             return False
-        sized = [c for c in self.pending if LOCKOUT <= c.rom / rom <= OVERSIZE]
+        # (rep-like above the noise as well: a far background's wander is no lifter)
+        floor = NOISE_MIN_ROM * self.sigma
+        sized = [c for c in self.pending if LOCKOUT <= c.rom / rom <= OVERSIZE and c.rom >= floor]
         mine = [c for c in sized if c.sign == sign]
         if not mine or _consistent(mine) is None:
             return False
