@@ -250,3 +250,39 @@ def test_a_far_empty_bench_wandering_in_sunlight_counts_no_reps(nearer: bool) ->
     track, left_t = _leaving_onto_a_far_wandering_background(nearer)
     events = run(RepEngine(EngineSettings(target_reps=0)), track)
     assert [e for e in events if isinstance(e, RepEvent) and e.t > left_t] == []
+
+
+@pytest.mark.parametrize("nearer", [True, False])
+def test_a_moved_seat_is_relearned_when_the_lifters_style_leans_the_other_way(
+    nearer: bool,
+) -> None:
+    """Counted on one seat, the lifter leaves; the bench is moved 15 cm while they are away and
+    they start lifting within a second of sitting down again (no quiet rest: no hard clue of
+    which way is up), with a short squeeze, a long pause on the seat and a lowering quicker
+    than the lift (style votes for the other way up). Relearning the seat, those votes held
+    the learned orientation under the evidence needed to count for the whole set: none of its
+    reps was counted."""
+    track = Track(nearer=nearer, seated_mm=700.0 if nearer else 250.0, rate=20.0)
+    track.noise, track.seed = True, 31
+    track.empty(2.0).arrive().stay(4.0)
+    for _ in range(8):
+        track.rep(rom=280.0, up=1.0, hold=1.5, down=2.0, pause=0.8)
+    track.stay(5.0).leave().empty(30.0)
+    first_part = track.t
+    moved = Track(nearer=nearer, seated_mm=550.0 if nearer else 400.0, rate=20.0, t=track.t)
+    moved.noise, moved.seed = True, 32
+    moved.arrive(0.6, from_height=400.0).stay(0.2)  # sits down from standing, lifts at once
+    for _ in range(10):
+        moved.rep(rom=300.0, up=1.3, hold=0.3, down=0.9, pause=1.4)
+    moved.stay(20.0)
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events: list[EngineEvent] = []
+    for t, d in track.samples + moved.samples:
+        events.extend(engine.feed(t, d))
+    events.extend(engine.tick(moved.t + 30.0))
+    reps = [e for e in events if isinstance(e, RepEvent) and e.complete]
+    assert sum(r.t < first_part for r in reps) == 8
+    assert sum(r.t > first_part for r in reps) == 10
+    calibrations = [e for e in events if isinstance(e, CalibratedEvent) and e.t > first_part]
+    assert calibrations
+    assert all((e.top_mm < e.bottom_mm) is nearer for e in calibrations)  # the same way up

@@ -331,8 +331,9 @@ class Calibrator:
         self.rests_at_top.clear()
         self.prior = PRIOR * self.model.sign
 
-    def evidence(self) -> float:
-        """Log-odds that the distance grows as the hips rise."""
+    def evidence(self, *, style: bool = True) -> float:
+        """Log-odds that the distance grows as the hips rise (``style`` False: the hard clues
+        alone, without the lifter's style votes)."""
         score = self.prior
         window = self.window
         if window:
@@ -351,7 +352,7 @@ class Calibrator:
             # together they never outweigh where a run starts or where the lifter rests, and
             # once settled they never unsettle it alone (a lifter whose squeeze is short or whose
             # lowering is quick is still the right way up): only a hard clue can.
-            if not self.settled:
+            if not self.settled and style:
                 score += max(-SOFT_CAP, min(SOFT_CAP, soft))
         for sign in self.rests_at_top:
             score -= sign * REST_AT_TOP
@@ -473,9 +474,12 @@ class Calibrator:
             return Outcome()
         score = self.evidence()
         forced = len(self.pending) >= MAX_PENDING
-        if abs(score) < DECIDE and not (forced and score):
+        if abs(score) >= DECIDE or (forced and score):
+            sign = 1 if score > 0 else -1
+        elif self._orientation_stands(side):
+            sign = self.model.sign
+        else:
             return Outcome()
-        sign = 1 if score > 0 else -1
         mine = [c for c in self.pending if c.sign == sign]
         if not mine:
             return Outcome()
@@ -499,6 +503,33 @@ class Calibrator:
         if not reps:
             return Outcome()
         return self._settle(sign, reps, mine, side, forced=forced)
+
+    def _orientation_stands(self, side: Side) -> bool:
+        """Relearning a moved seat, not the orientation: the learned orientation holds once
+        the lifter's reps agree on the new seat with the learned range and the first of them
+        to leave a rest (the seat the lifter sat down on) went the learned way up, unless a
+        hard clue (a run opened the other way up, a rest at the top) says otherwise. The
+        lifter's style alone never unsettles a learned orientation, nor keeps it from settling
+        again here: a short squeeze and a long pause on the seat held it under DECIDE for good,
+        every rep uncounted. (One quiet rep from a new seat settles it too, :meth:`_seat_only`;
+        a lift begun as the lifter sat down is not quiet, yet it leaves the seat.)"""
+        sign, rom = self.model.sign, self.rom(side)
+        if (
+            self.learning is not CalibrationReason.SEAT_MOVED
+            or sign == 0
+            or rom is None
+            or sign * self.evidence(style=False) < PRIOR
+        ):
+            return False
+        # (rep-like above the noise as well: a far background's wander is no lifter)
+        floor = NOISE_MIN_ROM * self.sigma
+        sized = [c for c in self.pending if LOCKOUT <= c.rom / rom <= OVERSIZE and c.rom >= floor]
+        mine = [c for c in sized if c.sign == sign]
+        if not mine or _consistent(mine) is None:
+            return False
+        from_rest = [c for c in sized if c.returned and c.dwell_before >= QUIET_S]
+        first = min(from_rest, key=lambda c: c.begun_t, default=None)
+        return first is not None and first.sign == sign
 
     def _settle(
         self, sign: int, reps: list[Candidate], mine: list[Candidate], side: Side, *, forced: bool
