@@ -26,7 +26,7 @@ from .events import (
 )
 from .health import Counters
 from .manual import ManualCalibration
-from .occlusion import Occlusion
+from .occlusion import Occlusion, Reach, Released
 from .protocol import PayloadError, PayloadFormat, decode_payload
 from .reps import (
     Activity,
@@ -283,24 +283,32 @@ class RepEngine:
             self.session.last_activity_t = t
         settings = self._settings
         validity = classify(distance_mm, status, settings.min_valid_mm, settings.max_range_mm)
+        occlusion = self._occlusion
+        released: Released | None = None
         if validity is Validity.VALID:
             assert distance_mm is not None
             counters.valid += 1
             reach = self.tracker.reach(distance_mm, self.session.side)
-            released = self._occlusion.offer(t, distance_mm, reach)
+            if occlusion.held or occlusion.lasting or reach is Reach.BEYOND:
+                released = occlusion.offer(t, distance_mm, reach)
+            # (else the gate has nothing held and would let the reading through as it came)
         else:
             if validity is Validity.NO_TARGET:
                 counters.no_target += 1
             else:
                 counters.invalid += 1
-            released = self._occlusion.unseen(t, validity)
-        if released.lasted:
-            self.tracker.seat_in_doubt()
-        if released.dropped:
-            # A blind spell: the hips moved unseen, the gate has nothing to judge them by.
-            self.conditioner.reset()
-        for held in released.run:
-            events.extend(self._reading(*held))
+            if occlusion.held:
+                released = occlusion.unseen(t, validity)
+        if released is None:
+            events.extend(self._reading(t, distance_mm, validity))
+        else:
+            if released.lasted:
+                self.tracker.seat_in_doubt()
+            if released.dropped:
+                # A blind spell: the hips moved unseen, the gate has nothing to judge them by.
+                self.conditioner.reset()
+            for held in released.run:
+                events.extend(self._reading(*held))
         session = self.session
         if session.current is not None or session.rest_ends_t is not None:
             events.extend(session.advance(t))

@@ -368,16 +368,16 @@ class RepTracker:
         the range above); or neither. None when there is no seat to judge by: nothing settled,
         nobody on the bench, or no rep has left the seat since someone sat down or the
         calibration changed."""
+        shown = self._seat_shown
+        if shown is None or not self.presence.present:  # (read for every reading: cheap first)
+            return None
         calibrator = self.calibrator
         model = calibrator.model
+        learned = model.bottom_h
+        if learned is None or not (model.sign and calibrator.settled):
+            return None
         rom = calibrator.rom(side)
-        shown, learned = self._seat_shown, model.bottom_h
-        if (
-            shown is None
-            or learned is None
-            or not (self.presence.present and calibrator.settled and model.sign and rom)
-            or calibrator.range_in_doubt(side)
-        ):
+        if not rom or calibrator.range_in_doubt(side):
             return None
         seat = min(shown, learned)  # the learned seat may sit a little high on a sagging rest
         margin = max(OCCLUDED * rom, OCCLUDED_NOISE * self.noise.sigma)
