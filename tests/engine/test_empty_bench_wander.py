@@ -12,6 +12,9 @@ import math
 import random
 
 from custom_components.rep_coach.engine import EngineSettings, RepEngine, RepEvent
+from rep_coach_tools.benchmark import run_engine
+from rep_coach_tools.holdout import holdout_session
+from rep_coach_tools.sim.model import Mount
 
 from .helpers import NO_TARGET, Point, Track
 
@@ -83,3 +86,19 @@ def test_a_reclamped_sensors_ceiling_between_lifters_counts_nothing() -> None:
 
     assert [counted(first), counted(second), counted(third)] == [8, 8, 10]
     assert [counted(span) for span in empty] == [0, 0]
+
+
+def test_a_long_wander_held_back_is_not_learned_as_a_range_at_last() -> None:
+    """Hold-out corpus (training seed 37): the lifter left for 47 s between two sets and the
+    sensor below the bench read the ceiling, swinging by 2-6 cm. Held back while the seat was
+    being relearned, 48 of its swings forced a range out of the last two, wherever they were:
+    five swings were counted as reps before the lifter came back. Forced or not, a range is
+    learned only from reps in a row."""
+    session = holdout_session(1888418786, mount=Mount.BELOW)
+    (away,) = [(a, b) for a, b in session.truth["away"] if a > 300.0 and b < 450.0]
+    reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
+    assert [r for r in reps if r.complete and away[0] < r.t < away[1]] == []
+    assert [s["reps"] for s in session.truth["sets"]] == [
+        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps if r.complete)
+        for s in session.truth["sets"]
+    ]

@@ -398,7 +398,12 @@ class Calibrator:
             return self._settled(candidate, side)
         self.arrived = False  # learning from scratch: the arriving lifter's reps set the range
         self.pending.append(candidate)
-        return self._review(candidate.end_t, side)
+        outcome = self._review(candidate.end_t, side)
+        if not self.settled:
+            # Held back for MAX_PENDING round trips and still nothing to learn from (an empty
+            # bench's wander): the oldest are nobody's reps, and the held back stay bounded.
+            del self.pending[:-MAX_PENDING]
+        return outcome
 
     # --- settled: count what fits, doubt what does not ------------------------------------
     def _settled(self, c: Candidate, side: Side) -> Outcome:
@@ -623,7 +628,8 @@ class Calibrator:
             return [c for c in reps if LOCKOUT * top <= c.rom <= OVERSIZE * top]
         if len(reps) == 1 and self._seat_only(sign, reps[0], side):
             return reps
-        return reps[-RELEARN_REPS:] if forced else None
+        last = reps[-RELEARN_REPS:]
+        return last if forced and _in_a_row(last, mine, self.partial) else None
 
     def misfit(self, sign: int, base: float, rise: float, side: Side) -> bool:
         """A movement of the settled orientation under way that does not fit what was learned
