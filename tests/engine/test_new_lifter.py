@@ -240,12 +240,22 @@ def test_a_far_empty_bench_that_never_reads_still_is_nobody_there(nearer: bool) 
     assert left[0].t <= left_t + 4.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known failure: the empty bench's wander is relearned as a new, small range and its "
-    "swings are counted as reps (field-light, one session 27 reps outside sets)",
+@pytest.mark.parametrize(
+    "nearer",
+    [
+        pytest.param(
+            False,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known failure: two large swings of a slow wander (a time constant of "
+                "2 s, centimetres wide) one after the other are relearned as a new, small range "
+                "and the swings after them counted as reps (field-light, one session 27 reps "
+                "outside sets)",
+            ),
+        ),
+        True,  # its largest swings come among smaller ones: no range (test_empty_bench_wander)
+    ],
 )
-@pytest.mark.parametrize("nearer", [False, True])
 def test_a_far_empty_bench_wandering_in_sunlight_counts_no_reps(nearer: bool) -> None:
     track, left_t = _leaving_onto_a_far_wandering_background(nearer)
     events = run(RepEngine(EngineSettings(target_reps=0)), track)

@@ -398,7 +398,12 @@ class Calibrator:
             return self._settled(candidate, side)
         self.arrived = False  # learning from scratch: the arriving lifter's reps set the range
         self.pending.append(candidate)
-        return self._review(candidate.end_t, side)
+        outcome = self._review(candidate.end_t, side)
+        if not self.settled:
+            # Held back for MAX_PENDING round trips and still nothing to learn from (an empty
+            # bench's wander): the oldest are nobody's reps, and the held back stay bounded.
+            del self.pending[:-MAX_PENDING]
+        return outcome
 
     # --- settled: count what fits, doubt what does not ------------------------------------
     def _settled(self, c: Candidate, side: Side) -> Outcome:
@@ -551,7 +556,7 @@ class Calibrator:
         calibrated: CalibrationReason | None = None
         chosen: list[Candidate] = []
         if not fits_old:
-            found = self._relearned(sign, reps, side, forced=forced)
+            found = self._relearned(sign, reps, mine, side, forced=forced)
             if found is None:
                 return Outcome()
             chosen = found
@@ -604,19 +609,27 @@ class Calibrator:
         return Outcome(verdicts=verdicts, calibrated=calibrated)
 
     def _relearned(
-        self, sign: int, reps: list[Candidate], side: Side, *, forced: bool
+        self,
+        sign: int,
+        reps: list[Candidate],
+        mine: list[Candidate],
+        side: Side,
+        *,
+        forced: bool,
     ) -> list[Candidate] | None:
         """The reps that define the new seat and range, or None to wait for more."""
+        first = self.model.sign == 0 or self.rom(side) is None
         group = _consistent(reps)
-        if group is not None:
+        if group is not None and (first or _in_a_row(group, mine, self.partial)):
             return group
-        if self.model.sign == 0 or self.rom(side) is None:
+        if first:
             # The first calibration: the full reps so far (the largest, within LOCKOUT).
             top = _reference([c.rom for c in reps])
             return [c for c in reps if LOCKOUT * top <= c.rom <= OVERSIZE * top]
         if len(reps) == 1 and self._seat_only(sign, reps[0], side):
             return reps
-        return reps[-RELEARN_REPS:] if forced else None
+        last = reps[-RELEARN_REPS:]
+        return last if forced and _in_a_row(last, mine, self.partial) else None
 
     def misfit(self, sign: int, base: float, rise: float, side: Side) -> bool:
         """A movement of the settled orientation under way that does not fit what was learned
@@ -656,6 +669,19 @@ def _agreed(roms: list[float]) -> float | None:
         if larger - smaller <= CONSISTENT * larger:
             return larger
     return None
+
+
+def _in_a_row(group: list[Candidate], mine: list[Candidate], partial: float) -> bool:
+    """The reps of ``group`` follow one another: no other round trip of theirs (``mine``) in
+    between reached a partial rep of their range. A lifter's reps come one after the other; an
+    empty bench's wander swings by every size, its largest swings far apart among smaller ones
+    (a range learned from them is the wander's, and every swing after it a rep)."""
+    members = {id(c) for c in group}
+    begun, ended = group[0].begun_t, group[-1].begun_t
+    floor = partial * median(c.rom for c in group)
+    return not any(
+        begun < c.begun_t < ended and id(c) not in members and c.rom >= floor for c in mine
+    )
 
 
 def _consistent(reps: list[Candidate]) -> list[Candidate] | None:
