@@ -399,11 +399,21 @@ class Calibrator:
         self.arrived = False  # learning from scratch: the arriving lifter's reps set the range
         self.pending.append(candidate)
         outcome = self._review(candidate.end_t, side)
-        if not self.settled:
-            # Held back for MAX_PENDING round trips and still nothing to learn from (an empty
-            # bench's wander): the oldest are nobody's reps, and the held back stay bounded.
-            del self.pending[:-MAX_PENDING]
+        if not self.settled and len(self.pending) > MAX_PENDING:
+            self._bound_pending()
         return outcome
+
+    def _bound_pending(self) -> None:
+        """Held back for MAX_PENDING round trips and still nothing to learn from (an empty
+        bench's wander, or a lifter whose orientation takes sets to tell): the held back stay
+        bounded. The oldest round trips under a partial rep of the largest go first (fidgets
+        between sets, not the reps of a set still waiting to be counted), then the oldest."""
+        pending = self.pending
+        excess = len(pending) - MAX_PENDING
+        floor = self.partial * max(c.rom for c in pending)
+        dropped = {id(c) for c in [c for c in pending if c.rom < floor][:excess]}
+        kept = [c for c in pending if id(c) not in dropped]
+        self.pending = kept[-MAX_PENDING:]
 
     # --- settled: count what fits, doubt what does not ------------------------------------
     def _settled(self, c: Candidate, side: Side) -> Outcome:
