@@ -113,8 +113,8 @@ class NoiseEstimate:
         read afresh from the next few differences, as when seeded. Only ever lower: the
         movement before (a body entering the beam, legs and hips mixed in the cone) can only
         have added to it, and at 3 % a reading the running median takes seconds to forget it,
-        while a first rep's rise is measured against it. Only a fresh reading under half the
-        running one replaces it (RESEED_RATIO)."""
+        while a first rep's rise is measured against it. Only a fresh reading under a third of
+        the running one replaces it (RESEED_RATIO)."""
         if self._seed is None:
             self._reseed = []
 
