@@ -76,3 +76,28 @@ def test_reading_the_noise_afresh_never_raises_it() -> None:
     for k in range(12):  # a fast lift: 30 mm a reading
         noise.push(20.0 + k / 25.0, 565.0 + 30.0 * k + rng.gauss(0.0, 3.0) + 8.0 * (k % 2))
     assert noise.sigma <= before * 1.5  # (the running median's own steps: 3 % a reading)
+
+
+def test_unchanged_noise_read_afresh_seldom_replaces_the_estimate() -> None:
+    """Nine differences are few: read afresh where nothing changed (an empty bench whose far
+    ceiling wanders, seen before and after a gap), they came out at under half the running
+    estimate once in 16, and the lowered noise let the ceiling's swings set a range and count
+    as reps. Only under a third of it replaces the estimate: about once in 90."""
+    rng = random.Random(8)
+    noise = NoiseEstimate()
+    t = 0.0
+    for _ in range(250):
+        t += 0.1
+        noise.push(t, 2900.0 + rng.gauss(0.0, 20.0))
+    replaced = 0
+    for _ in range(400):
+        before = noise.sigma
+        noise.settled()
+        for _ in range(10):  # nine differences, then the running median's step
+            t += 0.1
+            noise.push(t, 2900.0 + rng.gauss(0.0, 20.0))
+        replaced += noise.sigma < 0.5 * before
+        for _ in range(40):  # the running median comes back
+            t += 0.1
+            noise.push(t, 2900.0 + rng.gauss(0.0, 20.0))
+    assert replaced <= 0.025 * 400
