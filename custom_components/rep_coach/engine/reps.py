@@ -539,7 +539,9 @@ class RepTracker:
         self._samples += 1
         if self._samples == 1:
             self._settle_from(t)  # what came before is unknown
-        elif not self._noise_settled and t >= self._settled_from:
+        elif not self._noise_settled and t >= self._settled_from and self.presence.present:
+            # (the seated lifter's noise: an empty bench's far background, which may wander
+            # by centimetres, keeps what its readings showed so far)
             self._noise_settled = True
             self.noise.settled()
         sigma = self.noise.sigma
@@ -657,6 +659,7 @@ class RepTracker:
                 self.calibrator.lifter_arrived()
             else:
                 self.calibrator.lifter_left(t)
+                self.noise.unsettled()  # an empty bench's noise is not read afresh
                 self._found_at = None  # whoever comes next is seen sitting down
             self._found.append(PresenceChanged(t, present, unseen))
 
