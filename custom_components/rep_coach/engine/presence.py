@@ -22,6 +22,7 @@ from .thresholds import (
     NOISE_SEED,
     PRESENCE_STILL_S,
     QUANTUM_SIGMA,
+    RESEED_RATIO,
     SEAT_TOL,
     SIGMA_FLOOR_MM,
     STILL_NOISE,
@@ -41,11 +42,24 @@ NOISE_LAG_S = 0.045
 class NoiseEstimate:
     """Robust noise (sigma, mm) and quantum of the accepted raw readings."""
 
-    __slots__ = ("_median", "_seed", "_t1", "_x1", "_x2", "quantum", "sigma", "still_tolerance")
+    __slots__ = (
+        "_median",
+        "_reseed",
+        "_seed",
+        "_t1",
+        "_x1",
+        "_x2",
+        "quantum",
+        "sigma",
+        "still_tolerance",
+    )
 
     def __init__(self) -> None:
         self._median = 0.0
         self._seed: list[float] | None = []  # the first differences, until the median is seeded
+        # The differences since the scene settled, until there are enough to read the noise
+        # from them afresh (see :meth:`settled`); None: not asked.
+        self._reseed: list[float] | None = None
         self._x1 = self._x2 = math.nan
         self._t1 = -math.inf
         self.quantum = 0.0
@@ -78,11 +92,36 @@ class NoiseEstimate:
                 self._median = median * (1.0 + MEDIAN_STEP)
             else:
                 self._median = median / (1.0 + MEDIAN_STEP)
+            reseed = self._reseed
+            if reseed is not None:
+                reseed.append(d2)
+                if len(reseed) >= NOISE_SEED:
+                    self._reseed = None
+                    # (readings in whole quanta differ by 0 or a quantum: the median lies
+                    # between, not at 0, where the running median would stay stuck)
+                    fresh = max(median_low(reseed), 0.5 * self.quantum, 0.1)
+                    if fresh * RESEED_RATIO < self._median:
+                        self._median = fresh
             self._x2 = self._x1
             self._derive()
         else:
             self._x2 = self._x1
         self._x1, self._t1 = x, t
+
+    def settled(self) -> None:
+        """The scene has settled (someone sat down, the readings joined up again): the noise is
+        read afresh from the next few differences, as when seeded. Only ever lower: the
+        movement before (a body entering the beam, legs and hips mixed in the cone) can only
+        have added to it, and at 3 % a reading the running median takes seconds to forget it,
+        while a first rep's rise is measured against it. Only a fresh reading under a third of
+        the running one replaces it (RESEED_RATIO)."""
+        if self._seed is None:
+            self._reseed = []
+
+    def unsettled(self) -> None:
+        """The scene changed again before the noise was read afresh (the lifter left): keep the
+        running estimate."""
+        self._reseed = None
 
     def _derive(self) -> None:
         """``sigma``: noise of one reading (mm), never below the sensor's floor or the rounding

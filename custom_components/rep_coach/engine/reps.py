@@ -158,6 +158,7 @@ class RepTracker:
         self._samples = 0
         self._lag = (-float("inf"), 0.0)
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
+        self._noise_settled = True  # the noise was read afresh once the data settled
         self._far_since: float | None = None  # readings far beyond the seat's zone since then
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
@@ -422,7 +423,7 @@ class RepTracker:
             self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
         self._live.clear()
-        self._settled_from = t + SETTLE_S
+        self._settle_from(t)
         if not self.presence.present:
             # Nobody was seen on the bench: whoever the readings find next may sit elsewhere.
             # A gap with the lifter there (a sensor reboot, a Wi-Fi outage) changed nothing
@@ -461,7 +462,7 @@ class RepTracker:
                 # past the lift, or standing up: the scene changed
                 self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
-        self._settled_from = t + SETTLE_S
+        self._settle_from(t)
         self.calibrator.scene_changed()
         self._seat = None
         return self._take()
@@ -523,16 +524,27 @@ class RepTracker:
             return None  # (learned once at least: relearning a moved seat still counts)
         return detector if detector.top_out_of_view() else None
 
+    def _settle_from(self, t: float) -> None:
+        """The readings from ``t`` on do not join up with those before: levels mean something
+        again SETTLE_S later, and the noise is read afresh then."""
+        self._settled_from = t + SETTLE_S
+        self._noise_settled = False
+
     def push(self, t: float, x: float, side: Side) -> Sequence[Detection]:
         """One conditioned sample: time (s) and distance (mm), while ``side`` works; what it
         found, in order."""
         self.last_t, self.last_x = t, x
         self.history.add(t, x)
         self.noise.push(t, x)
-        sigma = self.noise.sigma
         self._samples += 1
         if self._samples == 1:
-            self._settled_from = t + SETTLE_S  # what came before is unknown
+            self._settle_from(t)  # what came before is unknown
+        elif not self._noise_settled and t >= self._settled_from and self.presence.present:
+            # (the seated lifter's noise: an empty bench's far background, which may wander
+            # by centimetres, keeps what its readings showed so far)
+            self._noise_settled = True
+            self.noise.settled()
+        sigma = self.noise.sigma
         before = self._lag
         self._lag = lag_t, speed = self._live.push(t, x)
         self.still.push(t, x, self.noise.still_tolerance)
@@ -647,6 +659,7 @@ class RepTracker:
                 self.calibrator.lifter_arrived()
             else:
                 self.calibrator.lifter_left(t)
+                self.noise.unsettled()  # an empty bench's noise is not read afresh
                 self._found_at = None  # whoever comes next is seen sitting down
             self._found.append(PresenceChanged(t, present, unseen))
 

@@ -31,6 +31,9 @@ START_OF_PARTIAL: Final = 0.5  # an attempt begins at half the smallest partial:
 QUANTUM_SIGMA: Final = 12**-0.5  # a reading rounded to a quantum q carries q / sqrt(12) of noise
 NOISE_SEED: Final = 9  # the noise estimate starts at the median of this many differences: the
 # arrival's few huge ones (someone sitting down) are outvoted by the still seat after it
+RESEED_RATIO: Final = 3.0  # read afresh once the scene settled, the noise replaces the running
+# estimate only below a third of it: nine differences of unchanged noise read that low once in
+# 90 (half as low: once in 16, and a far ceiling's wander on an empty bench then counted reps)
 SIGMA_FLOOR_MM: Final = 2.0  # no ToF sensor reads a body better than this: sigma never goes lower
 NOISE_START: Final = 6.0  # an attempt needs at least 6 sigma of rise: noise alone never starts one
 NOISE_MIN_ROM: Final = 16.0  # before any range is learned, a rep-like round trip exceeds 16 sigma
