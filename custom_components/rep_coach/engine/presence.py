@@ -118,11 +118,6 @@ class NoiseEstimate:
         if self._seed is None:
             self._reseed = []
 
-    def unsettled(self) -> None:
-        """The scene changed again before the noise was read afresh (the lifter left): keep the
-        running estimate."""
-        self._reseed = None
-
     def _derive(self) -> None:
         """``sigma``: noise of one reading (mm), never below the sensor's floor or the rounding
         noise. ``still_tolerance``: how far a still reading may stray from its level (noise, or

@@ -539,9 +539,7 @@ class RepTracker:
         self._samples += 1
         if self._samples == 1:
             self._settle_from(t)  # what came before is unknown
-        elif not self._noise_settled and t >= self._settled_from and self.presence.present:
-            # (the seated lifter's noise: an empty bench's far background, which may wander
-            # by centimetres, keeps what its readings showed so far)
+        elif not self._noise_settled and t >= self._settled_from:
             self._noise_settled = True
             self.noise.settled()
         sigma = self.noise.sigma
@@ -659,7 +657,6 @@ class RepTracker:
                 self.calibrator.lifter_arrived()
             else:
                 self.calibrator.lifter_left(t)
-                self.noise.unsettled()  # an empty bench's noise is not read afresh
                 self._found_at = None  # whoever comes next is seen sitting down
             self._found.append(PresenceChanged(t, present, unseen))
 
