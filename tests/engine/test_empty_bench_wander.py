@@ -14,7 +14,7 @@ import random
 from custom_components.rep_coach.engine import EngineSettings, RepEngine, RepEvent
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.holdout import holdout_session
-from rep_coach_tools.sim.model import Mount
+from rep_coach_tools.sim.model import Mount, SimSession
 
 from .helpers import NO_TARGET, Point, Track
 
@@ -37,6 +37,15 @@ def wander(track: Track, duration: float, seed: int) -> tuple[float, float]:
         track.points.append(Point(round(track.t + k / RATE, 6), raw=d))
     track.t += round(duration * RATE) / RATE
     return start, track.t
+
+
+def full_reps_per_set(session: SimSession, reps: list[RepEvent]) -> list[int]:
+    """The full reps counted within each true set of ``session`` (give or take the rep
+    event's delay)."""
+    return [
+        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps if r.complete)
+        for s in session.truth["sets"]
+    ]
 
 
 def lifter_set(track: Track, reps: int, rom: float) -> tuple[float, float]:
@@ -98,10 +107,7 @@ def test_a_long_wander_held_back_is_not_learned_as_a_range_at_last() -> None:
     (away,) = [(a, b) for a, b in session.truth["away"] if a > 300.0 and b < 450.0]
     reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
     assert [r for r in reps if r.complete and away[0] < r.t < away[1]] == []
-    assert [s["reps"] for s in session.truth["sets"]] == [
-        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps if r.complete)
-        for s in session.truth["sets"]
-    ]
+    assert [s["reps"] for s in session.truth["sets"]] == full_reps_per_set(session, reps)
 
 
 def test_the_first_sets_reps_held_back_outlast_the_fidgets_after_them() -> None:
@@ -111,7 +117,4 @@ def test_the_first_sets_reps_held_back_outlast_the_fidgets_after_them() -> None:
     (counted 4 of 6): the fidgets go first, the reps last."""
     session = holdout_session(2029010314, mount=Mount.ABOVE)
     reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
-    assert [s["reps"] for s in session.truth["sets"]] == [
-        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps if r.complete)
-        for s in session.truth["sets"]
-    ]
+    assert [s["reps"] for s in session.truth["sets"]] == full_reps_per_set(session, reps)
