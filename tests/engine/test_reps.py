@@ -272,14 +272,19 @@ def test_the_tracker_hands_back_what_it_found_in_order_without_a_sink() -> None:
 def test_the_detectors_scale_with_the_working_sides_range_after_every_step() -> None:
     """The tracker rescales its detectors when the model or the working side changes, not on
     every reading: after every reading and command their scale is still the working side's
-    range (None before one is learned), as computed afresh."""
+    range (None before one is learned), as computed afresh; so is the range the tracker reads
+    for every reading (:meth:`.RepTracker._rom`), for either side, once the orientation is known."""
     engine = RepEngine(EngineSettings(target_reps=3, rest_s=5.0))
 
     def scales_fresh() -> bool:
-        calibrator = engine.tracker.calibrator
+        tracker = engine.tracker
+        calibrator = tracker.calibrator
         side = engine.session.side
         fresh = calibrator.rom(side) if calibrator.model.sign else None
-        return all(detector.scale == fresh for detector in engine.tracker.detectors)
+        kept = not calibrator.model.sign or all(
+            tracker._rom(each) == calibrator.rom(each) for each in Side
+        )
+        return kept and all(detector.scale == fresh for detector in tracker.detectors)
 
     track = Track().stay(3.0)
     for _ in range(3):

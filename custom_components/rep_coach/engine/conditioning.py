@@ -244,7 +244,8 @@ class Conditioner:
             if self._ref_t > -math.inf:
                 # The finest recent step: it creeps up unless confirmed, so a stream that turns
                 # coarse (another firmware, ESPHome's 1 cm) is soon known as coarse.
-                self._quantum = min(step, self._quantum * QUANTUM_CREEP)
+                crept = self._quantum * QUANTUM_CREEP
+                self._quantum = crept if crept < step else step  # (min(), without its call)
         self._ref_t, self._ref_x = t, x
         if t - self._t1 > GAP_RESET_S:
             self._t2 = -math.inf

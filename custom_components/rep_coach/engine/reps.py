@@ -174,6 +174,7 @@ class RepTracker:
         # Readings well beyond it are something in the beam (see :meth:`reach`).
         self._seat_shown: float | None = None
         self._scaled_side = side  # the side the detectors' scale is for
+        self._scale: float | None = None  # that scale (None: no orientation known)
         self._sync_scale(side)
 
     # --- settings ------------------------------------------------------------------------
@@ -214,8 +215,15 @@ class RepTracker:
     def _sync_scale(self, side: Side) -> None:
         self._scaled_side = side
         scale = self.calibrator.rom(side) if self.calibrator.model.sign else None
+        self._scale = scale
         for detector in self.detectors:
             detector.scale = scale
+
+    def _rom(self, side: Side) -> float | None:
+        """``side``'s range, once the orientation is known (``model.sign``): the scale kept for
+        the detectors when it is that side's (every change of the model syncs it), read for
+        every reading without the calibrator's lookups."""
+        return self._scale if side is self._scaled_side else self.calibrator.rom(side)
 
     # --- views ---------------------------------------------------------------------------
     @property
@@ -377,11 +385,14 @@ class RepTracker:
         learned = model.bottom_h
         if learned is None or not (model.sign and calibrator.settled):
             return None
-        rom = calibrator.rom(side)
+        rom = self._rom(side)
         if not rom or calibrator.range_in_doubt(side):
             return None
-        seat = min(shown, learned)  # the learned seat may sit a little high on a sagging rest
-        margin = max(OCCLUDED * rom, OCCLUDED_NOISE * self.noise.sigma)
+        # The lower of the two: the learned seat may sit a little high on a sagging rest. (min
+        # and max written out here: for every reading, their calls cost more than the sums.)
+        seat = learned if learned < shown else shown
+        by_range, by_noise = OCCLUDED * rom, OCCLUDED_NOISE * self.noise.sigma
+        margin = by_noise if by_noise > by_range else by_range
         h = model.sign * x
         if h < seat - margin:
             return Reach.BEYOND
@@ -612,7 +623,7 @@ class RepTracker:
             model.sign * level_x,
             still_s,
             model.bottom_h if settled else None,
-            calibrator.rom(side) if settled else None,
+            self._rom(side) if settled else None,
         )
         if seated is not None and seated is not self.presence.present:
             self._set_present(t, seated)
@@ -624,7 +635,7 @@ class RepTracker:
         model = calibrator.model
         if not calibrator.settled or not model.sign or model.bottom_h is None:
             return
-        rom = calibrator.rom(side)
+        rom = self._rom(side)
         if not rom:
             return
         if not self.presence.far_from_seat(model.sign * x, model.bottom_h, rom):
