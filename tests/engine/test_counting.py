@@ -12,6 +12,7 @@ import pytest
 from custom_components.rep_coach.engine import EngineEvent, EngineSettings, RepEngine, RepEvent
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.holdout import holdout_session
+from rep_coach_tools.holdout.turns import turns_session
 from rep_coach_tools.sim.model import Mount
 
 from .helpers import NO_TARGET, Track, run, run_payloads
@@ -441,3 +442,19 @@ def test_the_squeeze_of_a_partial_rep_is_no_new_seat() -> None:
     levels = engine.cal.levels(engine.session.side)
     assert levels is not None
     assert levels.bottom_mm == pytest.approx(200.0, abs=10.0)
+
+
+def test_a_squeeze_of_the_next_rep_is_no_rest_after_a_short_first_lift() -> None:
+    """Two lifters taking turns (the ``turns`` generator, sensor below): the second one's range
+    is 58 % of the first's and they swap legs after a set, onto the side whose range is still
+    the first lifter's. Their first short lift after the seated rest waits for the next rep to
+    tell a partial rep from a new range, but the next rep's 3-4 s squeeze (hips still, up at
+    the top) was taken for a rest after it: the short lift became a partial rep, and every rep
+    of the set after it a partial rep of the first lifter's range (counted 0 of 12)."""
+    session = turns_session(1875260437, mount=Mount.BELOW)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    swapped = session.truth["sets"][3]  # the second lifter's second leg
+    assert swapped["lifter"] == session.truth["sets"][2]["lifter"] == 1
+    counted_in_set = [r for r in reps if swapped["start_t"] <= r.t <= swapped["end_t"] + 1.0]
+    assert len(counted_in_set) == swapped["reps"]

@@ -599,10 +599,12 @@ class RepTracker:
             detector.rest(detector.sign * level_x, still_s)
         calibrator = self.calibrator
         sign = calibrator.model.sign
-        if not sign or self._of_sign(sign).rep is None:
-            # (Part-way up an attempt the detector kept, the hips squeeze: that is no seat.)
+        # (Part-way up an attempt the detector kept, the hips squeeze: that is no seat, and no
+        # rest after a held-back short lift either: the rep under way tells what that was.)
+        resting = not sign or self._of_sign(sign).rep is None
+        if resting:
             calibrator.rest(level_x, side)
-        if still_s >= RESTED_S and calibrator.suspect is not None:
+        if still_s >= RESTED_S and calibrator.suspect is not None and resting:
             self._apply(t, calibrator.release(side), side)
         if t < self._settled_from:
             return  # just arrived: the level means nothing yet
