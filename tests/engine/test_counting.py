@@ -458,3 +458,20 @@ def test_a_squeeze_of_the_next_rep_is_no_rest_after_a_short_first_lift() -> None
     assert swapped["lifter"] == session.truth["sets"][2]["lifter"] == 1
     counted_in_set = [r for r in reps if swapped["start_t"] <= r.t <= swapped["end_t"] + 1.0]
     assert len(counted_in_set) == swapped["reps"]
+
+
+def test_a_partner_who_sits_down_at_once_on_a_bench_never_seen_empty_is_counted() -> None:
+    """Two lifters taking turns (the ``turns`` generator, sensor above, the floor 13 cm behind
+    the first one's seat): the first gets up, the floor shows for 7 s (too near the seat to
+    read as an empty bench), the second sits down 12 cm higher and starts within 3 s with a
+    range of 56 % of the first's. No arrival was seen and the first lift came too soon after
+    sitting down to open a run after a rest: every rep of the set was a partial rep of the
+    first lifter's range (counted 0 of 10). The readings jumped as they went through the beam:
+    the first lift from a rest after that waits for the next rep, as after an arrival."""
+    session = turns_session(359346526, mount=Mount.ABOVE)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    second = session.truth["sets"][1]
+    assert [s["lifter"] for s in session.truth["sets"][:2]] == [0, 1]
+    counted_in_set = [r for r in reps if second["start_t"] <= r.t <= second["end_t"] + 1.0]
+    assert len(counted_in_set) == second["reps"]
