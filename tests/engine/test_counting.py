@@ -5,6 +5,7 @@ Streams come from the shared :class:`Track` builder; each names the cause it gua
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -475,3 +476,24 @@ def test_a_partner_who_sits_down_at_once_on_a_bench_never_seen_empty_is_counted(
     assert [s["lifter"] for s in session.truth["sets"][:2]] == [0, 1]
     counted_in_set = [r for r in reps if second["start_t"] <= r.t <= second["end_t"] + 1.0]
     assert len(counted_in_set) == second["reps"]
+
+
+@pytest.mark.parametrize(("seed", "mount"), [(495655801, Mount.ABOVE), (1875260437, Mount.BELOW)])
+def test_standing_up_to_hand_the_bench_over_is_no_activity_of_the_set(
+    seed: int, mount: Mount
+) -> None:
+    """Two or three lifters taking turns (the ``turns`` generator): one finishes a set, gets up
+    (the hips rise far past the top and out of the beam) and the next sits down and starts
+    13-14 s after the last rep, without the bench being seen empty for long. Getting up began
+    like a rep and kept the set alive: the next lifter's reps went on in the same set. It is
+    no rep: the set's pause counts from the last rep and the next lifter opens a set."""
+    session = turns_session(seed, mount=mount)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    sets = session.truth["sets"]
+    for before, after in itertools.pairwise(sets):
+        if before["lifter"] == after["lifter"]:
+            continue
+        mine = {(r.side, r.set) for r in reps if before["start_t"] <= r.t <= before["end_t"] + 1}
+        theirs = {(r.side, r.set) for r in reps if after["start_t"] <= r.t <= after["end_t"] + 1}
+        assert not mine & theirs
