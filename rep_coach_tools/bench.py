@@ -103,7 +103,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--mount",
         default="all",
-        help="above, below or all (main, holdout, pairs, field and upsets)",
+        help="above, below or all (main, holdout, pairs, field, upsets and turns)",
     )
     parser.add_argument(
         "--workers",

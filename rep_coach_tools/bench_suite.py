@@ -15,6 +15,9 @@ Corpora (``--sessions N``, default 48):
 - ``upsets``: N/4 hold-out sessions interrupted inside a set (:mod:`.field.upsets`): the sensor
   reboots, Home Assistant restarts and goes on from its snapshot, or someone crosses the
   beam; each upset from each mount.
+- ``turns``: N/4 streams of two or three lifters taking turns set by set on one bench
+  (:mod:`.holdout.turns`): seats 4-30 cm apart, ranges and tempos of their own, 5-40 s
+  changeovers; mounts alternating.
 
 Checks: ``jitter`` (N/8 firmware sessions at 10-50 Hz, mostly 10-12.5 Hz, delivered four more
 times with 0-50 ms random delays, against the same batches delivered without delay) and
@@ -40,6 +43,7 @@ from .field import FIELD_FAMILIES, field_session
 from .field.upsets import UPSETS, upset_session
 from .holdout import holdout_session
 from .holdout.pairs import PAIR_VARIANTS, holdout_pair
+from .holdout.turns import turns_session
 from .scoring import (
     Emitted,
     SessionScore,
@@ -57,7 +61,7 @@ from .sim.scenario import BROAD_FAMILIES, Family
 from .sim.streams import back_to_back, mirrored, redeliver, shifted
 from .simulator import simulate_session
 
-CORPORA = ("main", "holdout", "classic", "b2b", "pairs", "field", "upsets")
+CORPORA = ("main", "holdout", "classic", "b2b", "pairs", "field", "upsets", "turns")
 CHECKS = ("jitter", "mirror", "speed")
 JITTER_MAX_S = 0.05
 JITTER_DELIVERIES = 4
@@ -88,7 +92,7 @@ class Config:
 class Task:
     """One unit of work for a worker process."""
 
-    kind: str  # main | holdout | classic | b2b | pairs | field | upsets | jitter | mirror
+    kind: str  # main | holdout | classic | b2b | pairs | field | upsets | turns | jitter | mirror
     seed: int
     family: str = ""
     mount: str = ""
@@ -163,6 +167,9 @@ def _plan_seed(config: Config, corpus_seed: int) -> list[Task]:
         for k, seed in enumerate(_seeds(corpus_seed, "upsets", max(2, n // 4))):
             mount = mounts[(k // len(UPSETS)) % len(mounts)]  # each upset from each mount
             tasks.append(Task("upsets", seed, str(UPSETS[k % len(UPSETS)]), mount))
+    if "turns" in config.corpora:
+        for k, seed in enumerate(_seeds(corpus_seed, "turns", max(2, n // 4))):
+            tasks.append(Task("turns", seed, mount=mounts[k % len(mounts)]))
     if "jitter" in config.checks:
         for k, seed in enumerate(_seeds(corpus_seed, "jitter", max(2, n // 8))):
             name = str(BROAD_FAMILIES[k % len(BROAD_FAMILIES)])
@@ -189,7 +196,7 @@ def session_tags(session: SimSession, corpus: str) -> dict[str, str]:
     }
     if "mount_mm" not in truth["geometry"]:
         tags["seat"] = seat_band(float(truth["bottom_mm"]))
-    for key in ("b2b_variant", "pair_variant"):
+    for key in ("b2b_variant", "pair_variant", "turns_variant"):
         if key in truth:
             tags["variant"] = truth[key]
     return tags
@@ -223,6 +230,8 @@ def make_session(task: Task) -> SimSession:
         return back_to_back(task.seed, reclamp=task.variant == "reclamped")
     if task.kind == "pairs":
         return holdout_pair(task.seed, reclamp=task.variant == "reclamped", mount=mount)
+    if task.kind == "turns":
+        return turns_session(task.seed, mount=mount)
     options = Options(mount=mount)
     if task.kind == "jitter":
         options = Options(mount=mount, plain=False, rate_hz=float(task.variant))
@@ -349,7 +358,7 @@ def corpus_report(scores: list[SessionScore], corpus: str) -> dict[str, Any]:
         report["by_range"] = grouped(scores, "range", "mount")
     if corpus in ("main", "field", "upsets"):
         report["by_family"] = grouped(scores, "family", "mount")
-    if corpus in ("b2b", "pairs"):
+    if corpus in ("b2b", "pairs", "turns"):
         report["by_variant"] = grouped(scores, "variant", "mount")
     report["inexact_sets"] = inexact_sets(scores)
     return report

@@ -183,11 +183,16 @@ class Lifting:
                 path.wait(min(end - path.t, rng.uniform(0.5, 3.0)))
         path.wait(max(0.05, end - path.t))
 
-    def leave_and_return(self, seconds: float, new_seat: float) -> None:
+    def get_up(self) -> None:
+        """The hips rise well past the top and out of the cone: the lifter leaves the bench."""
         rng, path = self.rng, self.path
         path.go(rng.uniform(0.9, 1.6), self.seat + self.range_mm * rng.uniform(1.6, 3.0))
         self.hidden.append((path.t, path.t + rng.uniform(0.4, 1.0), "passing"))
         path.wait(self.hidden[-1][1] - path.t)
+
+    def leave_and_return(self, seconds: float, new_seat: float) -> None:
+        path = self.path
+        self.get_up()
         self.seat = new_seat
         path.jump(new_seat)
         self.gone(seconds)
@@ -265,10 +270,7 @@ def script(
             lifting.fidgets(rest)
         lifting.path.wait(rng.uniform(0.5, 3.0))
     lifting.fidgets(rng.uniform(1.0, 4.0))
-    path = lifting.path
-    path.go(rng.uniform(0.9, 1.6), lifting.seat + lifting.range_mm * rng.uniform(1.6, 3.0))
-    lifting.hidden.append((path.t, path.t + rng.uniform(0.4, 1.0), "passing"))
-    path.wait(lifting.hidden[-1][1] - path.t)
+    lifting.get_up()
     away = rng.uniform(2.0, 5.0)
     lifting.gone(away if tail_away_s is None else tail_away_s)
 

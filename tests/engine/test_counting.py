@@ -5,6 +5,7 @@ Streams come from the shared :class:`Track` builder; each names the cause it gua
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from custom_components.rep_coach.engine import EngineEvent, EngineSettings, RepEngine, RepEvent
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.holdout import holdout_session
+from rep_coach_tools.holdout.turns import turns_session
 from rep_coach_tools.sim.model import Mount
 
 from .helpers import NO_TARGET, Track, run, run_payloads
@@ -441,3 +443,57 @@ def test_the_squeeze_of_a_partial_rep_is_no_new_seat() -> None:
     levels = engine.cal.levels(engine.session.side)
     assert levels is not None
     assert levels.bottom_mm == pytest.approx(200.0, abs=10.0)
+
+
+def test_a_squeeze_of_the_next_rep_is_no_rest_after_a_short_first_lift() -> None:
+    """Two lifters taking turns (the ``turns`` generator, sensor below): the second one's range
+    is 58 % of the first's and they swap legs after a set, onto the side whose range is still
+    the first lifter's. Their first short lift after the seated rest waits for the next rep to
+    tell a partial rep from a new range, but the next rep's 3-4 s squeeze (hips still, up at
+    the top) was taken for a rest after it: the short lift became a partial rep, and every rep
+    of the set after it a partial rep of the first lifter's range (counted 0 of 12)."""
+    session = turns_session(1875260437, mount=Mount.BELOW)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    swapped = session.truth["sets"][3]  # the second lifter's second leg
+    assert swapped["lifter"] == session.truth["sets"][2]["lifter"] == 1
+    counted_in_set = [r for r in reps if swapped["start_t"] <= r.t <= swapped["end_t"] + 1.0]
+    assert len(counted_in_set) == swapped["reps"]
+
+
+def test_a_partner_who_sits_down_at_once_on_a_bench_never_seen_empty_is_counted() -> None:
+    """Two lifters taking turns (the ``turns`` generator, sensor above, the floor 13 cm behind
+    the first one's seat): the first gets up, the floor shows for 7 s (too near the seat to
+    read as an empty bench), the second sits down 12 cm higher and starts within 3 s with a
+    range of 56 % of the first's. No arrival was seen and the first lift came too soon after
+    sitting down to open a run after a rest: every rep of the set was a partial rep of the
+    first lifter's range (counted 0 of 10). The readings jumped as they went through the beam:
+    the first lift from a rest after that waits for the next rep, as after an arrival."""
+    session = turns_session(359346526, mount=Mount.ABOVE)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    second = session.truth["sets"][1]
+    assert [s["lifter"] for s in session.truth["sets"][:2]] == [0, 1]
+    counted_in_set = [r for r in reps if second["start_t"] <= r.t <= second["end_t"] + 1.0]
+    assert len(counted_in_set) == second["reps"]
+
+
+@pytest.mark.parametrize(("seed", "mount"), [(495655801, Mount.ABOVE), (1875260437, Mount.BELOW)])
+def test_standing_up_to_hand_the_bench_over_is_no_activity_of_the_set(
+    seed: int, mount: Mount
+) -> None:
+    """Two or three lifters taking turns (the ``turns`` generator): one finishes a set, gets up
+    (the hips rise far past the top and out of the beam) and the next sits down and starts
+    13-14 s after the last rep, without the bench being seen empty for long. Getting up began
+    like a rep and kept the set alive: the next lifter's reps went on in the same set. It is
+    no rep: the set's pause counts from the last rep and the next lifter opens a set."""
+    session = turns_session(seed, mount=mount)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    sets = session.truth["sets"]
+    for before, after in itertools.pairwise(sets):
+        if before["lifter"] == after["lifter"]:
+            continue
+        mine = {(r.side, r.set) for r in reps if before["start_t"] <= r.t <= before["end_t"] + 1}
+        theirs = {(r.side, r.set) for r in reps if after["start_t"] <= r.t <= after["end_t"] + 1}
+        assert not mine & theirs

@@ -248,6 +248,7 @@ class Calibrator:
         self.pending: list[Candidate] = []  # held back until settled
         self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
         self.arrived = False  # someone (maybe another lifter) sat down: their first rep tells
+        self.jolted = False  # the scene changed (a body through the beam) since the last rep
         self.left_t: float | None = None  # when the bench was last seen to empty
         self.vacated = False  # the bench emptied since the calibration last settled
         self.restored(side)
@@ -261,6 +262,7 @@ class Calibrator:
         self.pending.clear()
         self.suspect = None
         self.arrived = False
+        self.jolted = False
         self.left_t = None
         self.vacated = False
         settled = model.sign != 0 and model.range_for(side) is not None
@@ -297,6 +299,7 @@ class Calibrator:
 
     def scene_changed(self) -> None:
         """Someone arrived or left, or the data jumped: the next lifter may sit elsewhere."""
+        self.jolted = True
         if self.settled and not self.model.fixed_sign:
             self._restart_evidence()
 
@@ -396,7 +399,8 @@ class Calibrator:
             self.learning_since = candidate.begun_t
         if self.settled:
             return self._settled(candidate, side)
-        self.arrived = False  # learning from scratch: the arriving lifter's reps set the range
+        # learning from scratch: the arriving lifter's reps set the range
+        self.arrived = self.jolted = False
         self.pending.append(candidate)
         outcome = self._review(candidate.end_t, side)
         if not self.settled and len(self.pending) > MAX_PENDING:
@@ -445,7 +449,11 @@ class Calibrator:
                 self.pending = [suspect, c]
                 return self._review(c.end_t, side)
             earlier.append(self._verdict(suspect, rom, side))  # it was a partial rep after all
-        first_after_arrival, self.arrived = self.arrived, False
+        # Someone sat down (the bench was seen empty), or a body went through the beam and the
+        # hips then rested before this lift: a partner who sat down straight after the other
+        # got up, on a bench whose floor is too near the seat to be seen as empty.
+        first_after_arrival = self.arrived or (self.jolted and c.quiet)
+        self.arrived = self.jolted = False
         if fraction < LOCKOUT and (c.rested or first_after_arrival) and self._automatic(side):
             # A short lift after a real rest or as someone sat down (a new lifter): held back
             # until the next rep tells a partial rep from a shorter range.

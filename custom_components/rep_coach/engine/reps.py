@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Final
 
 from .calibration import CalibrationModel, Calibrator, Outcome
 from .detector import (
@@ -73,6 +74,11 @@ class Activity:
     """An attempt grew rep-sized at ``t``: a set under way goes on."""
 
     t: float
+
+
+# Attempts that turned out to be no movement of a set: settling on a new level, standing up
+# (rose beyond any thrust), sinking below where they began (getting off, or sitting down).
+NO_ACTIVITY: Final = frozenset({Abort.RESEATED, Abort.STOOD_UP, Abort.BELOW_SEAT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,7 +477,7 @@ class RepTracker:
                 detector.scale is not None and rep.rise > OVERSIZE * detector.scale
             ):
                 # past the lift, or standing up: the scene changed
-                self._hear(detector, detector.interrupt(t), side)
+                self._interrupt_attempt(detector, t, side)
         self.still.reset()
         self._settle_from(t)
         self.calibrator.scene_changed()
@@ -501,7 +507,7 @@ class RepTracker:
                     rep.top_hidden = rep.lift_hidden = True
                     continue
                 # the hips left the beam mid-movement: not a rep (one back at the bottom is)
-                self._hear(detector, detector.interrupt(t), side)
+                self._interrupt_attempt(detector, t, side)
         if lost_for >= OUT_OF_VIEW_S:
             # Out of view with no lift under way (an empty bench, or one that only looked like
             # a seated lifter, then someone stepping into the beam): where the readings resume
@@ -518,6 +524,23 @@ class RepTracker:
         if self.presence.present:
             self._set_present(t, False, unseen=True)
         return self._take()
+
+    def _interrupt_attempt(self, detector: Detector, t: float, side: Side) -> None:
+        """Drop ``detector``'s attempt as the readings stop joining up. One of the settled
+        orientation that had risen from the seat far beyond the learned range was someone
+        standing up and leaving the beam: no activity of the set (its pause counts from the
+        last rep, as for a movement that settled on a new level)."""
+        rep = detector.rep
+        stood_up = (
+            rep is not None
+            and self.calibrator.settled
+            and detector.sign == self.calibrator.model.sign
+            and detector.scale is not None
+            and rep.rise > OVERSIZE * detector.scale
+        )
+        self._hear(detector, detector.interrupt(t), side)
+        if stood_up:
+            self._found.append(Reseated(t))
 
     def _take(self) -> Sequence[Detection]:
         found = self._found
@@ -610,10 +633,12 @@ class RepTracker:
             detector.rest(detector.sign * level_x, still_s)
         calibrator = self.calibrator
         sign = calibrator.model.sign
-        if not sign or self._of_sign(sign).rep is None:
-            # (Part-way up an attempt the detector kept, the hips squeeze: that is no seat.)
+        # (Part-way up an attempt the detector kept, the hips squeeze: that is no seat, and no
+        # rest after a held-back short lift either: the rep under way tells what that was.)
+        resting = not sign or self._of_sign(sign).rep is None
+        if resting:
             calibrator.rest(level_x, side)
-        if still_s >= RESTED_S and calibrator.suspect is not None:
+        if still_s >= RESTED_S and calibrator.suspect is not None and resting:
             self._apply(t, calibrator.release(side), side)
         if t < self._settled_from:
             return  # just arrived: the level means nothing yet
@@ -727,7 +752,7 @@ class RepTracker:
         if found.why is Abort.RESTED_AT_TOP:
             t = found.t
             self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
-        elif found.why is Abort.RESEATED and detector.sign == self.calibrator.model.sign:
+        elif found.why in NO_ACTIVITY and detector.sign == self.calibrator.model.sign:
             self._found.append(Reseated(found.t))
 
     def _apply(self, t: float, outcome: Outcome, side: Side) -> None:
