@@ -233,3 +233,23 @@ def test_no_quiet_lift_leads_the_cue_while_the_other_way_up_sees_a_movement_unde
     assert cue_class(first, target) is Cue.INELIGIBLE
     cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
     assert not [t for t in cues if t <= first["end_t"] + 1.0]
+
+
+def test_a_lowering_begun_before_the_target_is_no_squeeze_on_a_centimetre_stream() -> None:
+    """A simulated session (the main corpus, seed 7: a lifter, sensor above, ESPHome's plain
+    centimetres at 10 Hz) whose short squeezes (0.5-0.7 s against a 1 s target) got the cue
+    0.3-0.5 s into the lowering: the speed at the target moment is read once per reading until
+    it reads still, and a slow lowering start read within two of its own noise (on centimetre
+    steps, far above 15 % of the lowering) passed on one of those reads. Within one noise: no
+    squeeze too short gets the cue, and every long enough one still does."""
+    session = simulate_session(1904775451, family="lifter", options=Options(mount=Mount.ABOVE))
+    target = session.settings().hold_target_s
+    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
+    reps = [d for _, _, s in set_windows(session.truth) for d in s["rep_details"]]
+    cued = {id(d): any(d["start_t"] <= t <= d["end_t"] for t in cues) for d in reps}
+    short = [d for d in reps if cue_class(d, target) is Cue.INELIGIBLE]
+    long_enough = [d for d in reps if cue_class(d, target) is Cue.ELIGIBLE]
+    assert short
+    assert long_enough
+    assert not [d["hold_s"] for d in short if cued[id(d)]]
+    assert all(cued[id(d)] for d in long_enough)
