@@ -114,6 +114,9 @@ DWELL_WEIGHT: Final = (
     1.0  # cap of the pause pattern's vote (squeeze at the top, touch-and-go below)
 )
 TEMPO_WEIGHT: Final = 0.5  # cap of the tempo's vote (lowering slower than lifting: a soft cue)
+SLOW_LOWERING: Final = 1.4  # a lowering 40 % longer than its lift is the deliberate eccentric:
+# lifters who rest at the bottom and barely squeeze, read the other way up, were lowered only
+# 1.0-1.2 times as long as lifted (and a few up to 1.8: the rule still errs for them)
 SOFT_CAP: Final = 3.0  # all style votes together: a habit repeated rep after rep is one clue
 REP_LIKE: Final = 0.5  # candidates under half the largest seen are fidgets: they carry no evidence
 RELEARN_REPS: Final = 2  # consistent misfits that define a new seat or range
