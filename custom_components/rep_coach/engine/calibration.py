@@ -45,6 +45,7 @@ from .thresholds import (
     REP_LIKE,
     REST_AT_TOP,
     SEAT_TOL,
+    SLOW_LOWERING,
     SOFT_CAP,
     TEMPO_WEIGHT,
 )
@@ -371,6 +372,31 @@ class Calibrator:
         if abs(score) >= 1.0:
             return 1 if score > 0 else -1
         return 0
+
+    def squeezed_at_top(self, sign: int, begun_t: float) -> bool:
+        """The rep of ``sign`` just before a lift begun at ``begun_t`` (in the same run: it ended
+        under QUIET_S before) dwelt at its top and touched its bottom briefly, clearly enough
+        for the pause pattern's whole vote, *and* was lowered clearly slower than it was lifted
+        (SLOW_LOWERING): that hypothesis' top is where this lifter squeezes. The other way up the
+        same round trip dwells at its bottom and is lowered faster. Either clue alone is a style
+        (a lifter who rests at the bottom and barely squeezes shows the pause pattern the other
+        way up)."""
+        window = self.window
+        if not window:
+            return False
+        reference = _reference([c.rom for c in window])
+        floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
+        for c in reversed(window):
+            if c.sign != sign or c.rom < floor:
+                continue
+            return (
+                not c.quiet
+                and c.locked_out
+                and c.end_t >= begun_t - QUIET_S
+                and _dwell_vote(c.dwell_top, c.dwell_before) >= DWELL_WEIGHT
+                and c.eccentric_s >= SLOW_LOWERING * c.concentric_s
+            )
+        return False
 
     # --- inputs --------------------------------------------------------------------------
     def rested_at_top(self, sign: int, t: float, side: Side) -> Outcome:

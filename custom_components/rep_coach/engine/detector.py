@@ -25,6 +25,7 @@ from .thresholds import (
     AT_BOTTOM_S,
     BELOW_SEAT,
     BURST_STEP,
+    CUE_NOISE,
     CUE_SLACK,
     DOWN_AND_UP,
     DROPOUT_S,
@@ -672,9 +673,9 @@ class Detector:
         lowering = self._lowering_median
         if lowering is None:
             lowering = rep.up_peak
-        # A speed within two of its own noise is no movement: slow lowerers' 15 % is below it
-        # on a noisy sensor.
-        return descent < max(STILL_FRACTION * lowering, 2.0 * noise)
+        # A speed within its own noise is no movement: slow lowerers' 15 % is below it on a
+        # noisy sensor.
+        return descent < max(STILL_FRACTION * lowering, CUE_NOISE * noise)
 
     def _cue_speed(self) -> tuple[float, float, float] | None:
         """(time, speed, noise) of the hips over CUE_HALF_S either side of the newest reading

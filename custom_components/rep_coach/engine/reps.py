@@ -281,6 +281,15 @@ class RepTracker:
             return self._of_sign(sign)
         if rep is not None and self._quiet(holding[0], rep.begun_t):
             return holding[0]  # (a seat shown the other way up: the evidence is silent)
+        if (
+            rep is not None
+            and (seat is None or seat[1] == holding[0].sign)
+            and calibrator.squeezed_at_top(holding[0].sign, rep.begun_t)
+        ):
+            # The evidence is silent (a first lift unseen, or taken for the arrival, can leave
+            # the other way up a "run" from the squeeze), but the rep before this one, in the
+            # same run, dwelt at this top and touched the bottom: this top is the squeeze.
+            return holding[0]
         if seat is not None:
             level, sign = seat
             detector = self._of_sign(sign)

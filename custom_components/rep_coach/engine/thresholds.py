@@ -81,6 +81,9 @@ FINISH_WAIT_S: Final = SPEED_HALF_S  # after the hips settle, the timing needs t
 CUE_SLACK: Final = 0.1  # the hold cue's speed window is CUE_HALF_S either side in whole readings,
 # a half rounded up, and this share of a reading of arrival jitter never rounding it down: 10 Hz's
 # 1.5 readings became 1 or 2 by jitter, and one doubled the speed's noise (a lowering read as still)
+CUE_NOISE: Final = 1.0  # the hold cue's speed within one of its own noise reads still: it is
+# read again at every reading until it does, so a slow lowering start under two noises (on
+# centimetre steps, far above 15 % of the lowering) passed on one of those reads (a false cue)
 BURST_STEP: Final = 0.5  # a reading that arrived within half a period of the one before came in
 # a burst (after a Wi-Fi stall): when it was taken is known only once the stream steps again
 PLATEAU_S: Final = 0.3  # a peak not bettered for this long is the top even if the speed jitters
@@ -111,6 +114,9 @@ DWELL_WEIGHT: Final = (
     1.0  # cap of the pause pattern's vote (squeeze at the top, touch-and-go below)
 )
 TEMPO_WEIGHT: Final = 0.5  # cap of the tempo's vote (lowering slower than lifting: a soft cue)
+SLOW_LOWERING: Final = 1.4  # a lowering 40 % longer than its lift is the deliberate eccentric:
+# lifters who rest at the bottom and barely squeeze, read the other way up, were lowered only
+# 1.0-1.2 times as long as lifted (and a few up to 1.8: the rule still errs for them)
 SOFT_CAP: Final = 3.0  # all style votes together: a habit repeated rep after rep is one clue
 REP_LIKE: Final = 0.5  # candidates under half the largest seen are fidgets: they carry no evidence
 RELEARN_REPS: Final = 2  # consistent misfits that define a new seat or range
