@@ -35,3 +35,41 @@ def test_sitting_down_through_the_beam_is_not_the_start_of_the_first_lift(nearer
     events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(3.0), tail_s=30.0)
     assert len(counted(events)) == 5
     assert all(e.started_t >= arrived for e in events if isinstance(e, RepEvent))
+
+
+CROSSING_THE_EMPTY_BENCH = (
+    "known failure (#8, field corpus): one quick round trip from the empty bench's still floor, "
+    "of about the learned range, relearns the seat on its own (a lone lift after a quiet rest) "
+    "and is counted. Not fixed: ignoring round trips that begin where the bench was seen empty "
+    "lost whole sets on the training seeds, because with some mounts the empty bench reads the "
+    "seat itself (the bench surface the hips rest on) and because a seated lifter can be taken "
+    "for an empty bench when the learned seat is off"
+)
+
+
+@pytest.mark.parametrize(
+    "nearer",
+    [
+        pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=CROSSING_THE_EMPTY_BENCH)),
+        False,
+    ],
+    ids=["above", "below"],
+)
+def test_someone_crossing_the_empty_bench_is_not_a_rep(nearer: bool) -> None:
+    """Field corpus (passers), training seeds 31-43: after the lifter left, the sensor read the
+    empty bench's floor, still, and the engine said so (nobody seated). Someone then crossed the
+    beam over the empty bench, read half-way to the lens, and back: a quick round trip from the
+    floor about the learned range, taken as one rep from a moved seat (a lone lift after a quiet
+    rest relearns the seat) and counted. (Below the hips, the crossing reads between the lens
+    and the floor beyond the seat and already counts nothing: kept as a guard.)"""
+    track = Track(rate=20.0, nearer=nearer, noise=True, seed=3)
+    track.arrive(0.8).stay(3.0)
+    for _ in range(6):
+        track.rep(rom=200.0, up=1.0, hold=1.0, down=1.5, pause=0.8)
+    track.move(1.0, -240.0).stay(12.0)  # off the bench: the floor beyond the seat, still
+    # a body in the beam, read about the learned range short of the floor, for half a second
+    track.passing(0.5, track.distance(-40.0), to=-240.0, sway_mm=0.0).stay(12.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track, tail_s=30.0)
+    reps = counted(events)
+    assert len(reps) == 6
+    assert all(e.started_t < 30.0 for e in reps)
