@@ -9,6 +9,9 @@ from __future__ import annotations
 import pytest
 
 from custom_components.rep_coach.engine import EngineEvent, EngineSettings, RepEngine, RepEvent
+from custom_components.rep_coach.engine.detector import swift_share
+from custom_components.rep_coach.engine.thresholds import SWIFT_SHARE
+from custom_components.rep_coach.engine.timing import RepTiming
 
 from .helpers import Track, run
 
@@ -80,3 +83,14 @@ def test_someone_crossing_the_beam_during_a_seated_rest_is_not_a_rep(rate: float
     reps = counted(events)
     assert not [e for e in reps if crossed - 1.0 <= e.t <= crossed + 15.0]
     assert len(reps) == 12
+
+
+def test_the_swiftness_of_readings_that_arrived_in_bursts_is_read_at_their_mean_spacing() -> None:
+    """Training seeds 2026/7/11: readings timed on arrival that mostly came in bursts after
+    stalls step by 0 s in the median; the share a rep covered within SWIFT_S is then read at
+    the readings' mean spacing (and is 0 for a single burst), never a division by zero."""
+    timing = RepTiming(0.0, 1.0, 1.0, 2.0, 100.0, 1.0, 1.0, 1.0)
+    heights = [0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 80.0, 60.0, 40.0, 20.0, 0.0]
+    bursts = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0]
+    assert 0.0 < swift_share(bursts, heights, timing) < SWIFT_SHARE
+    assert swift_share([1.0] * len(heights), heights, timing) == 0.0

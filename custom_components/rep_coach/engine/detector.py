@@ -985,7 +985,12 @@ def swift_share(ts: Sequence[float], hs: Sequence[float], timing: RepTiming) -> 
     after a stall were taken a period apart."""
     if timing.rom <= 0 or len(ts) < 3:
         return 0.0
-    reach = max(1, round(SWIFT_S / sample_step(ts)))
+    step = sample_step(ts)
+    if step <= 0:  # most readings came in bursts: their mean spacing is the period
+        step = (ts[-1] - ts[0]) / (len(ts) - 1)
+    if step <= 0:
+        return 0.0  # one burst: when they were taken is unknown
+    reach = max(1, round(SWIFT_S / step))
     lift = _covered(
         hs, bisect_left(ts, timing.start_t), bisect_right(ts, timing.hold_start_t), reach, 1
     )
