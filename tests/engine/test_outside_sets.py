@@ -9,9 +9,6 @@ from __future__ import annotations
 import pytest
 
 from custom_components.rep_coach.engine import EngineEvent, EngineSettings, RepEngine, RepEvent
-from custom_components.rep_coach.engine.detector import swift_share
-from custom_components.rep_coach.engine.thresholds import SWIFT_SHARE
-from custom_components.rep_coach.engine.timing import RepTiming
 
 from .helpers import Track, run
 
@@ -40,7 +37,20 @@ def test_sitting_down_through_the_beam_is_not_the_start_of_the_first_lift(nearer
     assert all(e.started_t >= arrived for e in events if isinstance(e, RepEvent))
 
 
-@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+SWIFT_NOT_KEPT = (
+    "known failure (#8, field passers): not fixed. Tried (outside8, commits 3d84910 and "
+    "1424c76): a round trip whose lift and lowering each cover 80 % of its range within 0.2 s "
+    "is a body crossing the beam; it removed 22 of 37 reps outside sets on the pooled training "
+    "seeds but miscounted 7 sets there (fast lifters on 10-20 Hz arrival-timed streams), 2 "
+    "gained"
+)
+
+
+@pytest.mark.parametrize(
+    "nearer",
+    [pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=SWIFT_NOT_KEPT)), False],
+    ids=["above", "below"],
+)
 def test_someone_crossing_the_empty_bench_is_not_a_rep(nearer: bool) -> None:
     """Field corpus (passers), training seeds 31-43: after the lifter left, the sensor read the
     empty bench's floor, still, and the engine said so (nobody seated). Someone then crossed the
@@ -48,7 +58,7 @@ def test_someone_crossing_the_empty_bench_is_not_a_rep(nearer: bool) -> None:
     floor about the learned range, taken as one rep from a moved seat (a lone lift after a quiet
     rest relearns the seat) and counted. The body filled and emptied the cone within a reading
     or two, faster than hips move. (Below the hips, the crossing reads between the lens and
-    the floor beyond the seat and already counted nothing: kept as a guard.)"""
+    the floor beyond the seat and counts nothing: kept as a guard.)"""
     track = Track(rate=20.0, nearer=nearer, noise=True, seed=3)
     track.arrive(0.8).stay(3.0)
     for _ in range(6):
@@ -62,6 +72,7 @@ def test_someone_crossing_the_empty_bench_is_not_a_rep(nearer: bool) -> None:
     assert all(e.started_t < 30.0 for e in reps)
 
 
+@pytest.mark.xfail(strict=True, reason=SWIFT_NOT_KEPT)
 @pytest.mark.parametrize("rate", [10.0, 50.0])
 def test_someone_crossing_the_beam_during_a_seated_rest_is_not_a_rep(rate: float) -> None:
     """Field corpus (passers), training seeds 31-43: while the lifter rested on the seat between
@@ -83,14 +94,3 @@ def test_someone_crossing_the_beam_during_a_seated_rest_is_not_a_rep(rate: float
     reps = counted(events)
     assert not [e for e in reps if crossed - 1.0 <= e.t <= crossed + 15.0]
     assert len(reps) == 12
-
-
-def test_the_swiftness_of_readings_that_arrived_in_bursts_is_read_at_their_mean_spacing() -> None:
-    """Training seeds 2026/7/11: readings timed on arrival that mostly came in bursts after
-    stalls step by 0 s in the median; the share a rep covered within SWIFT_S is then read at
-    the readings' mean spacing (and is 0 for a single burst), never a division by zero."""
-    timing = RepTiming(0.0, 1.0, 1.0, 2.0, 100.0, 1.0, 1.0, 1.0)
-    heights = [0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 80.0, 60.0, 40.0, 20.0, 0.0]
-    bursts = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0]
-    assert 0.0 < swift_share(bursts, heights, timing) < SWIFT_SHARE
-    assert swift_share([1.0] * len(heights), heights, timing) == 0.0

@@ -47,7 +47,6 @@ from .thresholds import (
     SETTLE_S,
     START_OF_PARTIAL,
     STILL_S,
-    SWIFT_SHARE,
 )
 from .timing import LiveSpeed
 
@@ -698,8 +697,6 @@ class RepTracker:
     def candidate(self, detector: Detector, candidate: Candidate, side: Side) -> None:
         """A round trip: evidence, and maybe reps."""
         self.calibrator.sigma = self.noise.sigma
-        if candidate.swift >= SWIFT_SHARE:
-            return  # a body entered and left the beam (a passer): no hips move that fast
         quiet = candidate.dwell_before >= QUIET_S and self._quiet(detector, candidate.begun_t)
         candidate = replace(candidate, quiet=quiet)
         # Any reportable movement is activity: the next lift does not open a run. Before
