@@ -232,10 +232,11 @@ class HoldReached:
 
 @dataclass(frozen=True, slots=True)
 class Aborted:
-    """An attempt was dropped at ``t``."""
+    """An attempt was dropped at ``t``, having risen ``rise`` (mm) from where it began."""
 
     t: float
     why: Abort
+    rise: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -877,11 +878,12 @@ class Detector:
             self._finish(self._last_t, at_valley=True, estimated_end=arrival)
 
     def _abort(self, t: float, why: Abort) -> None:
+        rise = 0.0 if self.rep is None else self.rep.rise
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = None
         self._after_last_rep = self.history.count - 1
-        self._found.append(Aborted(t, why))
+        self._found.append(Aborted(t, why, rise))
 
     def _finish(self, t: float, *, at_valley: bool, estimated_end: float | None = None) -> None:
         rep = self.rep

@@ -41,6 +41,7 @@ from .thresholds import (
     OCCLUSION_BACK,
     OUT_OF_VIEW_S,
     OVERSIZE,
+    PARTIAL,
     PRESENCE_STILL_S,
     QUIET_S,
     RESTED_S,
@@ -77,8 +78,10 @@ class Activity:
 
 
 # Attempts that turned out to be no movement of a set: settling on a new level, standing up
-# (rose beyond any thrust), sinking below where they began (getting off, or sitting down).
-NO_ACTIVITY: Final = frozenset({Abort.RESEATED, Abort.STOOD_UP, Abort.BELOW_SEAT})
+# (rose beyond any thrust). Sinking below where one began is getting off (or sitting down) only
+# after rising at least a partial rep first (:meth:`RepTracker._no_activity`); a fidget that
+# sags a little below the seat mid-set is still a movement of the set.
+NO_ACTIVITY: Final = frozenset({Abort.RESEATED, Abort.STOOD_UP})
 
 
 @dataclass(frozen=True, slots=True)
@@ -761,8 +764,20 @@ class RepTracker:
         if found.why is Abort.RESTED_AT_TOP:
             t = found.t
             self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
-        elif found.why in NO_ACTIVITY and detector.sign == self.calibrator.model.sign:
+        elif self._no_activity(detector, found):
             self._found.append(Reseated(found.t))
+
+    def _no_activity(self, detector: Detector, found: Aborted) -> bool:
+        """Whether an attempt of the learned orientation, dropped, was no movement of the set."""
+        if detector.sign != self.calibrator.model.sign:
+            return False
+        if found.why in NO_ACTIVITY:
+            return True
+        return (
+            found.why is Abort.BELOW_SEAT
+            and detector.scale is not None
+            and found.rise >= PARTIAL * detector.scale
+        )
 
     def _apply(self, t: float, outcome: Outcome, side: Side) -> None:
         if outcome.calibrated is not None:
