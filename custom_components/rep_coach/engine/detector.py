@@ -325,6 +325,12 @@ class Detector:
         rep = self.rep
         return rep is not None and rep.rise >= self.reported()
 
+    def oversized(self) -> bool:
+        """The attempt under way rose beyond any thrust of the learned range (OVERSIZE):
+        standing up, or the range changed."""
+        rep, scale = self.rep, self.scale
+        return rep is not None and scale is not None and rep.rise > OVERSIZE * scale
+
     def top_out_of_view(self) -> bool:
         """The last reading was at the top of a locked-out rep of the learned size, still in
         the hold band: if the readings stop now, the top went out of view."""

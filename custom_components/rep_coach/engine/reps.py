@@ -485,9 +485,7 @@ class RepTracker:
                 # does. Landing where this rep's hips can be, it goes on; beyond (standing up,
                 # leaving) it is over.
                 rep.landing = True
-            elif rep.stage is not Stage.LIFTING or (
-                detector.scale is not None and rep.rise > OVERSIZE * detector.scale
-            ):
+            elif rep.stage is not Stage.LIFTING or detector.oversized():
                 # past the lift, or standing up: the scene changed
                 self._interrupt_attempt(detector, t, side)
         self.still.reset()
@@ -542,13 +540,10 @@ class RepTracker:
         orientation that had risen from the seat far beyond the learned range was someone
         standing up and leaving the beam: no activity of the set (its pause counts from the
         last rep, as for a movement that settled on a new level)."""
-        rep = detector.rep
         stood_up = (
-            rep is not None
-            and self.calibrator.settled
+            self.calibrator.settled
             and detector.sign == self.calibrator.model.sign
-            and detector.scale is not None
-            and rep.rise > OVERSIZE * detector.scale
+            and detector.oversized()
         )
         self._hear(detector, detector.interrupt(t), side)
         if stood_up:
