@@ -342,7 +342,7 @@ class Calibrator:
         window = self.window
         if window:
             reference = _reference([c.rom for c in window])
-            floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
+            floor = self._rep_floor(reference)
             soft = 0.0
             for c in window:
                 if floor <= c.rom <= OVERSIZE * reference:
@@ -363,6 +363,11 @@ class Calibrator:
         if abs(score) > EVIDENCE_CAP and not self.model.fixed_sign:
             score = math.copysign(EVIDENCE_CAP, score)
         return score
+
+    def _rep_floor(self, reference: float) -> float:
+        """The smallest round trip that is rep-like next to ``reference`` (REP_LIKE of it,
+        never inside the noise): smaller ones are fidgets and carry no evidence."""
+        return max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
 
     def provisional_sign(self) -> int:
         """The orientation to cue with now (0: no idea yet)."""
@@ -385,7 +390,7 @@ class Calibrator:
         if not window:
             return False
         reference = _reference([c.rom for c in window])
-        floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
+        floor = self._rep_floor(reference)
         for c in reversed(window):
             if c.sign != sign or c.rom < floor:
                 continue
@@ -547,7 +552,7 @@ class Calibrator:
             # may be the noise of an empty bench or a rest, and the newest a lifter's first
             # rep (or someone standing up). The next movement tells: wait for it.
             return Outcome()
-        floor = max(REP_LIKE * reference, NOISE_MIN_ROM * self.sigma)
+        floor = self._rep_floor(reference)
         reps = [c for c in mine if floor <= c.rom <= OVERSIZE * reference]
         if not reps:
             return Outcome()
