@@ -32,7 +32,17 @@ from ..sim.truth import truth_rep, truth_sets
 from .lifting import Lifting, Path, draw_style, script
 from .sensing import Bench, Sensor, bench, deliver
 
-__all__ = ["Path", "Shared", "draw_range", "draw_training", "holdout_session", "site_truth"]
+__all__ = [
+    "Path",
+    "Shared",
+    "draw_range",
+    "draw_sensor",
+    "draw_training",
+    "holdout_session",
+    "site_truth",
+    "stepped",
+    "truth_band",
+]
 
 JSON_RATES_HZ = (15.0, 20.0, 33.3, 50.0)
 PLAIN_RATES_HZ = (10.0, 15.0)
@@ -88,15 +98,7 @@ def holdout_session(
     rate = rng.choice(PLAIN_RATES_HZ if plain else JSON_RATES_HZ)
     if shared is not None:
         plain, rate = shared.plain, shared.rate_hz
-    sensor = Sensor(
-        rng,
-        site,
-        range_mm,
-        null_codes=rng.random() < 0.5,
-        rho=rng.uniform(0.5, 0.9),
-        sigma_base=rng.uniform(0.8, 2.0),
-        mix=rng.uniform(0.05, 0.2),
-    )
+    sensor = draw_sensor(rng, site, range_mm)
     samples = []
     for k in range(int(lifting.path.t * rate)):
         t = max(0.0, (k + rng.uniform(-0.1, 0.1)) / rate)
@@ -106,8 +108,8 @@ def holdout_session(
     if shared is not None:
         step = shared.step_mm
     if plain:
-        readings = [r if r.distance_mm is None or r.status else _step(r, step) for r in readings]
-    band = 0.14 if variation is Variation.STABILITY_BALL else 0.10
+        readings = stepped(readings, step)
+    band = truth_band(variation)
     reps = [
         truth_rep(lifting.path.at, r, band, full_range_mm=range_mm, hold_target_s=hold_target)
         for r in lifting.reps
@@ -176,6 +178,29 @@ def site_truth(
             "max_range_mm": site.max_mm,
         },
     }
+
+
+def draw_sensor(rng: random.Random, site: Bench, range_mm: float) -> Sensor:
+    """The hold-out's sensor on ``site``: raw codes or nulls, AR(1) noise, cone mixing."""
+    return Sensor(
+        rng,
+        site,
+        range_mm,
+        null_codes=rng.random() < 0.5,
+        rho=rng.uniform(0.5, 0.9),
+        sigma_base=rng.uniform(0.8, 2.0),
+        mix=rng.uniform(0.05, 0.2),
+    )
+
+
+def stepped(readings: list[SimReading], step: float) -> list[SimReading]:
+    """ESPHome's plain topic: every valid reading rounded to ``step`` (mm)."""
+    return [r if r.distance_mm is None or r.status else _step(r, step) for r in readings]
+
+
+def truth_band(variation: Variation) -> float:
+    """The hold band of the truth's timing: wider on a stability ball, which wobbles."""
+    return 0.14 if variation is Variation.STABILITY_BALL else 0.10
 
 
 def _step(reading: SimReading, step: float) -> SimReading:

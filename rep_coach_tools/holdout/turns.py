@@ -17,13 +17,13 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from custom_components.rep_coach.engine.settings import Side, Variation
+from custom_components.rep_coach.engine.settings import Side
 
 from ..sim.model import Mount, SimSession
 from ..sim.truth import truth_rep, truth_sets
-from . import Shared, _step, draw_range, site_truth
+from . import Shared, draw_range, draw_sensor, site_truth, stepped, truth_band
 from .lifting import Lifting, Path, draw_style, goal
-from .sensing import Sensor, bench, deliver
+from .sensing import bench, deliver
 
 __all__ = ["TURNS_LIFTERS", "turns_session"]
 
@@ -84,15 +84,7 @@ def turns_session(seed: int, *, mount: Mount | None = None) -> SimSession:
     ]
     occupants, set_lifters = _script(rng, lifters, homes, shared.target_reps)
 
-    sensor = Sensor(
-        rng,
-        site,
-        ranges[0],
-        null_codes=rng.random() < 0.5,
-        rho=rng.uniform(0.5, 0.9),
-        sigma_base=rng.uniform(0.8, 2.0),
-        mix=rng.uniform(0.05, 0.2),
-    )
+    sensor = draw_sensor(rng, site, ranges[0])
     starts = [o.t for o in occupants]
     samples = []
     for k in range(int(path.t * shared.rate_hz)):
@@ -102,10 +94,8 @@ def turns_session(seed: int, *, mount: Mount | None = None) -> SimSession:
         samples.append((t, *sensor.reading(who, t)))
     readings = deliver(rng, samples, shared.plain)
     if shared.plain:
-        readings = [
-            r if r.distance_mm is None or r.status else _step(r, shared.step_mm) for r in readings
-        ]
-    band = 0.14 if shared.variation is Variation.STABILITY_BALL else 0.10
+        readings = stepped(readings, shared.step_mm)
+    band = truth_band(shared.variation)
     reps = [
         truth_rep(
             path.at, r, band, full_range_mm=r["full_range"], hold_target_s=shared.hold_target_s
@@ -164,10 +154,9 @@ def _script(
     set_lifters: list[int] = []
     next_side = [rng.choice([Side.LEFT, Side.RIGHT]) for _ in lifters]
     both_legs = [rng.random() < 0.4 for _ in lifters]  # swaps legs within a turn
-    if rng.random() < 0.25:  # already seated when the stream starts
-        path.jump(homes[0])
-    else:
-        path.jump(homes[0])
+    seated_at_start = rng.random() < 0.25  # already seated when the stream starts
+    path.jump(homes[0])
+    if not seated_at_start:
         lifters[0].gone(rng.uniform(2.0, 6.0))
         lifters[0].arrive()
     path.wait(rng.uniform(0.5, 4.0))
