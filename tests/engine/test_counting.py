@@ -478,6 +478,24 @@ def test_a_partner_who_sits_down_at_once_on_a_bench_never_seen_empty_is_counted(
     assert len(counted_in_set) == second["reps"]
 
 
+def test_a_lifter_back_on_a_bench_another_left_relearns_their_own_shorter_range() -> None:
+    """Two lifters taking turns (the ``turns`` generator, sensor above): the first (a range of
+    26 cm) hands over to the second (42 cm), who leaves; the bench reads empty for 24 s and the
+    first sits down 25 cm nearer than the second's seat and starts within 1.4 s. The moved
+    seat was relearned keeping the learned orientation, but only with the learned range: the
+    first lifter's reps, 62 % of the second's, never agreed with it, the evidence never
+    reached a decision on style alone, and the whole set waited and was then counted as 12
+    partial reps. After the bench emptied, reps from the new seat that agree with one another,
+    in a row and the learned way up, are the new lifter's range."""
+    session = turns_session(154711409, mount=Mount.ABOVE)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    back = session.truth["sets"][2]
+    assert [s["lifter"] for s in session.truth["sets"][:3]] == [0, 1, 0]
+    counted_in_set = [r for r in reps if back["start_t"] <= r.t <= back["end_t"] + 1.0]
+    assert len(counted_in_set) == back["reps"]
+
+
 @pytest.mark.parametrize(("seed", "mount"), [(495655801, Mount.ABOVE), (1875260437, Mount.BELOW)])
 def test_standing_up_to_hand_the_bench_over_is_no_activity_of_the_set(
     seed: int, mount: Mount

@@ -566,7 +566,9 @@ class Calibrator:
         lifter's style alone never unsettles a learned orientation, nor keeps it from settling
         again here: a short squeeze and a long pause on the seat held it under DECIDE for good,
         every rep uncounted. (One quiet rep from a new seat settles it too, :meth:`_seat_only`;
-        a lift begun as the lifter sat down is not quiet, yet it leaves the seat.)"""
+        a lift begun as the lifter sat down is not quiet, yet it leaves the seat.) Once the
+        bench has emptied since it settled, the reps may be another lifter's, with a range of
+        their own: agreeing with one another instead of with the learned range does too."""
         sign, rom = self.model.sign, self.rom(side)
         if (
             self.learning is not CalibrationReason.SEAT_MOVED
@@ -579,6 +581,16 @@ class Calibrator:
         floor = NOISE_MIN_ROM * self.sigma
         sized = [c for c in self.pending if LOCKOUT <= c.rom / rom <= OVERSIZE and c.rom >= floor]
         mine = [c for c in sized if c.sign == sign]
+        if (not mine or _consistent(mine) is None) and self.vacated:
+            # The bench emptied since it settled: maybe another lifter, whose range is their
+            # own. Their reps agreeing with one another, not with the learned range, say so.
+            above_noise = [c for c in self.pending if c.sign == sign and c.rom >= floor]
+            own = _consistent(above_noise) if above_noise else None
+            if own is None:
+                return False
+            rom = median(c.rom for c in own)
+            sized = [c for c in self.pending if LOCKOUT <= c.rom / rom <= OVERSIZE]
+            mine = [c for c in sized if c.sign == sign and c.rom >= floor]
         if not mine or _consistent(mine) is None:
             return False
         from_rest = [c for c in sized if c.returned and c.dwell_before >= QUIET_S]
