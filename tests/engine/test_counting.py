@@ -496,6 +496,29 @@ def test_a_lifter_back_on_a_bench_another_left_relearns_their_own_shorter_range(
     assert len(counted_in_set) == back["reps"]
 
 
+def test_someone_sitting_down_through_the_beam_after_the_lifter_went_out_of_sight_opens_a_set() -> (
+    None
+):
+    """Two lifters taking turns (the ``turns`` generator, sensor below, the ceiling out of
+    range): the first gets up 3 s after their last rep (the hips rise past the top and out of
+    the beam: no target), and 7 s later the other sits down through the beam onto a seat 13 cm
+    lower and starts 1.4 s after. Out of sight only, the lifter might still be seated (sunlight
+    blinds the sensor for seconds), so the set waited for its idle time, and the getting up
+    (a lift to past the top) had kept it going: the other's first lift came first and their set
+    went on in the first one's. Readings that come back through the beam (jumping down onto a
+    seat) are someone arriving: the lifter who went out of sight had left then."""
+    session = turns_session(515379812, mount=Mount.BELOW)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    before, after = session.truth["sets"][2:4]
+    assert (before["lifter"], after["lifter"]) == (1, 0)
+    mine = {(r.side, r.set) for r in reps if before["start_t"] <= r.t <= before["end_t"] + 1}
+    theirs = {(r.side, r.set) for r in reps if after["start_t"] <= r.t <= after["end_t"] + 1}
+    assert mine
+    assert theirs
+    assert not mine & theirs
+
+
 @pytest.mark.parametrize(("seed", "mount"), [(495655801, Mount.ABOVE), (1875260437, Mount.BELOW)])
 def test_standing_up_to_hand_the_bench_over_is_no_activity_of_the_set(
     seed: int, mount: Mount

@@ -184,7 +184,11 @@ class RepEngine:
                     events.extend(session.catch_up(found.measure.started_t))
                 events.extend(session.on_rep(found.t, found.measure))
             elif isinstance(found, PresenceChanged):
-                events.extend(session.on_presence(found.t, found.present, unseen=found.unseen))
+                events.extend(
+                    session.on_presence(
+                        found.t, found.present, unseen=found.unseen, through_beam=found.through_beam
+                    )
+                )
             else:  # the calibration settled: its levels for the side the session is on now
                 side = session.side
                 events.extend(

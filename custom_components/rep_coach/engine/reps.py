@@ -107,6 +107,7 @@ class PresenceChanged:
     t: float
     present: bool
     unseen: bool = False
+    through_beam: bool = False  # present again after the readings jumped (someone came in)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,7 @@ class RepTracker:
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
         self._noise_settled = True  # the noise was read afresh once the data settled
         self._far_since: float | None = None  # readings far beyond the seat's zone since then
+        self._came_through = False  # nobody seen since the readings jumped (someone coming in)
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
         # after it, the rest the readings show may be the top of a rep under way, not the seat.
@@ -467,6 +469,8 @@ class RepTracker:
         back at the bottom is finished); what that changed, in order."""
         calibrator = self.calibrator
         learned = calibrator.model.sign  # settled, or the prior while relearning
+        if not self.presence.present:
+            self._came_through = True
         for detector in self.detectors:
             rep = detector.rep
             if rep is None:
@@ -695,13 +699,14 @@ class RepTracker:
             self.presence.present = present
             self._seat = None  # whoever sits down next shows their seat afresh
             self._seat_shown = None
+            through_beam, self._came_through = self._came_through, False
             if present:
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
             else:
                 self.calibrator.lifter_left(t)
                 self._found_at = None  # whoever comes next is seen sitting down
-            self._found.append(PresenceChanged(t, present, unseen))
+            self._found.append(PresenceChanged(t, present, unseen, present and through_beam))
 
     # --- what the detectors found ------------------------------------------------------------
     def _hear(self, detector: Detector, findings: Sequence[Finding], side: Side) -> None:

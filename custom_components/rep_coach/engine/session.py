@@ -300,13 +300,19 @@ class Session:
             )
         ]
 
-    def on_presence(self, t: float, present: bool, *, unseen: bool = False) -> list[EngineEvent]:
+    def on_presence(
+        self, t: float, present: bool, *, unseen: bool = False, through_beam: bool = False
+    ) -> list[EngineEvent]:
         """Lifter arrived or left; leaving ends the set. Gone out of the sensor's sight only
         (``unseen``: no target, no empty bench seen), the lifter may still be there (sunlight,
         dark clothing blind the sensor for seconds): as for a silent sensor, the set waits as
         for a pause; if no rep comes first, it ends at its idle time for the leaving, dated
-        when the lifter went out of sight (the rest counts from there)."""
+        when the lifter went out of sight (the rest counts from there). Someone seated again
+        ``through_beam`` (the readings jumped on the way: a body coming in, not hips seen
+        again where they were) arrived: the lifter out of sight had left then."""
         events: list[EngineEvent] = [PresenceEvent(t=t, present=present)]
+        if present and through_beam and self.current is not None and self.unseen_since is not None:
+            events.extend(self._end_set(self.unseen_since, SetEndReason.LEFT_BENCH))
         gone = not present and unseen and self.current is not None
         self.unseen_since = t if gone else None
         if not present and self.current is not None and not unseen:
