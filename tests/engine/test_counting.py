@@ -519,6 +519,25 @@ def test_someone_sitting_down_through_the_beam_after_the_lifter_went_out_of_sigh
     assert not mine & theirs
 
 
+def test_a_body_through_the_beam_as_one_lifter_gets_up_is_no_activity_of_their_set() -> None:
+    """Two lifters taking turns (the ``turns`` generator, sensor above): the first gets up 4 s
+    after their last rep, their body passing the lens and the floor showing for 4 s, and the
+    other sits down and starts 12.5 s after that last rep. An attempt rising from where the
+    body passed, far off the seat, was dropped when the readings jumped but kept the set going,
+    and the other's held-back reps went on in the first one's set. An attempt from far off
+    the learned seat, dropped as the readings stop joining up, is no movement of the set."""
+    session = turns_session(497997547, mount=Mount.ABOVE)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    before, after = session.truth["sets"][6:8]
+    assert (before["lifter"], after["lifter"]) == (0, 1)
+    mine = {(r.side, r.set) for r in reps if before["start_t"] <= r.t <= before["end_t"] + 1}
+    theirs = {(r.side, r.set) for r in reps if after["start_t"] <= r.t <= after["end_t"] + 1}
+    assert mine
+    assert theirs
+    assert not mine & theirs
+
+
 @pytest.mark.parametrize(("seed", "mount"), [(495655801, Mount.ABOVE), (1875260437, Mount.BELOW)])
 def test_standing_up_to_hand_the_bench_over_is_no_activity_of_the_set(
     seed: int, mount: Mount

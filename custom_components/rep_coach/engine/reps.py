@@ -542,12 +542,19 @@ class RepTracker:
     def _interrupt_attempt(self, detector: Detector, t: float, side: Side) -> None:
         """Drop ``detector``'s attempt as the readings stop joining up. One of the settled
         orientation that had risen from the seat far beyond the learned range was someone
-        standing up and leaving the beam: no activity of the set (its pause counts from the
-        last rep, as for a movement that settled on a new level)."""
+        standing up and leaving the beam, and one that rose from far off the learned seat
+        (where a body passing the beam left the readings) no lift of the set either: no
+        activity of the set (its pause counts from the last rep, as for a movement that
+        settled on a new level)."""
+        rep = detector.rep
         stood_up = (
-            self.calibrator.settled
+            rep is not None
+            and self.calibrator.settled
             and detector.sign == self.calibrator.model.sign
-            and detector.oversized()
+            and (
+                detector.oversized()
+                or self.calibrator.misfit(detector.sign, rep.base, rep.rise, side)
+            )
         )
         self._hear(detector, detector.interrupt(t), side)
         if stood_up:
