@@ -519,6 +519,25 @@ def test_someone_sitting_down_through_the_beam_after_the_lifter_went_out_of_sigh
     assert not mine & theirs
 
 
+def test_a_partner_resting_after_coming_in_through_the_beam_is_counted_with_their_own_range() -> (
+    None
+):
+    """Two lifters taking turns (the ``turns`` generator, sensor above, the floor 14.5 cm
+    behind the first one's seat: never still for long enough to read as an empty bench): the
+    second comes in through the beam, sits 15 cm higher and rests 3.8 s before a first lift of
+    66 % of the first's range. Sitting down read the other way up as a round trip ending on
+    that lift, so the lift opened no run after a rest, was not held back to tell a partial rep
+    from a new range, and both of their sets counted as partial reps (0 of 14 and 0 of 12).
+    After a body came through the beam, the hips resting before the lift are what tells."""
+    session = turns_session(497997547, mount=Mount.ABOVE)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    for true_set in session.truth["sets"][1:3]:
+        assert true_set["lifter"] == 1
+        inside = [r for r in reps if true_set["start_t"] <= r.t <= true_set["end_t"] + 1.0]
+        assert len(inside) == true_set["reps"]
+
+
 def test_a_body_through_the_beam_as_one_lifter_gets_up_is_no_activity_of_their_set() -> None:
     """Two lifters taking turns (the ``turns`` generator, sensor above): the first gets up 4 s
     after their last rep, their body passing the lens and the floor showing for 4 s, and the

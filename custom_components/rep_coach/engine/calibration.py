@@ -482,8 +482,9 @@ class Calibrator:
             earlier.append(self._verdict(suspect, rom, side))  # it was a partial rep after all
         # Someone sat down (the bench was seen empty), or a body went through the beam and the
         # hips then rested before this lift: a partner who sat down straight after the other
-        # got up, on a bench whose floor is too near the seat to be seen as empty.
-        first_after_arrival = self.arrived or (self.jolted and c.quiet)
+        # got up, on a bench whose floor is too near the seat to be seen as empty. (Rested,
+        # not quiet: sitting down, read the other way up, is a round trip ending on this lift.)
+        first_after_arrival = self.arrived or (self.jolted and c.dwell_before >= QUIET_S)
         self.arrived = self.jolted = False
         if fraction < LOCKOUT and (c.rested or first_after_arrival) and self._automatic(side):
             # A short lift after a real rest or as someone sat down (a new lifter): held back
