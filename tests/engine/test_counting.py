@@ -557,6 +557,21 @@ def test_a_body_through_the_beam_as_one_lifter_gets_up_is_no_activity_of_their_s
     assert not mine & theirs
 
 
+def test_a_shorter_range_confirmed_after_an_arrival_settles_without_a_rest_between_reps() -> None:
+    """Two lifters taking turns (the ``turns`` generator, sensor above): the second sits down
+    and does a first lift of 66 % of the first's range, held back; the next rep agrees, so the
+    range is relearned, the orientation kept. But their touch-and-go reps never rest on the
+    seat, the style evidence stayed under a decision, and both of their last sets waited and
+    were lost (0 of 10 each). Reps that agree with one another, the learned way up, settle a
+    changed range as they settle a moved seat."""
+    session = turns_session(359346526, mount=Mount.ABOVE)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    for true_set in session.truth["sets"][7:9]:
+        inside = [r for r in reps if true_set["start_t"] <= r.t <= true_set["end_t"] + 1.0]
+        assert len(inside) == true_set["reps"]
+
+
 @pytest.mark.parametrize(("seed", "mount"), [(495655801, Mount.ABOVE), (1875260437, Mount.BELOW)])
 def test_standing_up_to_hand_the_bench_over_is_no_activity_of_the_set(
     seed: int, mount: Mount

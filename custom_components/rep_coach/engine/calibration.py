@@ -560,19 +560,21 @@ class Calibrator:
         return self._settle(sign, reps, mine, side, forced=forced)
 
     def _orientation_stands(self, side: Side) -> bool:
-        """Relearning a moved seat, not the orientation: the learned orientation holds once
-        the lifter's reps agree on the new seat with the learned range and the first of them
-        to leave a rest (the seat the lifter sat down on) went the learned way up, unless a
-        hard clue (a run opened the other way up, a rest at the top) says otherwise. The
-        lifter's style alone never unsettles a learned orientation, nor keeps it from settling
-        again here: a short squeeze and a long pause on the seat held it under DECIDE for good,
-        every rep uncounted. (One quiet rep from a new seat settles it too, :meth:`_seat_only`;
+        """Relearning a moved seat or a changed range, not the orientation: the learned
+        orientation holds once the lifter's reps agree on the new seat with the learned range
+        and the first of them to leave a rest (the seat the lifter sat down on) went the
+        learned way up, unless a hard clue (a run opened the other way up, a rest at the top)
+        says otherwise. The lifter's style alone never unsettles a learned orientation, nor
+        keeps it from settling again here: a short squeeze and a long pause on the seat held it
+        under DECIDE for good, every rep uncounted. (One quiet rep from a new seat settles it too, :meth:`_seat_only`;
         a lift begun as the lifter sat down is not quiet, yet it leaves the seat.) Once the
-        bench has emptied since it settled, the reps may be another lifter's, with a range of
-        their own: agreeing with one another instead of with the learned range does too."""
+        bench has emptied since it settled, or once the reps left the learned range (a short
+        lift after a rest or an arrival, then another like it), the reps may be another
+        lifter's, with a range of their own: agreeing with one another instead of with the
+        learned range does too."""
         sign, rom = self.model.sign, self.rom(side)
         if (
-            self.learning is not CalibrationReason.SEAT_MOVED
+            self.learning not in (CalibrationReason.SEAT_MOVED, CalibrationReason.RANGE_CHANGED)
             or sign == 0
             or rom is None
             or sign * self.evidence(style=False) < PRIOR
@@ -582,9 +584,11 @@ class Calibrator:
         floor = NOISE_MIN_ROM * self.sigma
         sized = [c for c in self.pending if LOCKOUT <= c.rom / rom <= OVERSIZE and c.rom >= floor]
         mine = [c for c in sized if c.sign == sign]
-        if (not mine or _consistent(mine) is None) and self.vacated:
-            # The bench emptied since it settled: maybe another lifter, whose range is their
-            # own. Their reps agreeing with one another, not with the learned range, say so.
+        changed = self.vacated or self.learning is CalibrationReason.RANGE_CHANGED
+        if (not mine or _consistent(mine) is None) and changed:
+            # The bench emptied since it settled (maybe another lifter), or the reps left the
+            # learned range: their range is their own. Reps agreeing with one another, not
+            # with the learned range, say so.
             above_noise = [c for c in self.pending if c.sign == sign and c.rom >= floor]
             own = _consistent(above_noise) if above_noise else None
             if own is None:
