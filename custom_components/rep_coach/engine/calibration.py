@@ -566,12 +566,12 @@ class Calibrator:
         learned way up, unless a hard clue (a run opened the other way up, a rest at the top)
         says otherwise. The lifter's style alone never unsettles a learned orientation, nor
         keeps it from settling again here: a short squeeze and a long pause on the seat held it
-        under DECIDE for good, every rep uncounted. (One quiet rep from a new seat settles it too, :meth:`_seat_only`;
-        a lift begun as the lifter sat down is not quiet, yet it leaves the seat.) Once the
-        bench has emptied since it settled, or once the reps left the learned range (a short
-        lift after a rest or an arrival, then another like it), the reps may be another
-        lifter's, with a range of their own: agreeing with one another instead of with the
-        learned range does too."""
+        under DECIDE for good, every rep uncounted. (One quiet rep from a new seat settles it
+        too, :meth:`_seat_only`; a lift begun as the lifter sat down is not quiet, yet it leaves
+        the seat.) Once the bench has emptied since it settled, or once the reps left the
+        learned range (a short lift after a rest or an arrival, then another like it), the reps
+        may be another lifter's, with a range of their own: agreeing with one another instead
+        of with the learned range does too."""
         sign, rom = self.model.sign, self.rom(side)
         if (
             self.learning not in (CalibrationReason.SEAT_MOVED, CalibrationReason.RANGE_CHANGED)
