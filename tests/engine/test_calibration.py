@@ -86,26 +86,3 @@ def test_a_sensor_reboot_mid_set_keeps_counting_every_rep_seen_whole() -> None:
     assert len(emitted) >= len(whole)
     assert len({(ev.side, ev.set) for _, ev in emitted}) == 1
     assert all(at_ - ev.t < 1.0 for at_, ev in emitted)  # counted as they happen
-
-
-def test_settled_is_kept_with_why_the_calibration_is_learned() -> None:
-    """``settled`` is kept (read several times a reading), not worked out: through learning
-    from scratch, a relearn of a seat moved down the bench and settling again, it is exactly
-    "no reason to learn" at every reading."""
-    engine = RepEngine(EngineSettings(target_reps=0))
-    track = Track(nearer=True, rate=20.0, noise=True).stay(3.0)
-    for _ in range(4):
-        track.rep()
-    track.stay(8.0).move(1.0, -150.0).stay(3.0)  # sat down again, 15 cm farther from the sensor
-    for _ in range(4):
-        track.rep(end_at=-150.0)
-    calibrator = engine.tracker.calibrator
-    seen: set[bool] = set()
-    reasons = set()
-    for t, d in track.samples:
-        engine.feed(t, d)
-        assert calibrator.settled is (calibrator.learning is None)
-        seen.add(calibrator.settled)
-        reasons.add(calibrator.learning)
-    assert seen == {True, False}
-    assert len(reasons) >= 3  # learning from scratch, relearning, settled

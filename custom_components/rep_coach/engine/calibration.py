@@ -241,10 +241,7 @@ class Calibrator:
         self.model = model
         self.partial = partial
         self.sigma = 2.0
-        # Counting with a known orientation, seat and range: ``learning`` is None. Kept with it
-        # (set through :attr:`learning`), not worked out: several reads per reading.
-        self.settled = False
-        self._learning: CalibrationReason | None = CalibrationReason.INITIAL
+        self.learning: CalibrationReason | None = CalibrationReason.INITIAL
         self.learning_since: float | None = None
         self.prior = 0.0
         self.window: deque[Candidate] = deque(maxlen=MAX_PENDING)  # evidence (both signs)
@@ -277,14 +274,9 @@ class Calibrator:
         self.learning_since = None
 
     @property
-    def learning(self) -> CalibrationReason | None:
-        """Why the calibration is being learned (None: settled, see :attr:`settled`)."""
-        return self._learning
-
-    @learning.setter
-    def learning(self, reason: CalibrationReason | None) -> None:
-        self._learning = reason
-        self.settled = reason is None
+    def settled(self) -> bool:
+        """Counting with a known orientation, seat and range."""
+        return self.learning is None
 
     def rom(self, side: Side) -> float | None:
         """The range of ``side``."""
@@ -299,7 +291,7 @@ class Calibrator:
             (
                 self.arrived
                 or self.suspect is not None
-                or self._learning in (CalibrationReason.SEAT_MOVED, CalibrationReason.RANGE_CHANGED)
+                or self.learning in (CalibrationReason.SEAT_MOVED, CalibrationReason.RANGE_CHANGED)
             )
             and model.sign != 0
             and self.rom(side) is not None
