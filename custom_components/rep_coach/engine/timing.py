@@ -546,6 +546,19 @@ class LiveSpeed:
         self.xs.clear()
         self._sums.clear()  # (a window is read only once 2a + 1 new samples are in: tidiness)
 
+    def _refresh(self) -> None:
+        """Re-estimate the window on the newest readings; keep what it reads."""
+        ts = self.ts
+        half = half_window(ts[-16:] if len(ts) >= 16 else ts, LIVE_HALF_S)
+        if half != self._half or self._sums.maxlen != half + 1:
+            self._half = half
+            self._kept = max(2 * half + 1, 16)
+            self._sums = deque(maxlen=half + 1)
+        excess = len(ts) - self._kept
+        if excess > 0:  # (a narrower window keeps fewer)
+            del ts[:excess]
+            del self.xs[:excess]
+
     def push(self, t: float, x: float) -> tuple[float, float]:
         """Add a sample; (time, speed) at the newest sample that has ``a`` samples after it."""
         ts, xs = self.ts, self.xs
@@ -553,28 +566,22 @@ class LiveSpeed:
         xs.append(x)
         self._samples += 1
         if self._samples % RATE_REFRESH == 1:
-            half = half_window(ts[-16:] if len(ts) >= 16 else ts, LIVE_HALF_S)
-            if half != self._half or self._sums.maxlen != half + 1:
-                self._half = half
-                self._kept = max(2 * half + 1, 16)
-                self._sums = deque(maxlen=half + 1)
+            self._refresh()
+        elif len(ts) > self._kept:
+            del ts[0], xs[0]  # (the window kept its width: one in, one out)
         a = self._half
-        excess = len(ts) - self._kept
-        if excess > 0:
-            del ts[:excess]
-            del xs[:excess]
         k = len(ts) - 1 - a
-        after = (sum(ts[k:]), sum(xs[k:])) if k >= 0 else None
         sums = self._sums
-        sums.append(after)
         if k < a:
-            return (ts[-1], 0.0)
+            sums.append((sum(ts[k:]), sum(xs[k:])) if k >= 0 else None)
+            return (t, 0.0)
+        after_t, after_x = sum(ts[k:]), sum(xs[k:])
+        sums.append((after_t, after_x))
         before = sums[0] if len(sums) > a else None
         if before is None:
             before = (sum(ts[k - a : k + 1]), sum(xs[k - a : k + 1]))
-        assert after is not None  # (k >= a >= 1)
-        before_t = before[0] / (a + 1)
-        after_t = after[0] / (a + 1)
+        w = a + 1
+        before_t, after_t = before[0] / w, after_t / w
         if after_t <= before_t:
             return (ts[k], 0.0)
-        return (ts[k], (after[1] / (a + 1) - before[1] / (a + 1)) / (after_t - before_t))
+        return (ts[k], (after_x / w - before[1] / w) / (after_t - before_t))
