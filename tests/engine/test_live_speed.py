@@ -44,7 +44,7 @@ def stream(seed: int) -> list[tuple[float, float] | None]:
     out: list[tuple[float, float] | None] = []
     t = 0.0
     for part in range(12):
-        period = rng.choice([0.02, 0.033, 0.05, 0.1])
+        period = rng.choice([0.005, 0.01, 0.02, 0.033, 0.05, 0.1])  # (100-200 Hz: wider windows)
         for _ in range(rng.randint(5, 3 * RATE_REFRESH)):
             t += period * rng.choice([0.0, 0.5, 1.0, 1.0, 1.0, 2.5])  # bursts, stalls
             out.append((t, 400.0 + 150.0 * rng.random() + 0.1 * part))

@@ -59,9 +59,11 @@ from .timing import (
     CUE_HALF_S,
     RATE_REFRESH,
     STILL_FRACTION,
+    Lowering,
     RepTiming,
     lagged_speed,
     measure,
+    read_lowering,
     sample_step,
     taken_times,
 )
@@ -241,14 +243,15 @@ class Aborted:
 
 @dataclass(frozen=True, slots=True)
 class _Timed:
-    """A rep timed on the history's samples from ``key[0]`` up to the newest (``key[1]``
-    samples ever added); ``key`` also holds what else the timing read (start, base, band)."""
+    """A rep's lowering read on the history's samples from ``key[0]`` up to the newest
+    (``key[1]`` samples ever added); ``key`` also holds what else the timing read (start, base,
+    band)."""
 
     key: tuple[int, int, float, float, float]
     ts: list[float]
     hs: list[float]  # heights, this hypothesis' way up
     begun: int  # index in ``ts`` of the sample where the rise was recognised
-    timing: RepTiming
+    lowering: Lowering  # (its :meth:`~.Lowering.timing` times the rep once it is taken)
 
 
 # What a detector's call found, in order: live cues, dropped attempts and round trips.
@@ -849,10 +852,11 @@ class Detector:
     def _end_read(self, rep: RepInProgress) -> bool:
         """Whether the readings so far time the lowering's end (a speed window past it)."""
         timed = self._timed_to_now(rep, rep.first_index)
-        return timed is None or timed.timing.end_read
+        return timed is None or timed.lowering.end_read
 
     def _timed_to_now(self, rep: RepInProgress, first: int) -> _Timed | None:
-        """``rep`` timed on its samples from ``first`` up to the newest (None: too few).
+        """``rep``'s lowering read on its samples from ``first`` up to the newest (None: too
+        few).
 
         Kept for the sample under way: the rep that :meth:`_end_read` found read is finished
         on that same sample, on the same samples, and is not timed twice."""
@@ -866,8 +870,8 @@ class Detector:
             return None
         hs = [self.sign * x for x in xs]
         begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
-        timing = measure(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun)
-        self._timed = _Timed(key, ts, hs, begun, timing)
+        lowering = read_lowering(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun)
+        self._timed = _Timed(key, ts, hs, begun, lowering)
         return self._timed
 
     def _bridge_dropout(self, t: float) -> None:
@@ -917,7 +921,7 @@ class Detector:
             self._timed = None  # (the rep is over)
             if timed is None:
                 return None
-            ts, hs, begun, timing = timed.ts, timed.hs, timed.begun, timed.timing
+            ts, hs, begun, timing = timed.ts, timed.hs, timed.begun, timed.lowering.timing()
             end = len(ts) - 1
         else:
             ts, xs = history.since(first)

@@ -223,6 +223,110 @@ def measure(
     does not move the top (nor the bands hung from it). A lowering that comes to rest above the
     bottom band (the next rep starting from there) ends in the lowest 10 % of the lowering.
     """
+    return read_lowering(ts, hs, base, band_fraction, end, begun).timing()
+
+
+@dataclass(frozen=True, slots=True)
+class Lowering:
+    """A rep's levels and its lowering's end, read (:func:`read_lowering`): whether that end is
+    read yet (:attr:`end_read`) needs no more; :meth:`timing` times the rest of the rep from it.
+    A rep's lowering is read again and again until its end is (the detector asks every
+    FINISH_WAIT_S): the lift's speeds and crossings are worked out once, for the rep taken."""
+
+    ts: list[float]  # when the readings were taken (:func:`sample_times`)
+    level: list[float]  # the hips' smoothed level
+    sum_t: list[float]  # prefix sums of ``ts`` and of the heights
+    sum_h: list[float]
+    step: float  # the stream's period
+    a: int  # half window of a speed (samples)
+    end: int
+    k_peak: int
+    base: float
+    peak: float
+    band_level: float
+    bottom_level: float
+    m: int  # where the hips last leave the hold band
+    q: int  # where the lowering reaches its bottom band
+    vd: list[float]  # the lowering's speeds (read from ``m`` on; 0 before)
+    a_down: int
+    k_down: int
+    down_peak: float
+    end_t: float  # where the lowering's speed settles (before the hold's end bounds it)
+    end_read: bool  # a whole speed window of readings is in past ``end_t``
+
+    def timing(self) -> RepTiming:
+        """The rep's timing: the lift, the squeeze and the lowering's start, from these."""
+        ts, level, sum_t, sum_h = self.ts, self.level, self.sum_t, self.sum_h
+        k_peak, band_level, bottom_level, m, q = (
+            self.k_peak,
+            self.band_level,
+            self.bottom_level,
+            self.m,
+            self.q,
+        )
+        i = k_peak
+        while i > 0 and level[i - 1] > bottom_level:
+            i -= 1
+        j = i
+        while j < k_peak and level[j] < band_level:
+            j += 1
+        a_up = _move_window(ts, i, j, self.a, self.step)
+        valley = _last_min(level, i)
+        still = j
+        while still < m and level[still] >= band_level:
+            still += 1
+        # The lift's speeds are read from the valley to where the hips first leave the band, the
+        # lowering's from where they last came back into it (at ``m`` at the latest) to the end.
+        vs = speeds(sum_t, sum_h, a_up, valley, still)
+        k_up = _first_max(vs, i, j)
+        up_peak = max(vs[k_up], 0.0)
+        up_level = STILL_FRACTION * up_peak
+        # The lift starts where the speed, rising from the valley to its peak, passes the level.
+        start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
+        # The squeeze starts where the speed, falling from the lift's peak, passes it (read up
+        # to ``still``, where the hips first leave the band: a dip comes later).
+        hold_start_t = max(ts[j], _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False))
+        # The lowering starts where the descent, rising towards its peak, passes the level (read
+        # from where the hips last came back into the band: a dip before that is part of the
+        # hold). Each sample's speed is its own, whichever samples are read with it.
+        back = m
+        while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
+            back -= 1
+        vd = self.vd
+        if back < m:
+            vd = list(vd)
+            vd[back:m] = speeds(sum_t, sum_h, self.a_down, back, m - 1)[back:m]
+        down_peak = self.down_peak
+        down_level = STILL_FRACTION * down_peak
+        hold_end_t = min(
+            ts[m], _crossing(ts, vd, back, self.k_down, down_level, rising=True, sign=-1.0)
+        )
+        hold_end_t = max(hold_end_t, hold_start_t)
+        lowering_span = ts[q] - ts[m]
+        lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
+        return RepTiming(
+            start_t=start_t,
+            hold_start_t=hold_start_t,
+            hold_end_t=hold_end_t,
+            end_t=max(self.end_t, hold_end_t),
+            rom=self.peak - self.base,
+            peak_speed=max(up_peak, down_peak),
+            lowering_peak_speed=down_peak,
+            lowering_mean_speed=lowering_mean,
+            end_read=self.end_read,
+        )
+
+
+def read_lowering(
+    ts: Sequence[float],
+    hs: Sequence[float],
+    base: float,
+    band_fraction: float,
+    end: int,
+    begun: int = 0,
+) -> Lowering:
+    """The first part of :func:`measure` (same arguments): the rep's levels and where its
+    lowering ends."""
     end = min(end, len(hs) - 1)
     ts = sample_times(ts)
     step = sample_step(ts) if len(ts) >= 3 else 0.0  # (read by every window below)
@@ -237,12 +341,6 @@ def measure(
     rom = peak - base
     band_level = peak - max(band_fraction * rom, BAND_NOISE * _noise(hs))
     bottom_level = base + BOTTOM_BAND * rom
-    i = k_peak
-    while i > 0 and level[i - 1] > bottom_level:
-        i -= 1
-    j = i
-    while j < k_peak and level[j] < band_level:
-        j += 1
     m = end
     while m > k_peak and level[m] < band_level:
         m -= 1
@@ -259,48 +357,34 @@ def measure(
             q += 1
     # Each move's speed is read over a window scaled to the move: a slow lowering averages
     # enough readings that noise does not decide where it began or ended.
-    a_up, a_down = _move_window(ts, i, j, a, step), _move_window(ts, m, q, a, step)
-    valley = _last_min(level, i)
-    still = j
-    while still < m and level[still] >= band_level:
-        still += 1
-    # The lift's speeds are read from the valley to where the hips first leave the band, the
-    # lowering's from where they last came back into it (at ``m`` at the latest) to the end.
-    vs = speeds(sum_t, sum_h, a_up, valley, still)
-    k_up = _first_max(vs, i, j)
-    up_peak = max(vs[k_up], 0.0)
-    up_level = STILL_FRACTION * up_peak
-    # The lift starts where the speed, rising from the valley to its peak, passes the level.
-    start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
-    # The squeeze starts where the speed, falling from the lift's peak, passes it (read up to
-    # ``still``, where the hips first leave the band: a dip comes later).
-    hold_start_t = max(ts[j], _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False))
-    # The lowering starts where the descent, rising towards its peak, passes the level (read
-    # from where the hips last came back into the band: a dip before that is part of the hold).
-    back = m
-    while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
-        back -= 1
-    vd = speeds(sum_t, sum_h, a_down, back, end)
+    a_down = _move_window(ts, m, q, a, step)
+    vd = speeds(sum_t, sum_h, a_down, m, end)
     k_down = _first_min(vd, m, q)
     down_peak = max(-vd[k_down], 0.0)
     down_level = STILL_FRACTION * down_peak
-    hold_end_t = min(ts[m], _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0))
-    hold_end_t = max(hold_end_t, hold_start_t)
     # It ends where the descent, falling from its peak, passes the level again.
     end_t = max(ts[q], _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0))
-    end_read = end > q and end_t <= ts[max(q, end - a_down)]
-    lowering_span = ts[q] - ts[m]
-    lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
-    return RepTiming(
-        start_t=start_t,
-        hold_start_t=hold_start_t,
-        hold_end_t=hold_end_t,
-        end_t=max(end_t, hold_end_t),
-        rom=rom,
-        peak_speed=max(up_peak, down_peak),
-        lowering_peak_speed=down_peak,
-        lowering_mean_speed=lowering_mean,
-        end_read=end_read,
+    return Lowering(
+        ts=ts,
+        level=level,
+        sum_t=sum_t,
+        sum_h=sum_h,
+        step=step,
+        a=a,
+        end=end,
+        k_peak=k_peak,
+        base=base,
+        peak=peak,
+        band_level=band_level,
+        bottom_level=bottom_level,
+        m=m,
+        q=q,
+        vd=vd,
+        a_down=a_down,
+        k_down=k_down,
+        down_peak=down_peak,
+        end_t=end_t,
+        end_read=end > q and end_t <= ts[max(q, end - a_down)],
     )
 
 
@@ -462,6 +546,19 @@ class LiveSpeed:
         self.xs.clear()
         self._sums.clear()  # (a window is read only once 2a + 1 new samples are in: tidiness)
 
+    def _refresh(self) -> None:
+        """Re-estimate the window on the newest readings; keep what it reads."""
+        ts = self.ts
+        half = half_window(ts[-16:] if len(ts) >= 16 else ts, LIVE_HALF_S)
+        if half != self._half or self._sums.maxlen != half + 1:
+            self._half = half
+            self._kept = max(2 * half + 1, 16)
+            self._sums = deque(maxlen=half + 1)
+        excess = len(ts) - self._kept
+        if excess > 0:  # (a narrower window keeps fewer)
+            del ts[:excess]
+            del self.xs[:excess]
+
     def push(self, t: float, x: float) -> tuple[float, float]:
         """Add a sample; (time, speed) at the newest sample that has ``a`` samples after it."""
         ts, xs = self.ts, self.xs
@@ -469,28 +566,22 @@ class LiveSpeed:
         xs.append(x)
         self._samples += 1
         if self._samples % RATE_REFRESH == 1:
-            half = half_window(ts[-16:] if len(ts) >= 16 else ts, LIVE_HALF_S)
-            if half != self._half or self._sums.maxlen != half + 1:
-                self._half = half
-                self._kept = max(2 * half + 1, 16)
-                self._sums = deque(maxlen=half + 1)
+            self._refresh()
+        elif len(ts) > self._kept:
+            del ts[0], xs[0]  # (the window kept its width: one in, one out)
         a = self._half
-        excess = len(ts) - self._kept
-        if excess > 0:
-            del ts[:excess]
-            del xs[:excess]
         k = len(ts) - 1 - a
-        after = (sum(ts[k:]), sum(xs[k:])) if k >= 0 else None
         sums = self._sums
-        sums.append(after)
         if k < a:
-            return (ts[-1], 0.0)
+            sums.append((sum(ts[k:]), sum(xs[k:])) if k >= 0 else None)
+            return (t, 0.0)
+        after_t, after_x = sum(ts[k:]), sum(xs[k:])
+        sums.append((after_t, after_x))
         before = sums[0] if len(sums) > a else None
         if before is None:
             before = (sum(ts[k - a : k + 1]), sum(xs[k - a : k + 1]))
-        assert after is not None  # (k >= a >= 1)
-        before_t = before[0] / (a + 1)
-        after_t = after[0] / (a + 1)
+        w = a + 1
+        before_t, after_t = before[0] / w, after_t / w
         if after_t <= before_t:
             return (ts[k], 0.0)
-        return (ts[k], (after[1] / (a + 1) - before[1] / (a + 1)) / (after_t - before_t))
+        return (ts[k], (after_x / w - before[1] / w) / (after_t - before_t))
