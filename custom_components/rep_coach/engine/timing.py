@@ -224,7 +224,11 @@ def measure(
     bottom band (the next rep starting from there) ends in the lowest 10 % of the lowering.
     """
     end = min(end, len(hs) - 1)
-    ts = sample_times(ts)
+    # Times from the first reading: the speeds' sums do not depend on where the clock's zero
+    # is (epoch seconds, a device clock's anchor set by the first payload's delay).
+    taken = sample_times(ts)
+    origin = taken[0]
+    ts = [t - origin for t in taken]
     step = sample_step(ts) if len(ts) >= 3 else 0.0  # (read by every window below)
     a = _half(step, SPEED_HALF_S)
     # The heights' and times' prefix sums, summed once: every level and speed below reads them.
@@ -292,10 +296,10 @@ def measure(
     lowering_span = ts[q] - ts[m]
     lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
     return RepTiming(
-        start_t=start_t,
-        hold_start_t=hold_start_t,
-        hold_end_t=hold_end_t,
-        end_t=max(end_t, hold_end_t),
+        start_t=origin + start_t,
+        hold_start_t=origin + hold_start_t,
+        hold_end_t=origin + hold_end_t,
+        end_t=origin + max(end_t, hold_end_t),
         rom=rom,
         peak_speed=max(up_peak, down_peak),
         lowering_peak_speed=down_peak,
