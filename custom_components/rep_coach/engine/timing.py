@@ -7,7 +7,9 @@ devices do:
 - the hold band is the top 10 % of that range (14 % on a stability ball), the bottom band the
   lowest 10 %;
 - hip speed is the slope between the mean positions before and after a moment, over 15 % of
-  the move's duration either side (0.15 s at least, 0.5 s at most);
+  the move's duration either side (0.15 s at least, 0.5 s at most); the lift's is that slope
+  extrapolated to a window of no width from the same slope over twice the window
+  (:func:`sharpened_speeds`), so the squeeze is not read late where the hips brake;
 - the lift starts when, going back from where the hips leave the bottom band, the upward speed
   was last below 15 % of the lift's peak speed; the squeeze (hold) starts when, going forward
   from the hold band entry, the upward speed first falls below that; the lowering starts when,
@@ -170,6 +172,24 @@ def speeds(
     return out
 
 
+def sharpened_speeds(
+    sum_t: Sequence[float], sum_h: Sequence[float], a: int, lo: int = 0, hi: int | None = None
+) -> list[float]:
+    """:func:`speeds` without the window's own rounding: the speed a window of no width reads.
+
+    The slope between the means of ``a`` samples either side adds the move's third derivative
+    times ``dt**2 * a * (a + 1) / 12`` to the speed (for a move smooth over the window): where
+    the hips brake into the squeeze it keeps the speed up, and the squeeze is read late, by
+    0.02-0.03 s on a clean minimum-jerk lift and more with noise. The slope over ``2a`` samples
+    either side adds ``2 (2a + 1) / (a + 1)`` times as much, so the two together give the
+    speed without it (Richardson's extrapolation to a window of no width).
+    """
+    near = speeds(sum_t, sum_h, a, lo, hi)
+    far = speeds(sum_t, sum_h, 2 * a, lo, hi)
+    bend = 2.0 * (2 * a + 1) / (a + 1)
+    return [(bend * x - y) / (bend - 1.0) for x, y in zip(near, far, strict=True)]
+
+
 @dataclass(frozen=True, slots=True)
 class RepTiming:
     """Phase boundaries (s) and speeds (mm/s) of one rep."""
@@ -270,7 +290,7 @@ def measure(
         still += 1
     # The lift's speeds are read from the valley to where the hips first leave the band, the
     # lowering's from where they last came back into it (at ``m`` at the latest) to the end.
-    vs = speeds(sum_t, sum_h, a_up, valley, still)
+    vs = sharpened_speeds(sum_t, sum_h, a_up, valley, still)
     k_up = _first_max(vs, i, j)
     up_peak = max(vs[k_up], 0.0)
     up_level = STILL_FRACTION * up_peak
