@@ -30,6 +30,7 @@ from custom_components.rep_coach.engine.timing import (
     read_lowering,
     sample_step,
     sample_times,
+    sharpened_speeds,
     speeds,
 )
 
@@ -45,7 +46,9 @@ def one_pass(
     """``measure`` as one pass over the rep (before its lowering was read apart), and whether
     the lowering's start was read on speeds before where the hips last left the band."""
     end = min(end, len(hs) - 1)
-    ts = sample_times(ts)
+    taken = sample_times(ts)
+    origin = taken[0]
+    ts = [t - origin for t in taken]
     step = sample_step(ts) if len(ts) >= 3 else 0.0
     a = _half(step, SPEED_HALF_S)
     sum_h = prefix_sums(hs)
@@ -80,7 +83,7 @@ def one_pass(
     still = j
     while still < m and level[still] >= band_level:
         still += 1
-    vs = speeds(sum_t, sum_h, a_up, valley, still)
+    vs = sharpened_speeds(sum_t, sum_h, a_up, valley, still)
     k_up = _first_max(vs, i, j)
     up_peak = max(vs[k_up], 0.0)
     up_level = STILL_FRACTION * up_peak
@@ -100,10 +103,10 @@ def one_pass(
     lowering_span = ts[q] - ts[m]
     lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
     timing = RepTiming(
-        start_t=start_t,
-        hold_start_t=hold_start_t,
-        hold_end_t=hold_end_t,
-        end_t=max(end_t, hold_end_t),
+        start_t=origin + start_t,
+        hold_start_t=origin + hold_start_t,
+        hold_end_t=origin + hold_end_t,
+        end_t=origin + max(end_t, hold_end_t),
         rom=rom,
         peak_speed=max(up_peak, down_peak),
         lowering_peak_speed=down_peak,
