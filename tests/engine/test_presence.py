@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from custom_components.rep_coach.engine.presence import NoiseEstimate
+from custom_components.rep_coach.engine.presence import NoiseEstimate, WanderEstimate
 
 
 def estimate(rate: float, sigma: float, tau: float = 0.0, seed: int = 3) -> float:
@@ -101,3 +101,33 @@ def test_unchanged_noise_read_afresh_seldom_replaces_the_estimate() -> None:
             t += 0.1
             noise.push(t, 2900.0 + rng.gauss(0.0, 20.0))
     assert replaced <= 0.025 * 400
+
+
+def wander(rate: float, sigma: float, tau: float, seed: int = 3) -> tuple[float, float]:
+    """(wander sigma, second-difference sigma) of 60 s of resting readings at ``rate`` with
+    AR(1) noise of ``sigma`` correlated over ``tau`` seconds, with a movement every 5 s."""
+    rng = random.Random(seed)
+    rho = math.exp(-1.0 / (rate * tau))
+    innovation = sigma * math.sqrt(1.0 - rho * rho)
+    resting, noise = WanderEstimate(), NoiseEstimate()
+    ar = 0.0
+    for k in range(int(60 * rate)):
+        t = k / rate
+        ar = rho * ar + rng.gauss(0.0, innovation)
+        noise.push(t, 1300.0 + ar)
+        if t % 5.0 < 1.0:
+            resting.moved()  # a rep under way: nothing at rest is measured across it
+        else:
+            resting.push(t, 1300.0 + ar)
+    return resting.sigma, noise.sigma
+
+
+@pytest.mark.parametrize("rate", [15.0, 33.3])
+def test_resting_readings_show_the_slow_noise_that_differences_miss(rate: float) -> None:
+    # AR(1) noise of 6 mm correlated over 0.2 s (the hold-out sensor at 1.3 m): neighbouring
+    # readings' differences see a fraction of it; readings half a second apart see it all (a
+    # running median of overlapping differences: within a factor of about 1.5 over a minute).
+    slow, fast = wander(rate, 6.0, 0.2)
+    assert fast < 0.6 * 6.0
+    assert 0.6 * 6.0 < slow < 1.8 * 6.0
+    assert slow > 1.5 * fast

@@ -281,6 +281,7 @@ class Detector:
         self.start_fraction = start_fraction
         self.scale: float | None = None  # learned range for this hypothesis (mm)
         self.sigma = 2.0  # the stream's noise (mm), kept current by the tracker
+        self.wander = 0.0  # how far resting readings wander (mm, sigma), kept by the tracker
         self.range_in_doubt = False  # the scale may not be this lifter's (kept by the tracker)
         self.stage = Stage.IDLE
         self.rep: RepInProgress | None = None
@@ -561,10 +562,12 @@ class Detector:
         if h > rep.peak:
             hold_level = rep.hold_level
             # Higher than a band above where the squeeze began, *and rising* (the definition's
-            # speed): a creep or noisy readings at the top are still the same squeeze.
+            # speed): a creep or noisy readings at the top are still the same squeeze. So is a
+            # rise that resting readings make by themselves (the sensor's slow wander).
             if (
                 hold_level is not None
                 and h > hold_level + self.band(hold_level - base)
+                and h > hold_level + NOISE_START * self.wander
                 and speed >= STILL_FRACTION * rep.up_peak
             ):
                 hold_start = rep.hold_start_t

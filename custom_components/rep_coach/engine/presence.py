@@ -6,6 +6,8 @@ stream changes nothing but the levels themselves.
 - :class:`NoiseEstimate`: sigma of the readings from their second differences (a running
   median, so motion and rare spikes do not count), and the quantum of the readings (1 cm for
   ESPHome's default two decimals). It scales with distance as ToF noise does.
+- :class:`WanderEstimate`: how far readings of hips at rest wander over half a second (the slow,
+  correlated part of the noise - a drifting bias, AR noise - that second differences miss).
 - :class:`StillLevel`: the running level the readings stay at, and for how long.
 - :class:`Presence`: is someone on the bench? Away after invalid/no-target readings or a still
   level far from the seat, or readings far beyond it for a while; back with a rep-like movement
@@ -15,6 +17,7 @@ stream changes nothing but the levels themselves.
 from __future__ import annotations
 
 import math
+from collections import deque
 from statistics import median_low
 
 from .thresholds import (
@@ -26,6 +29,7 @@ from .thresholds import (
     SEAT_TOL,
     SIGMA_FLOOR_MM,
     STILL_NOISE,
+    WANDER_LAG_S,
     ZONE_HIGH,
     ZONE_LOW,
 )
@@ -33,6 +37,7 @@ from .thresholds import (
 MEDIAN_STEP = 0.03  # the running median moves by 3 % per reading: settles in ~100 readings
 SECOND_DIFF_SCALE = 0.6745 * math.sqrt(6.0)  # median |x[k] - 2x[k-1] + x[k-2]| of white noise
 GAP_S = 0.5  # readings farther apart do not form a difference
+LAG_DIFF_SCALE = 0.6745 * math.sqrt(2.0)  # median |x[t] - x[t - lag]| of independent readings
 # Differences are taken between readings at least this far apart: ToF noise is correlated over a
 # few samples at high rates (the sensor's own averaging, sunlight), and differences of adjacent
 # readings would see only its fast part; at 10-20 Hz every reading is used.
@@ -128,6 +133,50 @@ class NoiseEstimate:
         self.still_tolerance = max(
             STILL_NOISE * max(SIGMA_FLOOR_MM, self._median / SECOND_DIFF_SCALE), 1.5 * self.quantum
         )
+
+
+class WanderEstimate:
+    """Sigma (mm) of how far a reading moves over WANDER_LAG_S while the hips rest: a running
+    median of those differences, fed only while nothing moves (the tracker says when), so the
+    noise that second differences see only in part (correlated over many readings: a sensor's
+    slowly drifting error, the cone taking in more or less of the thighs) is measured too."""
+
+    __slots__ = ("_median", "_recent", "_seed", "sigma")
+
+    def __init__(self) -> None:
+        self._median = 0.0
+        self._seed: list[float] | None = []  # the first differences, until the median is seeded
+        self._recent: deque[tuple[float, float]] = deque()  # (t, x) of the resting readings
+        self.sigma = 0.0
+
+    def push(self, t: float, x: float) -> None:
+        """A reading of hips at rest, following the one before without a movement between."""
+        recent = self._recent
+        recent.append((t, x))
+        if t - recent[0][0] < WANDER_LAG_S:
+            return
+        while t - recent[1][0] >= WANDER_LAG_S:
+            recent.popleft()
+        if t - recent[0][0] > GAP_S + WANDER_LAG_S:
+            recent.clear()  # a gap in the data: the difference spans what was not seen
+            recent.append((t, x))
+            return
+        d = abs(x - recent[0][1])
+        seed = self._seed
+        if seed is not None:
+            seed.append(d)
+            if len(seed) >= NOISE_SEED:
+                self._median = median_low(seed)
+                self._seed = None
+        elif d > self._median:
+            self._median = max(self._median, 0.1) * (1.0 + MEDIAN_STEP)
+        else:
+            self._median /= 1.0 + MEDIAN_STEP
+        self.sigma = self._median / LAG_DIFF_SCALE
+
+    def moved(self) -> None:
+        """Something moved (or nothing rests): the next difference starts after it."""
+        self._recent.clear()
 
 
 class StillLevel:

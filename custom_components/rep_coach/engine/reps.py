@@ -30,7 +30,7 @@ from .detector import (
 )
 from .events import CalibrationReason
 from .occlusion import Reach
-from .presence import NoiseEstimate, Presence, StillLevel
+from .presence import NoiseEstimate, Presence, StillLevel, WanderEstimate
 from .settings import Side
 from .state import Calibration
 from .thresholds import (
@@ -147,6 +147,7 @@ class RepTracker:
     ) -> None:
         self.history = History()
         self.noise = NoiseEstimate()
+        self.wander = WanderEstimate()
         self.still = StillLevel()
         self.presence = Presence()
         self.calibrator = Calibrator(model, side, partial=partial)
@@ -260,6 +261,14 @@ class RepTracker:
         if calibrator.learning in (None, CalibrationReason.INITIAL) or not calibrator.pending:
             return None
         return calibrator.learning_since
+
+    def _at_rest(self) -> bool:
+        """No attempt under way: the settled orientation's, or either way up while learning
+        (the other way up, a rest on the seat is the top of an "attempt")."""
+        calibrator = self.calibrator
+        if calibrator.settled and calibrator.model.sign:
+            return self._of_sign(calibrator.model.sign).rep is None
+        return all(d.rep is None for d in self.detectors)
 
     def cue_detector(self) -> Detector | None:
         """The hypothesis live cues and the phase follow."""
@@ -588,6 +597,10 @@ class RepTracker:
         self.last_t, self.last_x = t, x
         self.history.add(t, x)
         self.noise.push(t, x)
+        if self.presence.present and self._at_rest():
+            self.wander.push(t, x)
+        else:
+            self.wander.moved()
         self._samples += 1
         if self._samples == 1:
             self._settle_from(t)  # what came before is unknown
@@ -607,6 +620,7 @@ class RepTracker:
         model_sign = self.calibrator.model.sign
         for detector in self.detectors:
             detector.sigma = sigma
+            detector.wander = self.wander.sigma
             sign = detector.sign
             detector.range_in_doubt = doubt and sign == model_sign
             rep = detector.rep

@@ -43,6 +43,8 @@ HOLD_BAND_NOISE: Final = (
 )
 STEADY_NOISE: Final = 3.0  # two readings of still hips differ by under 3 sigma (2 sigma of their
 # difference): more is movement
+WANDER_LAG_S: Final = 0.5  # resting readings compared this far apart: a sensor's correlated noise
+# (AR, a drifting bias) is mostly forgotten by then, so their difference shows all of it
 STILL_NOISE: Final = 4.0  # readings within 4 sigma (and one quantum) of their running level: still
 MAX_THRUST_MM: Final = 650.0  # physiology: a larger excursion is someone standing up, not a thrust
 
