@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -395,6 +396,11 @@ def test_shifting_on_the_seat_between_sets_does_not_keep_the_set_going(nearer: b
     assert first != second
 
 
+def _in_set(reps: list[RepEvent], true_set: dict[str, Any]) -> list[RepEvent]:
+    """The reps counted while ``true_set`` went on (up to a second after its end)."""
+    return [r for r in reps if true_set["start_t"] <= r.t <= true_set["end_t"] + 1.0]
+
+
 def _partials(events: list[EngineEvent]) -> list[RepEvent]:
     return [e for e in events if isinstance(e, RepEvent) and not e.complete]
 
@@ -457,7 +463,7 @@ def test_a_squeeze_of_the_next_rep_is_no_rest_after_a_short_first_lift() -> None
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     swapped = session.truth["sets"][3]  # the second lifter's second leg
     assert swapped["lifter"] == session.truth["sets"][2]["lifter"] == 1
-    counted_in_set = [r for r in reps if swapped["start_t"] <= r.t <= swapped["end_t"] + 1.0]
+    counted_in_set = _in_set(reps, swapped)
     assert len(counted_in_set) == swapped["reps"]
 
 
@@ -474,7 +480,7 @@ def test_a_partner_who_sits_down_at_once_on_a_bench_never_seen_empty_is_counted(
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     second = session.truth["sets"][1]
     assert [s["lifter"] for s in session.truth["sets"][:2]] == [0, 1]
-    counted_in_set = [r for r in reps if second["start_t"] <= r.t <= second["end_t"] + 1.0]
+    counted_in_set = _in_set(reps, second)
     assert len(counted_in_set) == second["reps"]
 
 
@@ -492,7 +498,7 @@ def test_a_lifter_back_on_a_bench_another_left_relearns_their_own_shorter_range(
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     back = session.truth["sets"][2]
     assert [s["lifter"] for s in session.truth["sets"][:3]] == [0, 1, 0]
-    counted_in_set = [r for r in reps if back["start_t"] <= r.t <= back["end_t"] + 1.0]
+    counted_in_set = _in_set(reps, back)
     assert len(counted_in_set) == back["reps"]
 
 
@@ -512,8 +518,8 @@ def test_someone_sitting_down_through_the_beam_after_the_lifter_went_out_of_sigh
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     before, after = session.truth["sets"][2:4]
     assert (before["lifter"], after["lifter"]) == (1, 0)
-    mine = {(r.side, r.set) for r in reps if before["start_t"] <= r.t <= before["end_t"] + 1}
-    theirs = {(r.side, r.set) for r in reps if after["start_t"] <= r.t <= after["end_t"] + 1}
+    mine = {(r.side, r.set) for r in _in_set(reps, before)}
+    theirs = {(r.side, r.set) for r in _in_set(reps, after)}
     assert mine
     assert theirs
     assert not mine & theirs
@@ -534,7 +540,7 @@ def test_a_partner_resting_after_coming_in_through_the_beam_is_counted_with_thei
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     for true_set in session.truth["sets"][1:3]:
         assert true_set["lifter"] == 1
-        inside = [r for r in reps if true_set["start_t"] <= r.t <= true_set["end_t"] + 1.0]
+        inside = _in_set(reps, true_set)
         assert len(inside) == true_set["reps"]
 
 
@@ -550,8 +556,8 @@ def test_a_body_through_the_beam_as_one_lifter_gets_up_is_no_activity_of_their_s
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     before, after = session.truth["sets"][6:8]
     assert (before["lifter"], after["lifter"]) == (0, 1)
-    mine = {(r.side, r.set) for r in reps if before["start_t"] <= r.t <= before["end_t"] + 1}
-    theirs = {(r.side, r.set) for r in reps if after["start_t"] <= r.t <= after["end_t"] + 1}
+    mine = {(r.side, r.set) for r in _in_set(reps, before)}
+    theirs = {(r.side, r.set) for r in _in_set(reps, after)}
     assert mine
     assert theirs
     assert not mine & theirs
@@ -568,7 +574,7 @@ def test_a_shorter_range_confirmed_after_an_arrival_settles_without_a_rest_betwe
     emitted = run_engine(session)
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     for true_set in session.truth["sets"][7:9]:
-        inside = [r for r in reps if true_set["start_t"] <= r.t <= true_set["end_t"] + 1.0]
+        inside = _in_set(reps, true_set)
         assert len(inside) == true_set["reps"]
 
 
@@ -588,8 +594,8 @@ def test_standing_up_to_hand_the_bench_over_is_no_activity_of_the_set(
     for before, after in itertools.pairwise(sets):
         if before["lifter"] == after["lifter"]:
             continue
-        mine = {(r.side, r.set) for r in reps if before["start_t"] <= r.t <= before["end_t"] + 1}
-        theirs = {(r.side, r.set) for r in reps if after["start_t"] <= r.t <= after["end_t"] + 1}
+        mine = {(r.side, r.set) for r in _in_set(reps, before)}
+        theirs = {(r.side, r.set) for r in _in_set(reps, after)}
         assert not mine & theirs
 
 
@@ -603,7 +609,5 @@ def test_a_fidget_sagging_below_the_seat_mid_set_is_still_a_movement_of_the_set(
     emitted = run_engine(session)
     reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
     for true_set in session.truth["sets"]:
-        inside = {
-            (r.side, r.set) for r in reps if true_set["start_t"] <= r.t <= true_set["end_t"] + 1
-        }
+        inside = {(r.side, r.set) for r in _in_set(reps, true_set)}
         assert len(inside) == 1
