@@ -260,7 +260,6 @@ class Lowering:
     sum_h: list[float]
     step: float  # the stream's period
     a: int  # half window of a speed (samples)
-    end: int
     k_peak: int
     base: float
     peak: float
@@ -398,7 +397,6 @@ def read_lowering(
         sum_h=sum_h,
         step=step,
         a=a,
-        end=end,
         k_peak=k_peak,
         base=base,
         peak=peak,
