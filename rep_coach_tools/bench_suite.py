@@ -7,7 +7,9 @@ Corpora (``--sessions N``, default 48):
 - ``holdout``: N/2 sessions of the independent generator (:mod:`.holdout`);
 - ``classic``: N/3 sessions of the simulator the engine was first tuned on;
 - ``b2b``: N/8 streams of four sessions of different geometry each, in one engine stream;
-  every other stream re-clamps the sensor the other way round half-way;
+  every other stream re-clamps the sensor the other way round half-way; and N/16 streams of
+  three sessions on one bench with a firmware update (a reboot, another rate and format) between
+  them;
 - ``pairs``: N/4 streams of two hold-out sessions each (:mod:`.holdout.pairs`), in one engine
   stream; every other stream re-clamps the sensor the other way round for the second session;
 - ``field``: N/2 sessions of the hold-out's lifter with one real-world disturbance each
@@ -58,7 +60,7 @@ from .sim.broad import Options
 from .sim.geometry import Background, seat_band
 from .sim.model import Mount, SimSession
 from .sim.scenario import BROAD_FAMILIES, Family
-from .sim.streams import back_to_back, mirrored, redeliver, shifted
+from .sim.streams import back_to_back, firmware_updates, mirrored, redeliver, shifted
 from .simulator import simulate_session
 
 CORPORA = ("main", "holdout", "classic", "b2b", "pairs", "field", "upsets", "turns")
@@ -154,6 +156,8 @@ def _plan_seed(config: Config, corpus_seed: int) -> list[Task]:
     if "b2b" in config.corpora:
         for k, seed in enumerate(_seeds(corpus_seed, "b2b", max(2, n // 8))):
             tasks.append(Task("b2b", seed, variant="reclamped" if k % 2 else "same-orientation"))
+        for seed in _seeds(corpus_seed, "b2b-firmware", max(1, n // 16)):
+            tasks.append(Task("b2b", seed, variant="firmware"))
     if "pairs" in config.corpora:
         for k, seed in enumerate(_seeds(corpus_seed, "pairs", max(2, n // 4))):
             mount = mounts[(k // 2) % len(mounts)]  # each variant from each mount
@@ -227,6 +231,8 @@ def make_session(task: Task) -> SimSession:
     if task.kind == "upsets":
         return upset_session(task.seed, task.family, mount=mount)
     if task.kind == "b2b":
+        if task.variant == "firmware":
+            return firmware_updates(task.seed)
         return back_to_back(task.seed, reclamp=task.variant == "reclamped")
     if task.kind == "pairs":
         return holdout_pair(task.seed, reclamp=task.variant == "reclamped", mount=mount)

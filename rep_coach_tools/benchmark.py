@@ -36,21 +36,37 @@ def payloads(session: SimSession) -> Iterable[tuple[float, str, list[SimReading]
     """The session's MQTT payloads in arrival order: (arrival time, payload, readings).
 
     A firmware batch is the readings that arrive together; ESPHome's plain topic carries one
-    reading per message, even when a Wi-Fi stall delivers several at the same moment.
+    reading per message, even when a Wi-Fi stall delivers several at the same moment. A stream
+    whose parts carry their own format (``truth["parts"]``, a firmware update) sends each part
+    in it.
     """
+    formats = _formats(session)
     group: list[SimReading] = []
+    plain, decimals = formats[0][1:]  # the format of the readings in ``group``
     for reading in session.readings:
-        if group and (session.plain or reading.arrival_t != group[0].arrival_t):
-            yield group[0].arrival_t, _payload(session, group), group
+        while len(formats) > 1 and reading.t >= formats[1][0]:
+            formats = formats[1:]
+        part_plain, part_decimals = formats[0][1:]
+        if group and (plain or part_plain != plain or reading.arrival_t != group[0].arrival_t):
+            yield group[0].arrival_t, _payload(group, plain, decimals), group
             group = []
+        plain, decimals = part_plain, part_decimals
         group.append(reading)
     if group:
-        yield group[0].arrival_t, _payload(session, group), group
+        yield group[0].arrival_t, _payload(group, plain, decimals), group
 
 
-def _payload(session: SimSession, group: list[SimReading]) -> str:
-    if session.plain:
-        return encode_plain(group[0].distance_mm, session.plain_decimals)
+def _formats(session: SimSession) -> list[tuple[float, bool, int]]:
+    """(start time, plain, decimals) of each part of the stream, in time order."""
+    parts = session.truth.get("parts") or []
+    if not parts or "plain" not in parts[0]:
+        return [(float("-inf"), session.plain, session.plain_decimals)]
+    return [(float(p["start_t"]), bool(p["plain"]), int(p["plain_decimals"])) for p in parts]
+
+
+def _payload(group: list[SimReading], plain: bool, decimals: int) -> str:
+    if plain:
+        return encode_plain(group[0].distance_mm, decimals)
     return encode_readings([wire_reading(reading) for reading in group])
 
 

@@ -3,6 +3,8 @@
 - :func:`back_to_back`: sessions of different geometry and lifters in one sensor stream, with
   realistic gaps (the sensor keeps reporting the empty bench, or is switched off and boots again
   with a new clock and sequence), optionally re-clamped the other way round half-way;
+- :func:`firmware_updates`: sessions on one bench and mount with a firmware update before each
+  next one: a few seconds offline, a reboot, and another rate and payload format;
 - :func:`redeliver`: the same firmware batches with another random delivery delay;
 - :func:`mirrored`, :func:`shifted`: the same readings with every hip distance mirrored
   (``d -> C - d``, the other orientation) or moved by a constant; codes and failures untouched.
@@ -16,12 +18,13 @@ from typing import Any
 
 from custom_components.rep_coach.engine.settings import Program, Variation
 
-from .broad import Options, simulate_family
+from .broad import JSON_RATES_HZ, PLAIN_RATES_HZ, Options, simulate_family
 from .delivery import PUBLISH_S, firmware_batches
 from .model import Mount, SimReading, SimSession
 from .scenario import BROAD_FAMILIES
 
 TIMED_KEYS = ("start_t", "hold_start_t", "end_t", "hold_reached_t")
+REBOOTS = {"offline": (60.0, 1800.0), "update": (5.0, 20.0)}  # gap -> seconds without readings
 
 
 def back_to_back(seed: int, parts: int = 4, *, reclamp: bool = False) -> SimSession:
@@ -57,9 +60,54 @@ def back_to_back(seed: int, parts: int = 4, *, reclamp: bool = False) -> SimSess
     return replace(joined, name=name, seed=seed, truth=truth)
 
 
+def firmware_updates(seed: int, parts: int = 3) -> SimSession:
+    """``parts`` sessions on the same bench, mount and seat, each after a firmware update (5-20 s
+    offline, a reboot) that changed the rate and, every other time, the payload format."""
+    rng = random.Random(seed)
+    mount = rng.choice(list(Mount))
+    program, variation = rng.choice(list(Program)), rng.choice(list(Variation))
+    plain = rng.random() < 0.5
+    sessions: list[SimSession] = []
+    seat: float | None = None
+    rate = 0.0
+    for index in range(parts):
+        rates = PLAIN_RATES_HZ if plain else JSON_RATES_HZ
+        rate = rng.choice([r for r in rates if r != rate])
+        options = Options(
+            mount=mount,
+            rate_hz=rate,
+            plain=plain,
+            program=program,
+            variation=variation,
+            seat_mm=seat,
+            lead_away_s=rng.uniform(1.0, 5.0),
+            tail_away_s=rng.uniform(10.0, 40.0) if index < parts - 1 else 3.0,
+        )
+        family = BROAD_FAMILIES[(seed + index) % len(BROAD_FAMILIES)]
+        sessions.append(simulate_family(rng.randrange(1, 2**31), family, options))
+        seat = float(sessions[0].truth["bottom_mm"])
+        plain = not plain if index % 2 == 0 else plain
+    gaps = ["start"] + ["update"] * (parts - 1)
+    joined = concatenate(sessions, gaps, rng)
+    parts_out = [
+        {**part, "rate_hz": s.rate_hz, "plain": s.plain, "plain_decimals": s.plain_decimals}
+        for part, s in zip(joined.truth["parts"], sessions, strict=True)
+    ]  # each part is sent in its own format
+    truth = {
+        **joined.truth,
+        "parts": parts_out,
+        "family": "b2b-firmware",
+        "b2b_variant": "firmware",
+    }
+    formats = "-".join(f"{'plain' if s.plain else 'json'}{s.rate_hz:g}" for s in sessions)
+    name = f"b2b-{seed}-firmware-{mount}-{formats}hz"
+    return replace(joined, name=name, seed=seed, truth=truth)
+
+
 def concatenate(sessions: list[SimSession], gaps: list[str], rng: random.Random) -> SimSession:
-    """One stream: ``online`` parts follow on the same device clock, ``offline`` ones after a
-    silence of 1-30 min and a reboot (device clock and sequence start again)."""
+    """One stream: ``online`` parts follow on the same device clock; ``offline`` ones after a
+    silence of 1-30 min and a reboot (device clock and sequence start again), ``update`` ones
+    after 5-20 s and a reboot."""
     readings: list[SimReading] = []
     offset = 0.0
     parts: list[dict[str, Any]] = []
@@ -67,8 +115,8 @@ def concatenate(sessions: list[SimSession], gaps: list[str], rng: random.Random)
     away: list[list[float]] = []
     events: list[dict[str, Any]] = []
     for session, gap in zip(sessions, gaps, strict=True):
-        if gap == "offline":
-            offset += rng.uniform(60.0, 1800.0)
+        if gap in REBOOTS:
+            offset += rng.uniform(*REBOOTS[gap])
         clock = _clock(readings, session, offset, gap, rng)
         last_arrival = readings[-1].arrival_t if readings else 0.0
         for r in session.readings:
@@ -119,7 +167,7 @@ def _clock(
     first = session.readings[0]
     if not before:
         return 0, 0
-    if gap == "offline":  # booted again: a young clock, sequence from zero
+    if gap in REBOOTS:  # booted again: a young clock, sequence from zero
         return rng.randint(3_000, 9_000) - first.device_ms, -first.seq
     last = before[-1]
     elapsed_ms = round((first.t + offset - last.t) * 1000.0)

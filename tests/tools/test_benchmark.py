@@ -33,7 +33,7 @@ def test_default_run_covers_every_corpus_family_and_mount() -> None:
     assert kinds.count("main") == 48
     assert kinds.count("holdout") == 24
     assert kinds.count("classic") == 16
-    assert kinds.count("b2b") == 6
+    assert kinds.count("b2b") == 6 + 3  # and three streams with firmware updates
     assert kinds.count("pairs") == 12
     assert kinds.count("jitter") == 6
     assert kinds.count("mirror") == 4
@@ -41,7 +41,11 @@ def test_default_run_covers_every_corpus_family_and_mount() -> None:
     for family in BROAD_FAMILIES:
         mine = [t for t in main if t.family == family]
         assert {t.mount for t in mine} == {"above", "below"}
-    assert {t.variant for t in tasks if t.kind == "b2b"} == {"same-orientation", "reclamped"}
+    assert {t.variant for t in tasks if t.kind == "b2b"} == {
+        "same-orientation",
+        "reclamped",
+        "firmware",
+    }
     assert {t.variant for t in tasks if t.kind == "jitter"} >= {"10", "12.5", "50"}
     assert plan_tasks(Config()) == tasks
 

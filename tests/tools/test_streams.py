@@ -7,12 +7,14 @@ import random
 
 import pytest
 
+from rep_coach_tools.benchmark import payloads
 from rep_coach_tools.sim.delivery import PUBLISH_S
 from rep_coach_tools.sim.model import Mount, SimSession
 from rep_coach_tools.sim.scenario import Family
 from rep_coach_tools.sim.streams import (
     back_to_back,
     concatenate,
+    firmware_updates,
     mirror_constant,
     mirrored,
     redeliver,
@@ -142,3 +144,34 @@ def test_shift_moves_every_hip_distance(session: SimSession) -> None:
     assert deltas <= {0.0, 150.0}
     assert 150.0 in deltas
     assert moved.truth["sets"] == session.truth["sets"]
+
+
+@pytest.fixture(scope="module")
+def updated() -> SimSession:
+    return firmware_updates(8)
+
+
+def test_firmware_updates_keep_the_bench_and_change_the_stream(updated: SimSession) -> None:
+    parts = updated.truth["parts"]
+    assert len({p["seat_mm"] for p in parts}) == 1
+    assert len({p["mount"] for p in parts}) == 1
+    assert all(b["rate_hz"] != a["rate_hz"] for a, b in itertools.pairwise(parts))
+    assert len({p["plain"] for p in parts}) == 2  # the format changed too
+    for part, following in itertools.pairwise(parts):
+        assert following["gap"] == "update"
+        assert 5.0 <= following["start_t"] - part["end_t"] <= 20.0  # a reboot, not a switch-off
+        before = [r for r in updated.readings if r.t < following["start_t"]][-1]
+        after = next(r for r in updated.readings if r.t >= following["start_t"])
+        assert after.device_ms < before.device_ms  # the clock started again
+
+
+def test_each_part_is_sent_in_its_own_format(updated: SimSession) -> None:
+    parts = updated.truth["parts"]
+    for _, payload, group in payloads(updated):
+        part = next(p for p in reversed(parts) if group[0].t >= p["start_t"])
+        assert all(r.t >= part["start_t"] for r in group)  # a payload never spans an update
+        if part["plain"]:
+            assert len(group) == 1
+            assert payload[0] not in "[{"
+        else:
+            assert payload[0] in "[{"
