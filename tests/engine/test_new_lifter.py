@@ -16,10 +16,12 @@ from custom_components.rep_coach.engine import (
     RepEngine,
     RepEvent,
 )
+from custom_components.rep_coach.engine.thresholds import LOCKOUT
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.field import field_session
 from rep_coach_tools.holdout.pairs import holdout_pair
 from rep_coach_tools.sim.model import Mount, SimSession
+from rep_coach_tools.sim.streams import firmware_updates
 
 from .helpers import Point, Track, run
 
@@ -71,6 +73,40 @@ def test_the_other_side_is_not_measured_with_the_last_lifters_range() -> None:
     other = next(k for k, side in enumerate(sides) if side != sides[0])
     for record in sets[other:]:
         assert counted_in(record, reps) == record["reps"]
+
+
+def test_the_other_side_is_not_measured_with_the_last_lifters_range_on_the_same_seat() -> None:
+    """Three sessions on one bench with a firmware update between them (b2b firmware stream,
+    seed 8): after the second update another lifter sits on the same seat with about half the
+    last one's range. Their first rep after sitting down relearned the range of the side they
+    were on; the seat had not moved, so the other side kept the last lifter's range and its
+    whole set (8 reps) was read as partial reps."""
+    stream = firmware_updates(8)
+    parts = stream.truth["parts"]
+    assert len({p["seat_mm"] for p in parts}) == 1  # one bench, one seat
+    reps = [e.event for e in run_engine(stream) if isinstance(e.event, RepEvent)]
+    complete = [r for r in reps if r.complete]
+    sets = [
+        s for s in stream.truth["sets"] if parts[1]["start_t"] <= s["start_t"] < parts[2]["start_t"]
+    ]
+    assert parts[1]["range_mm"] < LOCKOUT * parts[0]["range_mm"]  # the last lifter's 80 % and more
+    assert {record["side"] for record in sets} == {"left", "right"}
+    for record in sets:
+        assert counted_in(record, complete) == record["reps"]
+
+
+def test_a_newcomers_range_is_not_taken_from_their_first_deep_rep() -> None:
+    """Firmware-update stream (b2b, seed 11's 558684626): after an update another lifter sits on
+    the same seat; their first rep reaches 83 % of the last lifter's range, every later one 70-74 %
+    of it (their own range is 74 %). The first rep passed for the old range, so the rest of
+    the set, and of the next one, were partial reps: 0 of 8 counted."""
+    stream = firmware_updates(558684626)
+    parts = stream.truth["parts"]
+    assert len({p["seat_mm"] for p in parts}) == 1  # one bench, one seat
+    reps = [e.event for e in run_engine(stream) if isinstance(e.event, RepEvent)]
+    complete = [r for r in reps if r.complete]
+    for record in stream.truth["sets"]:
+        assert counted_in(record, complete) == record["reps"]
 
 
 SIT_DOWN_GAP = (

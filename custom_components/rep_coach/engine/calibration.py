@@ -43,6 +43,7 @@ from .thresholds import (
     QUIET_S,
     RELEARN_REPS,
     REP_LIKE,
+    RESIZED,
     REST_AT_TOP,
     SEAT_TOL,
     SLOW_LOWERING,
@@ -249,6 +250,7 @@ class Calibrator:
         self.pending: list[Candidate] = []  # held back until settled
         self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
         self.arrived = False  # someone (maybe another lifter) sat down: their first rep tells
+        self.unconfirmed = 0  # full reps still to come before a newcomer's range is taken as known
         self.jolted = False  # the scene changed (a body through the beam) since the last rep
         self.left_t: float | None = None  # when the bench was last seen to empty
         self.vacated = False  # the bench emptied since the calibration last settled
@@ -263,6 +265,7 @@ class Calibrator:
         self.pending.clear()
         self.suspect = None
         self.arrived = False
+        self.unconfirmed = 0
         self.jolted = False
         self.left_t = None
         self.vacated = False
@@ -321,6 +324,7 @@ class Calibrator:
         sit) stays, what the model learned stays the prior, candidates held back stay held
         back."""
         self.arrived = True
+        self.unconfirmed = RELEARN_REPS
         left_t, self.left_t = self.left_t, None
         if self.settled or self.model.fixed_sign or left_t is None:
             return
@@ -484,8 +488,14 @@ class Calibrator:
         # hips then rested before this lift: a partner who sat down straight after the other
         # got up, on a bench whose floor is too near the seat to be seen as empty. (Rested,
         # not quiet: sitting down, read the other way up, is a round trip ending on this lift.)
-        first_after_arrival = self.arrived or (self.jolted and c.dwell_before >= QUIET_S)
+        # A newcomer's first full rep may be their deepest: until RELEARN_REPS full reps
+        # confirm the range, a short lift is held back as after sitting down.
+        first_after_arrival = (
+            self.arrived or self.unconfirmed > 0 or (self.jolted and c.dwell_before >= QUIET_S)
+        )
         self.arrived = self.jolted = False
+        if fraction >= LOCKOUT and self.unconfirmed:
+            self.unconfirmed -= 1
         if fraction < LOCKOUT and (c.rested or first_after_arrival) and self._automatic(side):
             # A short lift after a real rest or as someone sat down (a new lifter): held back
             # until the next rep tells a partial rep from a shorter range.
@@ -636,12 +646,13 @@ class Calibrator:
                 and model.bottom_h is not None
                 and abs(model.bottom_h - old_seat) > SEAT_TOL * old_rom
             )
-            if moved and self.vacated:
-                # The bench emptied, then another orientation or another seat: the bench moved,
-                # the sensor was clamped again, another lifter sat down. The other side's range
-                # was learned on the old geometry, maybe on other legs; until that side's own
-                # reps say otherwise it is this one's. (The same lifter shifting on the seat
-                # keeps both legs' ranges.)
+            resized = old_rom is not None and abs(new_rom - old_rom) > RESIZED * old_rom
+            if (moved or resized) and self.vacated:
+                # The bench emptied, then another orientation, another seat or another range:
+                # the bench moved, the sensor was clamped again, another lifter sat down. The
+                # other side's range was learned on the old geometry, maybe on other legs;
+                # until that side's own reps say otherwise it is this one's. (The same lifter
+                # shifting on the seat keeps both legs' ranges.)
                 model.forget_rom(side.other)
             if self._automatic(side):
                 model.relearn_rom(side, [c.rom for c in chosen])
@@ -649,13 +660,14 @@ class Calibrator:
                 calibrated = CalibrationReason.INITIAL
             elif old_sign != sign:
                 calibrated = CalibrationReason.ORIENTATION
-            elif abs(new_rom - old_rom) > 0.25 * old_rom:
+            elif resized:
                 calibrated = CalibrationReason.RANGE_CHANGED
             else:
                 calibrated = CalibrationReason.SEAT_MOVED
         self.learning = None
         self.learning_since = None
         self.vacated = False
+        self.unconfirmed = 0  # (the range was just learned from this lifter's reps)
         self.pending = []
         self.window.clear()
         self.rests_at_top.clear()

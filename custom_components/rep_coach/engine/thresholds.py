@@ -123,6 +123,8 @@ SOFT_CAP: Final = 3.0  # all style votes together: a habit repeated rep after re
 REP_LIKE: Final = 0.5  # candidates under half the largest seen are fidgets: they carry no evidence
 RELEARN_REPS: Final = 2  # consistent misfits that define a new seat or range
 CONSISTENT: Final = 0.2  # two reps agree when their ranges differ by less than 20 %
+RESIZED: Final = 0.25  # a relearned range a quarter off the old one is another range (another
+# lifter or variation), not the same range's rep-to-rep spread (CONSISTENT)
 AWAY_FORGET_S: Final = 45.0  # away this long: the next lifter may sit elsewhere (evidence to PRIOR)
 
 # --- occlusion: something between the lens and the hips -----------------------------------
