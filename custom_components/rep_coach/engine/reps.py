@@ -111,6 +111,18 @@ class PresenceChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class Loss:
+    """How the readings stopped (no target, invalid) ``since`` then: with the lifter
+    ``in_place`` (seated, or at or past the top of a rep: the sensor went blind, nobody left),
+    or just after they ``stood_up`` (a rise from the seat far beyond the learned range: they
+    left the beam on their feet)."""
+
+    since: float
+    in_place: bool = False
+    stood_up: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Calibrated:
     """The calibration settled at ``t`` for ``reason``; ``levels``: each side's, as they were."""
 
@@ -171,6 +183,9 @@ class RepTracker:
         self._settled_from = -float("inf")  # the data joins up (and has settled) from then on
         self._noise_settled = True  # the noise was read afresh once the data settled
         self._far_since: float | None = None  # readings far beyond the seat's zone since then
+        # The loss of the readings under way: since when, and where it left the lifter (see
+        # :meth:`lost`).
+        self._loss = Loss(-float("inf"))
         self._came_through = False  # nobody seen since the readings jumped (someone coming in)
         self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
@@ -511,6 +526,11 @@ class RepTracker:
         """Readings have been invalid or out of range (or missing) since ``since``: what that
         changed (the lifter left), in order."""
         lost_for = t - max(since, self.last_t)
+        if self._loss.since != since:
+            self._loss = self._loss_from(since, side)
+            if self._loss.stood_up:
+                self._seat_shown = None  # they left it: whoever is seen there next shows it
+        loss = self._loss
         hidden = self._top_hidden()
         if lost_for >= OUT_OF_VIEW_S and any(d.rep is not None for d in self.detectors):
             for detector in self.detectors:
@@ -529,9 +549,11 @@ class RepTracker:
                     # higher up, the lift went on; anywhere else it was not a rep.
                     rep.top_hidden = rep.lift_hidden = True
                     continue
+                if rep is None and loss.in_place:
+                    continue  # the lifter in place: the readings resume from where they were
                 # the hips left the beam mid-movement: not a rep (one back at the bottom is)
                 self._interrupt_attempt(detector, t, side)
-        if lost_for >= OUT_OF_VIEW_S:
+        if lost_for >= OUT_OF_VIEW_S and not loss.in_place:
             # Out of view with no lift under way (an empty bench, or one that only looked like
             # a seated lifter, then someone stepping into the beam): where the readings resume
             # does not join up with the level before, no lift rose from it. (A lift seen under
@@ -543,10 +565,45 @@ class RepTracker:
             return self._take()
         if hidden is not None and lost_for < hidden.max_hold:
             return self._take()  # the squeeze goes on where the sensor cannot see (near the lens)
+        if loss.in_place and lost_for < self._of_sign(self.calibrator.model.sign).max_hold:
+            # The readings stopped with the lifter in place, not on the way off the bench: hips
+            # leave the beam by moving (standing up, sliding off), so until the loss outlasts
+            # a hold, it is the sensor's (sunlight, a dark cloth), and whoever the readings
+            # find again is the same lifter. A rep already back at the bottom is over (only
+            # the end of its timing was being read): it counts now, not after the wait.
+            for detector in self.detectors:
+                rep = detector.rep
+                if rep is not None and rep.stage is Stage.LOWERING and rep.bottom_t is not None:
+                    self._hear(detector, detector.interrupt(t), side)
+            return self._take()
         self._interrupt(t, side)  # whatever comes next starts afresh and must settle first
         if self.presence.present:
-            self._set_present(t, False, unseen=True)
+            # Out of sight just after standing up: they left (seen leaving, not only unseen).
+            # Out of sight for longer than a hold from in place: gone since the readings
+            # stopped (as far as anyone can tell), dated then.
+            left_t = loss.since if loss.in_place else t
+            self._set_present(left_t, False, unseen=not loss.stood_up)
         return self._take()
+
+    def _loss_from(self, since: float, side: Side) -> Loss:
+        """The loss beginning ``since``, as the last reading before it left the lifter: in
+        place (at the seat a counted rep left from, no lift under way, or at or past the top
+        of a rep of the learned size) or standing up (the hips above the seat farther than
+        any thrust of the learned range reaches)."""
+        calibrator = self.calibrator
+        if not (self.presence.present and calibrator.settled and calibrator.model.sign):
+            return Loss(since)
+        position = self.position(side)
+        if position is not None and position > OVERSIZE:
+            return Loss(since, stood_up=True)
+        detector = self._of_sign(calibrator.model.sign)
+        if detector.past_the_top():
+            return Loss(since, in_place=True)
+        rep = detector.rep
+        # (Seated only where a counted rep since someone sat down left from: a still level
+        # there may be an empty bench's floor or bench top, with no one on it.)
+        seated = self._seat_shown is not None and position is not None and abs(position) <= SEAT_TOL
+        return Loss(since, in_place=seated and (rep is None or rep.stage is not Stage.LIFTING))
 
     def _interrupt_attempt(self, detector: Detector, t: float, side: Side) -> None:
         """Drop ``detector``'s attempt as the readings stop joining up. One of the settled
