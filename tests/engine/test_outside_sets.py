@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.rep_coach.engine import EngineEvent, EngineSettings, RepEngine, RepEvent
+from custom_components.rep_coach.engine import (
+    EngineEvent,
+    EngineSettings,
+    RepEngine,
+    RepEvent,
+    Side,
+)
+from custom_components.rep_coach.engine.calibration import CalibrationModel, Calibrator
+from custom_components.rep_coach.engine.detector import Candidate
+from custom_components.rep_coach.engine.thresholds import PARTIAL, QUIET_S
+from custom_components.rep_coach.engine.timing import RepTiming
 
 from .helpers import Track, run
 
@@ -94,3 +104,95 @@ def test_someone_crossing_the_beam_during_a_seated_rest_is_not_a_rep(rate: float
     reps = counted(events)
     assert not [e for e in reps if crossed - 1.0 <= e.t <= crossed + 15.0]
     assert len(reps) == 12
+
+
+SEAT_MM = 1000.0
+
+
+HELD_BACK_NOT_KEPT = (
+    "known failure (#8, departures and sit-downs held back, then counted): not fixed. Tried "
+    "(outside10): a held-back round trip that ended higher than it began and off the seat gets "
+    "no verdict, and a lone quiet rep from a new seat must come back to where it began; reps "
+    "outside sets 2026 12 -> 10, 7 8 -> 6, 11 13 -> 12, but main seed 7 lost a set (98.8 -> "
+    "98.3 %), pairs seed 11 one (93.8 -> 93.0 %), and holdout 1432597226 (2026) 7 more reps: "
+    "first lifts merged with a sit-down end higher than they began too"
+)
+
+
+def _round_trip(
+    sign: int, begun_t: float, base: float, rom: float, low: float, *, dwell_before: float
+) -> Candidate:
+    """A round trip of hypothesis ``sign`` from ``base`` to ``low`` (mm above a seat SEAT_MM
+    from the lens, either way up), lifted 0.8 s and lowered 1 s."""
+    timing = RepTiming(
+        start_t=begun_t,
+        hold_start_t=begun_t + 0.8,
+        hold_end_t=begun_t + 1.0,
+        end_t=begun_t + 2.0,
+        rom=rom,
+        peak_speed=rom / 0.5,
+        lowering_peak_speed=rom / 0.6,
+        lowering_mean_speed=rom,
+    )
+    return Candidate(
+        sign=sign,
+        begun_t=begun_t,
+        end_t=begun_t + 2.0,
+        base=sign * SEAT_MM + base,
+        timing=timing,
+        quiet=dwell_before >= QUIET_S,
+        dwell_before=dwell_before,
+        dwell_top=0.2,
+        low=sign * SEAT_MM + low,
+        locked_out=True,
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=HELD_BACK_NOT_KEPT)
+@pytest.mark.parametrize("sign", [1, -1], ids=["farther-up", "nearer-up"])
+def test_a_held_back_move_to_another_level_is_no_rep_when_the_seat_is_confirmed(
+    sign: int,
+) -> None:
+    """Hold-out corpus, seed 11: the lifter stood up after the set and walked off; in the
+    flurry of readings as the body left the beam, a round trip of the learned size began far
+    off the seat and ended a third of its range higher than it began (the empty bench's
+    ceiling, beyond the standing hips). Off the seat, it was held back as a moved seat; when the
+    lifter came back to the same seat, the first lift confirmed it and every held-back round
+    trip of the learned size was counted, the departure too. A rep comes back down to where it
+    began; one that ends higher up moved the body there (standing up, sitting down onto a
+    higher level)."""
+    model = CalibrationModel()
+    model.sign, model.bottom_h = sign, sign * SEAT_MM
+    for rom in (188.0, 192.0, 190.0, 186.0, 194.0):
+        model.learn_rom(Side.LEFT, rom)
+    calibrator = Calibrator(model, Side.LEFT, partial=PARTIAL)
+    assert calibrator.settled
+    # standing up: from 300 above the seat, up by the range, down to 370 only
+    left = _round_trip(sign, 80.0, 300.0, 190.0, 370.0, dwell_before=0.05)
+    assert calibrator.add(left, Side.LEFT).verdicts == []  # held back: the seat moved?
+    # back on the same seat: a lift from a rest, the learned range, back to the seat
+    lift = _round_trip(sign, 160.0, 4.0, 188.0, 6.0, dwell_before=3.5)
+    verdicts = calibrator.add(lift, Side.LEFT).verdicts
+    assert calibrator.settled
+    assert [v.candidate for v in verdicts if v.complete] == [lift]
+
+
+@pytest.mark.xfail(strict=True, reason=HELD_BACK_NOT_KEPT)
+@pytest.mark.parametrize("sign", [1, -1], ids=["farther-up", "nearer-up"])
+def test_sitting_down_from_the_empty_bench_does_not_move_the_seat(sign: int) -> None:
+    """Turns corpus, seed 2026: after one lifter left, the sensor read the floor beyond the
+    seat, still, for a long while; the next lifter sat down through the beam, the readings
+    rising from the floor past their seat and settling onto it. Begun after a long rest, with
+    the learned range, that round trip was taken as one rep from a moved seat (the floor) and
+    counted. It ended half its range higher than it began: not back where it started, so it
+    shows no seat (nor is it a rep)."""
+    model = CalibrationModel()
+    model.sign, model.bottom_h = sign, sign * SEAT_MM
+    for rom in (188.0, 192.0, 190.0, 186.0, 194.0):
+        model.learn_rom(Side.LEFT, rom)
+    calibrator = Calibrator(model, Side.LEFT, partial=PARTIAL)
+    # from the floor 100 below the seat, past the new seat, settling 95 above the floor
+    sat_down = _round_trip(sign, 300.0, -100.0, 190.0, -5.0, dwell_before=10.0)
+    outcome = calibrator.add(sat_down, Side.LEFT)
+    assert not [v for v in outcome.verdicts if v.complete]
+    assert model.bottom_h == sign * SEAT_MM
