@@ -47,11 +47,8 @@ def back_to_back(seed: int, parts: int = 4, *, reclamp: bool = False) -> SimSess
             program=program,
             variation=variation,
             target_reps=target,
-            lead_away_s=rng.uniform(1.0, 5.0),
-            tail_away_s=rng.uniform(20.0, 90.0) if index < parts - 1 else 3.0,
         )
-        family = BROAD_FAMILIES[(seed + index) % len(BROAD_FAMILIES)]
-        sessions.append(simulate_family(rng.randrange(1, 2**31), family, options))
+        sessions.append(_part(rng, seed, index, parts, options, (20.0, 90.0)))
         gaps.append(gap)
     joined = concatenate(sessions, gaps, rng)
     variant = "reclamped" if reclamp else "same-orientation"
@@ -80,11 +77,8 @@ def firmware_updates(seed: int, parts: int = 3) -> SimSession:
             program=program,
             variation=variation,
             seat_mm=seat,
-            lead_away_s=rng.uniform(1.0, 5.0),
-            tail_away_s=rng.uniform(10.0, 40.0) if index < parts - 1 else 3.0,
         )
-        family = BROAD_FAMILIES[(seed + index) % len(BROAD_FAMILIES)]
-        sessions.append(simulate_family(rng.randrange(1, 2**31), family, options))
+        sessions.append(_part(rng, seed, index, parts, options, (10.0, 40.0)))
         seat = float(sessions[0].truth["bottom_mm"])
         plain = not plain if index % 2 == 0 else plain
     gaps = ["start"] + ["update"] * (parts - 1)
@@ -102,6 +96,25 @@ def firmware_updates(seed: int, parts: int = 3) -> SimSession:
     formats = "-".join(f"{'plain' if s.plain else 'json'}{s.rate_hz:g}" for s in sessions)
     name = f"b2b-{seed}-firmware-{mount}-{formats}hz"
     return replace(joined, name=name, seed=seed, truth=truth)
+
+
+def _part(
+    rng: random.Random,
+    seed: int,
+    index: int,
+    parts: int,
+    options: Options,
+    tail_s: tuple[float, float],
+) -> SimSession:
+    """A stream's ``index``-th session: its family in turn, 1-5 s of empty bench before it and
+    ``tail_s`` after it (3 s after the last)."""
+    options = replace(
+        options,
+        lead_away_s=rng.uniform(1.0, 5.0),
+        tail_away_s=rng.uniform(*tail_s) if index < parts - 1 else 3.0,
+    )
+    family = BROAD_FAMILIES[(seed + index) % len(BROAD_FAMILIES)]
+    return simulate_family(rng.randrange(1, 2**31), family, options)
 
 
 def concatenate(sessions: list[SimSession], gaps: list[str], rng: random.Random) -> SimSession:
