@@ -37,6 +37,14 @@ def _reps(track: Track, count: int) -> None:
         track.rep(rom=ROM, up=0.8, hold=1.2, down=1.3, pause=0.6)
 
 
+def _seated_after_four_reps(nearer: bool, *, seed: int) -> Track:
+    """An empty bench, a lifter who sits down, rests 3 s and does four full reps."""
+    track = Track(nearer=nearer, seated_mm=520.0, rate=20.0, noise=True, seed=seed).empty(2.0)
+    track.arrive().stay(3.0)
+    _reps(track, 4)
+    return track
+
+
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_a_rep_lifted_while_the_sensor_saw_nothing_counts_and_so_do_the_next(
     nearer: bool,
@@ -46,9 +54,7 @@ def test_a_rep_lifted_while_the_sensor_saw_nothing_counts_and_so_do_the_next(
     top of the learned range above the seat they left from. That rep and those after it
     count, in one set (it was read as the lifter leaving, and the lowering that followed as
     a lift of the other way up, which put the orientation in doubt and lost the next rep)."""
-    track = Track(nearer=nearer, seated_mm=520.0, rate=20.0, noise=True, seed=5).empty(2.0)
-    track.arrive().stay(3.0)
-    _reps(track, 4)
+    track = _seated_after_four_reps(nearer, seed=5)
     track.unseen_move(2.0, ROM, value=NO_TARGET).stay(1.0).move(1.3, 0.0).stay(0.6)
     _reps(track, 3)
     end_t = track.t
@@ -64,9 +70,7 @@ def test_a_blind_spell_on_the_seat_between_reps_keeps_the_lifter_and_the_set(
 ) -> None:
     """Seated between reps, the sensor reads no target for 2.5 s and then the seat again:
     no one left, and the reps after it belong to the same set."""
-    track = Track(nearer=nearer, seated_mm=520.0, rate=20.0, noise=True, seed=7).empty(2.0)
-    track.arrive().stay(3.0)
-    _reps(track, 4)
+    track = _seated_after_four_reps(nearer, seed=7)
     track.readings(NO_TARGET, 2.5).stay(0.8)
     _reps(track, 3)
     end_t = track.t
@@ -80,9 +84,7 @@ def test_a_blind_spell_on_the_seat_between_reps_keeps_the_lifter_and_the_set(
 def test_standing_up_into_no_target_is_still_leaving(nearer: bool) -> None:
     """The lifter stands up and the sensor then sees nothing: that moved away from the seat,
     so it is a departure, said within a couple of seconds of the readings stopping."""
-    track = Track(nearer=nearer, seated_mm=520.0, rate=20.0, noise=True, seed=9).empty(2.0)
-    track.arrive().stay(3.0)
-    _reps(track, 4)
+    track = _seated_after_four_reps(nearer, seed=9)
     track.stay(1.0).leave()
     gone_t = track.t
     track.readings(NO_TARGET, 20.0)
@@ -99,9 +101,7 @@ def test_the_next_lifter_after_one_who_stood_up_out_of_sight_starts_a_set_of_the
     next sits down and lifts within the idle time. Standing up was seen, so the first set
     ended when they went out of sight (it used to wait for the idle time as for a blind
     spell, and the next lifter's reps were counted into it)."""
-    track = Track(nearer=nearer, seated_mm=520.0, rate=20.0, noise=True, seed=11).empty(2.0)
-    track.arrive().stay(3.0)
-    _reps(track, 4)
+    track = _seated_after_four_reps(nearer, seed=11)
     track.stay(1.0).leave()
     left_t = track.t
     track.readings(NO_TARGET, 4.0).arrive().stay(2.0)
