@@ -8,10 +8,21 @@ import pytest
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.holdout import holdout_session
 from rep_coach_tools.holdout.pairs import holdout_pair
-from rep_coach_tools.scoring import Cue, score_session
+from rep_coach_tools.scoring import Cue, RepOutcome, score_session
 from rep_coach_tools.sim.broad import Options
-from rep_coach_tools.sim.model import Mount
+from rep_coach_tools.sim.model import Mount, SimSession
 from rep_coach_tools.simulator import simulate_session
+
+
+def _scored_reps(session: SimSession) -> list[RepOutcome]:
+    """What the engine made of each true rep of ``session`` (its cue among them)."""
+    score = score_session(
+        session.name,
+        session.truth,
+        run_engine(session),
+        hold_target_s=session.settings().hold_target_s,
+    )
+    return score.reps
 
 
 def test_every_squeeze_past_the_target_gets_the_cue_on_a_wobbly_ball() -> None:
@@ -23,11 +34,9 @@ def test_every_squeeze_past_the_target_gets_the_cue_on_a_wobbly_ball() -> None:
     settings = session.settings()
     assert session.rate_hz == 12.5
     assert settings.variation == "stability_ball"
-    score = score_session(
-        session.name, session.truth, run_engine(session), hold_target_s=settings.hold_target_s
-    )
-    eligible = [r for r in score.reps if r.cue is Cue.ELIGIBLE]
-    ineligible = [r for r in score.reps if r.cue is Cue.INELIGIBLE]
+    reps = _scored_reps(session)
+    eligible = [r for r in reps if r.cue is Cue.ELIGIBLE]
+    ineligible = [r for r in reps if r.cue is Cue.INELIGIBLE]
     assert len(eligible) >= 10
     assert all(r.cue_given for r in eligible)
     assert not any(r.cue_given for r in ineligible)
@@ -43,11 +52,7 @@ def test_a_squeeze_whose_readings_wander_up_is_not_restarted() -> None:
     # squeezes past the target). A rise no larger than resting readings wander is no new lift.
     session = holdout_pair(819966918, reclamp=True, mount=Mount.BELOW)
     assert session.rate_hz == 15.0
-    settings = session.settings()
-    score = score_session(
-        session.name, session.truth, run_engine(session), hold_target_s=settings.hold_target_s
-    )
-    eligible = [r for r in score.reps if r.cue is Cue.ELIGIBLE]
+    eligible = [r for r in _scored_reps(session) if r.cue is Cue.ELIGIBLE]
     assert len(eligible) >= 100
     assert sum(not r.cue_given for r in eligible) <= 1
 
@@ -69,10 +74,6 @@ def test_a_cue_window_read_among_bursts_spans_the_cue_s_time() -> None:
     session = holdout_session(1097808628, mount=Mount.ABOVE)
     assert session.plain
     assert session.rate_hz == 15.0
-    settings = session.settings()
-    score = score_session(
-        session.name, session.truth, run_engine(session), hold_target_s=settings.hold_target_s
-    )
-    eligible = [r for r in score.reps if r.cue is Cue.ELIGIBLE]
+    eligible = [r for r in _scored_reps(session) if r.cue is Cue.ELIGIBLE]
     assert len(eligible) >= 40
     assert all(r.cue_given for r in eligible)
