@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
+from statistics import median
 
 import pytest
 
@@ -11,9 +13,11 @@ from custom_components.rep_coach.engine.timing import (
     _first_min,
     _last_min,
     _monotone,
+    _noise,
     _smoothed,
     _start_level,
     prefix_sums,
+    sharpened_speeds,
     speeds,
 )
 
@@ -120,3 +124,38 @@ def test_the_speeds_read_each_window_mean_once_and_give_each_samples_own_speed(
     hi = rng.randrange(lo, len(hs) + 3)
     sum_t, sum_h = prefix_sums(ts), prefix_sums(hs)
     assert speeds(sum_t, sum_h, a, lo, hi) == speeds_one_by_one(sum_t, sum_h, a, lo, hi)
+
+
+def noise_as_written(hs: list[float]) -> float:
+    """The noise of one reading as first written: a loop over each three readings in a row."""
+    steps = [abs(b - a) for a, b in pairwise(hs)]
+    quantum = min((x for x in steps if x > 1e-6), default=0.0)
+    curvature = [
+        abs(x - 2.0 * x1 + x2) for x2, x1, x in zip(hs[:-2], hs[1:-1], hs[2:], strict=True)
+    ]
+    sigma = median(curvature) / (0.6745 * 6**0.5) if curvature else 0.0
+    return max(sigma, quantum * 12**-0.5)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_noise_reads_the_same_second_differences_as_a_loop(seed: int) -> None:
+    rng = random.Random(seed)
+    hs = [v * 1.37 + rng.gauss(0.0, 3.0) for v in values(seed)][: rng.randint(0, 120)]
+    assert _noise(hs) == noise_as_written(hs)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_sharpened_speeds_combine_only_the_samples_read(seed: int) -> None:
+    """Outside ``lo`` to ``hi`` both speeds read 0 and so does their extrapolation: combining
+    every sample, as first written, gives the same list."""
+    rng = random.Random(seed)
+    hs = [v * 1.37 for v in values(seed)]
+    ts = [0.02 * k * 1.01 for k in range(len(hs))]
+    a = rng.randint(1, 6)
+    lo = rng.randrange(len(hs))
+    hi = rng.choice([None, rng.randrange(lo, len(hs) + 3)])
+    sum_t, sum_h = prefix_sums(ts), prefix_sums(hs)
+    near, far = speeds(sum_t, sum_h, a, lo, hi), speeds(sum_t, sum_h, 2 * a, lo, hi)
+    bend = 2.0 * (2 * a + 1) / (a + 1)
+    whole = [(bend * x - y) / (bend - 1.0) for x, y in zip(near, far, strict=True)]
+    assert sharpened_speeds(sum_t, sum_h, a, lo, hi) == whole

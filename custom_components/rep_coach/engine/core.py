@@ -304,7 +304,10 @@ class RepEngine:
             if occlusion.held:
                 released = occlusion.unseen(t, validity)
         if released is None:
-            events.extend(self._reading(t, distance_mm, validity))
+            if events:
+                events.extend(self._reading(t, distance_mm, validity))
+            else:
+                events = self._reading(t, distance_mm, validity)  # (its list: most readings)
         else:
             if released.lasted:
                 self.tracker.seat_in_doubt()

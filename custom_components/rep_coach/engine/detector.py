@@ -516,7 +516,13 @@ class Detector:
                 self._abort(t, Abort.INTERRUPTED)
                 rep = None
         if rep is None:
-            self._idle(t, h)
+            # Idle (most samples): tracking the valley, here without a call.
+            valley = self.valley
+            if valley is None or h < valley:
+                self.valley = valley = h
+            # (the start threshold is never under the noise's: most readings fall short of that)
+            if h - valley >= NOISE_START * self.sigma:
+                self._maybe_begin(t, h, valley)
         else:
             self._in_rep(t, h, lag_t, speed, before)
         self._last_t, self._last_h, self._live_speed = t, h, speed
@@ -527,13 +533,10 @@ class Detector:
         return found
 
     # --- idle ----------------------------------------------------------------------------
-    def _idle(self, t: float, h: float) -> None:
-        valley = self.valley
-        if valley is None or h < valley:
-            self.valley = valley = h
-        rise = h - valley
-        # (the threshold is never under the noise's: most readings fall short of that alone)
-        if rise >= NOISE_START * self.sigma and rise >= self.start_threshold():
+    def _maybe_begin(self, t: float, h: float, valley: float) -> None:
+        """Idle at ``h``, risen above the noise from ``valley``: an attempt begins once the
+        rise reaches the start threshold."""
+        if h - valley >= self.start_threshold():
             self._begin(t, valley)
             self._in_rep(t, h, t, 0.0, (t, 0.0))
 

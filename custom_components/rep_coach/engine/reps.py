@@ -667,10 +667,11 @@ class RepTracker:
         sigma = self.noise.sigma
         before = self._lag
         self._lag = lag_t, speed = self._live.push(t, x)
-        self.still.push(t, x, self.noise.still_tolerance)
-        still_s = self.still.still_for(t)
+        still = self.still
+        still.push(t, x, self.noise.still_tolerance)
+        still_s = t - still.since if still.n > 1 else 0.0  # (still_for, without its call)
         if still_s >= STILL_S:
-            self._rest(t, self.still.mean, still_s, side)
+            self._rest(t, still.mean, still_s, side)
         if self.presence.present:
             self._far_from_seat(t, x, side)
         doubt = self.calibrator.range_in_doubt(side)
@@ -685,7 +686,8 @@ class RepTracker:
                 rep.landing = False
                 if not detector.within_rep(sign * x):
                     self._hear(detector, detector.interrupt(t), side)
-            if detector.rep is not None:  # (only an attempt under way is bridged)
+            rep = detector.rep
+            if rep is not None and rep.stage is Stage.LOWERING:  # (only a lowering is bridged)
                 bridged = detector.bridge(t)
                 if bridged:
                     self._hear(detector, bridged, side)
@@ -696,7 +698,11 @@ class RepTracker:
                 found = detector.step(t, -x, lag_t, -speed, (before[0], -before[1]))
             if found:
                 self._hear(detector, found, side)
-        self._report_activity(t)
+        first, second = self.detectors
+        if (first.rep is not None and not first.rep.active) or (
+            second.rep is not None and not second.rep.active
+        ):
+            self._report_activity(t)  # (an attempt not reported yet: seldom)
         detections = self._found  # (as _take, without a call for every sample)
         if not detections:
             return ()
@@ -704,9 +710,8 @@ class RepTracker:
         return detections
 
     def _report_activity(self, t: float) -> None:
-        first, second = self.detectors
-        if (first.rep is None or first.rep.active) and (second.rep is None or second.rep.active):
-            return  # nothing left to report (most readings): no need to ask who leads the cues
+        """An attempt under way not reported yet grew rep-sized: activity (asked only while
+        one is unreported, most readings have none: no need to ask who leads the cues)."""
         cue = self.cue_detector()
         for detector in self.detectors if cue is None else (cue,):
             rep = detector.rep

@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import sub
+from itertools import accumulate, repeat
+from operator import add, mul, sub
 from statistics import median
 
 SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of the speed
@@ -187,7 +187,14 @@ def sharpened_speeds(
     near = speeds(sum_t, sum_h, a, lo, hi)
     far = speeds(sum_t, sum_h, 2 * a, lo, hi)
     bend = 2.0 * (2 * a + 1) / (a + 1)
-    return [(bend * x - y) / (bend - 1.0) for x, y in zip(near, far, strict=True)]
+    # Outside ``lo`` to ``hi`` both read 0, and so does their extrapolation: only the samples
+    # read are combined.
+    top = len(near) - 1 if hi is None else min(hi, len(near) - 1)
+    near[lo : top + 1] = [
+        (bend * x - y) / (bend - 1.0)
+        for x, y in zip(near[lo : top + 1], far[lo : top + 1], strict=True)
+    ]
+    return near
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,10 +465,11 @@ def _noise(hs: Sequence[float]) -> float:
     """Noise of one reading (mm): robust, from second differences (motion barely bends them),
     and never under the rounding of the readings (1 cm on ESPHome's default plain topic)."""
     steps = map(abs, map(sub, hs[1:], hs[:-1], strict=True))
-    quantum = min((x for x in steps if x > 1e-6), default=0.0)
-    curvature = [
-        abs(x - 2.0 * x1 + x2) for x2, x1, x in zip(hs[:-2], hs[1:-1], hs[2:], strict=True)
-    ]
+    quantum = min(filter((1e-6).__lt__, steps), default=0.0)  # (the steps over 1e-6)
+    # |x - 2 x1 + x2| of each three readings in a row, summed in that order: the same values as
+    # a loop over them would give, in C loops
+    twice = map(mul, hs[1:-1], repeat(2.0))
+    curvature = list(map(abs, map(add, map(sub, hs[2:], twice, strict=True), hs[:-2], strict=True)))
     sigma = median(curvature) / SECOND_DIFF_SCALE if curvature else 0.0
     return max(sigma, quantum * 12**-0.5)
 
