@@ -652,7 +652,10 @@ class RepTracker:
         """One conditioned sample: time (s) and distance (mm), while ``side`` works; what it
         found, in order."""
         self.last_t, self.last_x = t, x
-        self.history.add(t, x)
+        history = self.history  # (History.add, without its call)
+        history.ts.append(t)
+        history.xs.append(x)
+        history.count += 1
         self.noise.push(t, x)
         if self.presence.present and self._at_rest():
             self.wander.push(t, x)
@@ -676,9 +679,10 @@ class RepTracker:
             self._far_from_seat(t, x, side)
         doubt = self.calibrator.range_in_doubt(side)
         model_sign = self.calibrator.model.sign
+        wander = self.wander.sigma
         for detector in self.detectors:
             detector.sigma = sigma
-            detector.wander = self.wander.sigma
+            detector.wander = wander
             sign = detector.sign
             detector.range_in_doubt = doubt and sign == model_sign
             rep = detector.rep
