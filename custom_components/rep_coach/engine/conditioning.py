@@ -136,17 +136,13 @@ class Conditioner:
         self._codes += 1
 
     def _plausible(self, t: float, x: float) -> bool:
+        """Whether ``x``, beyond the slack of the reference (:meth:`push` lets those within
+        it through), is a move the hips could make, or a new level confirmed."""
         # Readings that arrive in a burst after a Wi-Fi stall share one arrival time: budget
         # the motion by how many readings passed as well as by the clock.
         self._since_ref += 1
         paired, self._paired = self._paired, None
         moved = abs(x - self._ref_x)
-        if moved <= JUMP_SLACK_MM:
-            # Within the slack of the reference: plausible however little time passed, and no
-            # spike, body passing or jump (each needs a move beyond the slack). Most readings.
-            self._jump_since = math.inf
-            self._rejected_run = 0
-            return True
         dt = max(t - self._ref_t, self._since_ref * self._period) + self._stuck_for()
         run = self._rejected_run
         carried = JUMP_SLACK_MM + abs(self._ref_v) * dt + 0.5 * MAX_ACCEL_MM_S2 * dt * dt
@@ -222,7 +218,14 @@ class Conditioner:
         ``device_timed``: ``t`` comes from the device clock (exact spacing, no delivery jitter).
         """
         self._jump_readings = 1 if device_timed else 1_000_000
-        if not self._plausible(t, x):
+        if abs(x - self._ref_x) <= JUMP_SLACK_MM:
+            # Within the slack of the reference (most readings): plausible however little time
+            # passed, and no spike, body passing or jump (each needs a move beyond the slack).
+            self._since_ref += 1
+            self._paired = None
+            self._jump_since = math.inf
+            self._rejected_run = 0
+        elif not self._plausible(t, x):
             return None
         step = t - self._ref_t
         if 0.0 < step < GAP_RESET_S and self._since_ref == 1:
