@@ -64,7 +64,7 @@ from .timing import (
     lagged_speed,
     measure,
     read_lowering,
-    sample_step,
+    recent_step,
     taken_times,
 )
 
@@ -701,7 +701,7 @@ class Detector:
             return None
         a = self._cue_half
         if a == 0 or history.count - self._cue_half_at >= RATE_REFRESH:
-            self._cue_step = sample_step([ts[k] for k in range(max(0, n - 16), n)])
+            self._cue_step = recent_step([ts[k] for k in range(max(0, n - RATE_REFRESH), n)])
             a = self._cue_half = _cue_window(self._cue_step)
             self._cue_half_at = history.count
         keep = 2 * a + 1
