@@ -64,7 +64,7 @@ from .timing import (
     lagged_speed,
     measure,
     read_lowering,
-    sample_step,
+    recent_step,
     taken_times,
 )
 
@@ -293,6 +293,7 @@ class Detector:
         self._cue_half = 0  # samples either side of the speed the hold cue reads
         self._cue_half_at = 0  # history count when it was last worked out
         self._cue_step = 0.0  # the stream's period then (s)
+        self._cue_skipped = 0  # readings of a burst whose speed the hold cue could not read yet
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
         # Their median (None: none yet), kept with them: the hold cue reads it every reading.
         self._lowering_median: float | None = None
@@ -675,11 +676,27 @@ class Detector:
         Read on readings before the target moment only, a lowering that began just before it
         (still slow, and still in the band) passed for a squeeze: the cue came early on reps
         that fell short. The price is CUE_HALF_S more delay."""
-        if self.history.ts[-1] < reach_t:
+        history = self.history
+        if history.ts[-1] < reach_t:
             return False
+        # The readings of a burst are read only once the stream steps again (when they were
+        # taken is unknown before): the moments they bring, from the target on, are read then,
+        # oldest first, not only the newest (by then the lowering may be under way).
+        skipped = self._cue_skipped
         read = self._cue_speed()
         if read is None:
-            return False
+            return False  # (a reading of a burst: counted among those skipped)
+        self._cue_skipped = 0
+        for back in range(min(skipped, len(history.ts)), 0, -1):
+            earlier = self._cue_speed(back)
+            if earlier is not None and self._still_at(reach_t, earlier, rep):
+                return True
+        return self._still_at(reach_t, read, rep)
+
+    def _still_at(
+        self, reach_t: float, read: tuple[float, float, float], rep: RepInProgress
+    ) -> bool:
+        """Whether one speed read, at or past ``reach_t``, says the hips were still there."""
         lag_t, speed, noise = read
         if lag_t < reach_t:
             return False
@@ -693,10 +710,11 @@ class Detector:
         # noisy sensor.
         return descent < max(STILL_FRACTION * lowering, CUE_NOISE * noise)
 
-    def _cue_speed(self) -> tuple[float, float, float] | None:
+    def _cue_speed(self, back: int = 0) -> tuple[float, float, float] | None:
         """(time, speed, noise) of the hips over CUE_HALF_S either side of the newest reading
-        that has that much after it; the noise is the sigma of that speed (two means of a + 1
-        readings, a window apart). None while too few readings are in."""
+        that has that much after it (``back`` readings before it); the noise is the sigma of
+        that speed (two means of a + 1 readings, a window apart). None while too few readings
+        are in."""
         history = self.history
         ts, xs = history.ts, history.xs
         n = len(ts)
@@ -704,24 +722,29 @@ class Detector:
             return None
         a = self._cue_half
         if a == 0 or history.count - self._cue_half_at >= RATE_REFRESH:
-            self._cue_step = sample_step([ts[k] for k in range(max(0, n - 16), n)])
+            self._cue_step = recent_step([ts[k] for k in range(max(0, n - RATE_REFRESH), n)])
             a = self._cue_half = _cue_window(self._cue_step)
             self._cue_half_at = history.count
         keep = 2 * a + 1
-        if n < keep:
+        if n < keep + back:
             return None
         step = self._cue_step
         if ts[n - 1] - ts[n - 2] < BURST_STEP * step:
+            self._cue_skipped += back == 0
             return None  # came with the reading before (a burst): when it was taken is unknown
-        window = range(n - keep, n)
+        window = range(n - keep - back, n)
         # Readings timed on arrival that came in a burst after a stall carry one time: spread
         # back to when they were taken (once the stream steps again), or a window inside the
         # burst spans no time and reads no speed: still. Only a window with a burst in it:
         # re-timing mere arrival jitter moved reads' moments to before the target.
         wts = [ts[k] for k in window]
-        if any(wts[k + 1] - wts[k] < BURST_STEP * step for k in range(keep - 1)):
+        if any(wts[k + 1] - wts[k] < BURST_STEP * step for k in range(len(wts) - 1)):
             wts = taken_times(wts, step)
-        lag_t, speed = lagged_speed(wts, [self.sign * xs[k] for k in window], a)
+        if back:
+            wts = wts[:keep]
+        lag_t, speed = lagged_speed(
+            wts, [self.sign * xs[k] for k in range(n - keep - back, n - back)], a
+        )
         span = wts[-1] - wts[0]
         noise = self.sigma * (2.0 / (a + 1)) ** 0.5 / (span / 2.0) if span > 0 else 0.0
         return lag_t, speed, noise

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Final
 
 from .settings import Sensitivity
-from .timing import BOTTOM_REGION, SPEED_HALF_S
+from .timing import BOTTOM_REGION, BURST_STEP, SPEED_HALF_S
 
-__all__ = ["BOTTOM_REGION"]  # the timing definition's, used by the state machine too
+__all__ = ["BOTTOM_REGION", "BURST_STEP"]  # the timing definition's, used by the state machine too
 
 # --- the README's rules, as fractions of the learned range R -----------------------------------
 LOCKOUT: Final = 0.80  # a rep whose range reaches 80 % of R is counted
@@ -86,8 +86,6 @@ CUE_SLACK: Final = 0.1  # the hold cue's speed window is CUE_HALF_S either side 
 CUE_NOISE: Final = 1.0  # the hold cue's speed within one of its own noise reads still: it is
 # read again at every reading until it does, so a slow lowering start under two noises (on
 # centimetre steps, far above 15 % of the lowering) passed on one of those reads (a false cue)
-BURST_STEP: Final = 0.5  # a reading that arrived within half a period of the one before came in
-# a burst (after a Wi-Fi stall): when it was taken is known only once the stream steps again
 PLATEAU_S: Final = 0.3  # a peak not bettered for this long is the top even if the speed jitters
 ABSENT_AFTER_S: Final = 1.0  # invalid/no-target readings for this long: nobody is there
 OUT_OF_VIEW_S: Final = 0.4  # no target this long mid-rep: the hips left the beam (a stuck

@@ -52,12 +52,68 @@ RATE_REFRESH = 64  # live: re-estimate the speed window every this many samples
 LOOKAHEAD = 16  # later readings bounding when one was taken: spans a stall's burst at 10-20 Hz
 BAND_NOISE = 4.0  # the hold band is never under 4 sigma of the readings (the detector's floor)
 SECOND_DIFF_SCALE = 0.6745 * 6**0.5  # median |second difference| of white noise, in sigma
+BURST_STEP = 0.5  # a reading that arrived within half a period of the one before came in
+# a burst (after a Wi-Fi stall): when it was taken is known only once the stream steps again
+LOST_STEP = 1.5  # a step over 1.5 periods with no burst after it lost a reading (a dropout):
+# nothing arrives later to fill it, so it is no time the stream's readings took
+PERIOD_ROUNDS = 4  # the period is worked out again on what the last estimate told apart
 
 
 def sample_step(ts: Sequence[float]) -> float:
     """This stream's period: the median step between readings (of the first 64)."""
     steps: list[float] = list(map(sub, ts[1:65], ts[:64], strict=False))  # (n - 1 of n)
     return median(steps)
+
+
+def reading_period(ts: Sequence[float]) -> float:
+    """This stream's period from the times of its last readings, whatever the Wi-Fi did.
+
+    The median step is wrong after a stall: its readings arrive in a burst, most steps are a
+    few milliseconds, and the median is one of them. The time per reading over the span is
+    right there (a stall's readings were taken during it), but a dropout lengthens it: no
+    reading ever fills that silence. So: time per reading over the span, less the steps
+    before the first one of half a period or more (the tail of a burst whose stall came
+    before the span), less a burst at the end with its stall, less every step longer than
+    LOST_STEP periods that no burst followed. Each estimate tells those steps apart for the
+    next (PERIOD_ROUNDS), from one neither a burst nor a silence bends far."""
+    steps: list[float] = list(map(sub, ts[1:], ts[:-1], strict=True))
+    if not steps:
+        return 0.0
+    # A start neither a burst nor a silence bends far: the time per reading (a silence
+    # lengthens it), or the upper quartile step if shorter (bursts shorten that).
+    period = min((ts[-1] - ts[0]) / len(steps), sorted(steps)[(3 * len(steps)) // 4])
+    # the tail of a burst whose stall came before the span
+    first = next((k for k, s in enumerate(steps) if s >= BURST_STEP * period), len(steps) - 1)
+    steps = steps[first:]
+    # A burst at the end: its stall may have outlasted the readings taken in it (they were
+    # taken earlier than its end), so the stall and the burst are left out too.
+    end = len(steps)
+    while end > 1 and steps[end - 1] < BURST_STEP * period:
+        end -= 1
+    if end < len(steps) and end > 1:
+        steps = steps[: end - 1]
+    last = len(steps) - 1
+    period = min(sum(steps) / len(steps), sorted(steps)[(3 * len(steps)) // 4])
+    for _ in range(PERIOD_ROUNDS):
+        burst, lost = BURST_STEP * period, LOST_STEP * period
+        kept = [s for k, s in enumerate(steps) if s <= lost or (k < last and steps[k + 1] < burst)]
+        estimate = sum(kept) / len(kept) if kept else period
+        if estimate == period:
+            break
+        period = estimate
+    return period
+
+
+def recent_step(ts: Sequence[float]) -> float:
+    """The step the speed windows are sized on: the median step of the last 16 readings, as
+    ever, unless bursts made most of them (the median under half of :func:`reading_period` over
+    all of ``ts``): then that period. Read on arrival, the median is a little under the period
+    (pairs arriving together), and windows sized on the period itself missed more cues."""
+    step = sample_step(ts[-16:])
+    if len(ts) < 3:
+        return step
+    period = reading_period(ts)
+    return period if step < BURST_STEP * period else step
 
 
 def half_window(ts: Sequence[float], span: float = SPEED_HALF_S) -> int:
