@@ -652,10 +652,7 @@ class RepTracker:
         """One conditioned sample: time (s) and distance (mm), while ``side`` works; what it
         found, in order."""
         self.last_t, self.last_x = t, x
-        history = self.history  # (History.add, without its call)
-        history.ts.append(t)
-        history.xs.append(x)
-        history.count += 1
+        self.history.add(t, x)
         self.noise.push(t, x)
         if self.presence.present and self._at_rest():
             self.wander.push(t, x)
@@ -672,7 +669,7 @@ class RepTracker:
         self._lag = lag_t, speed = self._live.push(t, x)
         still = self.still
         still.push(t, x, self.noise.still_tolerance)
-        still_s = t - still.since if still.n > 1 else 0.0  # (still_for, without its call)
+        still_s = still.still_for(t)
         if still_s >= STILL_S:
             self._rest(t, still.mean, still_s, side)
         if self.presence.present:
