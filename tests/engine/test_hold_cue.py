@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from custom_components.rep_coach.engine import (
+    EngineEvent,
     EngineSettings,
     HoldReachedEvent,
     RepEngine,
@@ -171,6 +172,27 @@ def test_the_first_lift_after_sitting_down_farther_than_a_rep_gets_the_cue(neare
     assert _cued_reps(events) == [True] * 6
 
 
+def _stalled_in_each_squeeze(
+    rate: float, nearer: bool, holds: list[float], stall: tuple[float, float]
+) -> list[EngineEvent]:
+    """The engine's events for 15 cm reps on ESPHome's plain topic (readings timed on arrival)
+    squeezed ``holds`` against a 2 s target, with a Wi-Fi stall over each squeeze from
+    ``stall[0]`` to ``stall[1]`` s into it, whose readings then arrive in one burst."""
+    track = Track(rate=rate, nearer=nearer, noise=True, seed=5).empty(3.0).arrive().stay(3.0)
+    stalls: list[tuple[float, float]] = []
+    for hold in holds:
+        squeeze = track.t + 1.0
+        stalls.append((squeeze + stall[0], squeeze + stall[1]))
+        track.rep(rom=150.0, up=1.0, hold=hold, down=2.0, pause=0.8)
+    times = [t for t, _ in track.stay(3.0).samples]
+
+    def delay(k: int) -> float:
+        return next((end - times[k] for start, end in stalls if start <= times[k] < end), 0.0)
+
+    engine = RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0))
+    return run_payloads(engine, track.plain_payloads(delay), tail_s=30.0)
+
+
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_readings_that_arrive_together_after_a_stall_are_no_stillness(nearer: bool) -> None:
     """ESPHome's plain topic at 20 Hz (readings timed on arrival): 15 cm reps, four squeezed
@@ -182,19 +204,7 @@ def test_readings_that_arrive_together_after_a_stall_are_no_stillness(nearer: bo
     steps again, and the readings of the window are spread back to when they were taken (no
     later than a later one's arrival less the periods between). The first rep is the
     orientation's to learn (no cue yet)."""
-    track = Track(rate=20.0, nearer=nearer, noise=True, seed=5).empty(3.0).arrive().stay(3.0)
-    stalls: list[tuple[float, float]] = []
-    for hold in [2.6] * 4 + [1.6] * 4:
-        squeeze = track.t + 1.0
-        stalls.append((squeeze + 1.5, squeeze + 2.3))
-        track.rep(rom=150.0, up=1.0, hold=hold, down=2.0, pause=0.8)
-    times = [t for t, _ in track.stay(3.0).samples]
-
-    def delay(k: int) -> float:
-        return next((end - times[k] for start, end in stalls if start <= times[k] < end), 0.0)
-
-    engine = RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0))
-    events = run_payloads(engine, track.plain_payloads(delay), tail_s=30.0)
+    events = _stalled_in_each_squeeze(20.0, nearer, [2.6] * 4 + [1.6] * 4, (1.5, 2.3))
     assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 8
     assert _cued_reps(events)[1:] == [True] * 3 + [False] * 4
 
@@ -224,19 +234,7 @@ def test_a_stall_over_the_target_moment_is_read_at_that_moment_once_it_arrives(
     then read only at the newest moment the readings allowed, in the lowering, and two of the
     five squeezes got no cue. The moments the burst brought are read too, oldest first, the
     target's among them. The first rep is the orientation's to learn (no cue yet)."""
-    track = Track(rate=15.0, nearer=nearer, noise=True, seed=5).empty(3.0).arrive().stay(3.0)
-    stalls: list[tuple[float, float]] = []
-    for _ in range(6):
-        squeeze = track.t + 1.0
-        stalls.append((squeeze + 1.6, squeeze + 2.8))
-        track.rep(rom=150.0, up=1.0, hold=2.6, down=2.0, pause=0.8)
-    times = [t for t, _ in track.stay(3.0).samples]
-
-    def delay(k: int) -> float:
-        return next((end - times[k] for start, end in stalls if start <= times[k] < end), 0.0)
-
-    engine = RepEngine(EngineSettings(target_reps=0, hold_target_s=2.0))
-    events = run_payloads(engine, track.plain_payloads(delay), tail_s=30.0)
+    events = _stalled_in_each_squeeze(15.0, nearer, [2.6] * 6, (1.6, 2.8))
     assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 6
     assert _cued_reps(events)[1:] == [True] * 5
 
