@@ -33,7 +33,14 @@ from custom_components.rep_coach.engine.protocol import (
 )
 
 from .batches import Batch, plan_batches
-from .mqtt_client import BrokerAddress, MqttClient, MqttError, parse_broker, sigterm_as_interrupt
+from .mqtt_client import (
+    BrokerAddress,
+    MqttClient,
+    MqttError,
+    StopSignal,
+    parse_broker,
+    sigterm_as_interrupt,
+)
 from .simulator import SimReading, simulate_session
 
 _LOGGER = logging.getLogger(__name__)
@@ -315,8 +322,8 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     end_mode = EndMode(args.end)
-    with sigterm_as_interrupt():
-        return _emulate(sensor, sessions, args, end_mode)
+    with sigterm_as_interrupt() as stop:
+        return _emulate(sensor, sessions, args, end_mode, stop)
 
 
 def _emulate(
@@ -324,6 +331,7 @@ def _emulate(
     sessions: Iterator[Sequence[SimReading]],
     args: argparse.Namespace,
     end_mode: EndMode,
+    stop: StopSignal,
 ) -> int:
     try:
         stats = stream(
@@ -339,8 +347,7 @@ def _emulate(
             file=sys.stderr,
         )
         if end_mode is EndMode.STAY:
-            while True:
-                time.sleep(3600)
+            stop.wait()
     finally:
         sensor.close(EndMode.OFFLINE if end_mode is EndMode.STAY else end_mode)
     return 0

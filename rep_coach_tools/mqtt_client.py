@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
@@ -24,7 +25,7 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_PORT = 1883
 KEEPALIVE_S = 15
 CONNECT_TIMEOUT_S = 10.0
-FLUSH_TIMEOUT_S = 30.0
+FLUSH_TIMEOUT_S = 10.0  # a broker that has not confirmed a QoS 1 message by then never will
 
 
 class MqttError(Exception):
@@ -67,6 +68,24 @@ def parse_broker(
 
 MessageHandler = Callable[[str, bytes, bool], None]  # topic, payload, retained
 
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextmanager
+def _stop_signals_kept_for_the_main_thread() -> Iterator[None]:
+    """Threads started within the block never receive SIGINT or SIGTERM.
+
+    The kernel hands a signal sent to the process to any thread that does not block it, and
+    Python runs the handler in the main thread only: a stop signal that landed in paho's network
+    thread would wait for the main thread's next bytecode (a blocking wait there would not be
+    cut short). Threads inherit the signal mask of the thread that starts them.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
 
 class MqttClient:
     """A connected client; publish from any thread."""
@@ -107,7 +126,8 @@ class MqttClient:
             self._client.connect(self.broker.host, self.broker.port, keepalive=KEEPALIVE_S)
         except (OSError, ValueError) as err:
             raise MqttError(f"cannot connect to {self.broker}: {err}") from err
-        self._client.loop_start()
+        with _stop_signals_kept_for_the_main_thread():
+            self._client.loop_start()
         if not self._connected.wait(CONNECT_TIMEOUT_S) or self._refused is not None:
             self._client.loop_stop()
             reason = self._refused or f"no answer within {CONNECT_TIMEOUT_S:g} s"
@@ -167,6 +187,14 @@ class MqttClient:
                 self._last_publish.wait_for_publish(timeout=FLUSH_TIMEOUT_S)
             except (RuntimeError, ValueError) as err:
                 _LOGGER.warning("Not every message reached %s: %s", self.broker, err)
+                return
+            if not self._last_publish.is_published():
+                # paho returns silently at the timeout: say so, and leave rather than hang.
+                _LOGGER.warning(
+                    "%s did not confirm the last message within %g s; leaving without it",
+                    self.broker,
+                    FLUSH_TIMEOUT_S,
+                )
 
     def disconnect(self) -> None:
         """Deliver what was published, then disconnect cleanly (no last will)."""
@@ -184,19 +212,50 @@ class MqttClient:
             sock.close()
 
 
+class StopSignal:
+    """Waits for SIGINT or SIGTERM without losing one that comes just before the wait."""
+
+    def __init__(self, read_fd: int | None) -> None:
+        self._read_fd = read_fd
+
+    def wait(self) -> NoReturn:
+        """Block until a stop signal arrives, or return at once if one has arrived since the
+        block began; either way raise KeyboardInterrupt.
+
+        ``time.sleep`` cannot do this: Python runs a signal's handler between two bytecodes, so
+        a SIGTERM landing after the last check and before the sleep's system call leaves the
+        handler pending and the sleep unbroken (an emulator told to stop right after it said
+        "Sent" slept on). The interpreter's own C handler writes every signal's number to the
+        wakeup pipe whenever it lands, so reading the pipe cannot miss it.
+        """
+        if self._read_fd is None:
+            raise RuntimeError("only the main thread receives stop signals")
+        while True:
+            received = os.read(self._read_fd, 64)
+            if any(number in STOP_SIGNALS for number in received):
+                raise KeyboardInterrupt
+
+
 @contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[StopSignal]:
     """Within the block, SIGTERM (a service manager or ``kill`` stopping us) raises
-    KeyboardInterrupt like Ctrl-C, so ``finally`` blocks still say goodbye on the broker."""
+    KeyboardInterrupt like Ctrl-C, so ``finally`` blocks still say goodbye on the broker; the
+    :class:`StopSignal` yielded waits for either."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield StopSignal(None)
         return
 
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+    previous_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        yield
+        yield StopSignal(read_fd)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.set_wakeup_fd(previous_fd)
+        os.close(read_fd)
+        os.close(write_fd)

@@ -33,7 +33,7 @@ from rep_coach_tools.emulate import (
     shift_readings,
     stream,
 )
-from rep_coach_tools.mqtt_client import BrokerAddress, parse_broker
+from rep_coach_tools.mqtt_client import FLUSH_TIMEOUT_S, BrokerAddress, parse_broker
 from rep_coach_tools.simulator import SimReading, simulate_session
 from tests.mosquitto import Broker, MosquittoServer, free_port
 
@@ -373,7 +373,9 @@ def test_stopping_the_emulator_says_offline(
         argv += ["--csv", str(csv_file), "--speed", "0", "--end", "stay"]
     process = subprocess.Popen([*command, *argv], stderr=subprocess.PIPE, text=True)
     said: list[str] = []
-    watchdog = threading.Timer(60.0, process.kill)  # a hung emulator fails, never hangs the run
+    # The goodbye waits at most FLUSH_TIMEOUT_S for the broker: give it that and more under load.
+    patience = FLUSH_TIMEOUT_S + 30.0
+    watchdog = threading.Timer(2 * patience, process.kill)  # a hung emulator fails, never hangs
     watchdog.start()
     try:
         recorder.wait_for(lambda _m: bool(_samples(recorder, "bench_stop")), "samples")
@@ -386,7 +388,7 @@ def test_stopping_the_emulator_says_offline(
                 if "Sent 2 readings" in line:
                     break
         process.send_signal(signal.SIGTERM)
-        _, rest = process.communicate(timeout=30)
+        _, rest = process.communicate(timeout=patience)
     finally:
         watchdog.cancel()
         if process.poll() is None:
