@@ -611,3 +611,17 @@ def test_a_fidget_sagging_below_the_seat_mid_set_is_still_a_movement_of_the_set(
     for true_set in session.truth["sets"]:
         inside = {(r.side, r.set) for r in _in_set(reps, true_set)}
         assert len(inside) == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_standing_up_right_after_the_last_lowering_keeps_that_rep(nearer: bool) -> None:
+    """The lifter squeezes 3 s, lowers, and a tenth of a second after the hips are back on the
+    seat stands up: between two readings the hips are far above the top, and stay in the beam.
+    A squeeze followed by a rise past the top read as a pause on the way up (the lift going on
+    from the lowest level since), and the last rep was lost. Back at the bottom, the rep is
+    over: what rises past its top is another movement."""
+    track = Track(rate=25.0, nearer=nearer).empty(3.0).arrive().stay(4.0)
+    for pause in (1.0, 1.0, 1.0, 1.0, 1.0, 0.1):
+        track.rep(rom=200.0, up=1.0, hold=3.0, down=1.7, pause=pause)
+    track.move(0.1, 380.0).stay(3.0).empty(5.0)
+    assert len(counted(run(RepEngine(EngineSettings(target_reps=0)), track, tail_s=30.0))) == 6

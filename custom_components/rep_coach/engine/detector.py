@@ -564,6 +564,13 @@ class Detector:
         assert rep is not None
         base = rep.base
         if h > rep.peak:
+            if rep.stage is Stage.LOWERING and rep.bottom_t is not None and self._rebounded(rep, h):
+                # Back down at the bottom and now past the top: what rises (the next lift, or
+                # someone standing up) is another movement, and the rep ended at the valley.
+                # (Read before the top is raised: a squeeze and then more rise would be a pause
+                # on the way up, and the rep would be lost.)
+                self._finish(t, at_valley=True)
+                return
             hold_level = rep.hold_level
             # Higher than a band above where the squeeze began, *and rising* (the definition's
             # speed): a creep or noisy readings at the top are still the same squeeze. So is a
@@ -836,7 +843,7 @@ class Detector:
             rep.at_bottom = None
         elif rep.at_bottom is None:
             rep.at_bottom = (t, h)
-        if h - low >= REBOUND * rise and low <= base + HALFWAY * rise:
+        if self._rebounded(rep, h):
             self._finish(t, at_valley=True)  # turned round: the next rep is under way
             return
         if rep.bottom_t is None:
@@ -939,6 +946,17 @@ class Detector:
         candidate = self._measure(rep, first, end_t, t, estimated_end)
         if candidate is not None:
             self._found.append(candidate)
+
+    @staticmethod
+    def _rebounded(rep: RepInProgress, h: float) -> bool:
+        """Lowering, the hips at ``h`` rose again a quarter of the rise from a valley at least
+        halfway down: the next rep is under way from that valley."""
+        low = rep.low
+        return (
+            low is not None
+            and h - low >= REBOUND * rep.rise
+            and low <= rep.base + HALFWAY * rep.rise
+        )
 
     def _measure(
         self, rep: RepInProgress, first: int, end_t: float, t: float, estimated_end: float | None
