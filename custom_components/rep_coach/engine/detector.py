@@ -135,7 +135,7 @@ class RepInProgress:
     stage: Stage = Stage.LIFTING
     locked_out: bool = False
     hold_start_t: float | None = None  # the hips stopped rising at the top
-    hold_level: float | None = None
+    hold_level: float | None = None  # where the squeeze is: its top, or higher where it stayed
     hold_notified: bool = False
     slowest_descent: float | None = None  # slowest descent read in the band past the target
     exit_t: float | None = None  # left the hold band (a dip, or the lowering)
@@ -450,6 +450,11 @@ class Detector:
             and not self._sagging(rep, level, still_s)
         ):
             self._drop(level)  # came down to rest on a new level: sitting down, not a rep
+        elif rep.stage is Stage.HOLDING and rep.hold_level is not None and level > rep.hold_level:
+            # The squeeze settled higher than where it began (the last of the lift, a creep): a
+            # rise on is measured from where the hips stay, or one noisy reading a quantum above
+            # them passed for rising on and restarted the squeeze.
+            rep.hold_level = level
 
     def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
