@@ -135,10 +135,11 @@ class RepInProgress:
     stage: Stage = Stage.LIFTING
     locked_out: bool = False
     hold_start_t: float | None = None  # the hips stopped rising at the top
-    hold_level: float | None = None
+    hold_level: float | None = None  # where the squeeze is: its top, or higher where it stayed
     hold_notified: bool = False
     slowest_descent: float | None = None  # slowest descent read in the band past the target
     exit_t: float | None = None  # left the hold band (a dip, or the lowering)
+    exit_index: int = 0  # history count at the first reading out of the band then
     low: float | None = None  # lowest point since leaving the top
     low_t: float | None = None
     bottom_t: float | None = None  # reached the bottom region
@@ -450,6 +451,11 @@ class Detector:
             and not self._sagging(rep, level, still_s)
         ):
             self._drop(level)  # came down to rest on a new level: sitting down, not a rep
+        elif rep.stage is Stage.HOLDING and rep.hold_level is not None and level > rep.hold_level:
+            # The squeeze settled higher than where it began (the last of the lift, a creep): a
+            # rise on is measured from where the hips stay, or one noisy reading a quantum above
+            # them passed for rising on and restarted the squeeze.
+            rep.hold_level = level
 
     def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
@@ -665,9 +671,21 @@ class Detector:
                 rep.hold_notified = True
                 self._found.append(HoldReached(t, rep))
         elif rep.stage is Stage.HOLDING:
-            self._confirm_hold(t, rep)
             if rep.exit_t is None:
                 rep.exit_t = t
+                rep.exit_index = self.history.count
+            hold_start = rep.hold_start_t
+            if (
+                hold_start is not None
+                and not rep.hold_notified
+                and self._cue_skipped
+                and self._held_until(
+                    hold_start + self.hold_target, rep, self.history.count - rep.exit_index + 1
+                )
+            ):
+                rep.hold_notified = True
+                self._found.append(HoldReached(t, rep))
+            self._confirm_hold(t, rep)
             if t - rep.exit_t > self.dip_tolerance or h < rep.base + HALFWAY * rise:
                 rep.stage = Stage.LOWERING
                 rep.low, rep.low_t = h, t
@@ -675,14 +693,22 @@ class Detector:
             rep.stage = Stage.LOWERING  # turned back below the band without a squeeze
             rep.low, rep.low_t = h, t
 
-    def _held_until(self, reach_t: float, rep: RepInProgress) -> bool:
+    def _held_until(self, reach_t: float, rep: RepInProgress, newest: int = 0) -> bool:
         """Whether the squeeze lasted until ``reach_t``: the hips' speed *at* that moment, read
         once CUE_HALF_S of readings after it are in, is under 15 % of the speed this lifter
         lowers at (the definition's level; the lift's before any lowering was seen).
 
         Read on readings before the target moment only, a lowering that began just before it
         (still slow, and still in the band) passed for a squeeze: the cue came early on reps
-        that fell short. The price is CUE_HALF_S more delay."""
+        that fell short. The price is CUE_HALF_S more delay.
+
+        Each moment is read on the reading CUE_HALF_S after it, while that reading is in the
+        band; ``newest``: how many of the latest readings are not (the hips left it).
+
+        Read once it lands, a burst may have left the band with its last readings, or the
+        stream's next step may: the moments of its readings that were in it are read all the
+        same (read only while the newest reading was in the band, a stall over the target
+        moment into the lowering cost the squeeze its cue)."""
         history = self.history
         if history.ts[-1] < reach_t:
             return False
@@ -694,11 +720,11 @@ class Detector:
         if read is None:
             return False  # (a reading of a burst: counted among those skipped)
         self._cue_skipped = 0
-        for back in range(min(skipped, len(history.ts)), 0, -1):
+        for back in range(min(skipped, len(history.ts)), max(newest, 1) - 1, -1):
             earlier = self._cue_speed(back)
             if earlier is not None and self._still_at(reach_t, earlier, rep):
                 return True
-        return self._still_at(reach_t, read, rep)
+        return newest == 0 and self._still_at(reach_t, read, rep)
 
     def _still_at(
         self, reach_t: float, read: tuple[float, float, float], rep: RepInProgress
@@ -746,7 +772,7 @@ class Detector:
         # re-timing mere arrival jitter moved reads' moments to before the target.
         wts = [ts[k] for k in window]
         if any(wts[k + 1] - wts[k] < BURST_STEP * step for k in range(len(wts) - 1)):
-            wts = taken_times(wts, step)
+            wts = taken_times(wts, step, burst=True)
         if back:
             wts = wts[:keep]
         lag_t, speed = lagged_speed(

@@ -144,18 +144,25 @@ def sample_times(ts: Sequence[float]) -> list[float]:
 
 
 def taken_times(
-    ts: Sequence[float], period: float, steps: Sequence[float] | None = None
+    ts: Sequence[float],
+    period: float,
+    steps: Sequence[float] | None = None,
+    *,
+    burst: bool = False,
 ) -> list[float]:
     """:func:`sample_times` for a stream whose ``period`` is known (a few readings, which may
-    all have arrived in one burst); ``steps``: the sorted steps between them, if at hand."""
+    all have arrived in one burst); ``steps``: the sorted steps between them, if at hand;
+    ``burst``: the caller saw a burst among them, so even steps are no steady clock (a
+    stretch inside one burst has steps all 0, as even as a device's)."""
     n = len(ts)
-    if steps is None:
-        steps = sorted(map(sub, ts[1:], ts[:-1], strict=True))
     if n < 2 or period <= 0:
         return list(ts)
-    spread = steps[(9 * len(steps)) // 10] - steps[len(steps) // 10]
-    if spread <= 2 * STEADY * period:
-        return list(ts)
+    if not burst:
+        if steps is None:
+            steps = sorted(map(sub, ts[1:], ts[:-1], strict=True))
+        spread = steps[(9 * len(steps)) // 10] - steps[len(steps) // 10]
+        if spread <= 2 * STEADY * period:
+            return list(ts)
     out = list(ts)
     behind = [j * period for j in range(1, LOOKAHEAD + 1)]  # j readings later: j periods
     for k in range(n - 1):
