@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 
@@ -178,3 +179,95 @@ def test_a_quick_lift_is_timed_within_a_reading_of_the_definition(rate: float) -
         timing = measure(ts, [height(t) for t in ts], 0.0, 0.10, len(ts) - 1)
         assert timing.start_t == pytest.approx(t0 + edge_mj * up, abs=1 / rate)
         assert timing.hold_start_t == pytest.approx(t0 + (1 - edge_mj) * up, abs=1 / rate)
+
+
+@pytest.mark.parametrize("rate", [10.0, 12.5, 30.0])
+def test_the_squeeze_ends_where_the_drop_fitted_to_every_reading_passes_the_level(
+    rate: float,
+) -> None:
+    # A 2.5 s lowering of 12 cm, a cosine or a minimum-jerk move, read with 4 mm of noise: 15 %
+    # of its peak speed is 11-13 mm/s, and the speed one window reads near it carries about as
+    # much noise (0.07-0.09 s of error on average at these rates). The drop fitted from the
+    # still squeeze to the peak speed reads every reading of it.
+    edge_mj = (1 - math.sqrt(1 - 4 * math.sqrt(STILL_FRACTION * 1.875 / 30))) / 2
+    down, rom = 2.5, 120.0
+    errors: list[float] = []
+    for seed in range(16):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lowered = 4.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
+            if t < 2.0:
+                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
+            f = (t - lowered) / down
+            if cosine:
+                return rom * 0.5 * (1 + math.cos(math.pi * min(1.0, max(0.0, f))))
+            return rom * (1 - _minimum_jerk(f))
+
+        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
+        hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
+        timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else edge_mj
+        errors.append(timing.hold_end_t - (lowered + edge * down))
+    assert sum(map(abs, errors)) / len(errors) < 0.065  # the speeds' crossing: 0.086-0.109
+
+
+@pytest.mark.parametrize("rate", [10.0, 12.5, 30.0])
+def test_the_squeeze_starts_where_the_lift_fitted_from_halfway_up_passes_the_level(
+    rate: float,
+) -> None:
+    # The squeeze's end, run backwards: a 1.5 s lift of 12 cm, a cosine or a minimum-jerk move,
+    # read with 4 mm of noise (0.07-0.10 s of error on average at these rates from one speed
+    # window near the level); the lift fitted from halfway up to the squeeze reads them all.
+    edge_mj = (1 - math.sqrt(1 - 4 * math.sqrt(STILL_FRACTION * 1.875 / 30))) / 2
+    up, rom = 1.5, 120.0
+    errors: list[float] = []
+    for seed in range(16):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lifted = 1.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lifted: float = lifted, cosine: bool = cosine) -> float:
+            if t > 5.0:
+                return rom * 0.5 * (1 + math.cos(math.pi * min(1.0, t - 5.0)))
+            f = (t - lifted) / up
+            if cosine:
+                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, f))))
+            return rom * _minimum_jerk(f)
+
+        ts = [k / rate for k in range(int(8.0 * rate))]
+        hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
+        timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else edge_mj
+        errors.append(timing.hold_start_t - (lifted + (1 - edge) * up))
+    assert sum(map(abs, errors)) / len(errors) < 0.06
+
+
+@pytest.mark.parametrize("rate", [25.0, 30.0])
+def test_a_squeeze_that_sinks_into_its_lowering_starts_where_the_lift_braked(rate: float) -> None:
+    # A quick 0.4 s lift of 25 cm into a 1.5 s squeeze whose last 0.6 s sink softly by 2 cm
+    # (inside the hold band) before a 0.7 s lowering, read with 2.5 mm of noise. The squeeze's
+    # start is read on the lift fitted backwards from the squeeze's level: a level read over the
+    # whole squeeze, sink included, is tilted by it and puts the start late (about 0.015 s on
+    # average); read near where the lift braked, it is not.
+    up, hold, down, rom, sink, sinking = 0.4, 1.5, 0.7, 250.0, 20.0, 0.6
+    errors: list[float] = []
+    for seed in range(24):
+        rng = random.Random(seed)
+        lifted = 1.0 + rng.random() / rate  # every sampling phase
+        lowered = lifted + up + hold
+
+        def height(t: float, lifted: float = lifted, lowered: float = lowered) -> float:
+            if t < lowered:
+                rise = 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, (t - lifted) / up))))
+                f = min(1.0, max(0.0, (t - lowered + sinking) / sinking))
+                return rom * rise - sink * 0.5 * (1 - math.cos(math.pi * f))
+            f = min(1.0, (t - lowered) / down)
+            return (rom - sink) * 0.5 * (1 + math.cos(math.pi * f))
+
+        ts = [k / rate for k in range(int((lowered + down + 1.5) * rate))]
+        hs = [height(t) + rng.gauss(0.0, 2.5) for t in ts]
+        timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+        errors.append(timing.hold_start_t - (lifted + (1 - EDGE) * up))
+    assert sum(map(abs, errors)) / len(errors) < 0.01

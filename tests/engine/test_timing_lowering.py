@@ -17,13 +17,15 @@ from custom_components.rep_coach.engine.timing import (
     STILL_FRACTION,
     RepTiming,
     _crossing,
+    _descent_onset,
     _first_max,
     _first_min,
     _half,
     _last_min,
     _move_window,
-    _noise,
+    _noise_parts,
     _smoothed,
+    _squeeze_start,
     _start_level,
     measure,
     prefix_sums,
@@ -58,7 +60,9 @@ def one_pass(
     base = _start_level(level, sum_h, a, base, k_peak)
     peak = level[k_peak]
     rom = peak - base
-    band_level = peak - max(band_fraction * rom, BAND_NOISE * _noise(hs))
+    sigma, rounding = _noise_parts(hs)
+    noise, staircase = max(sigma, rounding), rounding >= sigma
+    band_level = peak - max(band_fraction * rom, BAND_NOISE * noise)
     bottom_level = base + BOTTOM_BAND * rom
     i = k_peak
     while i > 0 and level[i - 1] > bottom_level:
@@ -88,7 +92,24 @@ def one_pass(
     up_peak = max(vs[k_up], 0.0)
     up_level = STILL_FRACTION * up_peak
     start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
-    hold_start_t = max(ts[j], _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False))
+    arrival = _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False)
+    rise_half = i
+    while rise_half < k_peak and level[rise_half] < 0.5 * (peak + base):
+        rise_half += 1
+    arrived = (
+        None
+        if staircase
+        else _squeeze_start(
+            ts,
+            hs,
+            min(rise_half, k_up),
+            still,
+            arrival,
+            up_level,
+            noise,
+        )
+    )
+    hold_start_t = max(ts[j], arrival if arrived is None else arrived)
     back = m
     while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
         back -= 1
@@ -96,8 +117,26 @@ def one_pass(
     k_down = _first_min(vd, m, q)
     down_peak = max(-vd[k_down], 0.0)
     down_level = STILL_FRACTION * down_peak
-    hold_end_t = min(ts[m], _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0))
-    hold_end_t = max(hold_end_t, hold_start_t)
+    half = m
+    while half < q and level[half] > 0.5 * (peak + base):
+        half += 1
+    crossing = _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0)
+    onset = (
+        None
+        if staircase
+        else _descent_onset(
+            ts,
+            hs,
+            back,
+            max(half, k_down),
+            crossing,
+            down_level,
+            noise,
+        )
+    )
+    if onset is None:
+        onset = crossing
+    hold_end_t = max(min(ts[m], onset), hold_start_t)
     end_t = max(ts[q], _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0))
     end_read = end > q and end_t <= ts[max(q, end - a_down)]
     lowering_span = ts[q] - ts[m]

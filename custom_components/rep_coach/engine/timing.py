@@ -15,6 +15,10 @@ devices do:
   from the hold band entry, the upward speed first falls below that; the lowering starts when,
   going back from the hold band exit, the downward speed was last below 15 % of the lowering's
   peak speed, and ends when, going forward from the bottom band entry, it first falls below it;
+- where the descent leaves the squeeze, that speed is read on the drop fitted to every reading
+  from there to halfway down (``h = c + b t - A (t - t0)^p``: :func:`_descent_onset`), not on
+  one window's few readings; where the lift reaches it, on the lift from halfway up, run
+  backwards (:func:`_squeeze_start`); readings coarser than their noise keep the speeds';
 - a lowering that never re-enters the bottom band (the rep ends above the seat, the next one
   starts from there) has its own bottom band: the lowest 10 % of the lowering itself.
 
@@ -32,6 +36,7 @@ controlled descent, which is what the guide's "hold 1-2 s" and "lower in 2-3 s" 
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +62,13 @@ BURST_STEP = 0.5  # a reading that arrived within half a period of the one befor
 LOST_STEP = 1.5  # a step over 1.5 periods with no burst after it lost a reading (a dropout):
 # nothing arrives later to fill it, so it is no time the stream's readings took
 PERIOD_ROUNDS = 4  # the period is worked out again on what the last estimate told apart
+# How the hips leave the squeeze, fitted from the squeeze to halfway down, D = A (t - t0)^p: the
+# fit, weighted to the larger drops, is decided near halfway, where a smooth move's drop has the
+# local power v (t - t0) / D = pi/2 (a harmonic move's: its peak speed over its mean speed)
+ONSET_POWER = math.pi / 2
+SQUEEZE_SPAN = 2.0  # the squeeze's level is read over twice as long before the crossing as the
+# drop after it: enough readings to know it, clear of where the hips arrived or began to sink
+FIT_NOISE = 2.0  # a drop fits when its readings stray from it by 2 sigma at most (RMS)
 
 
 def sample_step(ts: Sequence[float]) -> float:
@@ -325,6 +337,9 @@ class Lowering:
 
     origin: float  # when the first reading was taken: ``ts`` count from it
     ts: list[float]  # when the readings were taken (:func:`sample_times`), from ``origin``
+    hs: Sequence[float]  # the heights
+    noise: float  # of one reading (:func:`_noise_parts`)
+    staircase: bool  # the readings step more coarsely than their noise (1 cm on a plain topic)
     level: list[float]  # the hips' smoothed level
     sum_t: list[float]  # prefix sums of ``ts`` and of the heights
     sum_h: list[float]
@@ -375,7 +390,25 @@ class Lowering:
         start_t = min(ts[i], _crossing(ts, vs, valley, k_up, up_level, rising=True))
         # The squeeze starts where the speed, falling from the lift's peak, passes it (read up
         # to ``still``, where the hips first leave the band: a dip comes later).
-        hold_start_t = max(ts[j], _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False))
+        # Read, like the squeeze's end, on the lift fitted from halfway up to the squeeze.
+        arrival = _crossing(ts, vs, k_up, max(still, k_up), up_level, rising=False)
+        rise_half = i  # halfway up
+        while rise_half < k_peak and level[rise_half] < 0.5 * (self.peak + self.base):
+            rise_half += 1
+        arrived = (
+            None
+            if self.staircase
+            else _squeeze_start(
+                ts,
+                self.hs,
+                min(rise_half, k_up),
+                still,
+                arrival,
+                up_level,
+                self.noise,
+            )
+        )
+        hold_start_t = max(ts[j], arrival if arrived is None else arrived)
         # The lowering starts where the descent, rising towards its peak, passes the level (read
         # from where the hips last came back into the band: a dip before that is part of the
         # hold). Each sample's speed is its own, whichever samples are read with it.
@@ -388,10 +421,29 @@ class Lowering:
             vd[back:m] = speeds(sum_t, sum_h, self.a_down, back, m - 1)[back:m]
         down_peak = self.down_peak
         down_level = STILL_FRACTION * down_peak
-        hold_end_t = min(
-            ts[m], _crossing(ts, vd, back, self.k_down, down_level, rising=True, sign=-1.0)
+        # The squeeze ends where the descent's speed passes the level: read on the drop fitted
+        # from the squeeze (since the hips last came back into the band) to the lowering's peak
+        # speed, every reading of it at once, rather than on one speed window's few readings.
+        half = m  # halfway down, where a smooth lowering moves fastest
+        while half < self.q and level[half] > 0.5 * (self.peak + self.base):
+            half += 1
+        crossing = _crossing(ts, vd, back, self.k_down, down_level, rising=True, sign=-1.0)
+        onset = (
+            None
+            if self.staircase
+            else _descent_onset(
+                ts,
+                self.hs,
+                back,
+                max(half, self.k_down),
+                crossing,
+                down_level,
+                self.noise,
+            )
         )
-        hold_end_t = max(hold_end_t, hold_start_t)
+        if onset is None:  # no descent fits (too few readings): where the speeds pass the level
+            onset = crossing
+        hold_end_t = max(min(ts[m], onset), hold_start_t)
         lowering_span = ts[q] - ts[m]
         lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
         origin = self.origin
@@ -434,7 +486,8 @@ def read_lowering(
     base = _start_level(level, sum_h, a, base, k_peak)
     peak = level[k_peak]
     rom = peak - base
-    band_level = peak - max(band_fraction * rom, BAND_NOISE * _noise(hs))
+    sigma, rounding = _noise_parts(hs)
+    band_level = peak - max(band_fraction * rom, BAND_NOISE * max(sigma, rounding))
     bottom_level = base + BOTTOM_BAND * rom
     m = end
     while m > k_peak and level[m] < band_level:
@@ -462,6 +515,9 @@ def read_lowering(
     return Lowering(
         origin=origin,
         ts=ts,
+        hs=hs,
+        noise=max(sigma, rounding),
+        staircase=rounding >= sigma,
         level=level,
         sum_t=sum_t,
         sum_h=sum_h,
@@ -524,9 +580,10 @@ def _start_level(
     )
 
 
-def _noise(hs: Sequence[float]) -> float:
-    """Noise of one reading (mm): robust, from second differences (motion barely bends them),
-    and never under the rounding of the readings (1 cm on ESPHome's default plain topic)."""
+def _noise_parts(hs: Sequence[float]) -> tuple[float, float]:
+    """Noise of one reading (mm), the larger of two parts: robust, from second differences
+    (motion barely bends them), and the rounding of the readings (1 cm on ESPHome's default
+    plain topic)."""
     steps = map(abs, map(sub, hs[1:], hs[:-1], strict=True))
     quantum = min(filter((1e-6).__lt__, steps), default=0.0)  # (the steps over 1e-6)
     # |x - 2 x1 + x2| of each three readings in a row, summed in that order: the same values as
@@ -534,7 +591,13 @@ def _noise(hs: Sequence[float]) -> float:
     twice = map(mul, hs[1:-1], repeat(2.0))
     curvature = list(map(abs, map(add, map(sub, hs[2:], twice, strict=True), hs[:-2], strict=True)))
     sigma = median(curvature) / SECOND_DIFF_SCALE if curvature else 0.0
-    return max(sigma, quantum * 12**-0.5)
+    return sigma, quantum * 12**-0.5
+
+
+def _noise(hs: Sequence[float]) -> float:
+    """Noise of one reading (mm): the larger of :func:`_noise_parts`."""
+    sigma, rounding = _noise_parts(hs)
+    return max(sigma, rounding)
 
 
 def _move_window(ts: Sequence[float], k0: int, k1: int, a: int, step: float) -> int:
@@ -542,6 +605,104 @@ def _move_window(ts: Sequence[float], k0: int, k1: int, a: int, step: float) -> 
     the stream's period)."""
     span = min(MAX_HALF_S, MOVE_SHARE * (ts[k1] - ts[k0]))
     return max(a, _half(step, span)) if span > SPEED_HALF_S else a
+
+
+def _descent_onset(
+    ts: Sequence[float],
+    hs: Sequence[float],
+    lo: int,
+    hi: int,
+    crossing: float,
+    level: float,
+    noise: float,
+) -> float | None:
+    """When the hips, in the squeeze from sample ``lo`` and dropping by sample ``hi``, first sink
+    at ``level`` (mm/s), read on the drop fitted to every reading from ``crossing`` (where the
+    speeds pass the level) to ``hi``. None when too few readings, or no drop, are there.
+
+    The squeeze's level is fitted to the readings before ``crossing``: still, or sagging,
+    ``c + b t``, where the sag explains more than its one more parameter would of noise alone
+    (Schwarz's criterion). Below it, the drop ``D = A (t - t0)^p`` is a straight line in
+    ``D^(1/p) = A^(1/p) (t - t0)``: one weighted least-squares line (weights ``D^(2 - 2/p)``, to
+    which a reading's noise in those units is inverse), in closed form, once per rep. A speed
+    read over one window near the level sees a few readings whose noise, at a speed that small,
+    moves the crossing by a tenth of a second; the fitted drop reads every reading to halfway.
+    """
+    # The squeeze is read over as long before the crossing as the drop after it: nearer, its
+    # far end (where the hips arrived, or a dip before they left) is no part of this level.
+    reach = crossing - SQUEEZE_SPAN * (ts[hi] - crossing)
+    while lo < hi and ts[lo] < reach:
+        lo += 1
+    n = hi - lo + 1
+    t_lo, h_lo = ts[lo], hs[lo]
+    # times and heights from the squeeze's first: sums of small numbers, whatever the distances
+    tt = [t - t_lo for t in ts[lo : hi + 1]]
+    hh = [y - h_lo for y in hs[lo : hi + 1]]
+    f = 0  # the first reading at or past the crossing
+    while f < n and tt[f] < crossing - t_lo:
+        f += 1
+    if f < 3 or n - f < 3:
+        return None
+    mean_t, mean_h = sum(tt[:f]) / f, sum(hh[:f]) / f
+    stt = sum((t - mean_t) ** 2 for t in tt[:f])
+    sth = sum((t - mean_t) * (y - mean_h) for t, y in zip(tt[:f], hh[:f], strict=True))
+    shh = sum((y - mean_h) ** 2 for y in hh[:f])
+    sag = sth / stt if stt > 0.0 else 0.0
+    sagging = shh - sag * sth
+    if not (sagging > 0.0 and f * math.log(shh / sagging) > math.log(f)):
+        sag = 0.0
+    top = mean_h - sag * mean_t
+    squeeze_rss = sagging if sag else shh
+    sw = swt = swu = swtt = swtu = swuu = 0.0
+    used = 0
+    root = 1.0 / ONSET_POWER
+    for t, y in zip(tt[f:], hh[f:], strict=True):
+        drop = top + sag * t - y
+        if drop > 0.0:
+            u = drop**root
+            w = (drop / u) ** 2
+            sw += w
+            swt += w * t
+            swu += w * u
+            swtt += w * t * t
+            swtu += w * t * u
+            swuu += w * u * u
+            used += 1
+    det = sw * swtt - swt * swt
+    if det <= 0.0:
+        return None
+    rate = (sw * swtu - swt * swu) / det  # of D^(1/p): A^(1/p)
+    if rate <= 0.0:
+        return None
+    t0 = (rate * swt - swu) / (rate * sw)
+    # the drop's residual in heights: a reading's error in D^(1/p) is its own over p D^(1-1/p)
+    drop_rss = ONSET_POWER**2 * (swuu - rate * swtu - (swu - rate * swt) / sw * swu)
+    if squeeze_rss + drop_rss > (f + used - 4) * (FIT_NOISE * noise) ** 2:
+        return None  # not a squeeze and a smooth drop (a sink, then the lowering): no fit
+    # the fitted speed down, A p (t - t0)^(p - 1) - b, reaches the level
+    beyond = max(level + sag, 0.0) / (rate**ONSET_POWER * ONSET_POWER)
+    rise: float = beyond ** (1.0 / (ONSET_POWER - 1.0))
+    return t_lo + t0 + rise
+
+
+def _squeeze_start(
+    ts: Sequence[float],
+    hs: Sequence[float],
+    lo: int,
+    hi: int,
+    crossing: float,
+    level: float,
+    noise: float,
+) -> float | None:
+    """When the hips, rising at sample ``lo`` and in the squeeze at sample ``hi``, last rose at
+    ``level`` (mm/s): the squeeze's end as :func:`_descent_onset` reads it, on the lift run
+    backwards (from the squeeze, the hips sink into the past as they sink into the lowering).
+    None where that reads nothing."""
+    back = range(hi, lo - 1, -1)
+    onset = _descent_onset(
+        [-ts[k] for k in back], [hs[k] for k in back], 0, hi - lo, -crossing, level, noise
+    )
+    return None if onset is None else -onset
 
 
 def _monotone(values: Sequence[float]) -> list[tuple[float, int]]:
