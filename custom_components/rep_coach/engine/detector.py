@@ -153,6 +153,7 @@ class RepInProgress:
     landing: bool = False  # the readings jumped past the lift: they must land within the rep
     at_bottom: tuple[float, float] | None = None  # (t, height) since when the lowering has
     # stayed in the bottom band
+    base_seen: bool = True  # False: the lift was under way when the readings (re)started
 
     @property
     def rise(self) -> float:
@@ -286,6 +287,11 @@ class Detector:
         self.stage = Stage.IDLE
         self.rep: RepInProgress | None = None
         self.valley: float | None = None
+        # False while the valley is only the first reading after a silence (no reading saw the
+        # hips turn or rest there: a lift may have been under way); ``after_silence`` is set by
+        # the tracker when the readings stopped for a while and cleared by the next reading.
+        self.valley_seen = True
+        self.after_silence = False
         self._after_last_rep = 0  # history index where the last rep's samples end
         self._last_t = -float("inf")
         self._last_h = 0.0
@@ -436,6 +442,7 @@ class Detector:
             # (re-seated), not on the way up of a slow turn.
             if self.valley is None or level < self.valley or still_s >= SETTLE_S:
                 self.valley = level
+                self.valley_seen = True
         elif rep.stage is Stage.LIFTING and rep.rise < self.rep_like():
             # Settled part-way. Below a partial's size that is fidgeting or re-seating; a
             # partial-sized top may be a squeeze (or a shorter range): only a stay longer than
@@ -480,6 +487,7 @@ class Detector:
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = level
+        self.valley_seen = True
         self._after_last_rep = self.history.count - 1
 
     def bridge(self, t: float) -> Sequence[Finding]:
@@ -519,14 +527,19 @@ class Detector:
         if rep is None:
             # Idle (most samples): tracking the valley, here without a call.
             valley = self.valley
-            if valley is None or h < valley:
+            if valley is None:
                 self.valley = valley = h
+                self.valley_seen = not self.after_silence
+            elif h < valley:
+                self.valley = valley = h
+                self.valley_seen = True
             # (the start threshold is never under the noise's: most readings fall short of that)
             if h - valley >= NOISE_START * self.sigma:
                 self._maybe_begin(t, h, valley)
         else:
             self._in_rep(t, h, lag_t, speed, before)
         self._last_t, self._last_h, self._live_speed = t, h, speed
+        self.after_silence = False
         found = self._found  # (as _take, without a call for every sample)
         if not found:
             return ()
@@ -553,6 +566,7 @@ class Detector:
             base=base,
             peak=base,
             peak_t=t,
+            base_seen=self.valley_seen,
         )
         self.stage = Stage.LIFTING
 
@@ -824,6 +838,14 @@ class Detector:
             rep.low, rep.low_t = h, t
             low = h
         base = rep.base
+        if h < base and not rep.base_seen and self._lowered_to_its_start(rep, h):
+            # The readings (re)started part-way up this lift: it rose from where it comes back
+            # down to, not from the first reading (which it would seem to sink below, as
+            # someone getting off the bench).
+            rep.base = base = h
+            rep.bottom_t = rep.settled_t = rep.at_bottom = None
+            rise = rep.rise
+            rep.locked_out = rep.locked_out or rise >= LOCKOUT * (self.scale or 0.0)
         if h < base - BELOW_SEAT * rise:
             if rep.settled_t is not None or self._came_to_rest(rep):
                 # It had come to rest at the bottom (only the timing was still reading its
@@ -863,6 +885,12 @@ class Detector:
             return
         if settled or timed_out:
             self._finish(t, at_valley=False)
+
+    def _lowered_to_its_start(self, rep: RepInProgress, h: float) -> bool:
+        """Whether a lowering at ``h`` may still be on its way to where its lift (whose start no
+        reading saw) began: its rise would stay within a rep of the learned range."""
+        scale = self.scale
+        return scale is not None and rep.peak - h <= OVERSIZE * scale
 
     def _came_to_rest(self, rep: RepInProgress) -> bool:
         """A rep of the learned size came back down and stopped in the bottom band (still there
@@ -932,6 +960,7 @@ class Detector:
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = restart_from
+        self.valley_seen = True
         first = rep.first_index
         self._after_last_rep = self.history.count - 1
         if rep.rise < NOISE_START * self.sigma or t - rep.begun_t < MIN_REP_S:
