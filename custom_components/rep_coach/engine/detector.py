@@ -154,6 +154,7 @@ class RepInProgress:
     at_bottom: tuple[float, float] | None = None  # (t, height) since when the lowering has
     # stayed in the bottom band
     base_seen: bool = True  # False: the lift was under way when the readings (re)started
+    lowered_unseen: bool = False  # the readings resumed part-way down after a seen squeeze
 
     @property
     def rise(self) -> float:
@@ -512,11 +513,15 @@ class Detector:
             rep.top_hidden = False
             at_top = h >= rep.peak - self.band(rep.rise)
             lift_lost, rep.lift_hidden = rep.lift_hidden and not at_top, False
-            if (
-                lift_lost
-                or (at_top and not rep.top_may_resume)
-                or (not at_top and h > rep.base + BOTTOM_REGION * rep.rise)
-            ):
+            part_way = not at_top and h > rep.base + BOTTOM_REGION * rep.rise
+            if part_way and not lift_lost and self._squeezed(rep):
+                # Back in view part-way down after a silence, the squeeze seen before it: the
+                # hips left the top meanwhile. Going on down, this is the lowering; rising
+                # again, the rep was lowered unseen and the next lift is under way.
+                rep.stage = Stage.LOWERING
+                rep.lowered_unseen = True
+                rep.low, rep.low_t = h, t
+            elif lift_lost or (at_top and not rep.top_may_resume) or part_way:
                 # Back in view neither at the top nor back down where the lift left: not the
                 # squeeze that went out of view (someone stood up out of range and is sitting
                 # down again). Back at the bottom, the rep was lowered while the sensor saw
@@ -858,8 +863,10 @@ class Detector:
             rep.at_bottom = None
         elif rep.at_bottom is None:
             rep.at_bottom = (t, h)
-        if h - low >= REBOUND * rise and low <= base + HALFWAY * rise:
+        if h - low >= REBOUND * rise and (low <= base + HALFWAY * rise or rep.lowered_unseen):
             self._finish(t, at_valley=True)  # turned round: the next rep is under way
+            if rep.lowered_unseen:
+                self.valley_seen = False  # the next lift began somewhere below, unseen
             return
         if rep.bottom_t is None:
             in_band = h <= base + BOTTOM_BAND * rise
@@ -885,6 +892,10 @@ class Detector:
             return
         if settled or timed_out:
             self._finish(t, at_valley=False)
+
+    def _squeezed(self, rep: RepInProgress) -> bool:
+        """Whether ``rep`` locked out at the learned size and its squeeze was seen."""
+        return self.scale is not None and rep.locked_out and rep.hold_start_t is not None
 
     def _lowered_to_its_start(self, rep: RepInProgress, h: float) -> bool:
         """Whether a lowering at ``h`` may still be on its way to where its lift (whose start no
