@@ -288,9 +288,9 @@ class Detector:
         self.stage = Stage.IDLE
         self.rep: RepInProgress | None = None
         self.valley: float | None = None
-        # False while the valley is only the first reading after a silence (no reading saw the
-        # hips turn or rest there: a lift may have been under way); ``after_silence`` is set by
-        # the tracker when the readings stopped for a while and cleared by the next reading.
+        # False while the valley is only the first reading after a silence that began with a
+        # rep at its top (no reading saw the hips turn or rest there: the next lift may have
+        # been under way); ``after_silence`` says so until the next reading.
         self.valley_seen = True
         self.after_silence = False
         self._after_last_rep = 0  # history index where the last rep's samples end
@@ -405,6 +405,7 @@ class Detector:
             lift_s = (rep.hold_start_t or rep.peak_t) - rep.begun_t
             rep.top_may_resume = silent_s < DOWN_AND_UP * lift_s
             self.valley = None
+            self.after_silence = True
             return self._take()
         return self.interrupt(t)
 

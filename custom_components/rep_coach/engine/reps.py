@@ -464,7 +464,6 @@ class RepTracker:
         back at the top, or down at the bottom: it was lowered meanwhile)."""
         settled = self.calibrator.model.sign
         for detector in self.detectors:
-            detector.after_silence = True
             if detector.sign == settled and t - since < detector.max_hold:
                 self._hear(detector, detector.resume_after(t, t - since), side)
             else:
