@@ -360,6 +360,49 @@ def test_a_squeeze_after_an_outage_long_enough_for_another_lift_is_not_the_same(
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_rep_whose_lift_began_in_a_wifi_outage_is_measured_from_where_it_comes_down(
+    nearer: bool,
+) -> None:
+    """Field corpus, network family (training seed 41, a 50 Hz stream): an outage of 5.5 s
+    from one rep's squeeze into the next rep's lift. The readings resume half-way up, so that
+    lift seemed to rise from there; lowered to the seat, it sank 'below where it started' and
+    was dropped as the lifter getting off. The next rep, read upside down, then rose 'from a
+    quiet rest' at the top, the orientation fell into doubt, and none of the set's other reps
+    was counted. A lift whose start no reading saw rises from wherever its lowering comes
+    back down to."""
+    track = Track(nearer=nearer, rate=50.0, noise=True, seed=4).empty(2.0).arrive().stay(3.0)
+    for _ in range(10):
+        track.rep(rom=215.0, up=1.0, hold=2.5, down=1.8, pause=0.4)
+    # rep 4 (from 23.1): top at 24.1, squeeze to 26.6; rep 5 lifts from 28.8 to 29.8
+    events = _run_with_outage(track.stay(15.0), 24.8, 29.25)
+    reps = counted(events)
+    assert len(reps) >= 9  # only the rep whose lowering the outage hid may be missed
+    assert [r for r in reps if 29.25 < r.t < 35.0]  # the rep the outage rose into
+    assert len({(r.side, r.set) for r in reps}) == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+@pytest.mark.parametrize("resume", [29.25, 27.6], ids=["rising-again", "still-lowering"])
+def test_a_rep_lowered_in_a_wifi_outage_that_ends_part_way_counts(
+    nearer: bool, resume: float
+) -> None:
+    """The same outage seen from the rep before it: its squeeze was seen at the learned size,
+    then nothing until the hips were part-way, rising into the next lift (or still on their
+    way down). They left the top meanwhile: the rep was lowered, and counts (it was dropped as
+    'back in view neither at the top nor at the bottom', like someone who stood up)."""
+    track = Track(nearer=nearer, rate=50.0, noise=True, seed=4).empty(2.0).arrive().stay(3.0)
+    for _ in range(10):
+        track.rep(rom=215.0, up=1.0, hold=2.5, down=1.8, pause=0.4)
+    # rep 4 (from 23.1): squeeze 24.1-26.6, lowered by 28.4; rep 5 lifts from 28.8 to 29.8
+    events = _run_with_outage(track.stay(15.0), 24.8, resume)
+    reps = counted(events)
+    assert len(reps) == 10
+    assert len({(r.side, r.set) for r in reps}) == 1
+    fourth = next(r for r in reps if 22.5 < r.started_t < 23.6)
+    assert fourth.t >= resume  # counted once the readings said it came down
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_seconds_of_no_target_between_reps_do_not_split_the_set(nearer: bool) -> None:
     """Sunlight or dark clothing: between two reps the sensor reads no target for 2.2 s while
     the lifter sits there. Nobody left: the set goes on as one (it was closed for the lifter

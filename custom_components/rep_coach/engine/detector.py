@@ -154,6 +154,8 @@ class RepInProgress:
     landing: bool = False  # the readings jumped past the lift: they must land within the rep
     at_bottom: tuple[float, float] | None = None  # (t, height) since when the lowering has
     # stayed in the bottom band
+    base_seen: bool = True  # False: the lift was under way when the readings (re)started
+    lowered_unseen: bool = False  # the readings resumed part-way down after a seen squeeze
 
     @property
     def rise(self) -> float:
@@ -287,6 +289,11 @@ class Detector:
         self.stage = Stage.IDLE
         self.rep: RepInProgress | None = None
         self.valley: float | None = None
+        # False while the valley is only the first reading after a silence that began with a
+        # rep at its top (no reading saw the hips turn or rest there: the next lift may have
+        # been under way); ``after_silence`` says so until the next reading.
+        self.valley_seen = True
+        self.after_silence = False
         self._after_last_rep = 0  # history index where the last rep's samples end
         self._last_t = -float("inf")
         self._last_h = 0.0
@@ -399,6 +406,7 @@ class Detector:
             lift_s = (rep.hold_start_t or rep.peak_t) - rep.begun_t
             rep.top_may_resume = silent_s < DOWN_AND_UP * lift_s
             self.valley = None
+            self.after_silence = True
             return self._take()
         return self.interrupt(t)
 
@@ -437,6 +445,7 @@ class Detector:
             # (re-seated), not on the way up of a slow turn.
             if self.valley is None or level < self.valley or still_s >= SETTLE_S:
                 self.valley = level
+                self.valley_seen = True
         elif rep.stage is Stage.LIFTING and rep.rise < self.rep_like():
             # Settled part-way. Below a partial's size that is fidgeting or re-seating; a
             # partial-sized top may be a squeeze (or a shorter range): only a stay longer than
@@ -486,6 +495,7 @@ class Detector:
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = level
+        self.valley_seen = True
         self._after_last_rep = self.history.count - 1
 
     def bridge(self, t: float) -> Sequence[Finding]:
@@ -510,11 +520,15 @@ class Detector:
             rep.top_hidden = False
             at_top = h >= rep.peak - self.band(rep.rise)
             lift_lost, rep.lift_hidden = rep.lift_hidden and not at_top, False
-            if (
-                lift_lost
-                or (at_top and not rep.top_may_resume)
-                or (not at_top and h > rep.base + BOTTOM_REGION * rep.rise)
-            ):
+            part_way = not at_top and h > rep.base + BOTTOM_REGION * rep.rise
+            if part_way and not lift_lost and self._squeezed(rep):
+                # Back in view part-way down after a silence, the squeeze seen before it: the
+                # hips left the top meanwhile. Going on down, this is the lowering; rising
+                # again, the rep was lowered unseen and the next lift is under way.
+                rep.stage = Stage.LOWERING
+                rep.lowered_unseen = True
+                rep.low, rep.low_t = h, t
+            elif lift_lost or (at_top and not rep.top_may_resume) or part_way:
                 # Back in view neither at the top nor back down where the lift left: not the
                 # squeeze that went out of view (someone stood up out of range and is sitting
                 # down again). Back at the bottom, the rep was lowered while the sensor saw
@@ -525,14 +539,19 @@ class Detector:
         if rep is None:
             # Idle (most samples): tracking the valley, here without a call.
             valley = self.valley
-            if valley is None or h < valley:
+            if valley is None:
                 self.valley = valley = h
+                self.valley_seen = not self.after_silence
+            elif h < valley:
+                self.valley = valley = h
+                self.valley_seen = True
             # (the start threshold is never under the noise's: most readings fall short of that)
             if h - valley >= NOISE_START * self.sigma:
                 self._maybe_begin(t, h, valley)
         else:
             self._in_rep(t, h, lag_t, speed, before)
         self._last_t, self._last_h, self._live_speed = t, h, speed
+        self.after_silence = False
         found = self._found  # (as _take, without a call for every sample)
         if not found:
             return ()
@@ -559,6 +578,7 @@ class Detector:
             base=base,
             peak=base,
             peak_t=t,
+            base_seen=self.valley_seen,
         )
         self.stage = Stage.LIFTING
 
@@ -857,6 +877,14 @@ class Detector:
             rep.low, rep.low_t = h, t
             low = h
         base = rep.base
+        if h < base and not rep.base_seen and self._lowered_to_its_start(rep, h):
+            # The readings (re)started part-way up this lift: it rose from where it comes back
+            # down to, not from the first reading (which it would seem to sink below, as
+            # someone getting off the bench).
+            rep.base = base = h
+            rep.bottom_t = rep.settled_t = rep.at_bottom = None
+            rise = rep.rise
+            rep.locked_out = rep.locked_out or rise >= LOCKOUT * (self.scale or 0.0)
         if h < base - BELOW_SEAT * rise:
             if rep.settled_t is not None or self._came_to_rest(rep):
                 # It had come to rest at the bottom (only the timing was still reading its
@@ -871,6 +899,8 @@ class Detector:
             rep.at_bottom = (t, h)
         if self._rebounded(rep, h):
             self._finish(t, at_valley=True)  # turned round: the next rep is under way
+            if rep.lowered_unseen:
+                self.valley_seen = False  # the next lift began somewhere below, unseen
             return
         if rep.bottom_t is None:
             in_band = h <= base + BOTTOM_BAND * rise
@@ -896,6 +926,16 @@ class Detector:
             return
         if settled or timed_out:
             self._finish(t, at_valley=False)
+
+    def _squeezed(self, rep: RepInProgress) -> bool:
+        """Whether ``rep`` locked out at the learned size and its squeeze was seen."""
+        return self.scale is not None and rep.locked_out and rep.hold_start_t is not None
+
+    def _lowered_to_its_start(self, rep: RepInProgress, h: float) -> bool:
+        """Whether a lowering at ``h`` may still be on its way to where its lift (whose start no
+        reading saw) began: its rise would stay within a rep of the learned range."""
+        scale = self.scale
+        return scale is not None and rep.peak - h <= OVERSIZE * scale
 
     def _came_to_rest(self, rep: RepInProgress) -> bool:
         """A rep of the learned size came back down and stopped in the bottom band (still there
@@ -965,6 +1005,7 @@ class Detector:
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = restart_from
+        self.valley_seen = True
         first = rep.first_index
         self._after_last_rep = self.history.count - 1
         if rep.rise < NOISE_START * self.sigma or t - rep.begun_t < MIN_REP_S:
@@ -976,12 +1017,13 @@ class Detector:
     @staticmethod
     def _rebounded(rep: RepInProgress, h: float) -> bool:
         """Lowering, the hips at ``h`` rose again a quarter of the rise from a valley at least
-        halfway down: the next rep is under way from that valley."""
+        halfway down (or wherever the readings resumed on a rep lowered unseen): the next rep
+        is under way from that valley."""
         low = rep.low
         return (
             low is not None
             and h - low >= REBOUND * rep.rise
-            and low <= rep.base + HALFWAY * rep.rise
+            and (low <= rep.base + HALFWAY * rep.rise or rep.lowered_unseen)
         )
 
     def _measure(
