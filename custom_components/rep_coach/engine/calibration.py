@@ -48,6 +48,7 @@ from .thresholds import (
     SEAT_TOL,
     SLOW_LOWERING,
     SOFT_CAP,
+    SWIFT_SHARE,
     TEMPO_WEIGHT,
 )
 
@@ -249,6 +250,7 @@ class Calibrator:
         self.rests_at_top: list[int] = []  # signs whose "hold" turned out to be a rest
         self.pending: list[Candidate] = []  # held back until settled
         self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
+        self.swift_trip: Candidate | None = None  # a swift trip after a rest: rep or passer?
         self.arrived = False  # someone (maybe another lifter) sat down: their first rep tells
         self.unconfirmed = 0  # full reps still to come before a newcomer's range is taken as known
         self.jolted = False  # the scene changed (a body through the beam) since the last rep
@@ -264,6 +266,7 @@ class Calibrator:
         self.rests_at_top.clear()
         self.pending.clear()
         self.suspect = None
+        self.swift_trip = None
         self.arrived = False
         self.unconfirmed = 0
         self.jolted = False
@@ -475,6 +478,21 @@ class Calibrator:
         if fraction > OVERSIZE:
             return self._doubt(c, CalibrationReason.RANGE_CHANGED, side)
         earlier: list[Verdict] = []
+        trip, self.swift_trip = self.swift_trip, None
+        if trip is not None and not c.rested:
+            earlier.append(self._verdict(trip, rom, side))  # the set went on: it was its first
+        if (
+            c.swift >= SWIFT_SHARE
+            and c.rested
+            and fraction >= LOCKOUT
+            and self.suspect is None
+            and self._automatic(side)
+        ):
+            # Filled and emptied the beam within a reading or two, after a rest: a body crossing
+            # it (a passer, someone stepping over the bench), or a fast lifter's first rep. A
+            # set goes on with a lift before the next rest; a passer is alone between rests.
+            self.swift_trip = c
+            return Outcome(verdicts=earlier)
         suspect, self.suspect = self.suspect, None
         if suspect is not None:
             if abs(c.rom - suspect.rom) <= CONSISTENT * suspect.rom:
@@ -504,7 +522,9 @@ class Calibrator:
         return Outcome(verdicts=[*earlier, self._verdict(c, rom, side)])
 
     def release(self, side: Side) -> Outcome:
-        """The lifter rests after a held-back short lift: it was a partial rep."""
+        """The lifter rests after a held-back short lift: it was a partial rep. A held-back swift
+        round trip that no lift followed before this rest was alone: something crossed the beam."""
+        self.swift_trip = None
         suspect, self.suspect = self.suspect, None
         rom = self.rom(side)
         if suspect is None or not self.settled or rom is None:
@@ -523,7 +543,7 @@ class Calibrator:
         return Verdict(candidate=c, complete=complete, rom_fraction=fraction)
 
     def _doubt(self, c: Candidate, reason: CalibrationReason, side: Side) -> Outcome:
-        self.suspect = None
+        self.suspect = self.swift_trip = None
         self.learning = reason
         self.learning_since = c.begun_t
         self.pending = [c]
@@ -676,10 +696,17 @@ class Calibrator:
         assert rom is not None
         learned = {id(c) for c in chosen}
         verdicts = []
-        for c in mine:
+        for k, c in enumerate(mine):
             fraction = c.rom / rom
             if fraction < self.partial or fraction > OVERSIZE:
                 continue  # fidgeting, or standing up and sitting down: not a rep
+            if c.swift >= SWIFT_SHARE and c.rested and fraction >= LOCKOUT:
+                # Swift after a rest (see _settled): a rep only if a lift follows before a rest.
+                if k + 1 == len(mine) and self._automatic(side):
+                    self.swift_trip = c  # the next lift tells
+                    continue
+                if k + 1 < len(mine) and mine[k + 1].rested:
+                    continue  # alone between rests: something crossed the beam
             complete = fraction >= LOCKOUT
             if complete and self._automatic(side) and id(c) not in learned:
                 model.learn_rom(side, c.rom)
@@ -722,10 +749,12 @@ class Calibrator:
         return off_seat or rise > OVERSIZE * rom
 
     def _seat_only(self, sign: int, c: Candidate, side: Side) -> bool:
-        """One rep from a new seat opening a run, with the learned range: the seat moved."""
+        """One rep from a new seat opening a run, with the learned range: the seat moved. (Not
+        one that filled and emptied the beam within a reading or two: a body crossing it.)"""
         rom = self.rom(side)
         return (
             c.quiet
+            and c.swift < SWIFT_SHARE
             and sign == self.model.sign
             and rom is not None
             and LOCKOUT <= c.rom / rom <= OVERSIZE

@@ -14,6 +14,7 @@ valley. After something that was not a rep (standing up, a jump) the valley is t
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -51,6 +52,7 @@ from .thresholds import (
     SETTLE_TIMEOUT_S,
     STEADY_NOISE,
     STOP_FRACTION,
+    SWIFT_S,
     TURN_BACK,
 )
 from .timing import (
@@ -65,6 +67,7 @@ from .timing import (
     measure,
     read_lowering,
     recent_step,
+    sample_step,
     taken_times,
 )
 
@@ -177,6 +180,9 @@ class Candidate:
     dwell_top: float  # s the hips stayed near the top (same band as ``dwell_before``)
     low: float  # height the lowering came down to (where the next lift starts)
     locked_out: bool  # reached LOCKOUT of the scale it was tracked with (True when unscaled)
+    # The least share of the range that the lift or the lowering covered within SWIFT_S (see
+    # :func:`swift_share`): near 1, something entered and left the beam, or a very fast lift.
+    swift: float = 0.0
 
     @property
     def rom(self) -> float:
@@ -1070,6 +1076,7 @@ class Detector:
             dwell_top=dwell_top,
             low=rep.base if rep.low is None else rep.low,
             locked_out=rep.locked_out,
+            swift=swift_share(ts[: end + 1], hs[: end + 1], timing),
         )
 
     def _dwell_band(self, rom: float) -> float:
@@ -1099,6 +1106,39 @@ class Detector:
                 break
             k -= 1
         return end_t - ts[k]
+
+
+def swift_share(ts: Sequence[float], hs: Sequence[float], timing: RepTiming) -> float:
+    """The least share of the rep's range that its lift (rising) or its lowering (falling)
+    covered within SWIFT_S, over readings ``ts``/``hs`` (heights). The window is counted in
+    readings at the stream's period, not in arrival times: readings that arrived in one burst
+    after a stall were taken a period apart."""
+    if timing.rom <= 0 or len(ts) < 3:
+        return 0.0
+    step = sample_step(ts)
+    if step <= 0:  # most readings came in bursts: their mean spacing is the period
+        step = (ts[-1] - ts[0]) / (len(ts) - 1)
+    if step <= 0:
+        return 0.0  # one burst: when they were taken is unknown
+    reach = max(1, round(SWIFT_S / step))
+    lift = _covered(
+        hs, bisect_left(ts, timing.start_t), bisect_right(ts, timing.hold_start_t), reach, 1
+    )
+    lowering = _covered(
+        hs, bisect_left(ts, timing.hold_end_t), bisect_right(ts, timing.end_t), reach, -1
+    )
+    return min(lift, lowering) / timing.rom
+
+
+def _covered(hs: Sequence[float], first: int, last: int, reach: int, way: int) -> float:
+    """The largest move ``way`` up (1) or down (-1) between readings at most ``reach`` apart,
+    from index ``first - 1`` to ``last`` (a reading either side: the move may straddle them)."""
+    lo, hi = max(0, first - 1), min(len(hs) - 1, last)
+    best = 0.0
+    for i in range(lo, hi):
+        for j in range(i + 1, min(i + reach, hi) + 1):
+            best = max(best, way * (hs[j] - hs[i]))
+    return best
 
 
 def _cue_window(step: float) -> int:

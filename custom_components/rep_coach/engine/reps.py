@@ -733,7 +733,8 @@ class RepTracker:
         resting = not sign or self._of_sign(sign).rep is None
         if resting:
             calibrator.rest(level_x, side)
-        if still_s >= RESTED_S and calibrator.suspect is not None and resting:
+        held = calibrator.suspect is not None or calibrator.swift_trip is not None
+        if still_s >= RESTED_S and held and resting:
             self._apply(t, calibrator.release(side), side)
         if t < self._settled_from:
             return  # just arrived: the level means nothing yet

@@ -60,6 +60,11 @@ DWELL_FRACTION: Final = 0.10  # within 10 % of the rise of a level (the hold ban
 
 # --- times -------------------------------------------------------------------------------
 MIN_REP_S: Final = 0.5  # a round trip faster than this is a bump, not a rep
+SWIFT_S: Final = 0.2  # a body entering or leaving the beam fills or empties the cone in about
+# 0.1 s (a reading more at 10 Hz); in that time hips cover at most two thirds of a range lifted
+# in 0.5 s, and less of a lowering (no faster than the lift)
+SWIFT_SHARE: Final = 0.8  # lift and lowering each covering this share of the range within
+# SWIFT_S: something crossed the beam, or a very fast lifter; alone between rests, not a rep
 MAX_REP_S: Final = 40.0  # a rep taking longer is not one (the hips stayed up: someone standing)
 MAX_HOLD_S: Final = 8.0  # holding longer than max(this, 3 x the hold target) at the top is resting
 STILL_S: Final = 0.6  # still for this long is a level (the valley re-seats on it)
