@@ -13,6 +13,8 @@ from custom_components.rep_coach.engine.timing import CUE_HALF_S, STILL_FRACTION
 from .helpers import Track, run
 
 EDGE = math.asin(STILL_FRACTION) / math.pi  # share of a cosine move under 15 % of its peak
+# ... and of a minimum-jerk one (speed 30 f^2 (1 - f)^2 of its mean, 1.875 at most)
+EDGE_MJ = (1 - math.sqrt(1 - 4 * math.sqrt(STILL_FRACTION * 1.875 / 30))) / 2
 
 
 @pytest.mark.parametrize("rate", [10.0, 25.0])
@@ -165,7 +167,6 @@ def test_a_quick_lift_is_timed_within_a_reading_of_the_definition(rate: float) -
     # EDGE_MJ of the lift from either end. Read on clean readings, a speed averaged over
     # 0.15 s either side stays up where the hips brake, and put both 0.03 s late and early:
     # more than a reading at these rates, at some sampling phase.
-    edge_mj = (1 - math.sqrt(1 - 4 * math.sqrt(STILL_FRACTION * 1.875 / 30))) / 2
     up = 0.6
     for phase in range(10):
         t0 = 1.0 + phase / 10 / rate
@@ -177,8 +178,8 @@ def test_a_quick_lift_is_timed_within_a_reading_of_the_definition(rate: float) -
 
         ts = [k / rate for k in range(int(6.0 * rate))]
         timing = measure(ts, [height(t) for t in ts], 0.0, 0.10, len(ts) - 1)
-        assert timing.start_t == pytest.approx(t0 + edge_mj * up, abs=1 / rate)
-        assert timing.hold_start_t == pytest.approx(t0 + (1 - edge_mj) * up, abs=1 / rate)
+        assert timing.start_t == pytest.approx(t0 + EDGE_MJ * up, abs=1 / rate)
+        assert timing.hold_start_t == pytest.approx(t0 + (1 - EDGE_MJ) * up, abs=1 / rate)
 
 
 @pytest.mark.parametrize("rate", [10.0, 12.5, 30.0])
@@ -189,7 +190,6 @@ def test_the_squeeze_ends_where_the_drop_fitted_to_every_reading_passes_the_leve
     # of its peak speed is 11-13 mm/s, and the speed one window reads near it carries about as
     # much noise (0.07-0.09 s of error on average at these rates). The drop fitted from the
     # still squeeze to the peak speed reads every reading of it.
-    edge_mj = (1 - math.sqrt(1 - 4 * math.sqrt(STILL_FRACTION * 1.875 / 30))) / 2
     down, rom = 2.5, 120.0
     errors: list[float] = []
     for seed in range(16):
@@ -208,7 +208,7 @@ def test_the_squeeze_ends_where_the_drop_fitted_to_every_reading_passes_the_leve
         ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
         hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
         timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
-        edge = EDGE if cosine else edge_mj
+        edge = EDGE if cosine else EDGE_MJ
         errors.append(timing.hold_end_t - (lowered + edge * down))
     assert sum(map(abs, errors)) / len(errors) < 0.065  # the speeds' crossing: 0.086-0.109
 
@@ -220,7 +220,6 @@ def test_the_squeeze_starts_where_the_lift_fitted_from_halfway_up_passes_the_lev
     # The squeeze's end, run backwards: a 1.5 s lift of 12 cm, a cosine or a minimum-jerk move,
     # read with 4 mm of noise (0.07-0.10 s of error on average at these rates from one speed
     # window near the level); the lift fitted from halfway up to the squeeze reads them all.
-    edge_mj = (1 - math.sqrt(1 - 4 * math.sqrt(STILL_FRACTION * 1.875 / 30))) / 2
     up, rom = 1.5, 120.0
     errors: list[float] = []
     for seed in range(16):
@@ -239,7 +238,7 @@ def test_the_squeeze_starts_where_the_lift_fitted_from_halfway_up_passes_the_lev
         ts = [k / rate for k in range(int(8.0 * rate))]
         hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
         timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
-        edge = EDGE if cosine else edge_mj
+        edge = EDGE if cosine else EDGE_MJ
         errors.append(timing.hold_start_t - (lifted + (1 - edge) * up))
     assert sum(map(abs, errors)) / len(errors) < 0.06
 

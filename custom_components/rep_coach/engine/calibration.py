@@ -481,13 +481,7 @@ class Calibrator:
         trip, self.swift_trip = self.swift_trip, None
         if trip is not None and not c.rested:
             earlier.append(self._verdict(trip, rom, side))  # the set went on: it was its first
-        if (
-            c.swift >= SWIFT_SHARE
-            and c.rested
-            and fraction >= LOCKOUT
-            and self.suspect is None
-            and self._automatic(side)
-        ):
+        if _swift_after_rest(c, fraction) and self.suspect is None and self._automatic(side):
             # Filled and emptied the beam within a reading or two, after a rest: a body crossing
             # it (a passer, someone stepping over the bench), or a fast lifter's first rep. A
             # set goes on with a lift before the next rest; a passer is alone between rests.
@@ -700,7 +694,7 @@ class Calibrator:
             fraction = c.rom / rom
             if fraction < self.partial or fraction > OVERSIZE:
                 continue  # fidgeting, or standing up and sitting down: not a rep
-            if c.swift >= SWIFT_SHARE and c.rested and fraction >= LOCKOUT:
+            if _swift_after_rest(c, fraction):
                 # Swift after a rest (see _settled): a rep only if a lift follows before a rest.
                 if k + 1 == len(mine) and self._automatic(side):
                     self.swift_trip = c  # the next lift tells
@@ -806,3 +800,10 @@ def _consistent(reps: list[Candidate]) -> list[Candidate] | None:
     if max(bases) - min(bases) > SEAT_TOL * middle:
         return None
     return last
+
+
+def _swift_after_rest(c: Candidate, fraction: float) -> bool:
+    """Whether ``c``, ``fraction`` of the learned range, is a full round trip right after a rest
+    that filled and emptied the beam within a reading or two: a body crossing it, or a fast
+    lifter's first rep (only the next movement tells)."""
+    return c.swift >= SWIFT_SHARE and c.rested and fraction >= LOCKOUT

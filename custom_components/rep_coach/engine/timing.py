@@ -487,7 +487,8 @@ def read_lowering(
     peak = level[k_peak]
     rom = peak - base
     sigma, rounding = _noise_parts(hs)
-    band_level = peak - max(band_fraction * rom, BAND_NOISE * max(sigma, rounding))
+    noise = max(sigma, rounding)
+    band_level = peak - max(band_fraction * rom, BAND_NOISE * noise)
     bottom_level = base + BOTTOM_BAND * rom
     m = end
     while m > k_peak and level[m] < band_level:
@@ -516,7 +517,7 @@ def read_lowering(
         origin=origin,
         ts=ts,
         hs=hs,
-        noise=max(sigma, rounding),
+        noise=noise,
         staircase=rounding >= sigma,
         level=level,
         sum_t=sum_t,
