@@ -403,6 +403,45 @@ def test_a_rep_lowered_in_a_wifi_outage_that_ends_part_way_counts(
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_rep_leaving_its_squeeze_when_an_outage_began_counts_back_at_the_seat(
+    nearer: bool,
+) -> None:
+    """Field corpus, network family (training seed 31, ESPHome's plain topic at 10 Hz): the
+    readings stopped 0.8 s into a slow lowering, the hips below the squeeze's band but the
+    squeeze not yet read as over, and resumed 2.1 s later at the seat. Only a rep leaving its
+    top *in* the band, or already lowering, waited for where the readings resumed: this one was
+    dropped with the data that stopped joining up, and the set came out one short."""
+    track = Track(nearer=nearer, rate=10.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=430.0, up=1.3, hold=2.2, down=2.5, pause=0.8)
+    lowering = 6.0 + 3 * (1.3 + 2.2 + 2.5 + 0.8) + 3.5  # rep 4 leaves its squeeze
+    events = _run_with_outage(track.stay(15.0), lowering + 0.8, lowering + 2.9)
+    assert len(counted(events)) == 6
+    assert [str(e.kind) for e in events].count("set_start") == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_rep_seen_leaving_its_top_before_an_outage_back_at_the_next_top_counts_both(
+    nearer: bool,
+) -> None:
+    """Field corpus, network family (training seed 31): the readings stopped just after a rep
+    left its squeeze and resumed 3.5 s later at the top of the next rep. Resumed at the top,
+    after a silence a lowering and another lift could fill, both reps were dropped, and the
+    set came out two short (here, split in two). Seen leaving its top, the first rep was
+    lowered meanwhile: it counts, and the next one goes on from the top it resumed at."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    # rep 4 (from 23.4): squeeze to 26.4, lowered by 28.4; rep 5 at its top from 30.2
+    events = _run_with_outage(track.stay(15.0), 26.9, 31.0)
+    reps = counted(events)
+    assert len(reps) == 6
+    assert len({(r.side, r.set) for r in reps}) == 1
+    fifth = next(r for r in reps if r.t > 31.0)
+    assert fifth.rom_mm > 0.8 * 250.0  # measured from the seat its lowering came back to
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_seconds_of_no_target_between_reps_do_not_split_the_set(nearer: bool) -> None:
     """Sunlight or dark clothing: between two reps the sensor reads no target for 2.2 s while
     the lifter sits there. Nobody left: the set goes on as one (it was closed for the lifter

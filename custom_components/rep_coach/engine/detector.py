@@ -154,6 +154,7 @@ class RepInProgress:
     top_hidden: bool = False  # the readings stopped at the top: they must resume there
     top_may_resume: bool = True  # resuming in the band continues the squeeze (a short stop)
     lift_hidden: bool = False  # the readings stopped on the way up: they must resume higher
+    left_top: bool = False  # the readings stopped below the squeeze's band: on the way down
     landing: bool = False  # the readings jumped past the lift: they must land within the rep
     at_bottom: tuple[float, float] | None = None  # (t, height) since when the lowering has
     # stayed in the bottom band
@@ -388,13 +389,14 @@ class Detector:
         return rep.base - band <= h <= rep.peak + band
 
     def past_the_top(self) -> bool:
-        """A locked-out rep of the learned size is at its top or on its way down (not yet at
-        the bottom): if the readings stop now, where they resume tells whether it went on."""
+        """A locked-out rep of the learned size is in its squeeze (in its band or leaving it)
+        or on its way down, not yet at the bottom: if the readings stop now, where they resume
+        tells whether it went on."""
         rep = self.rep
         if rep is None or (rep.stage is Stage.LOWERING and rep.bottom_t is not None):
             return False
         return self.top_out_of_view() or (
-            rep.stage is Stage.LOWERING
+            rep.stage >= Stage.HOLDING
             and self.scale is not None
             and rep.locked_out
             and rep.rise <= OVERSIZE * self.scale
@@ -411,6 +413,7 @@ class Detector:
             rep.top_hidden = True
             lift_s = (rep.hold_start_t or rep.peak_t) - rep.begun_t
             rep.top_may_resume = silent_s < DOWN_AND_UP * lift_s
+            rep.left_top = self._last_h < rep.peak - self.band(rep.rise)
             self.valley = None
             self.after_silence = True
             return self._take()
@@ -534,6 +537,12 @@ class Detector:
                 rep.stage = Stage.LOWERING
                 rep.lowered_unseen = True
                 rep.low, rep.low_t = h, t
+            elif at_top and not rep.top_may_resume and not lift_lost and self._lowered_seen(rep):
+                # Seen lowering when the readings stopped, back at the top after a silence a
+                # lowering and another lift could fill: that rep was lowered unseen, and the
+                # next one is at its top, its lift unseen too.
+                self._finish_unseen(t, rep)
+                rep = self.rep
             elif lift_lost or (at_top and not rep.top_may_resume) or part_way:
                 # Back in view neither at the top nor back down where the lift left: not the
                 # squeeze that went out of view (someone stood up out of range and is sitting
@@ -936,6 +945,23 @@ class Detector:
     def _squeezed(self, rep: RepInProgress) -> bool:
         """Whether ``rep`` locked out at the learned size and its squeeze was seen."""
         return self.scale is not None and rep.locked_out and rep.hold_start_t is not None
+
+    def _lowered_seen(self, rep: RepInProgress) -> bool:
+        """Whether ``rep``'s squeeze was seen and so was the start of its lowering."""
+        return rep.left_top and self._squeezed(rep)
+
+    def _finish_unseen(self, t: float, rep: RepInProgress) -> None:
+        """Finish ``rep``, lowered while no reading came, and begin the rep whose top the
+        readings resumed at (at ``t``): it rose from where ``rep`` did, as far as anyone
+        can tell (its own lowering will say where it began)."""
+        speed = self._live_speed
+        bottom = rep.base + BOTTOM_BAND * rep.rise
+        # The lowering's end, if it went on as it left: no later than the readings' return.
+        end = None if speed >= 0 else min(t, self._last_t + (bottom - self._last_h) / speed)
+        base = rep.base
+        self._finish(self._last_t, at_valley=False, estimated_end=end)
+        self.valley_seen = False
+        self._begin(t, base)
 
     def _lowered_to_its_start(self, rep: RepInProgress, h: float) -> bool:
         """Whether a lowering at ``h`` may still be on its way to where its lift (whose start no
