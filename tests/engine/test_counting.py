@@ -403,6 +403,140 @@ def test_a_rep_lowered_in_a_wifi_outage_that_ends_part_way_counts(
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_rep_leaving_its_squeeze_when_an_outage_began_counts_back_at_the_seat(
+    nearer: bool,
+) -> None:
+    """Field corpus, network family (training seed 31, ESPHome's plain topic at 10 Hz): the
+    readings stopped 0.8 s into a slow lowering, the hips below the squeeze's band but the
+    squeeze not yet read as over, and resumed 2.1 s later at the seat. Only a rep leaving its
+    top *in* the band, or already lowering, waited for where the readings resumed: this one was
+    dropped with the data that stopped joining up, and the set came out one short."""
+    track = Track(nearer=nearer, rate=10.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=430.0, up=1.3, hold=2.2, down=2.5, pause=0.8)
+    lowering = 6.0 + 3 * (1.3 + 2.2 + 2.5 + 0.8) + 3.5  # rep 4 leaves its squeeze
+    events = _run_with_outage(track.stay(15.0), lowering + 0.8, lowering + 2.9)
+    assert len(counted(events)) == 6
+    assert [str(e.kind) for e in events].count("set_start") == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_rep_seen_leaving_its_top_before_an_outage_back_at_the_next_top_counts_both(
+    nearer: bool,
+) -> None:
+    """Field corpus, network family (training seed 31): the readings stopped just after a rep
+    left its squeeze and resumed 3.5 s later at the top of the next rep. Resumed at the top,
+    after a silence a lowering and another lift could fill, both reps were dropped, and the
+    set came out two short (here, split in two). Seen leaving its top, the first rep was
+    lowered meanwhile: it counts, and the next one goes on from the top it resumed at."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    # rep 4 (from 23.4): squeeze to 26.4, lowered by 28.4; rep 5 at its top from 30.2
+    events = _run_with_outage(track.stay(15.0), 26.9, 31.0)
+    reps = counted(events)
+    assert len(reps) == 6
+    assert len({(r.side, r.set) for r in reps}) == 1
+    fifth = next(r for r in reps if r.t > 31.0)
+    assert fifth.rom_mm > 0.8 * 250.0  # measured from the seat its lowering came back to
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_squeeze_that_would_outlast_the_lifters_own_twice_over_was_left_in_the_outage(
+    nearer: bool,
+) -> None:
+    """Field corpus, network family (training seed 31, 20 Hz): the readings stopped 1.9 s into
+    a squeeze, in its band, and resumed 4.1 s later at the top of the next rep. The lifter's
+    squeezes lasted 2.0-2.4 s: held through the silence this one would have lasted 6 s. Both
+    reps were dropped (the top they resumed at could have been the same squeeze)."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    # rep 4 (from 23.4): squeeze 24.4-26.4, lowered by 28.4; rep 5 at its top from 30.2
+    events = _run_with_outage(track.stay(15.0), 25.4, 31.0)
+    reps = counted(events)
+    assert len(reps) == 6
+    assert len({(r.side, r.set) for r in reps}) == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_back_at_a_top_after_an_outage_that_could_hide_a_lowering_and_a_lift_a_rep_is_there(
+    nearer: bool,
+) -> None:
+    """Long squeezes (5 s): the readings stop 2.6 s into one and resume 6.6 s later at the top
+    of the next. Whether the hips stayed up or went down and up again nobody saw, so the first
+    squeeze cannot count, but a rep is at its top now either way, and its lowering will end
+    it: it counts (both were dropped)."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0, up=1.0, hold=5.0, down=2.0, pause=0.8)
+    # rep 4 (from 32.4): squeeze 33.4-38.4, lowered by 40.4; rep 5 at its top from 42.2
+    events = _run_with_outage(track.stay(15.0), 36.0, 42.6)
+    reps = counted(events)
+    assert len(reps) == 5
+    assert len({(r.side, r.set) for r in reps}) == 1
+    assert [r for r in reps if 42.6 < r.t < 51.0]  # the rep the readings resumed on
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_lift_made_in_an_outage_from_the_seat_counts_from_its_top(nearer: bool) -> None:
+    """Field corpus, network family (training seeds 37 and 41): the readings stop with the
+    hips at rest on the seat and resume at the top of a rep of the learned size (the lift was
+    made in the silence). The squeeze and the lowering back to that seat were read as nothing
+    (no lift rose from a valley), and the rep was lost."""
+    track = Track(nearer=nearer, rate=20.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    # rep 3 back on the seat by 22.6; rep 4 lifts 23.4-24.4 and squeezes to 26.4
+    events = _run_with_outage(track.stay(15.0), 22.9, 25.6)
+    reps = counted(events)
+    assert len(reps) == 6
+    assert len({(r.side, r.set) for r in reps}) == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_standing_when_the_readings_come_back_after_an_outage_is_no_rep(nearer: bool) -> None:
+    """The guard of the rule above: the readings stop with the lifter seated after a set and
+    resume with them standing (higher than any rep of theirs), then they sit down and get up
+    to leave. No rep was at its top when the readings came back: nothing counts."""
+    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    track.stay(3.0)
+    outage = track.t
+    track.move(1.0, 600.0).stay(2.0).move(1.0, 0.0).stay(3.0).leave().empty(10.0)
+    events = _run_with_outage(track, outage + 0.5, outage + 1.5)
+    assert len(counted(events)) == 4
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_burst_mid_lowering_then_a_stall_does_not_end_the_rep_half_way(nearer: bool) -> None:
+    """Field corpus, network family (training seed 43, ESPHome's plain topic at 10 Hz, timed
+    on arrival): mid-lowering, Wi-Fi held the readings back for 0.3 s, delivered them in a
+    burst a millisecond apart, then held the next ones for 0.3 s more. The burst read as a
+    lowering at metres a second, so the stop after it 'must have hidden the bottom': the rep
+    was ended half-way down and the rest of its lowering counted as a partial rep. The first
+    reading after the stop is still on the way down, above the bottom: the rep goes on."""
+    track = Track(nearer=nearer, rate=10.0, noise=True, seed=1).empty(2.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=170.0, up=1.4, hold=3.5, down=2.5, pause=0.8)
+    track.stay(15.0)
+    held = 6.0 + 3 * (1.4 + 3.5 + 2.5 + 0.8) + 4.9 + 1.0  # rep 4, 1 s into its lowering
+    burst, resumed = held + 0.3, held + 0.63
+    payloads: list[tuple[float, str]] = []
+    last = -1.0
+    for (arrival, text), (t, _) in zip(track.plain_payloads(), track.samples, strict=True):
+        stalled = burst if t < burst else resumed
+        last = max(stalled if held <= t < resumed else arrival, last + 0.001)  # in order
+        payloads.append((last, text))
+    events = run_payloads(RepEngine(EngineSettings(target_reps=0)), payloads, tail_s=30.0)
+    reps = [e for e in events if isinstance(e, RepEvent)]
+    assert [r.complete for r in reps] == [True] * 6
+    fourth = next(r for r in reps if r.t > held - 3.0)
+    assert fourth.t > resumed  # ended by the readings that saw its bottom
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_seconds_of_no_target_between_reps_do_not_split_the_set(nearer: bool) -> None:
     """Sunlight or dark clothing: between two reps the sensor reads no target for 2.2 s while
     the lifter sits there. Nobody left: the set goes on as one (it was closed for the lifter

@@ -42,6 +42,7 @@ from .thresholds import (
     NOISE_MIN_ROM,
     NOISE_PARTIAL,
     NOISE_START,
+    OUTLASTS,
     OVERSIZE,
     PLATEAU_S,
     REBOUND,
@@ -50,6 +51,7 @@ from .thresholds import (
     RETURNED,
     SETTLE_S,
     SETTLE_TIMEOUT_S,
+    SQUEEZES_KNOWN,
     STEADY_NOISE,
     STOP_FRACTION,
     SWIFT_S,
@@ -154,6 +156,7 @@ class RepInProgress:
     top_hidden: bool = False  # the readings stopped at the top: they must resume there
     top_may_resume: bool = True  # resuming in the band continues the squeeze (a short stop)
     lift_hidden: bool = False  # the readings stopped on the way up: they must resume higher
+    left_top: bool = False  # the readings stopped below the squeeze's band: on the way down
     landing: bool = False  # the readings jumped past the lift: they must land within the rep
     at_bottom: tuple[float, float] | None = None  # (t, height) since when the lowering has
     # stayed in the bottom band
@@ -300,6 +303,7 @@ class Detector:
         # been under way); ``after_silence`` says so until the next reading.
         self.valley_seen = True
         self.after_silence = False
+        self.seat_before_silence: float | None = None  # where a silence left the hips at rest
         self._after_last_rep = 0  # history index where the last rep's samples end
         self._last_t = -float("inf")
         self._last_h = 0.0
@@ -309,6 +313,7 @@ class Detector:
         self._cue_step = 0.0  # the stream's period then (s)
         self._cue_skipped = 0  # readings of a burst whose speed the hold cue could not read yet
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
+        self._squeezes: deque[float] = deque(maxlen=SQUEEZES_KNOWN)  # and squeezes (s)
         # Their median (None: none yet), kept with them: the hold cue reads it every reading.
         self._lowering_median: float | None = None
         self._found: list[Finding] = []  # what the call under way found, handed back at its end
@@ -388,13 +393,14 @@ class Detector:
         return rep.base - band <= h <= rep.peak + band
 
     def past_the_top(self) -> bool:
-        """A locked-out rep of the learned size is at its top or on its way down (not yet at
-        the bottom): if the readings stop now, where they resume tells whether it went on."""
+        """A locked-out rep of the learned size is in its squeeze (in its band or leaving it)
+        or on its way down, not yet at the bottom: if the readings stop now, where they resume
+        tells whether it went on."""
         rep = self.rep
         if rep is None or (rep.stage is Stage.LOWERING and rep.bottom_t is not None):
             return False
         return self.top_out_of_view() or (
-            rep.stage is Stage.LOWERING
+            rep.stage >= Stage.HOLDING
             and self.scale is not None
             and rep.locked_out
             and rep.rise <= OVERSIZE * self.scale
@@ -411,10 +417,16 @@ class Detector:
             rep.top_hidden = True
             lift_s = (rep.hold_start_t or rep.peak_t) - rep.begun_t
             rep.top_may_resume = silent_s < DOWN_AND_UP * lift_s
+            rep.left_top = self._last_h < rep.peak - self.band(rep.rise) or self._outlasts(
+                rep, silent_s
+            )
             self.valley = None
             self.after_silence = True
             return self._take()
-        return self.interrupt(t)
+        seat = self.valley if rep is None and self.valley_seen else None
+        found = self.interrupt(t)
+        self.seat_before_silence = seat if rep is None else rep.base
+        return found
 
     # --- inputs --------------------------------------------------------------------------
     def _take(self) -> Sequence[Finding]:
@@ -504,14 +516,16 @@ class Detector:
         self.valley_seen = True
         self._after_last_rep = self.history.count - 1
 
-    def bridge(self, t: float) -> Sequence[Finding]:
-        """Before the sample at ``t``: if the readings stopped mid-lowering, the rep may be over.
-        Its findings come before the sample's, which is measured against what they change."""
+    def bridge(self, t: float, h: float) -> Sequence[Finding]:
+        """Before the sample at ``t`` (height ``h``): if the readings stopped mid-lowering, the
+        rep may be over. Its findings come before the sample's, which is measured against what
+        they change."""
         rep = self.rep
         if rep is None or rep.stage is not Stage.LOWERING or t - self._last_t < DROPOUT_S:
             return ()  # (almost every sample)
         if rep.bottom_t is None:
-            self._bridge_dropout(t)
+            if not self._going_on_down(rep, t, h):
+                self._bridge_dropout(t)
         else:
             self._finish(self._last_t, at_valley=False)  # the readings before time it
         return self._take()
@@ -534,6 +548,12 @@ class Detector:
                 rep.stage = Stage.LOWERING
                 rep.lowered_unseen = True
                 rep.low, rep.low_t = h, t
+            elif at_top and not rep.top_may_resume and self._top_of_a_rep(rep.base, h):
+                # Back at a top of the learned size after a silence a lowering and another lift
+                # could fill: a rep is at its top now, its lift unseen. The one before counts
+                # if it was seen leaving its top (else it may be this one: nothing is known).
+                self._restart_at_top(t, rep)
+                rep = self.rep
             elif lift_lost or (at_top and not rep.top_may_resume) or part_way:
                 # Back in view neither at the top nor back down where the lift left: not the
                 # squeeze that went out of view (someone stood up out of range and is sitting
@@ -542,6 +562,14 @@ class Detector:
                 # the top after a silence a lowering and a lift could fill: unknown.
                 self._abort(t, Abort.INTERRUPTED)
                 rep = None
+        seat = self.seat_before_silence
+        if seat is not None:  # (the first reading after a silence)
+            self.seat_before_silence = None
+            if rep is None and self._top_of_a_rep(seat, h):
+                # Back at a rep's top over the seat the readings left: a lift went on unseen.
+                self.valley_seen = False
+                self._begin(t, seat)
+                rep = self.rep
         if rep is None:
             # Idle (most samples): tracking the valley, here without a call.
             valley = self.valley
@@ -937,6 +965,39 @@ class Detector:
         """Whether ``rep`` locked out at the learned size and its squeeze was seen."""
         return self.scale is not None and rep.locked_out and rep.hold_start_t is not None
 
+    def _outlasts(self, rep: RepInProgress, silent_s: float) -> bool:
+        """Whether ``rep``'s squeeze, held through ``silent_s`` more, would outlast this lifter's
+        last squeezes OUTLASTS times over: they left the top meanwhile."""
+        squeezes, hold_start = self._squeezes, rep.hold_start_t
+        if len(squeezes) < SQUEEZES_KNOWN or hold_start is None:
+            return False
+        return self._last_t - hold_start + silent_s > OUTLASTS * max(squeezes)
+
+    def _lowered_seen(self, rep: RepInProgress) -> bool:
+        """Whether ``rep``'s squeeze was seen and so was the start of its lowering."""
+        return rep.left_top and self._squeezed(rep)
+
+    def _top_of_a_rep(self, base: float, h: float) -> bool:
+        """Whether ``h`` lies where a rep of the learned size from ``base`` locks out."""
+        scale = self.scale
+        return scale is not None and LOCKOUT * scale <= h - base <= OVERSIZE * scale
+
+    def _restart_at_top(self, t: float, rep: RepInProgress) -> None:
+        """The readings resumed at ``t`` on a rep's top after a long silence: finish ``rep``
+        if it was lowered meanwhile (else drop it), and begin the rep at the top, risen from
+        where ``rep`` did as far as anyone can tell (its own lowering will say where)."""
+        base = rep.base
+        if self._lowered_seen(rep):
+            speed = self._live_speed
+            bottom = base + BOTTOM_BAND * rep.rise
+            # The lowering's end, if it went on as it left: no later than the readings' return.
+            end = None if speed >= 0 else min(t, self._last_t + (bottom - self._last_h) / speed)
+            self._finish(self._last_t, at_valley=False, estimated_end=end)
+        else:
+            self._abort(t, Abort.INTERRUPTED)
+        self.valley_seen = False
+        self._begin(t, base)
+
     def _lowered_to_its_start(self, rep: RepInProgress, h: float) -> bool:
         """Whether a lowering at ``h`` may still be on its way to where its lift (whose start no
         reading saw) began: its rise would stay within a rep of the learned range."""
@@ -981,6 +1042,17 @@ class Detector:
         lowering = read_lowering(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun)
         self._timed = _Timed(key, ts, hs, begun, lowering)
         return self._timed
+
+    def _going_on_down(self, rep: RepInProgress, t: float, h: float) -> bool:
+        """Whether the sample after a stop mid-lowering (``h`` at ``t``) is the same lowering
+        going on: still above the bottom, no higher than where it left off, sooner than the
+        hips could have reached the bottom and risen back there (which takes more than their
+        lift). A speed read on a burst (readings timed on arrival) can say otherwise."""
+        lift_s = (rep.hold_start_t or rep.peak_t) - rep.begun_t
+        return (
+            rep.base + BOTTOM_BAND * rep.rise < h <= self._last_h + NOISE_START * self.sigma
+            and t - self._last_t < lift_s
+        )
 
     def _bridge_dropout(self, t: float) -> None:
         """Readings stopped mid-lowering: finish the rep if the hips must have reached the bottom."""
@@ -1065,6 +1137,8 @@ class Detector:
         if rep.locked_out and timing.lowering_peak_speed > 0:
             self._lowering_peaks.append(timing.lowering_peak_speed)
             self._lowering_median = median(self._lowering_peaks)
+        if rep.locked_out:
+            self._squeezes.append(max(0.0, timing.hold_end_t - timing.hold_start_t))
         return Candidate(
             sign=sign,
             begun_t=rep.begun_t,

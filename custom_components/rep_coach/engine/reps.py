@@ -689,7 +689,7 @@ class RepTracker:
                     self._hear(detector, detector.interrupt(t), side)
             rep = detector.rep
             if rep is not None and rep.stage is Stage.LOWERING:  # (only a lowering is bridged)
-                bridged = detector.bridge(t)
+                bridged = detector.bridge(t, sign * x)
                 if bridged:
                     self._hear(detector, bridged, side)
             # heights, speeds: this hypothesis' way up (negating is exact, as is 1 * x)
