@@ -114,3 +114,70 @@ def test_the_next_lifter_after_one_who_stood_up_out_of_sight_starts_a_set_of_the
     ends = [e for e in events if str(e.kind) == "set_end"]
     assert left_t <= ends[0].t < second_t
     assert {(r.side, r.set) for r in reps[:4]}.isdisjoint({(r.side, r.set) for r in reps[4:]})
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_blind_spell_from_a_squeeze_into_the_next_squeeze_counts_both_reps(
+    nearer: bool,
+) -> None:
+    """The sensor goes blind 0.6 s into a squeeze and sees again 2.5 s later with the hips at
+    the top of the next rep: the rest of the squeeze, the lowering and the next lift went
+    unseen. The squeeze before the blind spell and the one after it would make a squeeze far
+    longer than this lifter's (1.2 s) by more than a lift: two reps, not one merged squeeze."""
+    track = _seated_after_four_reps(nearer, seed=13)
+    track.move(0.8, ROM).stay(0.6).unseen_move(2.5, ROM, value=NO_TARGET)
+    track.stay(0.8).move(1.3, 0.0).stay(0.6)
+    _reps(track, 3)
+    end_t = track.t
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
+    assert len(_counted(events)) == 9
+    assert _set_starts(events) == 1
+    assert not _left_before(events, end_t)
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_blind_spell_from_a_squeeze_into_the_next_lift_counts_both_reps(nearer: bool) -> None:
+    """As above, but the readings come back on the last of the next lift, part-way up: back
+    at the top it is the next rep's squeeze (the squeeze before the blind spell used to go on
+    through it, until it passed for a rest at the top and both reps were lost)."""
+    track = _seated_after_four_reps(nearer, seed=23)
+    track.move(0.8, ROM).stay(0.6).unseen_move(2.5, 0.6 * ROM, value=NO_TARGET)
+    track.move(0.3, ROM).stay(1.0).move(1.3, 0.0).stay(0.6)
+    _reps(track, 3)
+    end_t = track.t
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
+    assert len(_counted(events)) == 9
+    assert _set_starts(events) == 1
+    assert not _left_before(events, end_t)
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_blind_spell_inside_one_long_squeeze_counts_it_once(nearer: bool) -> None:
+    """A lifter who squeezes for 3 s goes unseen for 1.8 s of one squeeze (long enough to hide
+    a lowering and a lift): before and after it the squeeze lasts no longer than theirs, so it
+    is the same squeeze, one rep."""
+    track = Track(nearer=nearer, seated_mm=520.0, rate=20.0, noise=True, seed=17).empty(2.0)
+    track.arrive().stay(3.0)
+    for _ in range(4):
+        track.rep(rom=ROM, up=0.8, hold=3.0, down=1.3, pause=0.6)
+    track.move(0.8, ROM).stay(0.4).unseen_move(1.8, ROM, value=NO_TARGET)
+    track.stay(0.8).move(1.3, 0.0).stay(0.6)
+    for _ in range(2):
+        track.rep(rom=ROM, up=0.8, hold=3.0, down=1.3, pause=0.6)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
+    assert len(_counted(events)) == 7
+    assert _set_starts(events) == 1
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_someone_arriving_from_above_the_top_after_a_blind_squeeze_is_no_second_rep(
+    nearer: bool,
+) -> None:
+    """The sensor goes blind in a squeeze; meanwhile the lifter stands up and someone sits
+    down through the beam: the readings come back well above the top of the learned range and
+    sink to the seat. That is no rep of its own (only the squeeze seen before it may count)."""
+    track = _seated_after_four_reps(nearer, seed=19)
+    track.move(0.8, ROM).stay(0.6).unseen_move(2.5, 1.8 * ROM, value=NO_TARGET)
+    track.move(1.2, 0.0).stay(20.0)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track, tail_s=30.0)
+    assert len(_counted(events)) <= 5

@@ -42,7 +42,6 @@ from .thresholds import (
     NOISE_MIN_ROM,
     NOISE_PARTIAL,
     NOISE_START,
-    OUTLASTS,
     OVERSIZE,
     PLATEAU_S,
     REBOUND,
@@ -51,7 +50,6 @@ from .thresholds import (
     RETURNED,
     SETTLE_S,
     SETTLE_TIMEOUT_S,
-    SQUEEZES_KNOWN,
     STEADY_NOISE,
     STOP_FRACTION,
     SWIFT_S,
@@ -162,6 +160,8 @@ class RepInProgress:
     # stayed in the bottom band
     base_seen: bool = True  # False: the lift was under way when the readings (re)started
     lowered_unseen: bool = False  # the readings resumed part-way down after a seen squeeze
+    blind_from: float | None = None  # the sensor saw nothing (no target) from the squeeze
+    # of this rep on, since its last reading then (see :meth:`Detector.went_blind`)
 
     @property
     def rise(self) -> float:
@@ -313,9 +313,10 @@ class Detector:
         self._cue_step = 0.0  # the stream's period then (s)
         self._cue_skipped = 0  # readings of a burst whose speed the hold cue could not read yet
         self._lowering_peaks: deque[float] = deque(maxlen=5)  # this lifter's recent lowerings
-        self._squeezes: deque[float] = deque(maxlen=SQUEEZES_KNOWN)  # and squeezes (s)
         # Their median (None: none yet), kept with them: the hold cue reads it every reading.
         self._lowering_median: float | None = None
+        self._holds: deque[float] = deque(maxlen=5)  # this lifter's recent squeezes (s)
+        self._hold_median: float | None = None  # their median (None: none yet)
         self._found: list[Finding] = []  # what the call under way found, handed back at its end
         self._timed: _Timed | None = None  # the rep under way, timed on this sample
 
@@ -406,6 +407,19 @@ class Detector:
             and rep.rise <= OVERSIZE * self.scale
         )
 
+    def went_blind(self) -> None:
+        """The sensor sees no target (sunlight, dark clothing) since the last reading, which
+        was at the top of a rep of the learned size whose squeeze was seen: where the readings
+        come back tells whether that squeeze went on or the next rep's began (:meth:`step`)."""
+        rep = self.rep
+        if (
+            rep is not None
+            and rep.blind_from is None
+            and self._squeezed(rep)
+            and self.top_out_of_view()
+        ):
+            rep.blind_from = self._last_t
+
     def resume_after(self, t: float, silent_s: float) -> Sequence[Finding]:
         """The readings resume at ``t`` after ``silent_s`` of silence (a gap, not the lifter
         leaving): a rep at or past its top waits for where they are (back in the band, or down
@@ -417,8 +431,8 @@ class Detector:
             rep.top_hidden = True
             lift_s = (rep.hold_start_t or rep.peak_t) - rep.begun_t
             rep.top_may_resume = silent_s < DOWN_AND_UP * lift_s
-            rep.left_top = self._last_h < rep.peak - self.band(rep.rise) or self._outlasts(
-                rep, silent_s
+            rep.left_top = self._last_h < rep.peak - self.band(rep.rise) or self._outlasted(
+                rep, t, self._last_t
             )
             self.valley = None
             self.after_silence = True
@@ -536,6 +550,23 @@ class Detector:
         """One sample (after :meth:`bridge`): height ``h`` at ``t``; live ``speed`` (mm/s, rising
         positive) at ``lag_t``; ``before``: the previous (lag time, speed), for interpolation."""
         rep = self.rep
+        if rep is not None and rep.blind_from is not None:
+            blind_from, rep.blind_from = rep.blind_from, None
+            if self._outlasted(rep, t, blind_from):
+                band = self.band(rep.rise)
+                if rep.peak - band <= h <= rep.peak + band:
+                    # Back at the top: the next rep's squeeze (not above it: someone standing,
+                    # sitting down through the beam). This rep was lowered unseen.
+                    self._finish(blind_from, at_valley=False)
+                    self._begin(t, rep.base)
+                    rep = self.rep
+                elif rep.base + BOTTOM_REGION * rep.rise < h < rep.peak - band:
+                    # Back part-way: going on down, this is the lowering; rising again, the
+                    # rep was lowered unseen and the next lift is under way (as after a
+                    # silence, :meth:`resume_after`).
+                    rep.stage = Stage.LOWERING
+                    rep.lowered_unseen = True
+                    rep.low, rep.low_t = h, t
         if rep is not None and rep.top_hidden:
             rep.top_hidden = False
             at_top = h >= rep.peak - self.band(rep.rise)
@@ -901,6 +932,15 @@ class Detector:
     def _lowering(self, t: float, h: float, lag_t: float, speed: float, rep: RepInProgress) -> None:
         rise = rep.rise
         if rep.locked_out and rep.bottom_t is None and h >= rep.peak - self.band(rise):
+            if rep.lowered_unseen:
+                # Back in view part-way down, then up at the top again: the rep was lowered
+                # unseen and this is the next lift's top (from the seat, or below: its lowering
+                # tells).
+                self._finish(t, at_valley=True)
+                self.valley_seen = False
+                self._begin(t, rep.base)
+                self._in_rep(t, h, lag_t, speed, (lag_t, speed))
+                return
             rep.stage = Stage.HOLDING  # back up into the band: the squeeze goes on
             rep.exit_t = None
             return
@@ -965,13 +1005,18 @@ class Detector:
         """Whether ``rep`` locked out at the learned size and its squeeze was seen."""
         return self.scale is not None and rep.locked_out and rep.hold_start_t is not None
 
-    def _outlasts(self, rep: RepInProgress, silent_s: float) -> bool:
-        """Whether ``rep``'s squeeze, held through ``silent_s`` more, would outlast this lifter's
-        last squeezes OUTLASTS times over: they left the top meanwhile."""
-        squeezes, hold_start = self._squeezes, rep.hold_start_t
-        if len(squeezes) < SQUEEZES_KNOWN or hold_start is None:
+    def _outlasted(self, rep: RepInProgress, t: float, blind_from: float) -> bool:
+        """Whether the readings back at ``t``, after seeing nothing since ``blind_from`` in the
+        squeeze of ``rep``, may be of the next rep: the blind spell could hide a lowering and a
+        lift (DOWN_AND_UP of this rep's lift), and the squeeze seen before it plus the blind
+        spell outlast this lifter's usual squeeze by more than a lift (a squeeze that merely
+        went unseen for a while lasts no longer than theirs)."""
+        usual = self._hold_median
+        hold_start = rep.hold_start_t
+        if usual is None or hold_start is None or not self._squeezed(rep):
             return False
-        return self._last_t - hold_start + silent_s > OUTLASTS * max(squeezes)
+        lift_s = hold_start - rep.begun_t
+        return t - blind_from >= DOWN_AND_UP * lift_s and t - hold_start >= usual + lift_s
 
     def _lowered_seen(self, rep: RepInProgress) -> bool:
         """Whether ``rep``'s squeeze was seen and so was the start of its lowering."""
@@ -1138,7 +1183,8 @@ class Detector:
             self._lowering_peaks.append(timing.lowering_peak_speed)
             self._lowering_median = median(self._lowering_peaks)
         if rep.locked_out:
-            self._squeezes.append(max(0.0, timing.hold_end_t - timing.hold_start_t))
+            self._holds.append(timing.hold_end_t - timing.hold_start_t)
+            self._hold_median = median(self._holds)
         return Candidate(
             sign=sign,
             begun_t=rep.begun_t,

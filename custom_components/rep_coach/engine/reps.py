@@ -536,6 +536,8 @@ class RepTracker:
             for detector in self.detectors:
                 rep = detector.rep
                 if rep is not None and rep.locked_out and rep.hold_start_t is not None:
+                    if detector.sign == self.calibrator.model.sign and loss.in_place:
+                        detector.went_blind()
                     continue  # the squeeze was seen: where the readings resume tells the rest
                 if detector is hidden and rep is not None:
                     rep.top_hidden = True  # where the readings resume tells

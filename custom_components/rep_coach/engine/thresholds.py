@@ -79,10 +79,6 @@ SETTLE_S: Final = (
 DWELL_SCAN_S: Final = 10.0  # how far back a dwell is measured (longer is "long" anyway)
 DOWN_AND_UP: Final = 2.0  # a silence under two of a rep's lifts hides no lowering and lift
 # again (a lowering is no faster than the lift): the squeeze the readings resume on is the same
-OUTLASTS: Final = 2.0  # a squeeze held through a silence to twice the longest of the lifter's
-# last few is not theirs: they lowered and lifted again unseen (one lifter's squeezes in a set
-# vary far less than twofold: they count to the same target)
-SQUEEZES_KNOWN: Final = 3  # the lifter's last squeezes that tell how long theirs last
 DROPOUT_S: Final = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
 SETTLE_TIMEOUT_S: Final = 1.5  # the lowering ends at the latest this long after the bottom region
 AT_BOTTOM_S: Final = 0.06  # back in the bottom band and still over two readings at least this
