@@ -1252,12 +1252,16 @@ def swift_share(ts: Sequence[float], hs: Sequence[float], timing: RepTiming) -> 
 
 def _covered(hs: Sequence[float], first: int, last: int, reach: int, way: int) -> float:
     """The largest move ``way`` up (1) or down (-1) between readings at most ``reach`` apart,
-    from index ``first - 1`` to ``last`` (a reading either side: the move may straddle them)."""
+    from index ``first - 1`` to ``last`` (a reading either side: the move may straddle them).
+
+    Each reading ``j`` is set against the lowest (up) or highest (down) of the ``reach``
+    readings before it, in one pass: subtraction rounds monotonically, so that difference is
+    the largest of the pairwise ones, exactly."""
     lo, hi = max(0, first - 1), min(len(hs) - 1, last)
     best = 0.0
-    for i in range(lo, hi):
-        for j in range(i + 1, min(i + reach, hi) + 1):
-            best = max(best, way * (hs[j] - hs[i]))
+    extreme = min if way > 0 else max
+    for j in range(lo + 1, hi + 1):
+        best = max(best, way * (hs[j] - extreme(hs[max(lo, j - reach) : j])))
     return best
 
 
