@@ -442,13 +442,14 @@ def test_a_rep_seen_leaving_its_top_before_an_outage_back_at_the_next_top_counts
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
-def test_a_squeeze_that_would_outlast_the_lifters_own_twice_over_was_left_in_the_outage(
+def test_a_squeeze_that_would_outlast_the_lifters_own_was_left_in_the_outage(
     nearer: bool,
 ) -> None:
     """Field corpus, network family (training seed 31, 20 Hz): the readings stopped 1.9 s into
     a squeeze, in its band, and resumed 4.1 s later at the top of the next rep. The lifter's
-    squeezes lasted 2.0-2.4 s: held through the silence this one would have lasted 6 s. Both
-    reps were dropped (the top they resumed at could have been the same squeeze)."""
+    squeezes lasted 2.0-2.4 s: held through the silence this one would have lasted 6 s, more
+    than theirs and a lift. Both reps were dropped (the top they resumed at could have been
+    the same squeeze)."""
     track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
     for _ in range(6):
         track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
