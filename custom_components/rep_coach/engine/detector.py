@@ -154,7 +154,8 @@ class RepInProgress:
     top_hidden: bool = False  # the readings stopped at the top: they must resume there
     top_may_resume: bool = True  # resuming in the band continues the squeeze (a short stop)
     lift_hidden: bool = False  # the readings stopped on the way up: they must resume higher
-    left_top: bool = False  # the readings stopped below the squeeze's band: on the way down
+    left_top: bool = False  # the silence hid the way down: the readings stopped below the
+    # squeeze's band, or the squeeze held through the silence would outlast the lifter's own
     landing: bool = False  # the readings jumped past the lift: they must land within the rep
     at_bottom: tuple[float, float] | None = None  # (t, height) since when the lowering has
     # stayed in the bottom band
@@ -582,7 +583,7 @@ class Detector:
             elif at_top and not rep.top_may_resume and self._top_of_a_rep(rep.base, h):
                 # Back at a top of the learned size after a silence a lowering and another lift
                 # could fill: a rep is at its top now, its lift unseen. The one before counts
-                # if it was seen leaving its top (else it may be this one: nothing is known).
+                # if it left its top meanwhile (else it may be this one: nothing is known).
                 self._restart_at_top(t, rep)
                 rep = self.rep
             elif lift_lost or (at_top and not rep.top_may_resume) or part_way:
@@ -1006,11 +1007,11 @@ class Detector:
         return self.scale is not None and rep.locked_out and rep.hold_start_t is not None
 
     def _outlasted(self, rep: RepInProgress, t: float, blind_from: float) -> bool:
-        """Whether the readings back at ``t``, after seeing nothing since ``blind_from`` in the
-        squeeze of ``rep``, may be of the next rep: the blind spell could hide a lowering and a
-        lift (DOWN_AND_UP of this rep's lift), and the squeeze seen before it plus the blind
-        spell outlast this lifter's usual squeeze by more than a lift (a squeeze that merely
-        went unseen for a while lasts no longer than theirs)."""
+        """Whether the readings back at ``t``, after none since ``blind_from`` (no target, or
+        a silence) in the squeeze of ``rep``, may be of the next rep: the gap could hide a
+        lowering and a lift (DOWN_AND_UP of this rep's lift), and the squeeze seen before it
+        plus the gap outlast this lifter's usual squeeze by more than a lift (a squeeze that
+        merely went unseen for a while lasts no longer than theirs)."""
         usual = self._hold_median
         hold_start = rep.hold_start_t
         if usual is None or hold_start is None or not self._squeezed(rep):
@@ -1019,7 +1020,7 @@ class Detector:
         return t - blind_from >= DOWN_AND_UP * lift_s and t - hold_start >= usual + lift_s
 
     def _lowered_seen(self, rep: RepInProgress) -> bool:
-        """Whether ``rep``'s squeeze was seen and so was the start of its lowering."""
+        """Whether ``rep``'s squeeze was seen and it left its top while no reading came."""
         return rep.left_top and self._squeezed(rep)
 
     def _top_of_a_rep(self, base: float, h: float) -> bool:
