@@ -45,6 +45,16 @@ def _seated_after_four_reps(nearer: bool, *, seed: int) -> Track:
     return track
 
 
+def _assert_one_set_of(track: Track, reps: int) -> None:
+    """The lifter stays seated 15 s after ``track``: ``reps`` counted, all in one set, and
+    nobody said to have left while the track lasted."""
+    end_t = track.t
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
+    assert len(_counted(events)) == reps
+    assert _set_starts(events) == 1
+    assert not _left_before(events, end_t)
+
+
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_a_rep_lifted_while_the_sensor_saw_nothing_counts_and_so_do_the_next(
     nearer: bool,
@@ -57,11 +67,7 @@ def test_a_rep_lifted_while_the_sensor_saw_nothing_counts_and_so_do_the_next(
     track = _seated_after_four_reps(nearer, seed=5)
     track.unseen_move(2.0, ROM, value=NO_TARGET).stay(1.0).move(1.3, 0.0).stay(0.6)
     _reps(track, 3)
-    end_t = track.t
-    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
-    assert len(_counted(events)) == 8
-    assert _set_starts(events) == 1
-    assert not _left_before(events, end_t)
+    _assert_one_set_of(track, 8)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -73,11 +79,7 @@ def test_a_blind_spell_on_the_seat_between_reps_keeps_the_lifter_and_the_set(
     track = _seated_after_four_reps(nearer, seed=7)
     track.readings(NO_TARGET, 2.5).stay(0.8)
     _reps(track, 3)
-    end_t = track.t
-    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
-    assert len(_counted(events)) == 7
-    assert _set_starts(events) == 1
-    assert not _left_before(events, end_t)
+    _assert_one_set_of(track, 7)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -128,11 +130,7 @@ def test_a_blind_spell_from_a_squeeze_into_the_next_squeeze_counts_both_reps(
     track.move(0.8, ROM).stay(0.6).unseen_move(2.5, ROM, value=NO_TARGET)
     track.stay(0.8).move(1.3, 0.0).stay(0.6)
     _reps(track, 3)
-    end_t = track.t
-    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
-    assert len(_counted(events)) == 9
-    assert _set_starts(events) == 1
-    assert not _left_before(events, end_t)
+    _assert_one_set_of(track, 9)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -144,11 +142,7 @@ def test_a_blind_spell_from_a_squeeze_into_the_next_lift_counts_both_reps(nearer
     track.move(0.8, ROM).stay(0.6).unseen_move(2.5, 0.6 * ROM, value=NO_TARGET)
     track.move(0.3, ROM).stay(1.0).move(1.3, 0.0).stay(0.6)
     _reps(track, 3)
-    end_t = track.t
-    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(15.0), tail_s=30.0)
-    assert len(_counted(events)) == 9
-    assert _set_starts(events) == 1
-    assert not _left_before(events, end_t)
+    _assert_one_set_of(track, 9)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])

@@ -328,15 +328,37 @@ def _run_with_outage(track: Track, start: float, end: float) -> list[EngineEvent
     return events
 
 
+def _lifter_doing_reps(
+    nearer: bool,
+    reps: int,
+    *,
+    rate: float = 25.0,
+    seed: int = 0,
+    rom: float = 250.0,
+    up: float = 1.0,
+    hold: float = 2.0,
+    down: float = 2.0,
+    pause: float = 0.8,
+) -> Track:
+    """The outage tests' set: 2 s of empty bench, a lifter who arrives and sits for 3 s, then
+    ``reps`` alike reps with noise; rep k (from 0) starts at 6 + k * (up + hold + down + pause)."""
+    track = Track(nearer=nearer, rate=rate, noise=True, seed=seed).empty(2.0).arrive().stay(3.0)
+    for _ in range(reps):
+        track.rep(rom=rom, up=up, hold=hold, down=down, pause=pause)
+    return track
+
+
+def _in_one_set(reps: list[RepEvent]) -> bool:
+    return len({(r.side, r.set) for r in reps}) == 1
+
+
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_a_rep_lowered_during_a_wifi_outage_counts(nearer: bool) -> None:
     """A Wi-Fi outage from mid-squeeze to the seat: no reading at all for 2.6 s, then the
     hips are seated. The squeeze was seen at the learned size and the readings resume where
     the lift left: the rep was lowered meanwhile (it was dropped with the data that stopped
     joining up), and the set goes on as one."""
-    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6)
     events = _run_with_outage(track.stay(15.0), 26.0, 28.6)
     assert len(counted(events)) == 6
     assert [str(e.kind) for e in events].count("set_start") == 1
@@ -350,9 +372,7 @@ def test_a_squeeze_after_an_outage_long_enough_for_another_lift_is_not_the_same(
     at the top, but a lowering and a lift fitted in the silence. The squeeze they resume on is
     not the one before it: taken for one, it outlasted any hold, read as a rest at the top
     (upside down), and the rep after the outage was lost too."""
-    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6)
     events = _run_with_outage(track.stay(15.0), 26.5, 30.6)
     reps = counted(events)
     assert len(reps) >= 4  # the reps the outage did not touch
@@ -370,15 +390,15 @@ def test_a_rep_whose_lift_began_in_a_wifi_outage_is_measured_from_where_it_comes
     quiet rest' at the top, the orientation fell into doubt, and none of the set's other reps
     was counted. A lift whose start no reading saw rises from wherever its lowering comes
     back down to."""
-    track = Track(nearer=nearer, rate=50.0, noise=True, seed=4).empty(2.0).arrive().stay(3.0)
-    for _ in range(10):
-        track.rep(rom=215.0, up=1.0, hold=2.5, down=1.8, pause=0.4)
+    track = _lifter_doing_reps(
+        nearer, 10, rate=50.0, seed=4, rom=215.0, hold=2.5, down=1.8, pause=0.4
+    )
     # rep 4 (from 23.1): top at 24.1, squeeze to 26.6; rep 5 lifts from 28.8 to 29.8
     events = _run_with_outage(track.stay(15.0), 24.8, 29.25)
     reps = counted(events)
     assert len(reps) >= 9  # only the rep whose lowering the outage hid may be missed
     assert [r for r in reps if 29.25 < r.t < 35.0]  # the rep the outage rose into
-    assert len({(r.side, r.set) for r in reps}) == 1
+    assert _in_one_set(reps)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -390,14 +410,14 @@ def test_a_rep_lowered_in_a_wifi_outage_that_ends_part_way_counts(
     then nothing until the hips were part-way, rising into the next lift (or still on their
     way down). They left the top meanwhile: the rep was lowered, and counts (it was dropped as
     'back in view neither at the top nor at the bottom', like someone who stood up)."""
-    track = Track(nearer=nearer, rate=50.0, noise=True, seed=4).empty(2.0).arrive().stay(3.0)
-    for _ in range(10):
-        track.rep(rom=215.0, up=1.0, hold=2.5, down=1.8, pause=0.4)
+    track = _lifter_doing_reps(
+        nearer, 10, rate=50.0, seed=4, rom=215.0, hold=2.5, down=1.8, pause=0.4
+    )
     # rep 4 (from 23.1): squeeze 24.1-26.6, lowered by 28.4; rep 5 lifts from 28.8 to 29.8
     events = _run_with_outage(track.stay(15.0), 24.8, resume)
     reps = counted(events)
     assert len(reps) == 10
-    assert len({(r.side, r.set) for r in reps}) == 1
+    assert _in_one_set(reps)
     fourth = next(r for r in reps if 22.5 < r.started_t < 23.6)
     assert fourth.t >= resume  # counted once the readings said it came down
 
@@ -411,9 +431,7 @@ def test_a_rep_leaving_its_squeeze_when_an_outage_began_counts_back_at_the_seat(
     squeeze not yet read as over, and resumed 2.1 s later at the seat. Only a rep leaving its
     top *in* the band, or already lowering, waited for where the readings resumed: this one was
     dropped with the data that stopped joining up, and the set came out one short."""
-    track = Track(nearer=nearer, rate=10.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=430.0, up=1.3, hold=2.2, down=2.5, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6, rate=10.0, rom=430.0, up=1.3, hold=2.2, down=2.5)
     lowering = 6.0 + 3 * (1.3 + 2.2 + 2.5 + 0.8) + 3.5  # rep 4 leaves its squeeze
     events = _run_with_outage(track.stay(15.0), lowering + 0.8, lowering + 2.9)
     assert len(counted(events)) == 6
@@ -429,14 +447,12 @@ def test_a_rep_seen_leaving_its_top_before_an_outage_back_at_the_next_top_counts
     after a silence a lowering and another lift could fill, both reps were dropped, and the
     set came out two short (here, split in two). Seen leaving its top, the first rep was
     lowered meanwhile: it counts, and the next one goes on from the top it resumed at."""
-    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6)
     # rep 4 (from 23.4): squeeze to 26.4, lowered by 28.4; rep 5 at its top from 30.2
     events = _run_with_outage(track.stay(15.0), 26.9, 31.0)
     reps = counted(events)
     assert len(reps) == 6
-    assert len({(r.side, r.set) for r in reps}) == 1
+    assert _in_one_set(reps)
     fifth = next(r for r in reps if r.t > 31.0)
     assert fifth.rom_mm > 0.8 * 250.0  # measured from the seat its lowering came back to
 
@@ -450,14 +466,12 @@ def test_a_squeeze_that_would_outlast_the_lifters_own_was_left_in_the_outage(
     squeezes lasted 2.0-2.4 s: held through the silence this one would have lasted 6 s, more
     than theirs and a lift. Both reps were dropped (the top they resumed at could have been
     the same squeeze)."""
-    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6)
     # rep 4 (from 23.4): squeeze 24.4-26.4, lowered by 28.4; rep 5 at its top from 30.2
     events = _run_with_outage(track.stay(15.0), 25.4, 31.0)
     reps = counted(events)
     assert len(reps) == 6
-    assert len({(r.side, r.set) for r in reps}) == 1
+    assert _in_one_set(reps)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -468,14 +482,12 @@ def test_back_at_a_top_after_an_outage_that_could_hide_a_lowering_and_a_lift_a_r
     it. A lowering and another lift could fill the silence, but the squeeze would not outlast
     the lifter's own: whether this is the same squeeze or the next one's, nobody saw. A rep is
     at its top either way, and its lowering will end it: it counts (it was dropped)."""
-    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=250.0, up=1.0, hold=5.0, down=2.0, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6, hold=5.0)
     # rep 4 (from 32.4): squeeze 33.4-38.4, lowered by 40.4
     events = _run_with_outage(track.stay(15.0), 36.2, 38.3)
     reps = counted(events)
     assert len(reps) == 6
-    assert len({(r.side, r.set) for r in reps}) == 1
+    assert _in_one_set(reps)
     assert [r for r in reps if 38.3 < r.t < 42.0]  # the rep the readings resumed on
 
 
@@ -485,14 +497,12 @@ def test_a_lift_made_in_an_outage_from_the_seat_counts_from_its_top(nearer: bool
     hips at rest on the seat and resume at the top of a rep of the learned size (the lift was
     made in the silence). The squeeze and the lowering back to that seat were read as nothing
     (no lift rose from a valley), and the rep was lost."""
-    track = Track(nearer=nearer, rate=20.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6, rate=20.0)
     # rep 3 back on the seat by 22.6; rep 4 lifts 23.4-24.4 and squeezes to 26.4
     events = _run_with_outage(track.stay(15.0), 22.9, 25.6)
     reps = counted(events)
     assert len(reps) == 6
-    assert len({(r.side, r.set) for r in reps}) == 1
+    assert _in_one_set(reps)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -500,9 +510,7 @@ def test_standing_when_the_readings_come_back_after_an_outage_is_no_rep(nearer: 
     """The guard of the rule above: the readings stop with the lifter seated after a set and
     resume with them standing (higher than any rep of theirs), then they sit down and get up
     to leave. No rep was at its top when the readings came back: nothing counts."""
-    track = Track(nearer=nearer, rate=25.0, noise=True, seed=0).empty(2.0).arrive().stay(3.0)
-    for _ in range(4):
-        track.rep(rom=250.0, up=1.0, hold=2.0, down=2.0, pause=0.8)
+    track = _lifter_doing_reps(nearer, 4)
     track.stay(3.0)
     outage = track.t
     track.move(1.0, 600.0).stay(2.0).move(1.0, 0.0).stay(3.0).leave().empty(10.0)
@@ -518,9 +526,7 @@ def test_a_burst_mid_lowering_then_a_stall_does_not_end_the_rep_half_way(nearer:
     lowering at metres a second, so the stop after it 'must have hidden the bottom': the rep
     was ended half-way down and the rest of its lowering counted as a partial rep. The first
     reading after the stop is still on the way down, above the bottom: the rep goes on."""
-    track = Track(nearer=nearer, rate=10.0, noise=True, seed=1).empty(2.0).arrive().stay(3.0)
-    for _ in range(6):
-        track.rep(rom=170.0, up=1.4, hold=3.5, down=2.5, pause=0.8)
+    track = _lifter_doing_reps(nearer, 6, rate=10.0, seed=1, rom=170.0, up=1.4, hold=3.5, down=2.5)
     track.stay(15.0)
     held = 6.0 + 3 * (1.4 + 3.5 + 2.5 + 0.8) + 4.9 + 1.0  # rep 4, 1 s into its lowering
     burst, resumed = held + 0.3, held + 0.63
