@@ -1084,7 +1084,7 @@ class Detector:
         if len(ts) < 3:
             return None
         hs = [self.sign * x for x in xs]
-        begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
+        begun = _first_at(ts, rep.begun_t)
         lowering = read_lowering(ts, hs, rep.base, self.band_fraction, len(ts) - 1, begun)
         self._timed = _Timed(key, ts, hs, begun, lowering)
         return self._timed
@@ -1167,10 +1167,8 @@ class Detector:
             if len(ts) < 3:
                 return None
             hs = [sign * x for x in xs]
-            end = len(ts) - 1
-            while end > 0 and ts[end] > end_t:
-                end -= 1
-            begun = next((k for k in range(len(ts)) if ts[k] >= rep.begun_t), 0)
+            end = max(0, bisect_right(ts, end_t) - 1)  # the last sample by end_t (or the first)
+            begun = _first_at(ts, rep.begun_t)
             timing = measure(ts, hs, rep.base, self.band_fraction, end, begun)
         if estimated_end is not None:
             timing = replace(timing, end_t=max(estimated_end, timing.hold_end_t))
@@ -1227,6 +1225,13 @@ class Detector:
                 break
             k -= 1
         return end_t - ts[k]
+
+
+def _first_at(ts: Sequence[float], t: float) -> int:
+    """The first of the samples ``ts`` (in time order, as the history keeps them) at or after
+    ``t``; 0 when none is."""
+    k = bisect_left(ts, t)
+    return k if k < len(ts) else 0
 
 
 def swift_share(ts: Sequence[float], hs: Sequence[float], timing: RepTiming) -> float:

@@ -41,7 +41,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, repeat
-from operator import add, mul, sub
+from operator import add, mul, sub, truediv
 from statistics import median
 
 SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of the speed
@@ -226,18 +226,8 @@ def speeds(
         # (which is the window before sample k + a). The same sums and divisions as each
         # sample's own two windows, so the same speeds.
         w, count = a + 1, stop - first
-        mean_t = [
-            (high - low) / w
-            for high, low in zip(
-                sum_t[first + 1 : stop + a + 1], sum_t[first - a : stop], strict=True
-            )
-        ]
-        mean_h = [
-            (high - low) / w
-            for high, low in zip(
-                sum_h[first + 1 : stop + a + 1], sum_h[first - a : stop], strict=True
-            )
-        ]
+        mean_t = _window_means(sum_t, first - a, stop, w)
+        mean_h = _window_means(sum_h, first - a, stop, w)
         out[first:stop] = [
             (h_after - h_before) / (t_after - t_before) if t_after > t_before else 0.0
             for t_after, t_before, h_after, h_before in zip(
@@ -245,6 +235,12 @@ def speeds(
             )
         ]
     return out
+
+
+def _window_means(sums: Sequence[float], lo: int, hi: int, w: int) -> list[float]:
+    """The mean of each window of ``w`` samples that starts at sample ``lo`` to ``hi - 1``,
+    from the :func:`prefix_sums` (one C loop: the same subtraction and division each)."""
+    return list(map(truediv, map(sub, sums[lo + w : hi + w], sums[lo:hi], strict=True), repeat(w)))
 
 
 def sharpened_speeds(
@@ -299,10 +295,7 @@ def _smoothed(hs: Sequence[float], a: int, sums: Sequence[float]) -> list[float]
     last = n - 1
     # whole windows (a <= k <= last - a) in one pass; those cut short by the ends one by one
     whole = 2 * a + 1
-    out[a : last - a + 1] = [
-        (high - low) / whole
-        for high, low in zip(sums[whole : n + 1], sums[: max(0, n - 2 * a)], strict=True)
-    ]
+    out[a : last - a + 1] = _window_means(sums, 0, max(0, n - 2 * a), whole)
     for k in (*range(min(a, n)), *range(max(a, last - a + 1), n)):
         lo = k - a if k - a > 0 else 0
         hi = k + a if k + a < last else last
