@@ -138,12 +138,8 @@ def one_pass(
         onset = crossing
     hold_end_t = max(min(ts[m], onset), hold_start_t)
     settling = _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0)
-    settled = (
-        None
-        if staircase
-        else _squeeze_start(
-            ts, [-h for h in hs], min(half, k_down), end, settling, down_level, noise
-        )
+    settled = _squeeze_start(
+        ts, [-h for h in hs], min(half, k_down), end, settling, down_level, noise
     )
     end_t = max(ts[q], settling if settled is None else settled)
     end_read = end > q and max(ts[q], settling) <= ts[max(q, end - a_down)]

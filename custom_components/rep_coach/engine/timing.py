@@ -18,8 +18,9 @@ devices do:
 - where the descent leaves the squeeze, that speed is read on the drop fitted to every reading
   from there to halfway down (``h = c + b t - A (t - t0)^p``: :func:`_descent_onset`), not on
   one window's few readings; where the lift reaches it, on the lift from halfway up, run
-  backwards (:func:`_squeeze_start`), and where the lowering reaches its rest, on the lowering
-  from halfway down, the same upside down; readings coarser than their noise keep the speeds';
+  backwards (:func:`_squeeze_start`), where readings coarser than their noise keep the speeds';
+  where the lowering reaches its rest, on the lowering from halfway down, the same upside down
+  (on readings in whole centimetres too);
 - a lowering that never re-enters the bottom band (the rep ends above the seat, the next one
   starts from there) has its own bottom band: the lowest 10 % of the lowering itself.
 
@@ -521,19 +522,14 @@ def read_lowering(
     while half < q and level[half] > 0.5 * (peak + base):
         half += 1
     first = min(half, k_down)
-    staircase = rounding >= sigma
-    settled = (
-        None
-        if staircase
-        else _squeeze_start(
-            ts[first : end + 1],
-            [-h for h in hs[first : end + 1]],
-            0,
-            end - first,
-            crossing,
-            down_level,
-            noise,
-        )
+    settled = _squeeze_start(
+        ts[first : end + 1],
+        [-h for h in hs[first : end + 1]],
+        0,
+        end - first,
+        crossing,
+        down_level,
+        noise,
     )
     end_t = max(ts[q], crossing if settled is None else settled)
     return Lowering(
@@ -541,7 +537,7 @@ def read_lowering(
         ts=ts,
         hs=hs,
         noise=noise,
-        staircase=staircase,
+        staircase=rounding >= sigma,
         level=level,
         sum_t=sum_t,
         sum_h=sum_h,
