@@ -243,6 +243,68 @@ def test_the_squeeze_starts_where_the_lift_fitted_from_halfway_up_passes_the_lev
     assert sum(map(abs, errors)) / len(errors) < 0.06
 
 
+@pytest.mark.parametrize(("rate", "bound"), [(10.0, 0.09), (12.5, 0.08), (30.0, 0.06)])
+def test_the_lowering_ends_where_the_descent_fitted_from_halfway_down_passes_the_level(
+    rate: float, bound: float
+) -> None:
+    # The squeeze's start, on the lowering: a 2.5 s lowering of 12 cm onto the seat, a cosine or
+    # a minimum-jerk move, read with 4 mm of noise. One speed window near the level reads a few
+    # readings whose noise moves the crossing; the descent fitted from halfway down to the rest
+    # on the seat reads them all.
+    down, rom = 2.5, 120.0
+    errors: list[float] = []
+    for seed in range(16):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lowered = 3.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
+            if t < lowered:
+                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
+            f = min(1.0, (t - lowered) / down)
+            if cosine:
+                return rom * 0.5 * (1 + math.cos(math.pi * f))
+            return rom * (1 - _minimum_jerk(f))
+
+        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
+        hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
+        timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else EDGE_MJ
+        errors.append(timing.end_t - (lowered + (1 - edge) * down))
+    # (one speed window's crossing: 0.17, 0.12 and 0.07 s)
+    assert sum(map(abs, errors)) / len(errors) < bound
+
+
+@pytest.mark.parametrize("rate", [10.0, 12.5, 20.0])
+def test_the_lowering_ends_where_the_fitted_descent_passes_the_level_in_whole_centimetres(
+    rate: float,
+) -> None:
+    # The same on ESPHome's plain topic (whole centimetres): a 2.5 s lowering of 20 cm with
+    # 3 mm of noise under the rounding. Read on one speed window near the level, the end is
+    # 0.045-0.055 s off on average here; the fitted descent reads every step of the staircase.
+    down, rom, seat = 2.5, 200.0, 500.0
+    errors: list[float] = []
+    for seed in range(24):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lowered = 3.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
+            if t < lowered:
+                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
+            f = min(1.0, (t - lowered) / down)
+            if cosine:
+                return rom * 0.5 * (1 + math.cos(math.pi * f))
+            return rom * (1 - _minimum_jerk(f))
+
+        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
+        hs = [10.0 * round((seat + height(t) + rng.gauss(0.0, 3.0)) / 10.0) for t in ts]
+        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else EDGE_MJ
+        errors.append(timing.end_t - (lowered + (1 - edge) * down))
+    assert sum(map(abs, errors)) / len(errors) < 0.042
+
+
 @pytest.mark.parametrize("rate", [25.0, 30.0])
 def test_a_squeeze_that_sinks_into_its_lowering_starts_where_the_lift_braked(rate: float) -> None:
     # A quick 0.4 s lift of 25 cm into a 1.5 s squeeze whose last 0.6 s sink softly by 2 cm

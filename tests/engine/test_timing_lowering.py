@@ -137,8 +137,12 @@ def one_pass(
     if onset is None:
         onset = crossing
     hold_end_t = max(min(ts[m], onset), hold_start_t)
-    end_t = max(ts[q], _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0))
-    end_read = end > q and end_t <= ts[max(q, end - a_down)]
+    settling = _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0)
+    settled = _squeeze_start(
+        ts, [-h for h in hs], min(half, k_down), end, settling, down_level, noise
+    )
+    end_t = max(ts[q], settling if settled is None else settled)
+    end_read = end > q and max(ts[q], settling) <= ts[max(q, end - a_down)]
     lowering_span = ts[q] - ts[m]
     lowering_mean = (level[m] - level[q]) / lowering_span if lowering_span > 0 else 0.0
     timing = RepTiming(

@@ -18,7 +18,9 @@ devices do:
 - where the descent leaves the squeeze, that speed is read on the drop fitted to every reading
   from there to halfway down (``h = c + b t - A (t - t0)^p``: :func:`_descent_onset`), not on
   one window's few readings; where the lift reaches it, on the lift from halfway up, run
-  backwards (:func:`_squeeze_start`); readings coarser than their noise keep the speeds';
+  backwards (:func:`_squeeze_start`), where readings coarser than their noise keep the speeds';
+  where the lowering reaches its rest, on the lowering from halfway down, the same upside down
+  (on readings in whole centimetres too);
 - a lowering that never re-enters the bottom band (the rep ends above the seat, the next one
   starts from there) has its own bottom band: the lowest 10 % of the lowering itself.
 
@@ -504,8 +506,25 @@ def read_lowering(
     k_down = _first_min(vd, m, q)
     down_peak = max(-vd[k_down], 0.0)
     down_level = STILL_FRACTION * down_peak
-    # It ends where the descent, falling from its peak, passes the level again.
-    end_t = max(ts[q], _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0))
+    # It ends where the descent, falling from its peak, passes the level again: read, as the
+    # squeeze's start is, on the lowering fitted from halfway down (or its peak speed, if
+    # earlier) to the rest after it, upside down (the hips sink into the rest as they rise
+    # into the squeeze).
+    crossing = _crossing(ts, vd, k_down, end, down_level, rising=False, sign=-1.0)
+    half = m
+    while half < q and level[half] > 0.5 * (peak + base):
+        half += 1
+    first = min(half, k_down)
+    settled = _squeeze_start(
+        ts[first : end + 1],
+        [-h for h in hs[first : end + 1]],
+        0,
+        end - first,
+        crossing,
+        down_level,
+        noise,
+    )
+    end_t = max(ts[q], crossing if settled is None else settled)
     return Lowering(
         origin=origin,
         ts=ts,
@@ -529,7 +548,8 @@ def read_lowering(
         k_down=k_down,
         down_peak=down_peak,
         end_t=end_t,
-        end_read=end > q and end_t <= ts[max(q, end - a_down)],
+        # (whether it is read goes by the speeds: the fit reads the rest that is in by then)
+        end_read=end > q and max(ts[q], crossing) <= ts[max(q, end - a_down)],
     )
 
 
