@@ -353,3 +353,31 @@ def test_the_first_rep_after_a_wild_arrival_is_counted(rate: float) -> None:
     counted = [e for e in events if isinstance(e, RepEvent) and e.complete]
     assert len(counted) == 8
     assert counted[0].started_t < 6.5  # the first lift, from the seat at 5.3 s
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_shorter_range_is_relearned_after_a_rest_the_seated_lifter_shifts_in(
+    nearer: bool,
+) -> None:
+    """A lifter whose reps are shorter than the learned range (the bench was never seen empty
+    between lifters) rests, shifting on the seat now and then, and starts another set: its
+    first lift leaves a rest, so the next like it relearns the range. Read the other way up,
+    that rest is a partial lift whose top the shifts kept from reading still for long: it
+    lasted until this lift, which then seemed to follow a movement (no run opened), and every
+    set stayed partial reps."""
+    full, short = 340.0, 210.0  # the short reps are under LOCKOUT of the full range
+    assert short < LOCKOUT * full
+    track = Track(nearer=nearer, seated_mm=700.0 if nearer else 200.0, rate=20.0, noise=True)
+    track.empty(3.0).arrive().stay(4.0)
+    for _ in range(5):
+        track.rep(rom=full, up=1.0, hold=1.5, down=2.0, pause=0.6)
+    for _ in range(4):  # straight on, shorter: partial reps of the learned range
+        track.rep(rom=short, up=1.0, hold=1.5, down=2.0, pause=0.6)
+    for _ in range(6):  # a rest: still, but for a brief shift every few seconds
+        track.stay(4.5).move(0.25, 15.0).move(0.25, 0.0)
+    start = track.t
+    for _ in range(5):
+        track.rep(rom=short, up=1.0, hold=1.5, down=2.0, pause=0.6)
+    events = run(RepEngine(EngineSettings(target_reps=0)), track.stay(4.0), tail_s=30.0)
+    reps = [e for e in events if isinstance(e, RepEvent) and e.complete and e.started_t >= start]
+    assert len(reps) == 5

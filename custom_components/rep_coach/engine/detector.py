@@ -482,8 +482,13 @@ class Detector:
         elif rep.stage is Stage.LIFTING and rep.rise < self.rep_like():
             # Settled part-way. Below a partial's size that is fidgeting or re-seating; a
             # partial-sized top may be a squeeze (or a shorter range): only a stay longer than
-            # any hold makes it a new level.
-            if rep.rise < self.reported() or still_s > self.max_hold:
+            # any hold makes it a new level. (Still now and its peak not bettered for that
+            # long counts too: a seated lifter's stray reading restarts the still time.)
+            if (
+                rep.rise < self.reported()
+                or still_s > self.max_hold
+                or self._last_t - rep.peak_t > self.max_hold
+            ):
                 self._reseat(rep, level)
         elif (
             rep.stage is Stage.LOWERING
