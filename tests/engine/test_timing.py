@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -243,17 +244,15 @@ def test_the_squeeze_starts_where_the_lift_fitted_from_halfway_up_passes_the_lev
     assert sum(map(abs, errors)) / len(errors) < 0.06
 
 
-@pytest.mark.parametrize(("rate", "bound"), [(10.0, 0.09), (12.5, 0.08), (30.0, 0.06)])
-def test_the_lowering_ends_where_the_descent_fitted_from_halfway_down_passes_the_level(
-    rate: float, bound: float
-) -> None:
-    # The squeeze's start, on the lowering: a 2.5 s lowering of 12 cm onto the seat, a cosine or
-    # a minimum-jerk move, read with 4 mm of noise. One speed window near the level reads a few
-    # readings whose noise moves the crossing; the descent fitted from halfway down to the rest
-    # on the seat reads them all.
-    down, rom = 2.5, 120.0
+def _lowering_end_errors(
+    rate: float, rom: float, seeds: int, read: Callable[[float, random.Random], float], seat: float
+) -> list[float]:
+    """Measured minus defined end of a 2.5 s lowering of ``rom`` onto the seat (a cosine or a
+    minimum-jerk move, every sampling phase), one per seed; ``read`` turns a height above the
+    seat into a reading (noise, rounding)."""
+    down = 2.5
     errors: list[float] = []
-    for seed in range(16):
+    for seed in range(seeds):
         rng = random.Random(seed)
         cosine = seed % 2 == 1
         lowered = 3.0 + rng.random() / rate  # every sampling phase
@@ -267,10 +266,21 @@ def test_the_lowering_ends_where_the_descent_fitted_from_halfway_down_passes_the
             return rom * (1 - _minimum_jerk(f))
 
         ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
-        hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
-        timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+        hs = [read(height(t), rng) for t in ts]
+        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
         edge = EDGE if cosine else EDGE_MJ
         errors.append(timing.end_t - (lowered + (1 - edge) * down))
+    return errors
+
+
+@pytest.mark.parametrize(("rate", "bound"), [(10.0, 0.09), (12.5, 0.08), (30.0, 0.06)])
+def test_the_lowering_ends_where_the_descent_fitted_from_halfway_down_passes_the_level(
+    rate: float, bound: float
+) -> None:
+    # The squeeze's start, on the lowering: a 2.5 s lowering of 12 cm onto the seat, read with
+    # 4 mm of noise. One speed window near the level reads a few readings whose noise moves the
+    # crossing; the descent fitted from halfway down to the rest on the seat reads them all.
+    errors = _lowering_end_errors(rate, 120.0, 16, lambda h, rng: h + rng.gauss(0.0, 4.0), 0.0)
     # (one speed window's crossing: 0.17, 0.12 and 0.07 s)
     assert sum(map(abs, errors)) / len(errors) < bound
 
@@ -282,26 +292,10 @@ def test_the_lowering_ends_where_the_fitted_descent_passes_the_level_in_whole_ce
     # The same on ESPHome's plain topic (whole centimetres): a 2.5 s lowering of 20 cm with
     # 3 mm of noise under the rounding. Read on one speed window near the level, the end is
     # 0.045-0.055 s off on average here; the fitted descent reads every step of the staircase.
-    down, rom, seat = 2.5, 200.0, 500.0
-    errors: list[float] = []
-    for seed in range(24):
-        rng = random.Random(seed)
-        cosine = seed % 2 == 1
-        lowered = 3.0 + rng.random() / rate  # every sampling phase
-
-        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
-            if t < lowered:
-                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
-            f = min(1.0, (t - lowered) / down)
-            if cosine:
-                return rom * 0.5 * (1 + math.cos(math.pi * f))
-            return rom * (1 - _minimum_jerk(f))
-
-        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
-        hs = [10.0 * round((seat + height(t) + rng.gauss(0.0, 3.0)) / 10.0) for t in ts]
-        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
-        edge = EDGE if cosine else EDGE_MJ
-        errors.append(timing.end_t - (lowered + (1 - edge) * down))
+    seat = 500.0
+    errors = _lowering_end_errors(
+        rate, 200.0, 24, lambda h, rng: 10.0 * round((seat + h + rng.gauss(0.0, 3.0)) / 10.0), seat
+    )
     assert sum(map(abs, errors)) / len(errors) < 0.042
 
 
