@@ -347,6 +347,7 @@ class Lowering:
     bottom_level: float
     m: int  # where the hips last leave the hold band
     q: int  # where the lowering reaches its bottom band
+    half: int  # where the lowering passes halfway down (``q`` at the latest)
     vd: list[float]  # the lowering's speeds (read from ``m`` on; 0 before)
     a_down: int
     k_down: int
@@ -419,9 +420,7 @@ class Lowering:
         # The squeeze ends where the descent's speed passes the level: read on the drop fitted
         # from the squeeze (since the hips last came back into the band) to the lowering's peak
         # speed, every reading of it at once, rather than on one speed window's few readings.
-        half = m  # halfway down, where a smooth lowering moves fastest
-        while half < self.q and level[half] > 0.5 * (self.peak + self.base):
-            half += 1
+        half = self.half  # halfway down, where a smooth lowering moves fastest
         crossing = _crossing(ts, vd, back, self.k_down, down_level, rising=True, sign=-1.0)
         onset = (
             None
@@ -545,6 +544,7 @@ def read_lowering(
         q=q,
         vd=vd,
         a_down=a_down,
+        half=half,
         k_down=k_down,
         down_peak=down_peak,
         end_t=end_t,
