@@ -271,6 +271,37 @@ def test_the_floor_before_someone_steps_in_is_no_base_of_a_rep(settle_s: float) 
     assert all(r.rom_mm > 0.8 * 310.0 for r in reps)
 
 
+@pytest.mark.parametrize("rate", [10.0, 20.0, 30.0])
+@pytest.mark.parametrize(
+    ("nearer", "surface"), [(True, -290.0), (False, 290.0)], ids=["above", "below"]
+)
+def test_a_stir_of_the_empty_bench_is_no_lift_under_way_when_someone_steps_in(
+    nearer: bool, surface: float, rate: float
+) -> None:
+    """Device-timed readings of a still surface 29 cm past the seat (the floor under a sensor
+    above, the ceiling over one below). Stepping in, the cone reads the body once, then the
+    surface past the legs, a little nearer, then the body: a jump. Read one way up, that stir
+    of the still surface was a lift under way, and it survived the jump as a glitch mid-lift:
+    the lifter's first reps were dips in a squeeze that began on the floor, and that squeeze,
+    "held" for seconds, voted the orientation the wrong way until the next set. The lifter
+    does quick lifts, short squeezes, slow lowerings and touch-and-go bottoms, then rests."""
+    track = Track(rate=rate, nearer=nearer, seated_mm=430.0, noise=True, seed=1)
+    track.empty(2.0, level=surface)
+    track.empty(1.0 / rate, level=0.0).empty(4.0 / rate, level=surface * 0.95)
+    track.empty(1.0 / rate, level=0.0).stay(1.0)
+    for _ in range(8):
+        track.rep(rom=160.0, up=0.45, hold=0.25, down=2.4, pause=0.15)
+    first_set_end = track.t
+    track.stay(40.0)
+    for _ in range(3):
+        track.rep(rom=160.0, up=0.45, hold=0.25, down=2.4, pause=0.15)
+    track.stay(5.0)
+    engine = RepEngine(EngineSettings(target_reps=0))
+    reps = counted(run_payloads(engine, track.json_payloads(), tail_s=30.0))
+    assert len([r for r in reps if r.t <= first_set_end + 1.0]) == 8
+    assert len(reps) == 11
+
+
 @pytest.mark.parametrize("nearer", [True, False])
 def test_reps_held_back_until_the_orientation_is_clear_keep_their_sets(nearer: bool) -> None:
     """The stream begins mid-set with reps whose squeeze and lowering look like their bottom

@@ -513,8 +513,17 @@ class RepTracker:
                 # does. Landing where this rep's hips can be, it goes on; beyond (standing up,
                 # leaving) it is over.
                 rep.landing = True
-            elif rep.stage is not Stage.LIFTING or detector.oversized():
-                # past the lift, or standing up: the scene changed
+            elif (
+                rep.stage is not Stage.LIFTING
+                or detector.oversized()
+                or (
+                    detector.sign != learned
+                    and rep.rise < detector.reported()
+                    and detector.dwell_before(rep) >= QUIET_S
+                )
+            ):
+                # past the lift, standing up, or (the way up not learned) no lift yet, only a
+                # stir of the still level the body in the beam left: the scene changed
                 self._interrupt_attempt(detector, t, side)
         self.still.reset()
         self._settle_from(t)
