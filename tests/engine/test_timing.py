@@ -299,6 +299,75 @@ def test_the_lowering_ends_where_the_fitted_descent_passes_the_level_in_whole_ce
     assert sum(map(abs, errors)) / len(errors) < 0.042
 
 
+def _whole_centimetres(seat: float) -> Callable[[float, random.Random], float]:
+    """A height above ``seat`` as ESPHome's plain topic reports it: 3 mm of noise under the
+    rounding to whole centimetres."""
+    return lambda h, rng: 10.0 * round((seat + h + rng.gauss(0.0, 3.0)) / 10.0)
+
+
+@pytest.mark.parametrize("rate", [10.0, 12.5, 20.0, 30.0])
+def test_the_squeeze_ends_where_the_fitted_drop_passes_the_level_in_whole_centimetres(
+    rate: float,
+) -> None:
+    # A 2.5 s lowering of 20 cm after the squeeze, a cosine or a minimum-jerk move, read in
+    # whole centimetres. Where one speed window passes the level, the squeeze's end is
+    # 0.04-0.056 s off on average at these rates; the drop fitted from the squeeze to the
+    # lowering's peak speed reads every step of the staircase.
+    seat, rom, down = 500.0, 200.0, 2.5
+    read = _whole_centimetres(seat)
+    errors: list[float] = []
+    for seed in range(24):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lowered = 4.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
+            if t < 2.0:
+                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
+            f = min(1.0, max(0.0, (t - lowered) / down))
+            if cosine:
+                return rom * 0.5 * (1 + math.cos(math.pi * f))
+            return rom * (1 - _minimum_jerk(f))
+
+        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
+        hs = [read(height(t), rng) for t in ts]
+        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else EDGE_MJ
+        errors.append(timing.hold_end_t - (lowered + edge * down))
+    assert sum(map(abs, errors)) / len(errors) < 0.037
+
+
+@pytest.mark.parametrize("rate", [10.0, 12.5, 20.0, 30.0])
+def test_the_squeeze_starts_where_the_fitted_lift_passes_the_level_in_whole_centimetres(
+    rate: float,
+) -> None:
+    # The same at the squeeze's start: a 1.5 s lift of 20 cm read in whole centimetres. One
+    # speed window's crossing is 0.03-0.044 s off on average here; the lift fitted from
+    # halfway up to the squeeze reads every step.
+    seat, rom, up = 500.0, 200.0, 1.5
+    read = _whole_centimetres(seat)
+    errors: list[float] = []
+    for seed in range(24):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lifted = 1.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lifted: float = lifted, cosine: bool = cosine) -> float:
+            if t > 5.0:
+                return rom * 0.5 * (1 + math.cos(math.pi * min(1.0, t - 5.0)))
+            f = min(1.0, max(0.0, (t - lifted) / up))
+            if cosine:
+                return rom * 0.5 * (1 - math.cos(math.pi * f))
+            return rom * _minimum_jerk(f)
+
+        ts = [k / rate for k in range(int(8.0 * rate))]
+        hs = [read(height(t), rng) for t in ts]
+        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else EDGE_MJ
+        errors.append(timing.hold_start_t - (lifted + (1 - edge) * up))
+    assert sum(map(abs, errors)) / len(errors) < 0.031
+
+
 @pytest.mark.parametrize("rate", [25.0, 30.0])
 def test_a_squeeze_that_sinks_into_its_lowering_starts_where_the_lift_braked(rate: float) -> None:
     # A quick 0.4 s lift of 25 cm into a 1.5 s squeeze whose last 0.6 s sink softly by 2 cm

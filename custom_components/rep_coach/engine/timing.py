@@ -18,9 +18,8 @@ devices do:
 - where the descent leaves the squeeze, that speed is read on the drop fitted to every reading
   from there to halfway down (``h = c + b t - A (t - t0)^p``: :func:`_descent_onset`), not on
   one window's few readings; where the lift reaches it, on the lift from halfway up, run
-  backwards (:func:`_squeeze_start`), where readings coarser than their noise keep the speeds';
-  where the lowering reaches its rest, on the lowering from halfway down, the same upside down
-  (on readings in whole centimetres too);
+  backwards (:func:`_squeeze_start`); where the lowering reaches its rest, on the lowering from
+  halfway down, the same upside down (all three on readings in whole centimetres too);
 - a lowering that never re-enters the bottom band (the rep ends above the seat, the next one
   starts from there) has its own bottom band: the lowest 10 % of the lowering itself.
 
@@ -334,7 +333,6 @@ class Lowering:
     ts: list[float]  # when the readings were taken (:func:`sample_times`), from ``origin``
     hs: Sequence[float]  # the heights
     noise: float  # of one reading (:func:`_noise_parts`)
-    staircase: bool  # the readings step more coarsely than their noise (1 cm on a plain topic)
     level: list[float]  # the hips' smoothed level
     sum_t: list[float]  # prefix sums of ``ts`` and of the heights
     sum_h: list[float]
@@ -391,18 +389,8 @@ class Lowering:
         rise_half = i  # halfway up
         while rise_half < k_peak and level[rise_half] < 0.5 * (self.peak + self.base):
             rise_half += 1
-        arrived = (
-            None
-            if self.staircase
-            else _squeeze_start(
-                ts,
-                self.hs,
-                min(rise_half, k_up),
-                still,
-                arrival,
-                up_level,
-                self.noise,
-            )
+        arrived = _squeeze_start(
+            ts, self.hs, min(rise_half, k_up), still, arrival, up_level, self.noise
         )
         hold_start_t = max(ts[j], arrival if arrived is None else arrived)
         # The lowering starts where the descent, rising towards its peak, passes the level (read
@@ -422,18 +410,8 @@ class Lowering:
         # speed, every reading of it at once, rather than on one speed window's few readings.
         half = self.half  # halfway down, where a smooth lowering moves fastest
         crossing = _crossing(ts, vd, back, self.k_down, down_level, rising=True, sign=-1.0)
-        onset = (
-            None
-            if self.staircase
-            else _descent_onset(
-                ts,
-                self.hs,
-                back,
-                max(half, self.k_down),
-                crossing,
-                down_level,
-                self.noise,
-            )
+        onset = _descent_onset(
+            ts, self.hs, back, max(half, self.k_down), crossing, down_level, self.noise
         )
         if onset is None:  # no descent fits (too few readings): where the speeds pass the level
             onset = crossing
@@ -529,7 +507,6 @@ def read_lowering(
         ts=ts,
         hs=hs,
         noise=noise,
-        staircase=rounding >= sigma,
         level=level,
         sum_t=sum_t,
         sum_h=sum_h,
