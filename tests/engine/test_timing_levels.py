@@ -49,15 +49,21 @@ def test_a_short_range_in_whole_centimetres_keeps_its_whole_squeeze() -> None:
     # ESPHome's default plain topic reads 1 cm steps; a 7 cm range's hold band (10 %) is
     # narrower than one step, so readings flickering between two steps in the squeeze left
     # and re-entered it, and the squeeze was cut where a flicker looked like the lowering
-    # (the fourth rep here measured 0.95 s of a 3 s squeeze).
-    track = Track(rate=10.0, nearer=True, seated_mm=740.0, noise=True, seed=4)
-    track.empty(2.0).arrive(from_height=60.0).stay(3.0)
-    for _ in range(5):
-        track.rep(rom=70.0, up=1.2, hold=2.8, down=3.0, pause=1.0)
-    track.stay(12.0).leave().empty(5.0)
-    engine = RepEngine(EngineSettings(target_reps=0))
-    events = run_payloads(engine, track.plain_payloads(), tail_s=30.0)
-    reps = [e for e in events if isinstance(e, RepEvent) and e.complete]
-    assert len(reps) == 5
+    # (one rep measured 0.95 s of a 3 s squeeze). Seven steps of range leave the squeeze's
+    # edges a few tenths of a second uncertain (0.23 s on average here, up to 0.6 s, read
+    # either on the speeds or on the fitted lift and drop); a cut squeeze is seconds off.
     squeeze = 2.8 + EDGE * 1.2 + EDGE * 3.0  # the definition on these cosine moves
-    assert max(abs(r.hold_s - squeeze) for r in reps) < 0.35
+    errors: list[float] = []
+    for seed in range(1, 6):
+        track = Track(rate=10.0, nearer=True, seated_mm=740.0, noise=True, seed=seed)
+        track.empty(2.0).arrive(from_height=60.0).stay(3.0)
+        for _ in range(5):
+            track.rep(rom=70.0, up=1.2, hold=2.8, down=3.0, pause=1.0)
+        track.stay(12.0).leave().empty(5.0)
+        engine = RepEngine(EngineSettings(target_reps=0))
+        events = run_payloads(engine, track.plain_payloads(), tail_s=30.0)
+        reps = [e for e in events if isinstance(e, RepEvent) and e.complete]
+        assert len(reps) == 5
+        errors += [abs(r.hold_s - squeeze) for r in reps]
+    assert sum(errors) / len(errors) < 0.25
+    assert max(errors) < 0.7

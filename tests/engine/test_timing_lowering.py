@@ -61,7 +61,7 @@ def one_pass(
     peak = level[k_peak]
     rom = peak - base
     sigma, rounding = _noise_parts(hs)
-    noise, staircase = max(sigma, rounding), rounding >= sigma
+    noise = max(sigma, rounding)
     band_level = peak - max(band_fraction * rom, BAND_NOISE * noise)
     bottom_level = base + BOTTOM_BAND * rom
     i = k_peak
@@ -96,19 +96,7 @@ def one_pass(
     rise_half = i
     while rise_half < k_peak and level[rise_half] < 0.5 * (peak + base):
         rise_half += 1
-    arrived = (
-        None
-        if staircase
-        else _squeeze_start(
-            ts,
-            hs,
-            min(rise_half, k_up),
-            still,
-            arrival,
-            up_level,
-            noise,
-        )
-    )
+    arrived = _squeeze_start(ts, hs, min(rise_half, k_up), still, arrival, up_level, noise)
     hold_start_t = max(ts[j], arrival if arrived is None else arrived)
     back = m
     while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
@@ -121,19 +109,7 @@ def one_pass(
     while half < q and level[half] > 0.5 * (peak + base):
         half += 1
     crossing = _crossing(ts, vd, back, k_down, down_level, rising=True, sign=-1.0)
-    onset = (
-        None
-        if staircase
-        else _descent_onset(
-            ts,
-            hs,
-            back,
-            max(half, k_down),
-            crossing,
-            down_level,
-            noise,
-        )
-    )
+    onset = _descent_onset(ts, hs, back, max(half, k_down), crossing, down_level, noise)
     if onset is None:
         onset = crossing
     hold_end_t = max(min(ts[m], onset), hold_start_t)
