@@ -183,6 +183,79 @@ def test_a_quick_lift_is_timed_within_a_reading_of_the_definition(rate: float) -
         assert timing.hold_start_t == pytest.approx(t0 + (1 - EDGE_MJ) * up, abs=1 / rate)
 
 
+Read = Callable[[float, random.Random], float]  # a height above the seat -> a reading
+
+
+def _noisy(h: float, rng: random.Random) -> float:
+    return h + rng.gauss(0.0, 4.0)
+
+
+def _whole_centimetres(seat: float) -> Read:
+    """A height above ``seat`` as ESPHome's plain topic reports it: 3 mm of noise under the
+    rounding to whole centimetres."""
+    return lambda h, rng: 10.0 * round((seat + h + rng.gauss(0.0, 3.0)) / 10.0)
+
+
+def _squeeze_end_errors(
+    rate: float, rom: float, seeds: int, read: Read, seat: float
+) -> list[float]:
+    """Measured minus defined end of a squeeze, the start of a 2.5 s lowering of ``rom`` (a
+    cosine or a minimum-jerk move, every sampling phase), one per seed."""
+    down = 2.5
+    errors: list[float] = []
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lowered = 4.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
+            if t < 2.0:
+                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
+            f = min(1.0, max(0.0, (t - lowered) / down))
+            if cosine:
+                return rom * 0.5 * (1 + math.cos(math.pi * f))
+            return rom * (1 - _minimum_jerk(f))
+
+        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
+        hs = [read(height(t), rng) for t in ts]
+        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else EDGE_MJ
+        errors.append(timing.hold_end_t - (lowered + edge * down))
+    return errors
+
+
+def _squeeze_start_errors(
+    rate: float, rom: float, seeds: int, read: Read, seat: float
+) -> list[float]:
+    """Measured minus defined start of a squeeze, the end of a 1.5 s lift of ``rom`` (a cosine
+    or a minimum-jerk move, every sampling phase), one per seed."""
+    up = 1.5
+    errors: list[float] = []
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        cosine = seed % 2 == 1
+        lifted = 1.0 + rng.random() / rate  # every sampling phase
+
+        def height(t: float, lifted: float = lifted, cosine: bool = cosine) -> float:
+            if t > 5.0:
+                return rom * 0.5 * (1 + math.cos(math.pi * min(1.0, t - 5.0)))
+            f = min(1.0, max(0.0, (t - lifted) / up))
+            if cosine:
+                return rom * 0.5 * (1 - math.cos(math.pi * f))
+            return rom * _minimum_jerk(f)
+
+        ts = [k / rate for k in range(int(8.0 * rate))]
+        hs = [read(height(t), rng) for t in ts]
+        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
+        edge = EDGE if cosine else EDGE_MJ
+        errors.append(timing.hold_start_t - (lifted + (1 - edge) * up))
+    return errors
+
+
+def _mean_abs(errors: list[float]) -> float:
+    return sum(map(abs, errors)) / len(errors)
+
+
 @pytest.mark.parametrize("rate", [10.0, 12.5, 30.0])
 def test_the_squeeze_ends_where_the_drop_fitted_to_every_reading_passes_the_level(
     rate: float,
@@ -191,27 +264,8 @@ def test_the_squeeze_ends_where_the_drop_fitted_to_every_reading_passes_the_leve
     # of its peak speed is 11-13 mm/s, and the speed one window reads near it carries about as
     # much noise (0.07-0.09 s of error on average at these rates). The drop fitted from the
     # still squeeze to the peak speed reads every reading of it.
-    down, rom = 2.5, 120.0
-    errors: list[float] = []
-    for seed in range(16):
-        rng = random.Random(seed)
-        cosine = seed % 2 == 1
-        lowered = 4.0 + rng.random() / rate  # every sampling phase
-
-        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
-            if t < 2.0:
-                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
-            f = (t - lowered) / down
-            if cosine:
-                return rom * 0.5 * (1 + math.cos(math.pi * min(1.0, max(0.0, f))))
-            return rom * (1 - _minimum_jerk(f))
-
-        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
-        hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
-        timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
-        edge = EDGE if cosine else EDGE_MJ
-        errors.append(timing.hold_end_t - (lowered + edge * down))
-    assert sum(map(abs, errors)) / len(errors) < 0.065  # the speeds' crossing: 0.086-0.109
+    errors = _squeeze_end_errors(rate, 120.0, 16, _noisy, 0.0)
+    assert _mean_abs(errors) < 0.065  # the speeds' crossing: 0.086-0.109
 
 
 @pytest.mark.parametrize("rate", [10.0, 12.5, 30.0])
@@ -221,31 +275,11 @@ def test_the_squeeze_starts_where_the_lift_fitted_from_halfway_up_passes_the_lev
     # The squeeze's end, run backwards: a 1.5 s lift of 12 cm, a cosine or a minimum-jerk move,
     # read with 4 mm of noise (0.07-0.10 s of error on average at these rates from one speed
     # window near the level); the lift fitted from halfway up to the squeeze reads them all.
-    up, rom = 1.5, 120.0
-    errors: list[float] = []
-    for seed in range(16):
-        rng = random.Random(seed)
-        cosine = seed % 2 == 1
-        lifted = 1.0 + rng.random() / rate  # every sampling phase
-
-        def height(t: float, lifted: float = lifted, cosine: bool = cosine) -> float:
-            if t > 5.0:
-                return rom * 0.5 * (1 + math.cos(math.pi * min(1.0, t - 5.0)))
-            f = (t - lifted) / up
-            if cosine:
-                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, f))))
-            return rom * _minimum_jerk(f)
-
-        ts = [k / rate for k in range(int(8.0 * rate))]
-        hs = [height(t) + rng.gauss(0.0, 4.0) for t in ts]
-        timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
-        edge = EDGE if cosine else EDGE_MJ
-        errors.append(timing.hold_start_t - (lifted + (1 - edge) * up))
-    assert sum(map(abs, errors)) / len(errors) < 0.06
+    assert _mean_abs(_squeeze_start_errors(rate, 120.0, 16, _noisy, 0.0)) < 0.06
 
 
 def _lowering_end_errors(
-    rate: float, rom: float, seeds: int, read: Callable[[float, random.Random], float], seat: float
+    rate: float, rom: float, seeds: int, read: Read, seat: float
 ) -> list[float]:
     """Measured minus defined end of a 2.5 s lowering of ``rom`` onto the seat (a cosine or a
     minimum-jerk move, every sampling phase), one per seed; ``read`` turns a height above the
@@ -280,9 +314,9 @@ def test_the_lowering_ends_where_the_descent_fitted_from_halfway_down_passes_the
     # The squeeze's start, on the lowering: a 2.5 s lowering of 12 cm onto the seat, read with
     # 4 mm of noise. One speed window near the level reads a few readings whose noise moves the
     # crossing; the descent fitted from halfway down to the rest on the seat reads them all.
-    errors = _lowering_end_errors(rate, 120.0, 16, lambda h, rng: h + rng.gauss(0.0, 4.0), 0.0)
+    errors = _lowering_end_errors(rate, 120.0, 16, _noisy, 0.0)
     # (one speed window's crossing: 0.17, 0.12 and 0.07 s)
-    assert sum(map(abs, errors)) / len(errors) < bound
+    assert _mean_abs(errors) < bound
 
 
 @pytest.mark.parametrize("rate", [10.0, 12.5, 20.0])
@@ -292,17 +326,8 @@ def test_the_lowering_ends_where_the_fitted_descent_passes_the_level_in_whole_ce
     # The same on ESPHome's plain topic (whole centimetres): a 2.5 s lowering of 20 cm with
     # 3 mm of noise under the rounding. Read on one speed window near the level, the end is
     # 0.045-0.055 s off on average here; the fitted descent reads every step of the staircase.
-    seat = 500.0
-    errors = _lowering_end_errors(
-        rate, 200.0, 24, lambda h, rng: 10.0 * round((seat + h + rng.gauss(0.0, 3.0)) / 10.0), seat
-    )
-    assert sum(map(abs, errors)) / len(errors) < 0.042
-
-
-def _whole_centimetres(seat: float) -> Callable[[float, random.Random], float]:
-    """A height above ``seat`` as ESPHome's plain topic reports it: 3 mm of noise under the
-    rounding to whole centimetres."""
-    return lambda h, rng: 10.0 * round((seat + h + rng.gauss(0.0, 3.0)) / 10.0)
+    errors = _lowering_end_errors(rate, 200.0, 24, _whole_centimetres(500.0), 500.0)
+    assert _mean_abs(errors) < 0.042
 
 
 @pytest.mark.parametrize("rate", [10.0, 12.5, 20.0, 30.0])
@@ -313,28 +338,8 @@ def test_the_squeeze_ends_where_the_fitted_drop_passes_the_level_in_whole_centim
     # whole centimetres. Where one speed window passes the level, the squeeze's end is
     # 0.04-0.056 s off on average at these rates; the drop fitted from the squeeze to the
     # lowering's peak speed reads every step of the staircase.
-    seat, rom, down = 500.0, 200.0, 2.5
-    read = _whole_centimetres(seat)
-    errors: list[float] = []
-    for seed in range(24):
-        rng = random.Random(seed)
-        cosine = seed % 2 == 1
-        lowered = 4.0 + rng.random() / rate  # every sampling phase
-
-        def height(t: float, lowered: float = lowered, cosine: bool = cosine) -> float:
-            if t < 2.0:
-                return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, t - 1.0))))
-            f = min(1.0, max(0.0, (t - lowered) / down))
-            if cosine:
-                return rom * 0.5 * (1 + math.cos(math.pi * f))
-            return rom * (1 - _minimum_jerk(f))
-
-        ts = [k / rate for k in range(int((lowered + down + 2.0) * rate))]
-        hs = [read(height(t), rng) for t in ts]
-        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
-        edge = EDGE if cosine else EDGE_MJ
-        errors.append(timing.hold_end_t - (lowered + edge * down))
-    assert sum(map(abs, errors)) / len(errors) < 0.037
+    errors = _squeeze_end_errors(rate, 200.0, 24, _whole_centimetres(500.0), 500.0)
+    assert _mean_abs(errors) < 0.037
 
 
 @pytest.mark.parametrize("rate", [10.0, 12.5, 20.0, 30.0])
@@ -344,28 +349,8 @@ def test_the_squeeze_starts_where_the_fitted_lift_passes_the_level_in_whole_cent
     # The same at the squeeze's start: a 1.5 s lift of 20 cm read in whole centimetres. One
     # speed window's crossing is 0.03-0.044 s off on average here; the lift fitted from
     # halfway up to the squeeze reads every step.
-    seat, rom, up = 500.0, 200.0, 1.5
-    read = _whole_centimetres(seat)
-    errors: list[float] = []
-    for seed in range(24):
-        rng = random.Random(seed)
-        cosine = seed % 2 == 1
-        lifted = 1.0 + rng.random() / rate  # every sampling phase
-
-        def height(t: float, lifted: float = lifted, cosine: bool = cosine) -> float:
-            if t > 5.0:
-                return rom * 0.5 * (1 + math.cos(math.pi * min(1.0, t - 5.0)))
-            f = min(1.0, max(0.0, (t - lifted) / up))
-            if cosine:
-                return rom * 0.5 * (1 - math.cos(math.pi * f))
-            return rom * _minimum_jerk(f)
-
-        ts = [k / rate for k in range(int(8.0 * rate))]
-        hs = [read(height(t), rng) for t in ts]
-        timing = measure(ts, hs, seat, 0.10, len(ts) - 1)
-        edge = EDGE if cosine else EDGE_MJ
-        errors.append(timing.hold_start_t - (lifted + (1 - edge) * up))
-    assert sum(map(abs, errors)) / len(errors) < 0.031
+    errors = _squeeze_start_errors(rate, 200.0, 24, _whole_centimetres(500.0), 500.0)
+    assert _mean_abs(errors) < 0.031
 
 
 @pytest.mark.parametrize("rate", [25.0, 30.0])
