@@ -71,6 +71,22 @@ def test_a_rep_lifted_while_the_sensor_saw_nothing_counts_and_so_do_the_next(
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+@pytest.mark.parametrize("seen", [0.25, 0.5])
+def test_a_rep_whose_lift_went_out_of_sight_counts_and_so_do_the_next(
+    nearer: bool, seen: float
+) -> None:
+    """The readings stop part-way up a lift from the seat and resume 2 s later in its squeeze
+    (sunlight on the way up): a lift within the learned range is the lifter on the bench, not
+    leaving (they stand up beyond the range first). That rep and those after it count, in one
+    set (it was read as the lifter leaving mid-lift, and the rep was lost)."""
+    track = _seated_after_four_reps(nearer, seed=29)
+    track.move(0.8 * seen, seen * ROM).unseen_move(2.0, ROM, value=NO_TARGET)
+    track.stay(0.6).move(1.3, 0.0).stay(0.6)
+    _reps(track, 3)
+    _assert_one_set_of(track, 8)
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_a_blind_spell_on_the_seat_between_reps_keeps_the_lifter_and_the_set(
     nearer: bool,
 ) -> None:

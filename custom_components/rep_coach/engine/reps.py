@@ -113,9 +113,9 @@ class PresenceChanged:
 @dataclass(frozen=True, slots=True)
 class Loss:
     """How the readings stopped (no target, invalid) ``since`` then: with the lifter
-    ``in_place`` (seated, or at or past the top of a rep: the sensor went blind, nobody left),
-    or just after they ``stood_up`` (a rise from the seat far beyond the learned range: they
-    left the beam on their feet)."""
+    ``in_place`` (seated, lifting from the seat, or at or past the top of a rep: the sensor
+    went blind, nobody left), or just after they ``stood_up`` (a rise from the seat far beyond
+    the learned range: they left the beam on their feet)."""
 
     since: float
     in_place: bool = False
@@ -598,9 +598,10 @@ class RepTracker:
 
     def _loss_from(self, since: float, side: Side) -> Loss:
         """The loss beginning ``since``, as the last reading before it left the lifter: in
-        place (at the seat a counted rep left from, no lift under way, or at or past the top
-        of a rep of the learned size) or standing up (the hips above the seat farther than
-        any thrust of the learned range reaches)."""
+        place (at the seat a counted rep left from, no lift under way; on a lift from that
+        seat within the learned range; or at or past the top of a rep of the learned size) or
+        standing up (the hips above the seat farther than any thrust of the learned range
+        reaches)."""
         calibrator = self.calibrator
         if not (self.presence.present and calibrator.settled and calibrator.model.sign):
             return Loss(since)
@@ -611,6 +612,17 @@ class RepTracker:
         if detector.past_the_top():
             return Loss(since, in_place=True)
         rep = detector.rep
+        rom, seat = calibrator.rom(side), calibrator.model.bottom_h
+        if (
+            rep is not None
+            and rom
+            and seat is not None
+            and abs(rep.base - seat) <= SEAT_TOL * rom
+            and detector.rising_out_of_view()
+        ):
+            # On the way up from the seat, within the learned range: the lifter is on the bench
+            # (leaving, the hips rise beyond the range first: stood_up above).
+            return Loss(since, in_place=True)
         # (Seated only where a counted rep since someone sat down left from: a still level
         # there may be an empty bench's floor or bench top, with no one on it.)
         seated = self._seat_shown is not None and position is not None and abs(position) <= SEAT_TOL
