@@ -87,6 +87,23 @@ def test_a_rep_whose_lift_went_out_of_sight_counts_and_so_do_the_next(
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+@pytest.mark.parametrize("before", [1, 2])
+def test_a_rep_lifted_unseen_before_the_orientation_is_learned_counts(
+    nearer: bool, before: int
+) -> None:
+    """As above, but in the first reps, before the orientation is learned: the readings stop
+    at the seat at the end of a rep (within that round trip, whichever way up) and resume at
+    the top of the next. The lifter never left: that rep counts, in the one set."""
+    track = Track(nearer=nearer, seated_mm=520.0, rate=20.0, noise=True, seed=31).empty(2.0)
+    track.arrive().stay(3.0)
+    for _ in range(before):
+        track.rep(rom=ROM, up=0.8, hold=1.2, down=1.3, pause=0.6)
+    track.unseen_move(2.0, ROM, value=NO_TARGET).stay(1.0).move(1.3, 0.0).stay(0.6)
+    _reps(track, 3)
+    _assert_one_set_of(track, before + 4)
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_a_blind_spell_on_the_seat_between_reps_keeps_the_lifter_and_the_set(
     nearer: bool,
 ) -> None:

@@ -599,11 +599,13 @@ class RepTracker:
     def _loss_from(self, since: float, side: Side) -> Loss:
         """The loss beginning ``since``, as the last reading before it left the lifter: in
         place (at the seat a counted rep left from, no lift under way; on a lift from that
-        seat within the learned range; or at or past the top of a rep of the learned size) or
-        standing up (the hips above the seat farther than any thrust of the learned range
-        reaches)."""
+        seat within the learned range; at or past the top of a rep of the learned size; while
+        learning, within a rep-like round trip under way) or standing up (the hips above the
+        seat farther than any thrust of the learned range reaches)."""
         calibrator = self.calibrator
         if not (self.presence.present and calibrator.settled and calibrator.model.sign):
+            if self.presence.present and not calibrator.settled and self._amid_a_rep():
+                return Loss(since, in_place=True)
             return Loss(since)
         position = self.position(side)
         if position is not None and position > OVERSIZE:
@@ -627,6 +629,15 @@ class RepTracker:
         # there may be an empty bench's floor or bench top, with no one on it.)
         seated = self._seat_shown is not None and position is not None and abs(position) <= SEAT_TOL
         return Loss(since, in_place=seated and (rep is None or rep.stage is not Stage.LIFTING))
+
+    def _amid_a_rep(self) -> bool:
+        """Learning the orientation, the last reading lies within a rep-like round trip under
+        way (one way up it is a rep's squeeze or lowering, the other a rest at its seat)."""
+        last_x = self.last_x
+        return last_x is not None and any(
+            d.rep is not None and d.rep.locked_out and d.within_rep(d.sign * last_x)
+            for d in self.detectors
+        )
 
     def _interrupt_attempt(self, detector: Detector, t: float, side: Side) -> None:
         """Drop ``detector``'s attempt as the readings stop joining up. One of the settled
