@@ -380,3 +380,32 @@ def test_a_squeeze_that_sinks_into_its_lowering_starts_where_the_lift_braked(rat
         timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
         errors.append(timing.hold_start_t - (lifted + (1 - EDGE) * up))
     assert sum(map(abs, errors)) / len(errors) < 0.01
+
+
+@pytest.mark.parametrize("rate", [10.0, 20.0, 30.0])
+@pytest.mark.parametrize("lost_at", [0.8, 0.9])
+def test_a_squeeze_the_sensor_never_saw_is_timed_across_its_blind_spell(
+    rate: float, lost_at: float
+) -> None:
+    """No reading from late in the lift (``lost_at`` of the way up) until the squeeze ends:
+    the hips within a few centimetres of a sensor above (it reads nothing that near), or
+    sunlight. The squeeze began unseen, as the lift reached the top: it is timed from the lift
+    the readings showed, not from the first reading back (which made it last nothing)."""
+    up, hold, down = 1.0, 3.5, 2.0
+    rom = 300.0
+    rng = random.Random(int(rate * 10 + lost_at * 100))
+
+    def height(t: float) -> float:
+        if t < 3.0:
+            return rom * 0.5 * (1 - math.cos(math.pi * min(1.0, max(0.0, (t - 2.0) / up))))
+        f = min(1.0, max(0.0, (t - 3.0 - hold) / down))
+        return rom * 0.5 * (1 + math.cos(math.pi * f))
+
+    lost = 2.0 + math.acos(1 - 2 * lost_at) / math.pi * up  # where the lift reached lost_at
+    back = 3.0 + hold  # the squeeze's end
+    ts = [t for t in (k / rate for k in range(int(10.0 * rate))) if not lost < t < back]
+    hs = [_noisy(height(t), rng) for t in ts]
+    timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+    edge = math.asin(STILL_FRACTION) / math.pi
+    defined = (3.0 + hold + edge * down) - (3.0 - edge * up)
+    assert timing.hold_end_t - timing.hold_start_t == pytest.approx(defined, abs=0.3)

@@ -27,6 +27,7 @@ from custom_components.rep_coach.engine.timing import (
     _smoothed,
     _squeeze_start,
     _start_level,
+    _unseen_arrival,
     measure,
     prefix_sums,
     read_lowering,
@@ -98,6 +99,9 @@ def one_pass(
         rise_half += 1
     arrived = _squeeze_start(ts, hs, min(rise_half, k_up), still, arrival, up_level, noise)
     hold_start_t = max(ts[j], arrival if arrived is None else arrived)
+    unseen = _unseen_arrival(ts, hs, i, still, a, band_level, up_level, peak)
+    if unseen is not None:
+        hold_start_t = unseen
     back = m
     while back > j and level[back - 1] >= band_level and ts[back - 1] > hold_start_t:
         back -= 1

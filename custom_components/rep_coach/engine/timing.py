@@ -48,6 +48,7 @@ from statistics import median
 SPEED_HALF_S = 0.15  # measuring: wide enough to keep 5-8 mm sensor noise out of the speed
 LIVE_HALF_S = 0.1  # deciding live that a phase is over: short, so events are prompt
 STILL_FRACTION = 0.15
+UNSEEN_S = 2 * SPEED_HALF_S  # no reading for longer than a speed window: that move went unseen
 MOVE_SHARE = 0.15  # a move's speed is read over this share of its duration either side ...
 MAX_HALF_S = 0.5  # ... up to this (and from SPEED_HALF_S): the speed of a slow move
 CUE_HALF_S = 0.15  # the hold cue reads the speed at the target moment over this either side
@@ -393,6 +394,9 @@ class Lowering:
             ts, self.hs, min(rise_half, k_up), still, arrival, up_level, self.noise
         )
         hold_start_t = max(ts[j], arrival if arrived is None else arrived)
+        unseen = _unseen_arrival(ts, self.hs, i, still, self.a, band_level, up_level, self.peak)
+        if unseen is not None:
+            hold_start_t = unseen
         # The lowering starts where the descent, rising towards its peak, passes the level (read
         # from where the hips last came back into the band: a dip before that is part of the
         # hold). Each sample's speed is its own, whichever samples are read with it.
@@ -528,6 +532,34 @@ def read_lowering(
         # (whether it is read goes by the speeds: the fit reads the rest that is in by then)
         end_read=end > q and max(ts[q], crossing) <= ts[max(q, end - a_down)],
     )
+
+
+def _unseen_arrival(
+    ts: Sequence[float],
+    hs: Sequence[float],
+    i: int,
+    still: int,
+    a: int,
+    band_level: float,
+    up_level: float,
+    peak: float,
+) -> float | None:
+    """When the squeeze began if the readings stopped on the lift's way into it (from ``i``,
+    up to ``still``): the hips too near the lens to be ranged, sunlight. Short of the hold band
+    and still lifting at the last reading, the lift went on unseen, braking from its last
+    speed to a stop at the top: twice the rest of the way at that speed (the first reading
+    back at the latest). None if no such silence."""
+    gap = next((k for k in range(i + 1, still + 1) if ts[k] - ts[k - 1] > UNSEEN_S), None)
+    if gap is None:
+        return None
+    last = gap - 1
+    first = max(i, last - a)
+    if last <= first or hs[last] >= band_level:
+        return None
+    speed = (hs[last] - hs[first]) / (ts[last] - ts[first])
+    if speed <= up_level:
+        return None
+    return min(ts[last] + 2.0 * max(0.0, peak - hs[last]) / speed, ts[gap])
 
 
 def _first_max(values: list[float], lo: int, hi: int) -> int:
