@@ -409,3 +409,16 @@ def test_a_squeeze_the_sensor_never_saw_is_timed_across_its_blind_spell(
     edge = math.asin(STILL_FRACTION) / math.pi
     defined = (3.0 + hold + edge * down) - (3.0 - edge * up)
     assert timing.hold_end_t - timing.hold_start_t == pytest.approx(defined, abs=0.3)
+
+
+def test_a_blind_spell_after_readings_taken_at_one_time_is_no_speed_to_read() -> None:
+    """The last readings before the blind spell carry one time (a burst the device stamped
+    alike): no lift speed can be read from them, and the squeeze is timed as the readings
+    show it, without dividing by a time that did not pass."""
+    rate, rom = 20.0, 300.0
+    ts = [k / rate for k in range(40)] + [4.0 + k / rate for k in range(60)]
+    ts[36:40] = [ts[36]] * 4
+    hs = [rom * 0.5 * (1 - math.cos(math.pi * min(1.0, t / 3.0))) for t in ts[:40]]
+    hs += [rom * 0.5 * (1 + math.cos(math.pi * min(1.0, (t - 4.0) / 2.0))) for t in ts[40:]]
+    timing = measure(ts, hs, 0.0, 0.10, len(ts) - 1)
+    assert timing.start_t < timing.hold_start_t <= timing.hold_end_t < timing.end_t

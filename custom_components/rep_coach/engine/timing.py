@@ -554,8 +554,8 @@ def _unseen_arrival(
         return None
     last = gap - 1
     first = max(i, last - a)
-    if last <= first or hs[last] >= band_level:
-        return None
+    if ts[last] <= ts[first] or hs[last] >= band_level:
+        return None  # (readings taken at one time: no speed to read)
     speed = (hs[last] - hs[first]) / (ts[last] - ts[first])
     if speed <= up_level:
         return None
