@@ -545,16 +545,22 @@ def _unseen_arrival(
     peak: float,
 ) -> float | None:
     """When the squeeze began if the readings stopped on the lift's way into it (from ``i``,
-    up to ``still``): the hips too near the lens to be ranged, sunlight. Short of the hold band
-    and still lifting at the last reading, the lift went on unseen, braking from its last
-    speed to a stop at the top: twice the rest of the way at that speed (the first reading
-    back at the latest). None if no such silence."""
-    gap = next((k for k in range(i + 1, still + 1) if ts[k] - ts[k - 1] > UNSEEN_S), None)
+    up to ``still``, before any reading in the hold band): the hips too near the lens to be
+    ranged, sunlight. Still lifting at the last reading, the lift went on unseen, braking
+    from its last speed to a stop at the top: twice the rest of the way at that speed (the
+    first reading back at the latest). None if the squeeze was seen, or no such silence."""
+    gap = None
+    for k in range(i + 1, still + 1):
+        if hs[k - 1] >= band_level:
+            return None  # a reading in the band before any silence: the squeeze was seen
+        if ts[k] - ts[k - 1] > UNSEEN_S:
+            gap = k
+            break
     if gap is None:
         return None
     last = gap - 1
     first = max(i, last - a)
-    if ts[last] <= ts[first] or hs[last] >= band_level:
+    if ts[last] <= ts[first]:
         return None  # (readings taken at one time: no speed to read)
     speed = (hs[last] - hs[first]) / (ts[last] - ts[first])
     if speed <= up_level:
