@@ -45,6 +45,14 @@ def _seated_after_four_reps(nearer: bool, *, seed: int) -> Track:
     return track
 
 
+def _lifted_unseen_then_three_reps(track: Track) -> Track:
+    """The readings stop (no target) for a 2 s lift to the top of the range and resume there:
+    the squeeze goes on 1 s, the rep is lowered, and three more reps follow."""
+    track.unseen_move(2.0, ROM, value=NO_TARGET).stay(1.0).move(1.3, 0.0).stay(0.6)
+    _reps(track, 3)
+    return track
+
+
 def _assert_one_set_of(track: Track, reps: int) -> None:
     """The lifter stays seated 15 s after ``track``: ``reps`` counted, all in one set, and
     nobody said to have left while the track lasted."""
@@ -65,9 +73,7 @@ def test_a_rep_lifted_while_the_sensor_saw_nothing_counts_and_so_do_the_next(
     count, in one set (it was read as the lifter leaving, and the lowering that followed as
     a lift of the other way up, which put the orientation in doubt and lost the next rep)."""
     track = _seated_after_four_reps(nearer, seed=5)
-    track.unseen_move(2.0, ROM, value=NO_TARGET).stay(1.0).move(1.3, 0.0).stay(0.6)
-    _reps(track, 3)
-    _assert_one_set_of(track, 8)
+    _assert_one_set_of(_lifted_unseen_then_three_reps(track), 8)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
@@ -98,9 +104,7 @@ def test_a_rep_lifted_unseen_before_the_orientation_is_learned_counts(
     track.arrive().stay(3.0)
     for _ in range(before):
         track.rep(rom=ROM, up=0.8, hold=1.2, down=1.3, pause=0.6)
-    track.unseen_move(2.0, ROM, value=NO_TARGET).stay(1.0).move(1.3, 0.0).stay(0.6)
-    _reps(track, 3)
-    _assert_one_set_of(track, before + 4)
+    _assert_one_set_of(_lifted_unseen_then_three_reps(track), before + 4)
 
 
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
