@@ -614,12 +614,9 @@ class RepTracker:
         if detector.past_the_top():
             return Loss(since, in_place=True)
         rep = detector.rep
-        rom, seat = calibrator.rom(side), calibrator.model.bottom_h
         if (
             rep is not None
-            and rom
-            and seat is not None
-            and abs(rep.base - seat) <= SEAT_TOL * rom
+            and self._from_seat(detector.sign, rep.base, side)
             and detector.rising_out_of_view()
         ):
             # On the way up from the seat, within the learned range: the lifter is on the bench
@@ -801,16 +798,16 @@ class RepTracker:
             self._far_since = None
             self._set_present(t, False)
 
-    def _from_seat(self, candidate: Candidate, side: Side) -> bool:
-        """The rep ``candidate`` began at the learned seat."""
+    def _from_seat(self, sign: int, base: float, side: Side) -> bool:
+        """A rep of orientation ``sign`` from ``base`` began at the learned seat."""
         model = self.calibrator.model
         rom = self.calibrator.rom(side)
         seat = model.bottom_h
         return (
             seat is not None
             and rom is not None
-            and candidate.sign == model.sign
-            and abs(candidate.base - seat) <= SEAT_TOL * rom
+            and sign == model.sign
+            and abs(base - seat) <= SEAT_TOL * rom
         )
 
     def _set_present(self, t: float, present: bool, *, unseen: bool = False) -> None:
@@ -909,7 +906,7 @@ class RepTracker:
             self._set_present(outcome.verdicts[0].candidate.begun_t, True)
         for verdict in outcome.verdicts:
             candidate = verdict.candidate
-            if verdict.complete and self._from_seat(candidate, side):
+            if verdict.complete and self._from_seat(candidate.sign, candidate.base, side):
                 self._seat_shown = min(candidate.base, candidate.low)
             measure = _measure(candidate, verdict.complete, verdict.rom_fraction)
             self._found.append(RepFound(candidate.end_t, measure))
