@@ -18,7 +18,8 @@ from custom_components.rep_coach.engine import (
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.field import field_session
 from rep_coach_tools.holdout import holdout_session
-from rep_coach_tools.scoring import Cue, cue_class, set_windows
+from rep_coach_tools.holdout.pairs import holdout_pair
+from rep_coach_tools.scoring import Cue, cue_class, set_windows, stray_cue_count
 from rep_coach_tools.sim.broad import Options
 from rep_coach_tools.sim.model import Mount, SimSession
 from rep_coach_tools.simulator import simulate_session
@@ -341,3 +342,58 @@ def test_a_set_whose_first_lift_went_unread_gets_the_cue_from_its_squeezes(
     cued = _eligible_reps_cued(session())
     assert len(cued) >= 8
     assert cued.count(False) <= 2  # the first rep or two, before a rep of the run has ended
+
+
+@pytest.mark.parametrize(
+    ("seed", "family", "mount"),
+    [(27874206, "seat", Mount.ABOVE), (787083410, "lifter", Mount.BELOW)],
+    ids=["seat-above", "lifter-below"],
+)
+def test_the_first_lift_keeps_the_cue_once_the_other_way_up_lowers_from_the_seat(
+    seed: int, family: str, mount: Mount
+) -> None:
+    """Two simulated sessions (the main corpus, seed 43) where the lifter rests on the seat
+    before the first rep: the other way up, the seat is the top of a "rep" and the first lift
+    its lowering. The lift opened a run while that top lasted, and no longer once that
+    "lowering" was under way (a movement just before the lift): nobody led the cue, and the
+    first squeeze, long enough by the truth, got none. The other way up's lowering from a rest
+    at its top that lasted until the lift is that lift: the lift still opens a run."""
+    session = simulate_session(seed, family=family, options=Options(mount=mount))
+    target = session.settings().hold_target_s
+    first = _first_rep(session)
+    assert cue_class(first, target) is Cue.ELIGIBLE
+    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
+    assert not [t for t in cues if t < first["start_t"]]
+    assert any(first["start_t"] <= t <= first["end_t"] for t in cues)
+
+
+def test_a_squeeze_longer_than_the_rest_before_it_is_no_seat_for_the_lift_after_it() -> None:
+    """A simulated session (the main corpus, seed 41) whose lifter squeezes about 4 s and
+    rests about 1 s at the bottom. The other way up, each squeeze is a rest at the top of a
+    "rep" and each lowering a lift from it; that "rep" rose from a rest (the bottom pause), so
+    it is no sitting down and its top no seat: no cue on the lowering."""
+    session = simulate_session(1506482440, family="mixed", options=Options(mount=Mount.BELOW))
+    true_reps = sorted(
+        (d for _, _, s in set_windows(session.truth) for d in s["rep_details"]),
+        key=lambda d: d["end_t"],
+    )
+    assert stray_cue_count(true_reps, run_engine(session)) == 0
+
+
+def test_a_squeeze_in_a_run_is_no_seat_for_the_lift_after_it_while_relearning() -> None:
+    """A simulated pair of sessions, the sensor re-clamped between them (the pairs corpus, seed
+    43), whose second lifter squeezes about 3 s and barely pauses at the bottom. While the
+    orientation is relearned, the other way up each squeeze is a long rest at the top of a
+    "rep" that rose straight from the rep before it; it is no seat, so the lowering after it
+    is no lift: the short and partial reps get no cue."""
+    session = holdout_pair(1859059619, reclamp=True, mount=Mount.ABOVE)
+    target = session.settings().hold_target_s
+    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
+    short = [
+        d
+        for _, _, s in set_windows(session.truth)
+        for d in s["rep_details"]
+        if cue_class(d, target) is Cue.INELIGIBLE
+    ]
+    assert short
+    assert not [d["start_t"] for d in short if any(d["start_t"] <= t <= d["end_t"] for t in cues)]

@@ -187,7 +187,9 @@ class RepTracker:
         # :meth:`lost`).
         self._loss = Loss(-float("inf"))
         self._came_through = False  # nobody seen since the readings jumped (someone coming in)
-        self._spans: deque[tuple[float, float]] = deque(maxlen=8)  # recent rep-sized candidates
+        # Recent rep-sized candidates: (begun, end, sign, the rest at their top from, until,
+        # how far they came down from it, how long they rested before).
+        self._spans: deque[tuple[float, float, int, float, float, float, float]] = deque(maxlen=8)
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
         # after it, the rest the readings show may be the top of a rep under way, not the seat.
         self._found_at: float | None = None
@@ -297,7 +299,7 @@ class RepTracker:
             rep is not None
             and (seat is None or seat[1] == holding[0].sign)
             and all(d.rep is None for d in self.detectors if d is not holding[0])
-            and self._quiet(holding[0], rep.begun_t)
+            and self._quiet(holding[0], rep.begun_t, cue=True)
         ):
             # The first lift of a run, from a quiet rest, leaves the seat: its top is the
             # squeeze whichever way the evidence leans so far (that may rest on the arrival
@@ -308,7 +310,7 @@ class RepTracker:
         sign = calibrator.provisional_sign()
         if sign:
             return self._of_sign(sign)
-        if rep is not None and self._quiet(holding[0], rep.begun_t):
+        if rep is not None and self._quiet(holding[0], rep.begun_t, cue=True):
             return holding[0]  # (a seat shown the other way up: the evidence is silent)
         if (
             rep is not None
@@ -352,27 +354,62 @@ class RepTracker:
         if detector.dwell_before(rep) >= RESTED_S:
             self._seat = (sign * rep.base, sign)
 
-    def _quiet(self, detector: Detector, begun_t: float) -> bool:
-        """Nothing rep-sized went on just before ``begun_t``: a lift then opens a run."""
+    def _quiet(self, detector: Detector, begun_t: float, *, cue: bool = False) -> bool:
+        """Nothing rep-sized went on just before ``begun_t``: a lift then opens a run.
+
+        ``cue``: asked for the cue, while the lift is under way. The other way up, a lowering
+        at least lift-sized from a rest at its top that lasted RESTED_S (a seat rest) and until
+        QUIET_S before the lift is that lift, if that "rep" rose straight from a movement that
+        was no rep (the lifter sitting down), not from a rest or the reps of a run (then its top
+        is a squeeze): no movement before it."""
         if begun_t < self._settled_from:
             return False  # the lifter just appeared, or the data just resumed
         found = self._found_at
-        if found is not None and not any(span_begun >= found for span_begun, _ in self._spans):
+        if found is not None and not any(span[0] >= found for span in self._spans):
             return False  # a rest the data resumed on: the seat, or the squeeze of a rep
-        for span_begun, span_end in self._spans:
-            if span_begun < begun_t and span_end > begun_t - QUIET_S:
-                return False
+        quiet_from = begun_t - QUIET_S
+        lift = detector.reported()
+        for span_begun, span_end, sign, top_from, top_until, drop, dwell in self._spans:
+            if span_begun < begun_t and span_end > quiet_from:
+                mirror = (
+                    cue
+                    and sign != detector.sign
+                    and top_from <= quiet_from <= top_until
+                    and top_until - top_from >= RESTED_S
+                    and drop >= lift
+                    and dwell < QUIET_S
+                    and not self._run_before(span_begun)
+                )
+                if not mirror:
+                    return False
         other = self.detectors[1] if detector is self.detectors[0] else self.detectors[0]
         rep = other.rep
         # The other way up, a "squeeze" that stayed still since well before this lift is the
         # rest this lift leaves (sitting down after arriving reads as a rise one way up).
         resting = (
             rep is not None
-            and rep.stage is Stage.HOLDING
             and rep.hold_start_t is not None
-            and rep.hold_start_t <= begun_t - QUIET_S
+            and rep.hold_start_t <= quiet_from
+            and (
+                rep.stage is Stage.HOLDING
+                or (
+                    cue
+                    and rep.stage is Stage.LOWERING
+                    and rep.exit_t is not None
+                    and rep.exit_t >= quiet_from
+                    and rep.exit_t - rep.hold_start_t >= RESTED_S
+                    and rep.low is not None
+                    and rep.peak - rep.low >= lift
+                    and other.dwell_before(rep) < QUIET_S
+                    and not self._run_before(rep.begun_t)
+                )
+            )
         )
         return rep is None or rep.begun_t >= begun_t or resting or not other.busy
+
+    def _run_before(self, begun_t: float) -> bool:
+        """A rep-sized movement went on until under QUIET_S before ``begun_t``."""
+        return any(s[0] < begun_t and s[1] > begun_t - QUIET_S for s in self._spans)
 
     @property
     def stage(self) -> Stage:
@@ -872,7 +909,18 @@ class RepTracker:
             and candidate.dwell_before < QUIET_S
         )
         if candidate.rom >= detector.reported() and not arrival:
-            self._spans.append((candidate.begun_t, candidate.end_t))
+            timing = candidate.timing
+            self._spans.append(
+                (
+                    candidate.begun_t,
+                    candidate.end_t,
+                    candidate.sign,
+                    timing.hold_start_t,
+                    timing.hold_end_t,
+                    candidate.base + candidate.rom - candidate.low,
+                    candidate.dwell_before,
+                )
+            )
         self._apply(candidate.end_t, self.calibrator.add(candidate, side), side)
 
     def aborted(self, detector: Detector, found: Aborted, side: Side) -> None:
