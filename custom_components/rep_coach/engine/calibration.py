@@ -48,6 +48,7 @@ from .thresholds import (
     SEAT_TOL,
     SLOW_LOWERING,
     SOFT_CAP,
+    STOOD_UP,
     SWIFT_SHARE,
     TEMPO_WEIGHT,
 )
@@ -248,6 +249,7 @@ class Calibrator:
         self.prior = 0.0
         self.window: deque[Candidate] = deque(maxlen=MAX_PENDING)  # evidence (both signs)
         self.rests_at_top: list[int] = []  # signs whose "hold" turned out to be a rest
+        self.stand_ups: list[int] = []  # signs whose lift from a rest was someone leaving
         self.pending: list[Candidate] = []  # held back until settled
         self.suspect: Candidate | None = None  # a short lift after a rest: partial or new range?
         self.swift_trip: Candidate | None = None  # a swift trip after a rest: rep or passer?
@@ -264,6 +266,7 @@ class Calibrator:
         model = self.model
         self.window.clear()
         self.rests_at_top.clear()
+        self.stand_ups.clear()
         self.pending.clear()
         self.suspect = None
         self.swift_trip = None
@@ -340,6 +343,7 @@ class Calibrator:
         self.window.clear()
         self.window.extend(kept)
         self.rests_at_top.clear()
+        self.stand_ups.clear()
         self.prior = PRIOR * self.model.sign
 
     def evidence(self, *, style: bool = True) -> float:
@@ -367,6 +371,8 @@ class Calibrator:
                 score += max(-SOFT_CAP, min(SOFT_CAP, soft))
         for sign in self.rests_at_top:
             score -= sign * REST_AT_TOP
+        for sign in self.stand_ups:
+            score += sign * STOOD_UP
         if abs(score) > EVIDENCE_CAP and not self.model.fixed_sign:
             score = math.copysign(EVIDENCE_CAP, score)
         return score
@@ -417,6 +423,28 @@ class Calibrator:
             self.rests_at_top.append(sign)
             del self.rests_at_top[:-MAX_PENDING]
         return self._review(t, side)
+
+    def stood_up(self, sign: int, t: float, side: Side) -> Outcome:
+        """A lift of ``sign`` from a rest rose far beyond every rep-like round trip, and the
+        lifter was gone at ``t`` (the readings jumped or stopped): someone standing up from the
+        seat and leaving. The other way up the same movement sinks through the seat."""
+        if self.settled or self.model.fixed_sign:
+            return Outcome()
+        self.stand_ups.append(sign)
+        del self.stand_ups[:-MAX_PENDING]
+        return self._review(t, side)
+
+    def standing(self, rise: float) -> bool:
+        """A lift of ``rise`` goes far beyond the rep-like round trips seen (OVERSIZE of the
+        largest two agree on): no rep, someone standing up (False: none seen yet)."""
+        roms = [c.rom for c in self.window]
+        if not roms:
+            return False
+        reference = _reference(roms)
+        floor = self._rep_floor(reference)
+        if sum(1 for r in roms if floor <= r <= OVERSIZE * reference) < 2:
+            return False
+        return rise > OVERSIZE * reference
 
     def rest(self, level_x: float, side: Side) -> None:
         """The hips rest at distance ``level_x``: near the seat, that is the seat now."""
@@ -685,6 +713,7 @@ class Calibrator:
         self.pending = []
         self.window.clear()
         self.rests_at_top.clear()
+        self.stand_ups.clear()
         self.prior = PRIOR * sign
         rom = self.rom(side)
         assert rom is not None

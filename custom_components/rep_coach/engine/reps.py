@@ -511,6 +511,8 @@ class RepTracker:
     def _interrupt(
         self, t: float, side: Side, *, detectors: tuple[Detector, ...] | None = None
     ) -> None:
+        if detectors is None:
+            self._stood_up(t, side)
         for detector in self.detectors if detectors is None else detectors:
             self._hear(detector, detector.interrupt(t), side)
         self.still.reset()
@@ -529,6 +531,7 @@ class RepTracker:
         rep of the learned size past its lift waits for where the readings land (a rep already
         back at the bottom is finished); what that changed, in order."""
         calibrator = self.calibrator
+        self._stood_up(t, side)
         learned = calibrator.model.sign  # settled, or the prior while relearning
         if not self.presence.present:
             self._came_through = True
@@ -672,6 +675,25 @@ class RepTracker:
             d.rep is not None and d.rep.locked_out and d.within_rep(d.sign * last_x)
             for d in self.detectors
         )
+
+    def _stood_up(self, t: float, side: Side) -> None:
+        """The lifter is gone at ``t`` (the readings jumped or stopped) while the way up is
+        being learned: a lift under way, from a rest, far beyond every rep-like round trip seen
+        was them standing up from the seat, a hard clue to the way up (the other way up, the
+        same movement sank through the seat). Both ways up at once, or neither: no clue."""
+        calibrator = self.calibrator
+        if calibrator.settled or not self.presence.present:
+            return
+        signs = [
+            detector.sign
+            for detector in self.detectors
+            if (rep := detector.rep) is not None
+            and rep.stage <= Stage.HOLDING
+            and calibrator.standing(rep.rise)
+            and detector.dwell_before(rep) >= QUIET_S
+        ]
+        if len(signs) == 1:
+            self._apply(t, calibrator.stood_up(signs[0], t, side), side)
 
     def _interrupt_attempt(self, detector: Detector, t: float, side: Side) -> None:
         """Drop ``detector``'s attempt as the readings stop joining up. One of the settled

@@ -115,6 +115,8 @@ EVIDENCE_CAP: Final = 12.0  # evidence never exceeds this, so a real change show
 CHAIN: Final = 3.5  # a rep that opens a run (a lift after a quiet rest): only the seat does that
 # (in the simulated corpus and its mirror: 196 from the seat, none from the top)
 REST_AT_TOP: Final = 3.5  # a "hold" long enough to be a rest means the hypothesis is upside down
+STOOD_UP: Final = 4.5  # a lift from a rest far beyond the reps, then the lifter gone: only
+# standing up from the seat does that (the other way up it sinks through the seat)
 DWELL_WEIGHT: Final = (
     1.0  # cap of the pause pattern's vote (squeeze at the top, touch-and-go below)
 )
