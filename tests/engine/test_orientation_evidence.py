@@ -126,23 +126,24 @@ def test_sitting_down_from_the_empty_bench_level_does_not_swallow_the_first_rep(
     assert all(r.rom_mm == pytest.approx(165.0, abs=25.0) for r in reps)
 
 
-def _mid_set_then_leaving(nearer: bool, seed: int) -> Track:
+def _mid_set_then_leaving(nearer: bool, seed: int, stands_mm: float) -> Track:
     """The stream starts with the lifter already seated and going (no rest before the first
     lift); a long squeeze and a short rest on the seat make either way up a plausible rep; then
     they rest on the seat, stand up and walk off, and the sensor sees the empty bench's far
     surface (the ceiling over a sensor below, the floor under one above)."""
-    track = Track(nearer=nearer, seated_mm=700.0 if nearer else 180.0, noise=True, seed=seed)
+    track = Track(nearer=nearer, seated_mm=1000.0 if nearer else 180.0, noise=True, seed=seed)
     track.rate = 10.0
     track.stay(0.6)
     for _ in range(8):
         track.rep(rom=240.0, up=0.6, hold=3.4, down=1.9, pause=0.8)
-    track.stay(3.5).move(0.8, 410.0).stay(0.5)
-    return track.empty(12.0, level=-330.0 if nearer else 830.0)
+    track.stay(3.5).move(0.8, stands_mm).stay(0.5)
+    return track.empty(12.0, level=-330.0 if nearer else 1500.0)
 
 
+@pytest.mark.parametrize("stands_mm", [410.0, 760.0], ids=["near", "beyond any thrust"])
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 def test_standing_up_and_leaving_tells_the_way_up_of_a_set_that_started_with_the_stream(
-    nearer: bool,
+    nearer: bool, stands_mm: float
 ) -> None:
     """Nothing before the lifter leaves tells the way up for sure (the stream began mid-set,
     sitting down reads as a lift one way up, the style votes never decide alone): standing up
@@ -150,10 +151,10 @@ def test_standing_up_and_leaving_tells_the_way_up_of_a_set_that_started_with_the
     sinks through the seat). The set is counted as they leave, not when the next lifter's first
     rest tells, minutes later (here nobody comes: before, the set was never counted)."""
     engine = RepEngine(EngineSettings(target_reps=0))
-    events = run(engine, _mid_set_then_leaving(nearer, seed=17))
+    events = run(engine, _mid_set_then_leaving(nearer, seed=17, stands_mm=stands_mm))
     reps = counted(events)
     assert len(reps) == 8
     assert all(r.rom_mm == pytest.approx(240.0, abs=25.0) for r in reps)
     calibrations = [e for e in events if isinstance(e, CalibratedEvent)]
     assert len(calibrations) == 1
-    assert abs(calibrations[0].bottom_mm - (700.0 if nearer else 180.0)) < 20.0
+    assert abs(calibrations[0].bottom_mm - (1000.0 if nearer else 180.0)) < 20.0

@@ -252,6 +252,7 @@ class Aborted:
     t: float
     why: Abort
     rise: float = 0.0
+    rested: float = 0.0  # (STOOD_UP) how long the hips stayed at the base before it rose
 
 
 @dataclass(frozen=True, slots=True)
@@ -1119,12 +1120,14 @@ class Detector:
             self._finish(self._last_t, at_valley=True, estimated_end=arrival)
 
     def _abort(self, t: float, why: Abort) -> None:
-        rise = 0.0 if self.rep is None else self.rep.rise
+        rep = self.rep
+        rise = 0.0 if rep is None else rep.rise
+        rested = self.dwell_before(rep) if rep is not None and why is Abort.STOOD_UP else 0.0
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = None
         self._after_last_rep = self.history.count - 1
-        self._found.append(Aborted(t, why, rise))
+        self._found.append(Aborted(t, why, rise, rested))
 
     def _finish(self, t: float, *, at_valley: bool, estimated_end: float | None = None) -> None:
         rep = self.rep

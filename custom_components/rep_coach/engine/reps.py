@@ -35,6 +35,7 @@ from .settings import Side
 from .state import Calibration
 from .thresholds import (
     ABSENT_AFTER_S,
+    LEAVING_S,
     MAX_HOLD_S,
     OCCLUDED,
     OCCLUDED_NOISE,
@@ -187,6 +188,7 @@ class RepTracker:
         # :meth:`lost`).
         self._loss = Loss(-float("inf"))
         self._came_through = False  # nobody seen since the readings jumped (someone coming in)
+        self._stood: tuple[int, float] | None = None  # (sign, t): rose beyond any thrust
         # Recent rep-sized candidates: (begun, end, sign, the rest at their top from, until,
         # how far they came down from it, how long they rested before).
         self._spans: deque[tuple[float, float, int, float, float, float, float]] = deque(maxlen=8)
@@ -684,16 +686,19 @@ class RepTracker:
         calibrator = self.calibrator
         if calibrator.settled or not self.presence.present:
             return
-        signs = [
+        signs = {
             detector.sign
             for detector in self.detectors
             if (rep := detector.rep) is not None
             and rep.stage <= Stage.HOLDING
             and calibrator.standing(rep.rise)
             and detector.dwell_before(rep) >= QUIET_S
-        ]
+        }
+        stood, self._stood = self._stood, None
+        if stood is not None and t - stood[1] <= LEAVING_S:
+            signs.add(stood[0])  # (risen beyond any thrust just before: that attempt is over)
         if len(signs) == 1:
-            self._apply(t, calibrator.stood_up(signs[0], t, side), side)
+            self._apply(t, calibrator.stood_up(signs.pop(), t, side), side)
 
     def _interrupt_attempt(self, detector: Detector, t: float, side: Side) -> None:
         """Drop ``detector``'s attempt as the readings stop joining up. One of the settled
@@ -950,6 +955,12 @@ class RepTracker:
         if found.why is Abort.RESTED_AT_TOP:
             t = found.t
             self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
+        elif (
+            found.why is Abort.STOOD_UP
+            and found.rested >= QUIET_S
+            and self.calibrator.standing(found.rise)
+        ):
+            self._stood = (detector.sign, found.t)  # from a rest: leaving, if they go now
         elif self._no_activity(detector, found):
             self._found.append(Reseated(found.t))
 

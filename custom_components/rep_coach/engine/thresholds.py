@@ -117,6 +117,7 @@ CHAIN: Final = 3.5  # a rep that opens a run (a lift after a quiet rest): only t
 REST_AT_TOP: Final = 3.5  # a "hold" long enough to be a rest means the hypothesis is upside down
 STOOD_UP: Final = 4.5  # a lift from a rest far beyond the reps, then the lifter gone: only
 # standing up from the seat does that (the other way up it sinks through the seat)
+LEAVING_S: Final = 3.0  # stood up, then out of the beam within a step or two: leaving
 DWELL_WEIGHT: Final = (
     1.0  # cap of the pause pattern's vote (squeeze at the top, touch-and-go below)
 )
