@@ -428,8 +428,8 @@ class Calibrator:
         """A lift of ``sign`` from a rest rose far beyond every rep-like round trip, and the
         lifter was gone at ``t`` (the readings jumped or stopped): someone standing up from the
         seat and leaving. The other way up the same movement sinks through the seat."""
-        if self.settled or self.model.fixed_sign:
-            return Outcome()
+        if self.settled or self.model.sign:
+            return Outcome()  # (relearning: the prior and the reps since tell)
         self.stand_ups.append(sign)
         del self.stand_ups[:-MAX_PENDING]
         return self._review(t, side)

@@ -684,8 +684,8 @@ class RepTracker:
         was them standing up from the seat, a hard clue to the way up (the other way up, the
         same movement sank through the seat). Both ways up at once, or neither: no clue."""
         calibrator = self.calibrator
-        if calibrator.settled or not self.presence.present:
-            return
+        if calibrator.model.sign or not self.presence.present:
+            return  # (learned once: relearning has the prior and the reps since)
         signs = {
             detector.sign
             for detector in self.detectors
@@ -955,14 +955,15 @@ class RepTracker:
         if found.why is Abort.RESTED_AT_TOP:
             t = found.t
             self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
-        elif (
+        elif self._no_activity(detector, found):
+            self._found.append(Reseated(found.t))
+        if (
             found.why is Abort.STOOD_UP
             and found.rested >= QUIET_S
+            and not self.calibrator.model.sign
             and self.calibrator.standing(found.rise)
         ):
             self._stood = (detector.sign, found.t)  # from a rest: leaving, if they go now
-        elif self._no_activity(detector, found):
-            self._found.append(Reseated(found.t))
 
     def _no_activity(self, detector: Detector, found: Aborted) -> bool:
         """Whether an attempt of the learned orientation, dropped, was no movement of the set."""
