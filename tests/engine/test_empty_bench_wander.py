@@ -13,6 +13,7 @@ import random
 
 from custom_components.rep_coach.engine import EngineSettings, RepEngine, RepEvent
 from rep_coach_tools.benchmark import run_engine
+from rep_coach_tools.field import field_session
 from rep_coach_tools.holdout import holdout_session
 from rep_coach_tools.sim.model import Mount, SimSession
 
@@ -117,4 +118,18 @@ def test_the_first_sets_reps_held_back_outlast_the_fidgets_after_them() -> None:
     (counted 4 of 6): the fidgets go first, the reps last."""
     session = holdout_session(2029010314, mount=Mount.ABOVE)
     reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
+    assert [s["reps"] for s in session.truth["sets"]] == full_reps_per_set(session, reps)
+
+
+def test_a_ceilings_stirs_after_the_lifter_left_do_not_turn_the_learned_orientation() -> None:
+    """Field corpus (training seed, slip family, sensor below): the first set is learned as its
+    lifter stands up and leaves; the bench then stays empty for 75 s under a ceiling 2.2 m past
+    the seat, whose readings stir by 3-5 cm with stills between (round trips of a sixth of the
+    learned range, "from a rest" the other way up). Those stirs turned the learned orientation
+    (a relearn from them, upside down) and ten of them were counted as reps. The bench was seen
+    to empty: a stir under a partial rep of the learned range is no lifter."""
+    session = field_session(1254468761, "slip", mount=Mount.BELOW)
+    (away,) = [(a, b) for a, b in session.truth["away"] if a < 100.0]
+    reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
+    assert [r for r in reps if away[0] < r.t < away[1]] == []
     assert [s["reps"] for s in session.truth["sets"]] == full_reps_per_set(session, reps)

@@ -18,6 +18,9 @@ from custom_components.rep_coach.engine import (
     RepEngine,
     RepEvent,
 )
+from rep_coach_tools.benchmark import run_engine
+from rep_coach_tools.field.upsets import upset_session
+from rep_coach_tools.sim.model import Mount
 
 from .helpers import NO_TARGET, Track, run, run_payloads
 
@@ -158,3 +161,18 @@ def test_standing_up_and_leaving_tells_the_way_up_of_a_set_that_started_with_the
     calibrations = [e for e in events if isinstance(e, CalibratedEvent)]
     assert len(calibrations) == 1
     assert abs(calibrations[0].bottom_mm - (1000.0 if nearer else 180.0)) < 20.0
+
+
+def test_standing_up_while_the_way_up_is_relearned_turns_a_set_learned_upside_down() -> None:
+    """Upsets corpus (training seed, sensor below): the first two sets were learned upside down
+    (few reps, little to go on); when the third set's reps doubted it, the lifter got up and
+    left before the relearn could tell. Their stand-up says which way is up: that set and
+    the three after it are counted (they were 1, 1, 0 and 0 of 10, 12, 10 and 12)."""
+    session = upset_session(1960323593, "restart", mount=Mount.BELOW)
+    emitted = run_engine(session)
+    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
+    per_set = [
+        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps)
+        for s in session.truth["sets"]
+    ]
+    assert per_set[2:5] == [s["reps"] for s in session.truth["sets"][2:5]]

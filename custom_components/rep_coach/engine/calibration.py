@@ -428,8 +428,8 @@ class Calibrator:
         """A lift of ``sign`` from a rest rose far beyond every rep-like round trip, and the
         lifter was gone at ``t`` (the readings jumped or stopped): someone standing up from the
         seat and leaving. The other way up the same movement sinks through the seat."""
-        if self.settled or self.model.sign:
-            return Outcome()  # (relearning: the prior and the reps since tell)
+        if self.settled or self.model.fixed_sign:
+            return Outcome()
         self.stand_ups.append(sign)
         del self.stand_ups[:-MAX_PENDING]
         return self._review(t, side)
@@ -488,11 +488,15 @@ class Calibrator:
     # --- settled: count what fits, doubt what does not ------------------------------------
     def _settled(self, c: Candidate, side: Side) -> Outcome:
         model = self.model
+        rom = self.rom(side)
         if c.sign != model.sign:
+            if self.vacated and rom is not None and c.rom < self.partial * rom:
+                # The bench emptied since it settled: a stir under a partial rep of the learned
+                # range the other way up is its background's (a far ceiling's wander), no lifter.
+                return Outcome()
             if model.sign * self.evidence() < DOUBT:
                 return self._doubt(c, CalibrationReason.ORIENTATION, side)
             return Outcome()
-        rom = self.rom(side)
         assert rom is not None
         fraction = c.rom / rom
         if fraction < self.partial:

@@ -684,8 +684,8 @@ class RepTracker:
         was them standing up from the seat, a hard clue to the way up (the other way up, the
         same movement sank through the seat). Both ways up at once, or neither: no clue."""
         calibrator = self.calibrator
-        if calibrator.model.sign or not self.presence.present:
-            return  # (learned once: relearning has the prior and the reps since)
+        if calibrator.settled or not self.presence.present:
+            return
         signs = {
             detector.sign
             for detector in self.detectors
@@ -960,7 +960,7 @@ class RepTracker:
         if (
             found.why is Abort.STOOD_UP
             and found.rested >= QUIET_S
-            and not self.calibrator.model.sign
+            and not self.calibrator.settled
             and self.calibrator.standing(found.rise)
         ):
             self._stood = (detector.sign, found.t)  # from a rest: leaving, if they go now
