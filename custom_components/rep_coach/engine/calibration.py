@@ -5,6 +5,7 @@ orientation hypotheses are tracked (:mod:`.detector`); their candidate reps are 
 
 - a lift that opens a run - after a quiet rest, no attempt under way - comes from the seat;
 - a "hold" so long that it is a rest means that hypothesis is upside down;
+- a lift from a rest far beyond the reps, the lifter then gone, is standing up from the seat;
 - the squeeze pause is at the top and the bottom is touch-and-go; the lowering is usually
   slower than the lift (soft votes, capped, so that one unusual lifter cannot decide alone).
 
