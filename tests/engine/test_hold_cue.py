@@ -250,6 +250,17 @@ def test_a_stall_over_the_target_moment_is_read_at_that_moment_once_it_arrives(
     assert _cued_reps(events)[1:] == [True] * 5
 
 
+def _assert_only_the_first_rep_cued_first(session: SimSession) -> None:
+    """The session's first rep earned the cue, got it during the rep, and nothing was cued
+    before it."""
+    target = session.settings().hold_target_s
+    first = _first_rep(session)
+    assert cue_class(first, target) is Cue.ELIGIBLE
+    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
+    assert not [t for t in cues if t < first["start_t"]]
+    assert any(first["start_t"] <= t <= first["end_t"] for t in cues)
+
+
 @pytest.mark.parametrize(
     ("seed", "family", "mount"),
     [(688977024, "geometry", Mount.ABOVE), (1750815251, "lifter", Mount.BELOW)],
@@ -264,13 +275,9 @@ def test_the_first_lift_from_a_quiet_rest_gets_the_cue_whichever_way_the_arrival
     wrong way before any rep had ended, so the first squeeze (long enough by the truth) got no
     cue. The first lift of a run after a quiet rest leaves the seat, whichever way the sensor
     looks: it leads the cue. Nothing is cued before that rep."""
-    session = simulate_session(seed, family=family, options=Options(mount=mount))
-    target = session.settings().hold_target_s
-    first = _first_rep(session)
-    assert cue_class(first, target) is Cue.ELIGIBLE
-    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
-    assert not [t for t in cues if t < first["start_t"]]
-    assert any(first["start_t"] <= t <= first["end_t"] for t in cues)
+    _assert_only_the_first_rep_cued_first(
+        simulate_session(seed, family=family, options=Options(mount=mount))
+    )
 
 
 def test_no_quiet_lift_leads_the_cue_while_the_other_way_up_sees_a_movement_under_way() -> None:
@@ -358,13 +365,9 @@ def test_the_first_lift_keeps_the_cue_once_the_other_way_up_lowers_from_the_seat
     "lowering" was under way (a movement just before the lift): nobody led the cue, and the
     first squeeze, long enough by the truth, got none. The other way up's lowering from a rest
     at its top that lasted until the lift is that lift: the lift still opens a run."""
-    session = simulate_session(seed, family=family, options=Options(mount=mount))
-    target = session.settings().hold_target_s
-    first = _first_rep(session)
-    assert cue_class(first, target) is Cue.ELIGIBLE
-    cues = [e.event.t for e in run_engine(session) if isinstance(e.event, HoldReachedEvent)]
-    assert not [t for t in cues if t < first["start_t"]]
-    assert any(first["start_t"] <= t <= first["end_t"] for t in cues)
+    _assert_only_the_first_rep_cued_first(
+        simulate_session(seed, family=family, options=Options(mount=mount))
+    )
 
 
 def test_a_squeeze_longer_than_the_rest_before_it_is_no_seat_for_the_lift_after_it() -> None:
