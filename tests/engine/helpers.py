@@ -16,7 +16,8 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from custom_components.rep_coach.engine import EngineEvent, RepEngine
+from custom_components.rep_coach.engine import EngineEvent, RepEngine, RepEvent
+from rep_coach_tools.sim.model import SimSession
 
 NO_TARGET = 8190.0
 
@@ -274,3 +275,12 @@ def run_payloads(
 def kinds(events: list[EngineEvent]) -> list[str]:
     """Event kinds in order."""
     return [str(e.kind) for e in events]
+
+
+def full_reps_per_set(session: SimSession, reps: list[RepEvent]) -> list[int]:
+    """The full reps counted within each true set of ``session`` (give or take the rep
+    event's delay)."""
+    return [
+        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps if r.complete)
+        for s in session.truth["sets"]
+    ]

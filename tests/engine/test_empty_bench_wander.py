@@ -15,9 +15,9 @@ from custom_components.rep_coach.engine import EngineSettings, RepEngine, RepEve
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.field import field_session
 from rep_coach_tools.holdout import holdout_session
-from rep_coach_tools.sim.model import Mount, SimSession
+from rep_coach_tools.sim.model import Mount
 
-from .helpers import NO_TARGET, Point, Track
+from .helpers import NO_TARGET, Point, Track, full_reps_per_set
 
 RATE = 15.0
 CEILING_MM = 2200.0
@@ -38,15 +38,6 @@ def wander(track: Track, duration: float, seed: int) -> tuple[float, float]:
         track.points.append(Point(round(track.t + k / RATE, 6), raw=d))
     track.t += round(duration * RATE) / RATE
     return start, track.t
-
-
-def full_reps_per_set(session: SimSession, reps: list[RepEvent]) -> list[int]:
-    """The full reps counted within each true set of ``session`` (give or take the rep
-    event's delay)."""
-    return [
-        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps if r.complete)
-        for s in session.truth["sets"]
-    ]
 
 
 def lifter_set(track: Track, reps: int, rom: float) -> tuple[float, float]:

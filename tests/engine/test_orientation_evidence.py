@@ -22,7 +22,7 @@ from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.field.upsets import upset_session
 from rep_coach_tools.sim.model import Mount
 
-from .helpers import NO_TARGET, Track, run, run_payloads
+from .helpers import NO_TARGET, Track, full_reps_per_set, run, run_payloads
 
 
 def counted(events: list[EngineEvent]) -> list[RepEvent]:
@@ -169,10 +169,5 @@ def test_standing_up_while_the_way_up_is_relearned_turns_a_set_learned_upside_do
     left before the relearn could tell. Their stand-up says which way is up: that set and
     the three after it are counted (they were 1, 1, 0 and 0 of 10, 12, 10 and 12)."""
     session = upset_session(1960323593, "restart", mount=Mount.BELOW)
-    emitted = run_engine(session)
-    reps = [e.event for e in emitted if isinstance(e.event, RepEvent) and e.event.complete]
-    per_set = [
-        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps)
-        for s in session.truth["sets"]
-    ]
-    assert per_set[2:5] == [s["reps"] for s in session.truth["sets"][2:5]]
+    reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
+    assert full_reps_per_set(session, reps)[2:5] == [s["reps"] for s in session.truth["sets"][2:5]]
