@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, NamedTuple
 
 from .calibration import CalibrationModel, Calibrator, Outcome
 from .detector import (
@@ -123,6 +123,18 @@ class Loss:
     stood_up: bool = False
 
 
+class Span(NamedTuple):
+    """A recent rep-sized round trip, as the run-opening check reads it."""
+
+    begun: float
+    end: float
+    sign: int
+    top_from: float  # the rest at its top, from ... until
+    top_until: float
+    drop: float  # how far it came down from that top
+    dwell: float  # how long it rested before
+
+
 @dataclass(frozen=True, slots=True)
 class Calibrated:
     """The calibration settled at ``t`` for ``reason``; ``levels``: each side's, as they were."""
@@ -189,9 +201,7 @@ class RepTracker:
         self._loss = Loss(-float("inf"))
         self._came_through = False  # nobody seen since the readings jumped (someone coming in)
         self._stood: tuple[int, float] | None = None  # (sign, t): rose beyond any thrust
-        # Recent rep-sized candidates: (begun, end, sign, the rest at their top from, until,
-        # how far they came down from it, how long they rested before).
-        self._spans: deque[tuple[float, float, int, float, float, float, float]] = deque(maxlen=8)
+        self._spans: deque[Span] = deque(maxlen=8)  # recent rep-sized candidates
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
         # after it, the rest the readings show may be the top of a rep under way, not the seat.
         self._found_at: float | None = None
@@ -367,7 +377,7 @@ class RepTracker:
         if begun_t < self._settled_from:
             return False  # the lifter just appeared, or the data just resumed
         found = self._found_at
-        if found is not None and not any(span[0] >= found for span in self._spans):
+        if found is not None and not any(span.begun >= found for span in self._spans):
             return False  # a rest the data resumed on: the seat, or the squeeze of a rep
         quiet_from = begun_t - QUIET_S
         lift = detector.reported()
@@ -411,7 +421,7 @@ class RepTracker:
 
     def _run_before(self, begun_t: float) -> bool:
         """A rep-sized movement went on until under QUIET_S before ``begun_t``."""
-        return any(s[0] < begun_t and s[1] > begun_t - QUIET_S for s in self._spans)
+        return any(s.begun < begun_t and s.end > begun_t - QUIET_S for s in self._spans)
 
     @property
     def stage(self) -> Stage:
@@ -938,7 +948,7 @@ class RepTracker:
         if candidate.rom >= detector.reported() and not arrival:
             timing = candidate.timing
             self._spans.append(
-                (
+                Span(
                     candidate.begun_t,
                     candidate.end_t,
                     candidate.sign,
