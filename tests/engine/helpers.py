@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from custom_components.rep_coach.engine import EngineEvent, RepEngine, RepEvent
+from rep_coach_tools.scoring import set_windows
 from rep_coach_tools.sim.model import SimSession
 
 NO_TARGET = 8190.0
@@ -278,9 +279,9 @@ def kinds(events: list[EngineEvent]) -> list[str]:
 
 
 def full_reps_per_set(session: SimSession, reps: list[RepEvent]) -> list[int]:
-    """The full reps counted within each true set of ``session`` (give or take the rep
-    event's delay)."""
+    """The full reps counted within each true set of ``session``, in the window the benchmark
+    scores it by (give or take the rep event's delay)."""
     return [
-        sum(s["start_t"] - 1.0 <= r.t <= s["end_t"] + 2.0 for r in reps if r.complete)
-        for s in session.truth["sets"]
+        sum(start <= r.t <= end for r in reps if r.complete)
+        for start, end, _ in set_windows(session.truth)
     ]

@@ -12,18 +12,14 @@ from rep_coach_tools.sim.broad import Options
 from rep_coach_tools.sim.model import Mount, SimSession
 from rep_coach_tools.simulator import simulate_session
 
-from .helpers import Track, run
+from .helpers import Track, full_reps_per_set, run
 
 
 def counted_in_set(session: SimSession, index: int) -> tuple[int, int]:
     """(true reps, counted reps) of the session's set ``index``, in its window as the
     benchmark scores it."""
-    record = session.truth["sets"][index]
-    reps = [
-        e.event for e in run_engine(session) if isinstance(e.event, RepEvent) and e.event.complete
-    ]
-    inside = sum(record["start_t"] - 1.0 <= r.t <= record["end_t"] + 2.0 for r in reps)
-    return record["reps"], inside
+    reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
+    return session.truth["sets"][index]["reps"], full_reps_per_set(session, reps)[index]
 
 
 def test_the_last_rep_counts_when_the_lifter_leaves_as_it_reaches_the_seat() -> None:

@@ -3,8 +3,6 @@ benchmark), one mechanism each, on the generated session that showed it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from custom_components.rep_coach.engine import RepEvent
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.field import field_session
@@ -15,10 +13,7 @@ from rep_coach_tools.sim.broad import Options
 from rep_coach_tools.sim.model import Mount, SimSession
 from rep_coach_tools.simulator import simulate_session
 
-
-def counted_in(record: dict[str, Any], reps: list[RepEvent]) -> int:
-    """Counted reps in a true set's window (as the benchmark scores it)."""
-    return sum(record["start_t"] - 1.0 <= r.t <= record["end_t"] + 2.0 for r in reps)
+from .helpers import full_reps_per_set
 
 
 def counted_reps(session: SimSession) -> list[RepEvent]:
@@ -37,7 +32,7 @@ def test_a_sit_down_that_overshoots_the_seat_is_not_merged_with_the_first_rep() 
     A rise that never held still at its top has no squeeze to sag: it sat down."""
     session = simulate_session(893282922, family="geometry", options=Options(mount=Mount.ABOVE))
     first = session.truth["sets"][0]
-    assert counted_in(first, counted_reps(session)) == first["reps"]
+    assert full_reps_per_set(session, counted_reps(session))[0] == first["reps"]
 
 
 def test_a_stuck_repeat_mid_lowering_does_not_lose_the_rep() -> None:
@@ -48,7 +43,7 @@ def test_a_stuck_repeat_mid_lowering_does_not_lose_the_rep() -> None:
     where the readings land: within its own span, it goes on (here: down to the seat)."""
     session = holdout_session(30311701, mount=Mount.BELOW)
     second = session.truth["sets"][1]
-    assert counted_in(second, counted_reps(session)) == second["reps"]
+    assert full_reps_per_set(session, counted_reps(session))[1] == second["reps"]
 
 
 def test_a_glitch_early_in_the_lowering_near_the_lens_does_not_lose_the_rep() -> None:
@@ -57,7 +52,7 @@ def test_a_glitch_early_in_the_lowering_near_the_lens_does_not_lose_the_rep() ->
     and the rep was dropped. Where the readings landed (on the way down) was the rep's own."""
     session = field_session(942787438, "vl53l0x", mount=Mount.ABOVE)
     sixth = session.truth["sets"][5]
-    assert counted_in(sixth, counted_reps(session)) == sixth["reps"]
+    assert full_reps_per_set(session, counted_reps(session))[5] == sixth["reps"]
 
 
 def test_standing_up_and_leaving_after_a_set_is_not_a_rep() -> None:
@@ -67,7 +62,8 @@ def test_standing_up_and_leaving_after_a_set_is_not_a_rep() -> None:
     attempt is dropped, no rep is counted outside the sets."""
     stream = holdout_pair(890109178, reclamp=False, mount=Mount.ABOVE)
     windows = set_windows(stream.truth)
-    outside = [r for r in counted_reps(stream) if not any(a <= r.t <= b for a, b, _ in windows)]
+    reps = counted_reps(stream)
+    outside = [r for r in reps if not any(a <= r.t <= b for a, b, _ in windows)]
     assert outside == []
     eighth = stream.truth["sets"][7]
-    assert counted_in(eighth, counted_reps(stream)) == eighth["reps"]
+    assert full_reps_per_set(stream, reps)[7] == eighth["reps"]
