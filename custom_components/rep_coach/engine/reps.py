@@ -134,6 +134,10 @@ class Span(NamedTuple):
     drop: float  # how far it came down from that top
     dwell: float  # how long it rested before
 
+    def ran_into(self, t: float) -> bool:
+        """It went on until under QUIET_S before ``t`` (a lift at ``t`` does not open a run)."""
+        return self.begun < t and self.end > t - QUIET_S
+
 
 @dataclass(frozen=True, slots=True)
 class Calibrated:
@@ -381,16 +385,16 @@ class RepTracker:
             return False  # a rest the data resumed on: the seat, or the squeeze of a rep
         quiet_from = begun_t - QUIET_S
         lift = detector.reported()
-        for span_begun, span_end, sign, top_from, top_until, drop, dwell in self._spans:
-            if span_begun < begun_t and span_end > quiet_from:
+        for span in self._spans:
+            if span.ran_into(begun_t):
                 mirror = (
                     cue
-                    and sign != detector.sign
-                    and top_from <= quiet_from <= top_until
-                    and top_until - top_from >= RESTED_S
-                    and drop >= lift
-                    and dwell < QUIET_S
-                    and not self._run_before(span_begun)
+                    and span.sign != detector.sign
+                    and span.top_from <= quiet_from <= span.top_until
+                    and span.top_until - span.top_from >= RESTED_S
+                    and span.drop >= lift
+                    and span.dwell < QUIET_S
+                    and not self._run_before(span.begun)
                 )
                 if not mirror:
                     return False
@@ -421,7 +425,7 @@ class RepTracker:
 
     def _run_before(self, begun_t: float) -> bool:
         """A rep-sized movement went on until under QUIET_S before ``begun_t``."""
-        return any(s.begun < begun_t and s.end > begun_t - QUIET_S for s in self._spans)
+        return any(span.ran_into(begun_t) for span in self._spans)
 
     @property
     def stage(self) -> Stage:
