@@ -662,15 +662,19 @@ class Detector:
         assert rep is not None
         base = rep.base
         if h > rep.peak:
-            if rep.stage is Stage.LOWERING and self._rebounded(rep, h):
-                if rep.bottom_t is not None:
-                    # Back down at the bottom and now past the top: what rises (the next lift,
-                    # or someone standing up) is another movement, and the rep ended at the
-                    # valley. (Read before the top is raised: a squeeze and then more rise
-                    # would be a pause on the way up, and the rep would be lost.)
-                    self._finish(t, at_valley=True)
-                    return
-            elif rep.stage is Stage.LOWERING and not rep.locked_out and rep.bottom_t is None:
+            if rep.stage is Stage.LOWERING and rep.bottom_t is not None and self._rebounded(rep, h):
+                # Back down at the bottom and now past the top: what rises (the next lift, or
+                # someone standing up) is another movement, and the rep ended at the valley.
+                # (Read before the top is raised: a squeeze and then more rise would be a pause
+                # on the way up, and the rep would be lost.)
+                self._finish(t, at_valley=True)
+                return
+            if (
+                rep.stage is Stage.LOWERING
+                and rep.bottom_t is None
+                and not rep.locked_out
+                and not self._rebounded(rep, h)
+            ):
                 # Turned back, never halfway down, and now past the top: a hitch on the way
                 # up, not a partial rep and the next lift (read so, the rise grew under the
                 # dip's valley, which passed for halfway down).
