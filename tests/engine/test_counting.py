@@ -433,6 +433,38 @@ def test_a_rep_whose_lift_began_in_a_wifi_outage_is_measured_from_where_it_comes
     assert _in_one_set(reps)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_dropout_over_the_seat_between_two_reps_is_no_rest_part_way_up(
+    nearer: bool, seed: int
+) -> None:
+    """Classic corpus, training seeds 31-43: the sensor sent nothing for a second (a dropout)
+    from late in a lowering, through the touch at the seat, to early in the next lift. The last
+    reading before and the first after were at the same height a few centimetres above the
+    seat, so they read as hips that stayed there for the whole second: a rest part-way up,
+    which re-seated the next lift there. That lift's lowering then came down below its "seat"
+    and was dropped as someone getting off the bench (one rep lost per dropout). Nobody saw
+    the hips stay put while nothing was read."""
+    up, hold, down, pause = 0.8, 1.5, 2.0, 0.5
+    track = _lifter_doing_reps(
+        nearer, 8, rate=40.0, seed=seed, rom=260.0, up=up, hold=hold, down=down, pause=pause
+    )
+    cycle = up + hold + down + pause
+    # from 0.6 s before a lowering's end to 0.25 s into the next lift: the hips at about the
+    # same height a few centimetres above the seat at both ends
+    ends = [6.0 + k * cycle + up + hold + down for k in (3, 5)]
+    gaps = [(end - 0.6, end + pause + 0.25) for end in ends]
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events: list[EngineEvent] = []
+    for t, d in track.stay(20.0).samples:
+        if not any(a <= t < b for a, b in gaps):
+            events.extend(engine.feed(t, d))
+    events.extend(engine.tick(track.t + 30.0))
+    reps = counted(events)
+    assert len(reps) == 8
+    assert _in_one_set(reps)
+
+
 @pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
 @pytest.mark.parametrize("resume", [29.25, 27.6], ids=["rising-again", "still-lowering"])
 def test_a_rep_lowered_in_a_wifi_outage_that_ends_part_way_counts(

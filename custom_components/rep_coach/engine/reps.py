@@ -35,6 +35,7 @@ from .settings import Side
 from .state import Calibration
 from .thresholds import (
     ABSENT_AFTER_S,
+    DROPOUT_S,
     LEAVING_S,
     MAX_HOLD_S,
     OCCLUDED,
@@ -760,7 +761,7 @@ class RepTracker:
     def push(self, t: float, x: float, side: Side) -> Sequence[Detection]:
         """One conditioned sample: time (s) and distance (mm), while ``side`` works; what it
         found, in order."""
-        self.last_t, self.last_x = t, x
+        last_t, self.last_t, self.last_x = self.last_t, t, x
         self.history.add(t, x)
         self.noise.push(t, x)
         if self.presence.present and self._at_rest():
@@ -777,6 +778,8 @@ class RepTracker:
         before = self._lag
         self._lag = lag_t, speed = self._live.push(t, x)
         still = self.still
+        if t - last_t >= DROPOUT_S:
+            still.reset()  # nobody saw the hips stay put meanwhile
         still.push(t, x, self.noise.still_tolerance)
         still_s = still.still_for(t)
         if still_s >= STILL_S:
