@@ -16,6 +16,7 @@ from rep_coach_tools.bench_suite import Task, make_session
 from rep_coach_tools.benchmark import run_engine
 from rep_coach_tools.holdout import holdout_session
 from rep_coach_tools.holdout.turns import turns_session
+from rep_coach_tools.scoring import set_windows
 from rep_coach_tools.sim.model import Mount
 
 from .helpers import NO_TARGET, Track, full_reps_per_set, run, run_payloads
@@ -910,3 +911,20 @@ def test_a_dip_within_the_noise_mid_lift_does_not_split_a_far_short_range_rep() 
     session = make_session(Task("main", 566294852, "lifter", "below"))
     reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
     assert full_reps_per_set(session, reps)[1] == session.truth["sets"][1]["reps"]
+
+
+def test_a_dropout_in_a_rest_on_the_seat_keeps_the_rest() -> None:
+    """Main corpus (mixed), training seeds 31-43: in the rest between two sets (the hips still
+    on the seat for seconds) the sensor sent nothing for 0.7 s, and 1.8 s later a raw driver
+    read four absurd near-zero distances (too close to range, on a stream without status).
+    The readings had stayed put for seconds before the dropout and went on at the same level
+    after it: the rest goes on through it, and the blip is no rep. Ending the rest at the
+    dropout made the blip a 143 mm round trip from a 1.6 s rest, counted between the sets.
+    (A dropout that begins before the hips had rested, moving, pausing or squeezing, does end
+    the still level: see
+    test_a_dropout_over_the_seat_between_two_reps_is_no_rest_part_way_up.)"""
+    session = make_session(Task("main", 1837043779, "mixed", "above"))
+    reps = [e.event for e in run_engine(session) if isinstance(e.event, RepEvent)]
+    windows = set_windows(session.truth)
+    rest = (windows[1][1], windows[2][0])
+    assert not [r for r in reps if r.complete and rest[0] < r.t < rest[1]]

@@ -778,8 +778,8 @@ class RepTracker:
         before = self._lag
         self._lag = lag_t, speed = self._live.push(t, x)
         still = self.still
-        if t - last_t >= DROPOUT_S:
-            still.reset()  # nobody saw the hips stay put meanwhile
+        if t - last_t >= DROPOUT_S and still.still_for(last_t) < RESTED_S:
+            still.reset()  # not resting when the readings stopped: nobody saw the hips stay put
         still.push(t, x, self.noise.still_tolerance)
         still_s = still.still_for(t)
         if still_s >= STILL_S:
