@@ -352,10 +352,15 @@ def test_a_rep_lowered_while_the_sensor_saw_nothing_counts(nearer: bool) -> None
 def _run_with_outage(track: Track, start: float, end: float) -> list[EngineEvent]:
     """Feed ``track`` with no reading at all from ``start`` to ``end`` (a Wi-Fi outage), then
     tick 30 s after it ends; all events in order."""
+    return _run_with_outages(track, [(start, end)])
+
+
+def _run_with_outages(track: Track, outages: list[tuple[float, float]]) -> list[EngineEvent]:
+    """As :func:`_run_with_outage`, with no reading in any of the ``(start, end)`` spans."""
     engine = RepEngine(EngineSettings(target_reps=0))
     events: list[EngineEvent] = []
     for t, d in track.samples:
-        if not start <= t < end:
+        if not any(start <= t < end for start, end in outages):
             events.extend(engine.feed(t, d))
     events.extend(engine.tick(track.t + 30.0))
     return events
@@ -455,13 +460,7 @@ def test_a_dropout_over_the_seat_between_two_reps_is_no_rest_part_way_up(
     # same height a few centimetres above the seat at both ends
     ends = [6.0 + k * cycle + up + hold + down for k in (3, 5)]
     gaps = [(end - 0.6, end + pause + 0.25) for end in ends]
-    engine = RepEngine(EngineSettings(target_reps=0))
-    events: list[EngineEvent] = []
-    for t, d in track.stay(20.0).samples:
-        if not any(a <= t < b for a, b in gaps):
-            events.extend(engine.feed(t, d))
-    events.extend(engine.tick(track.t + 30.0))
-    reps = counted(events)
+    reps = counted(_run_with_outages(track.stay(20.0), gaps))
     assert len(reps) == 8
     assert _in_one_set(reps)
 
