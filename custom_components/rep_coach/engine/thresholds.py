@@ -79,7 +79,7 @@ SETTLE_S: Final = (
 DWELL_SCAN_S: Final = 10.0  # how far back a dwell is measured (longer is "long" anyway)
 DOWN_AND_UP: Final = 2.0  # a silence under two of a rep's lifts hides no lowering and lift
 # again (a lowering is no faster than the lift): the squeeze the readings resume on is the same
-DROPOUT_S: Final = 0.25  # a silence this long mid-lowering may hide the bottom of the rep
+DROPOUT_S: Final = 0.25  # a silence this long may hide a move: a rep's bottom, hips leaving a level
 SETTLE_TIMEOUT_S: Final = 1.5  # the lowering ends at the latest this long after the bottom region
 AT_BOTTOM_S: Final = 0.06  # back in the bottom band and still over two readings at least this
 # far apart: the lowering ended there (a body passing through the band on its way beyond moves)
