@@ -400,3 +400,26 @@ def test_a_squeeze_in_a_run_is_no_seat_for_the_lift_after_it_while_relearning() 
     ]
     assert short
     assert not [d["start_t"] for d in short if any(d["start_t"] <= t <= d["end_t"] for t in cues)]
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_lifter_taking_a_turn_is_not_cued_by_the_last_lifters_lowering_speed(
+    nearer: bool,
+) -> None:
+    """Turns corpus, seed 43 (a stability-ball session of three lifters): a lifter who lowers
+    in about 1 s gets off, another sits down on the same bench, squeezes 0.6 s against a 1 s
+    target and lowers slowly (3 s). At the target moment their lowering has been under way for
+    about 0.4 s at about 40 mm/s: under 15 % of the last lifter's lowering speed, still by that
+    measure. The median of the last five lowerings held the last lifter's for three reps, each
+    a false cue; now the first rep of whoever sat down replaces them."""
+    track = Track(rate=25.0, nearer=nearer, noise=True, seed=43).empty(3.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=200.0, up=1.0, hold=1.6, down=0.9, pause=0.8)
+    track.stay(2.0).leave().empty(20.0).arrive().stay(3.0)
+    for _ in range(6):
+        track.rep(rom=200.0, up=1.0, hold=0.6, down=3.0, pause=0.8)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=1.0)), track.stay(5.0))
+    assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 12
+    cued = _cued_reps(events)
+    assert cued[:6] == [True] * 6
+    assert cued[7:] == [False] * 5  # the first: the last lifter's speed is the best guess

@@ -319,6 +319,9 @@ class Detector:
         self._lowering_median: float | None = None
         self._holds: deque[float] = deque(maxlen=5)  # this lifter's recent squeezes (s)
         self._hold_median: float | None = None  # their median (None: none yet)
+        # Someone sat down since they were learned: maybe another lifter. Read until the first
+        # rep of whoever it is replaces them (a guess better than none for that rep).
+        self._habits_stale = False
         self._found: list[Finding] = []  # what the call under way found, handed back at its end
         self._timed: _Timed | None = None  # the rep under way, timed on this sample
 
@@ -470,6 +473,13 @@ class Detector:
         (a lead-in across the jump would time someone sitting down as the start of the lift)."""
         self.valley = None
         self._after_last_rep = self.history.count
+
+    def lifter_arrived(self) -> None:
+        """Someone sat down: this lifter's habits (lowering speed, squeeze) may be another's.
+        They stand until this lifter's first rep replaces them: a lifter who took a turn after
+        another was judged by the other's lowering speed for three reps (the median of five),
+        and a slow lowering start passed for still under a quicker lowerer's 15 % (false cues)."""
+        self._habits_stale = True
 
     def rest(self, level: float, still_s: float) -> None:
         """The hips have been still at ``level`` (height) for ``still_s`` seconds."""
@@ -1197,6 +1207,10 @@ class Detector:
             for k in range(begun, end)
             if hs[k] >= top_level and hs[k + 1] >= top_level
         )
+        if rep.locked_out and self._habits_stale:
+            self._habits_stale = False
+            self._lowering_peaks.clear()
+            self._holds.clear()
         if rep.locked_out and timing.lowering_peak_speed > 0:
             self._lowering_peaks.append(timing.lowering_peak_speed)
             self._lowering_median = median(self._lowering_peaks)

@@ -900,6 +900,8 @@ class RepTracker:
             if present:
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
+                for detector in self.detectors:
+                    detector.lifter_arrived()
             else:
                 self.calibrator.lifter_left(t)
                 self._found_at = None  # whoever comes next is seen sitting down
