@@ -423,3 +423,23 @@ def test_a_lifter_taking_a_turn_is_not_cued_by_the_last_lifters_lowering_speed(
     cued = _cued_reps(events)
     assert cued[:6] == [True] * 6
     assert cued[7:] == [False] * 5  # the first: the last lifter's speed is the best guess
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_pause_on_the_way_up_below_the_top_band_is_no_squeeze(nearer: bool) -> None:
+    """Turns corpus, seed 43 (a stability ball): the hips stop for a moment 20 % under the top
+    (outside the top band, where the definition's squeeze cannot start), then rise on at the
+    lift's pace to the top and squeeze 0.65 s against a 1 s target. The squeeze was timed from
+    the pause: a rise back to the top restarts it only past six times how far resting readings
+    wander, and on a wobbling ball that was more than the rest of the lift (false cues). Now a
+    rise at twice the still speed, six noises and a band above the pause, within the dip
+    tolerance of it, is the lift going on."""
+    wobble = (1.0, 4.0)  # resting readings swing 4 mm at 1 Hz: they wander, little noise
+    track = Track(rate=50.0, nearer=nearer, noise=True, seed=5).empty(3.0).arrive()
+    track.stay(4.0, tremor=wobble)
+    for squeeze in [1.6] * 3 + [0.65] * 5:
+        track.move(0.7, 0.8 * 180.0).stay(0.15).move(0.25, 180.0)  # paused on the way up
+        track.stay(squeeze).move(2.0, 0.0).stay(1.5, tremor=wobble)
+    events = run(RepEngine(EngineSettings(target_reps=0, hold_target_s=1.0)), track.stay(4.0))
+    assert [e.complete for e in events if isinstance(e, RepEvent)] == [True] * 8
+    assert _cued_reps(events) == [True] * 3 + [False] * 5

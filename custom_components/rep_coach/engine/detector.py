@@ -47,6 +47,7 @@ from .thresholds import (
     REBOUND,
     REST_BEFORE_LIFT_S,
     RESTED_S,
+    RESUMED_LIFT,
     RETURNED,
     SETTLE_S,
     SETTLE_TIMEOUT_S,
@@ -697,8 +698,11 @@ class Detector:
             if (
                 hold_level is not None
                 and h > hold_level + self.band(hold_level - base)
-                and h > hold_level + NOISE_START * self.wander
                 and speed >= STILL_FRACTION * rep.up_peak
+                and (
+                    h > hold_level + NOISE_START * self.wander
+                    or self._lift_went_on(rep, hold_level, h, lag_t, speed)
+                )
             ):
                 hold_start = rep.hold_start_t
                 if hold_start is not None and t - hold_start >= REST_BEFORE_LIFT_S:
@@ -734,6 +738,23 @@ class Detector:
             self._rising(t, h, lag_t, speed, before, rep)
         if self.rep is rep and rep.stage is Stage.LOWERING:
             self._lowering(t, h, lag_t, speed, rep)
+
+    def _lift_went_on(
+        self, rep: RepInProgress, hold_level: float, h: float, lag_t: float, speed: float
+    ) -> bool:
+        """The squeeze timed from ``hold_level`` was a pause on the way up: within the dip
+        tolerance of it the hips rose on at the lift's pace (RESUMED_LIFT of its still speed)
+        past the noise and out of the band of where they are now, so the pause lay below the
+        top band, where the definition's squeeze cannot start. Slow rises above a squeeze wait
+        for six of the resting readings' wander instead (:meth:`_in_rep`): a wobbling ball
+        wanders further than the rest of a lift."""
+        hold_start = rep.hold_start_t
+        return (
+            hold_start is not None
+            and lag_t - hold_start <= self.dip_tolerance
+            and speed >= RESUMED_LIFT * STILL_FRACTION * rep.up_peak
+            and h - hold_level > max(self.band(h - rep.base), NOISE_START * self.sigma)
+        )
 
     def _lowest_since(self, t: float) -> float:
         """The lowest height of the readings from ``t`` on (the newest included)."""

@@ -91,6 +91,8 @@ CUE_SLACK: Final = 0.1  # the hold cue's speed window is CUE_HALF_S either side 
 CUE_NOISE: Final = 1.0  # the hold cue's speed within one of its own noise reads still: it is
 # read again at every reading until it does, so a slow lowering start under two noises (on
 # centimetre steps, far above 15 % of the lowering) passed on one of those reads (a false cue)
+RESUMED_LIFT: Final = 2.0  # rising again at twice the speed that ends a lift (15 % of its
+# peak) soon after a pause is the lift going on, however far resting readings wander
 PLATEAU_S: Final = 0.3  # a peak not bettered for this long is the top even if the speed jitters
 ABSENT_AFTER_S: Final = 1.0  # invalid/no-target readings for this long: nobody is there
 OUT_OF_VIEW_S: Final = 0.4  # no target this long mid-rep: the hips left the beam (a stuck
