@@ -129,10 +129,13 @@ class Track:
             self.stay(pause)
         return self
 
-    def arrive(self, duration: float = 1.0, *, from_height: float = 120.0) -> Track:
-        """The lifter appears in the beam above the seat and settles down onto it."""
+    def arrive(
+        self, duration: float = 1.0, *, from_height: float = 120.0, onto: float = 0.0
+    ) -> Track:
+        """The lifter appears in the beam above the seat and settles down onto it (``onto``: a
+        seat at that height instead)."""
         self._h = from_height
-        return self.move(duration, 0.0)
+        return self.move(duration, onto)
 
     def leave(self, duration: float = 1.2, *, to_height: float = 750.0) -> Track:
         """The lifter stands up (hips far above the seat) and walks out of the beam."""

@@ -254,6 +254,7 @@ class Aborted:
     why: Abort
     rise: float = 0.0
     rested: float = 0.0  # (STOOD_UP) how long the hips stayed at the base before it rose
+    base: float | None = None  # (STOOD_UP) the height it rose from
 
 
 @dataclass(frozen=True, slots=True)
@@ -1164,12 +1165,14 @@ class Detector:
     def _abort(self, t: float, why: Abort) -> None:
         rep = self.rep
         rise = 0.0 if rep is None else rep.rise
-        rested = self.dwell_before(rep) if rep is not None and why is Abort.STOOD_UP else 0.0
+        stood = rep is not None and why is Abort.STOOD_UP
+        rested = self.dwell_before(rep) if rep is not None and stood else 0.0
+        base = rep.base if rep is not None and stood else None
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = None
         self._after_last_rep = self.history.count - 1
-        self._found.append(Aborted(t, why, rise, rested))
+        self._found.append(Aborted(t, why, rise, rested, base))
 
     def _finish(self, t: float, *, at_valley: bool, estimated_end: float | None = None) -> None:
         rep = self.rep

@@ -38,6 +38,7 @@ from .thresholds import (
     DROPOUT_S,
     LEAVING_S,
     MAX_HOLD_S,
+    NOISE_START,
     OCCLUDED,
     OCCLUDED_NOISE,
     OCCLUSION_BACK,
@@ -47,6 +48,7 @@ from .thresholds import (
     PRESENCE_STILL_S,
     QUIET_S,
     RESTED_S,
+    SAT_PAST,
     SEAT_TOL,
     SETTLE_S,
     START_OF_PARTIAL,
@@ -206,6 +208,12 @@ class RepTracker:
         self._loss = Loss(-float("inf"))
         self._came_through = False  # nobody seen since the readings jumped (someone coming in)
         self._stood: tuple[int, float] | None = None  # (sign, t): rose beyond any thrust
+        # Once the lifter stood up from the seat (settled): (height, margin) past which a rest is
+        # nobody on the bench (see :meth:`_rest`), until someone sits down; None: not since.
+        self._vacant: tuple[float, float] | None = None
+        # The distance an empty bench read still at, past that height, and how near another
+        # level must be to be it: nobody sits down there; None: none (or someone seen since).
+        self._floor: tuple[float, float] | None = None
         self._spans: deque[Span] = deque(maxlen=8)  # recent rep-sized candidates
         # When the data resumed mid-set on a learned model (a restart): until a movement is seen
         # after it, the rest the readings show may be the top of a rep under way, not the seat.
@@ -256,6 +264,7 @@ class RepTracker:
         self._sync_scale(side)
         self._seat = None
         self._seat_shown = None
+        self._vacant = self._floor = None
         self._found_at = self.last_t if mid_set and self.calibrator.settled else None
 
     def _sync_scale(self, side: Side) -> None:
@@ -732,9 +741,29 @@ class RepTracker:
                 or self.calibrator.misfit(detector.sign, rep.base, rep.rise, side)
             )
         )
+        if stood_up and rep is not None:
+            self._stood_from(detector.sign, rep.base, rep.rise, side)
         self._hear(detector, detector.interrupt(t), side)
         if stood_up:
             self._found.append(Reseated(t))
+
+    def _stood_from(self, sign: int, base: float, rise: float, side: Side) -> None:
+        """An attempt of orientation ``sign`` rose ``rise`` from ``base``: from the seat and
+        beyond any thrust of the learned range, the lifter stood up. Hips rest on the seat,
+        never past it: a rest past it from now on is nobody there (the near floor of an empty
+        bench), until someone sits down."""
+        model = self.calibrator.model
+        rom = self._rom(side)
+        if (
+            rom is not None
+            and model.bottom_h is not None
+            and self.presence.present
+            and self.calibrator.settled
+            and rise > OVERSIZE * rom
+            and self._from_seat(sign, base, side)
+        ):
+            margin = max(SAT_PAST * rom, NOISE_START * self.noise.sigma)
+            self._vacant = (model.bottom_h - margin, margin)
 
     def _take(self) -> Sequence[Detection]:
         found = self._found
@@ -843,13 +872,25 @@ class RepTracker:
         # (Part-way up an attempt the detector kept, the hips squeeze: that is no seat, and no
         # rest after a held-back short lift either: the rep under way tells what that was.)
         resting = not sign or self._of_sign(sign).rep is None
-        if resting:
+        present = self.presence.present
+        vacant, floor = self._vacant, self._floor
+        # (set only when settled: ``sign`` is the learned way up)
+        past = present and vacant is not None and sign * level_x < vacant[0]
+        on_floor = not present and floor is not None and abs(level_x - floor[0]) <= floor[1]
+        if resting and not (past or on_floor):
             calibrator.rest(level_x, side)
         held = calibrator.suspect is not None or calibrator.swift_trip is not None
         if still_s >= RESTED_S and held and resting:
             self._apply(t, calibrator.release(side), side)
         if t < self._settled_from:
             return  # just arrived: the level means nothing yet
+        if past or on_floor:
+            # Stood up, then still past the seat: the floor of an empty bench, however near
+            # (or that floor again: nobody sat down).
+            if vacant is not None and past and still_s >= PRESENCE_STILL_S:
+                self._set_present(t, False)
+                self._floor = (level_x, vacant[1])
+            return
         model = calibrator.model
         settled = calibrator.settled and model.sign != 0
         seated = self.presence.at_rest(
@@ -858,7 +899,9 @@ class RepTracker:
             model.bottom_h if settled else None,
             self._rom(side) if settled else None,
         )
-        if seated is not None and seated is not self.presence.present:
+        if seated:
+            self._vacant = None  # on the seat (again): someone sat down
+        if seated is not None and seated is not present:
             self._set_present(t, seated)
 
     def _far_from_seat(self, t: float, x: float, side: Side) -> None:
@@ -897,7 +940,9 @@ class RepTracker:
             self._seat = None  # whoever sits down next shows their seat afresh
             self._seat_shown = None
             through_beam, self._came_through = self._came_through, False
+            self._vacant = None
             if present:
+                self._floor = None
                 self.calibrator.scene_changed()
                 self.calibrator.lifter_arrived()
                 for detector in self.detectors:
@@ -976,6 +1021,8 @@ class RepTracker:
             self._apply(t, self.calibrator.rested_at_top(detector.sign, t, side), side)
         elif self._no_activity(detector, found):
             self._found.append(Reseated(found.t))
+        if found.base is not None:
+            self._stood_from(detector.sign, found.base, found.rise, side)
         if (
             found.why is Abort.STOOD_UP
             and found.rested >= QUIET_S
@@ -999,6 +1046,7 @@ class RepTracker:
     def _apply(self, t: float, outcome: Outcome, side: Side) -> None:
         if outcome.calibrated is not None:
             self._seat_shown = None  # (learned anew: shown by the next rep from it)
+            self._vacant = None
             self._sync_scale(side)
             model = self.calibrator.model
             levels = {each: model.levels(each) for each in Side}

@@ -103,6 +103,9 @@ PRESENCE_STILL_S: Final = 2.0  # still this long away from the seat zone: the be
 SEAT_TOL: Final = 0.35  # reps start within this of the seat (touch-and-go ends up to ~15 % above)
 ZONE_LOW: Final = -0.30  # a still level farther below the seat is the floor: nobody seated
 ZONE_HIGH: Final = 1.6  # a still level farther above is someone standing (or the ceiling)
+SAT_PAST: Final = 0.15  # once someone stood up, a rest this far past the seat (half ZONE_LOW,
+# NOISE_START sigma at least) is nobody on it: hips rest on the seat, never beyond it, and sitting
+# back down lands on it again (the near floor of an empty bench lies inside ZONE_LOW)
 # Readings a full range beyond that zone for PRESENCE_STILL_S, still or not, are nobody seated
 # either: no rep, overshoot or lifter of up to twice the range goes there, and a sunlit far
 # background never reads still.
