@@ -927,3 +927,21 @@ def test_a_dropout_in_a_rest_on_the_seat_keeps_the_rest() -> None:
     windows = set_windows(session.truth)
     rest = (windows[1][1], windows[2][0])
     assert not [r for r in reps if r.complete and rest[0] < r.t < rest[1]]
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_lift_begun_in_an_outage_from_a_bottom_no_reading_saw_counts(nearer: bool) -> None:
+    """Main corpus, stability ball at 20 Hz (training seed 31): the readings stopped a third of
+    the way down a touch-and-go rep and resumed a second later a fifth of the way up the next
+    lift. Back in the bottom region, the rep went on lowering from there, and the next lift
+    seemed to rise from that reading: 79 % of the range, short of lockout, and the rep was
+    lost. The bottom was touched in the silence: that lift rose from where its lowering comes
+    back down to."""
+    track = Track(nearer=nearer, rate=20.0, noise=True, seed=3).empty(2.0).arrive().stay(3.0)
+    for _ in range(7):
+        track.rep(rom=250.0, up=0.5, hold=1.0, down=0.8, pause=0.1)
+    # rep 3 (from 13.2): lowered from 14.7 to 15.5; rep 4 lifts from 15.6 to 16.1
+    events = _run_with_outage(track.stay(15.0), 15.0, 15.75)
+    reps = counted(events)
+    assert len(reps) == 7
+    assert _in_one_set(reps)

@@ -162,6 +162,8 @@ class RepInProgress:
     # stayed in the bottom band
     base_seen: bool = True  # False: the lift was under way when the readings (re)started
     lowered_unseen: bool = False  # the readings resumed part-way down after a seen squeeze
+    low_unseen: bool = False  # ``low`` is the first reading after a silence (DROPOUT_S): the
+    # bottom may have been in it
     blind_from: float | None = None  # the sensor saw nothing (no target) from the squeeze
     # of this rep on, since its last reading then (see :meth:`Detector.went_blind`)
 
@@ -785,7 +787,7 @@ class Detector:
             elif h < rep.peak - TURN_BACK * rise and speed < 0:
                 # Came back down before lockout: a partial rep (or a fidget, if small).
                 rep.stage = Stage.LOWERING
-                rep.low, rep.low_t = h, t
+                self._set_low(rep, t, h)
                 return
         if not rep.locked_out:
             if self.range_in_doubt and rise >= self.reported() and h >= band_level:
@@ -823,10 +825,16 @@ class Detector:
             self._confirm_hold(t, rep)
             if t - rep.exit_t > self.dip_tolerance or h < rep.base + HALFWAY * rise:
                 rep.stage = Stage.LOWERING
-                rep.low, rep.low_t = h, t
+                self._set_low(rep, t, h)
         elif h < rep.peak - TURN_BACK * rise and speed < 0:
             rep.stage = Stage.LOWERING  # turned back below the band without a squeeze
-            rep.low, rep.low_t = h, t
+            self._set_low(rep, t, h)
+
+    def _set_low(self, rep: RepInProgress, t: float, h: float) -> None:
+        """The lowering is at its lowest yet: ``h`` at ``t`` (the first reading after a
+        silence of DROPOUT_S or more: the bottom may have been in it)."""
+        rep.low, rep.low_t = h, t
+        rep.low_unseen = t - self._last_t >= DROPOUT_S
 
     def _held_until(self, reach_t: float, rep: RepInProgress, newest: int = 0) -> bool:
         """Whether the squeeze lasted until ``reach_t``: the hips' speed *at* that moment, read
@@ -998,7 +1006,7 @@ class Detector:
         rep.down_peak = max(rep.down_peak, -speed)
         low = rep.low
         if low is None or h < low:
-            rep.low, rep.low_t = h, t
+            self._set_low(rep, t, h)
             low = h
         base = rep.base
         if h < base and not rep.base_seen and self._lowered_to_its_start(rep, h):
@@ -1023,8 +1031,10 @@ class Detector:
             rep.at_bottom = (t, h)
         if self._rebounded(rep, h):
             self._finish(t, at_valley=True)  # turned round: the next rep is under way
-            if rep.lowered_unseen:
-                self.valley_seen = False  # the next lift began somewhere below, unseen
+            if rep.lowered_unseen or rep.low_unseen:
+                # The next lift began somewhere below, unseen (the readings resumed on it):
+                # it rose from where its own lowering comes back down to.
+                self.valley_seen = False
             return
         if rep.bottom_t is None:
             in_band = h <= base + BOTTOM_BAND * rise
