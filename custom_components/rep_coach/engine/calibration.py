@@ -535,8 +535,13 @@ class Calibrator:
         # not quiet: sitting down, read the other way up, is a round trip ending on this lift.)
         # A newcomer's first full rep may be their deepest: until RELEARN_REPS full reps
         # confirm the range, a short lift is held back as after sitting down.
+        # So is the first lift since the bench was seen empty, when nobody was seen sitting
+        # down (they lifted at once): only its verdict would say someone is there.
         first_after_arrival = (
-            self.arrived or self.unconfirmed > 0 or (self.jolted and c.dwell_before >= QUIET_S)
+            self.arrived
+            or self.unconfirmed > 0
+            or self.left_t is not None
+            or (self.jolted and c.dwell_before >= QUIET_S)
         )
         self.arrived = self.jolted = False
         if fraction >= LOCKOUT and self.unconfirmed:
