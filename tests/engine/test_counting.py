@@ -945,3 +945,35 @@ def test_a_lift_begun_in_an_outage_from_a_bottom_no_reading_saw_counts(nearer: b
     reps = counted(events)
     assert len(reps) == 7
     assert _in_one_set(reps)
+
+
+@pytest.mark.parametrize("nearer", [True, False], ids=["above", "below"])
+def test_a_seat_shifted_between_sets_in_whole_centimetres_is_the_next_sets_seat(
+    nearer: bool,
+) -> None:
+    """Main corpus, seat family (training seed 43, 12.5 Hz in whole centimetres): between sets
+    the lifter shifted 6.5 cm up the bench (a third of the range) and rested there for 16 s.
+    That shift stayed an attempt: a reading a centimetre off turned it into a "lowering" that
+    never reached the bottom, and the readings, flipping between centimetres, bettered its peak
+    by one now and then, so its rest never counted as a new level (it passed for the top of a
+    partial rep). The next set's first lift rose from the old seat (a rep of 1.3 ranges, which
+    set the side's range) and the set's other reps were partial reps of it."""
+    track = Track(nearer=nearer, rate=12.5, noise=True, seed=5).empty(2.0).arrive().stay(3.0)
+    for _ in range(8):
+        track.rep(rom=210.0, up=1.0, hold=1.5, down=2.0, pause=0.8)
+    # the shift: up, a wobble back down, then 14 s on the new level, creeping up by a centimetre
+    track.stay(10.0).move(0.8, 62.0).stay(0.5).move(0.3, 42.0).move(0.3, 58.0)
+    track.stay(14.0, sag=-14.0)
+    start = track.t
+    for _ in range(8):
+        track.rep(rom=282.0, up=1.0, hold=1.5, down=2.0, pause=0.8, end_at=72.0)
+    engine = RepEngine(EngineSettings(target_reps=0))
+    events: list[EngineEvent] = []
+    for t, d in track.stay(5.0).samples:
+        events.extend(engine.feed(t, d if d is None else round(d, -1)))  # whole centimetres
+    events.extend(engine.tick(track.t + 30.0))
+    reps = counted(events)
+    assert len([r for r in reps if r.started_t < start - 0.5]) == 8
+    second = [r for r in reps if r.started_t >= start - 0.5]
+    assert len(second) == 8
+    assert all(r.rom_mm == pytest.approx(210.0, abs=30.0) for r in second)

@@ -136,6 +136,10 @@ class RepInProgress:
     base: float  # the valley it rose from
     peak: float
     peak_t: float
+    # The peak as it last rose by more than the noise (STEADY_NOISE sigma), and when: a still
+    # level's noisy readings better the peak by a quantum now and then, never by that much.
+    peak_mark: float = -math.inf
+    peak_mark_t: float = -math.inf
     stage: Stage = Stage.LIFTING
     locked_out: bool = False
     hold_start_t: float | None = None  # the hips stopped rising at the top
@@ -510,7 +514,7 @@ class Detector:
             and rep.bottom_t is None
             and level > rep.base + BOTTOM_REGION * rep.rise
             and still_s >= SETTLE_S
-            and not self._sagging(rep, level, still_s)
+            and (not self._sagging(rep, level, still_s) or self._outstayed(rep))
         ):
             self._drop(level)  # came down to rest on a new level: sitting down, not a rep
         elif rep.stage is Stage.HOLDING and rep.hold_level is not None and level > rep.hold_level:
@@ -518,6 +522,13 @@ class Detector:
             # rise on is measured from where the hips stay, or one noisy reading a quantum above
             # them passed for rising on and restarted the squeeze.
             rep.hold_level = level
+
+    def _outstayed(self, rep: RepInProgress) -> bool:
+        """A partial-sized attempt's peak has not been bettered by more than the noise for
+        longer than any squeeze (readings in whole centimetres better it by one now and then,
+        and restart the still time): no top of a partial rep lasts that long, the level the
+        hips came down to is a new one (the lifter shifted on the seat)."""
+        return not rep.locked_out and self._last_t - rep.peak_mark_t > self.max_hold
 
     def _sagging(self, rep: RepInProgress, level: float, still_s: float) -> bool:
         """The hips have been at ``level`` since before they left the top: a squeeze sagging into
@@ -725,6 +736,8 @@ class Detector:
                 assert rep is not None
                 base = rep.base
             rep.peak, rep.peak_t = h, t
+            if h > rep.peak_mark + STEADY_NOISE * self.sigma:
+                rep.peak_mark, rep.peak_mark_t = h, t
             scale = self.scale
             if not rep.locked_out and (scale is None or rep.rise >= LOCKOUT * scale):
                 rep.locked_out = rep.rise >= self.rep_like() if scale is None else True
