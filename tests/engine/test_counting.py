@@ -937,9 +937,9 @@ def test_a_lift_begun_in_an_outage_from_a_bottom_no_reading_saw_counts(nearer: b
     seemed to rise from that reading: 79 % of the range, short of lockout, and the rep was
     lost. The bottom was touched in the silence: that lift rose from where its lowering comes
     back down to."""
-    track = Track(nearer=nearer, rate=20.0, noise=True, seed=3).empty(2.0).arrive().stay(3.0)
-    for _ in range(7):
-        track.rep(rom=250.0, up=0.5, hold=1.0, down=0.8, pause=0.1)
+    track = _lifter_doing_reps(
+        nearer, 7, rate=20.0, seed=3, rom=250.0, up=0.5, hold=1.0, down=0.8, pause=0.1
+    )
     # rep 3 (from 13.2): lowered from 14.7 to 15.5; rep 4 lifts from 15.6 to 16.1
     events = _run_with_outage(track.stay(15.0), 15.0, 15.75)
     reps = counted(events)
