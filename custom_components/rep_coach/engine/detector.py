@@ -1188,9 +1188,9 @@ class Detector:
     def _abort(self, t: float, why: Abort) -> None:
         rep = self.rep
         rise = 0.0 if rep is None else rep.rise
-        stood = rep is not None and why is Abort.STOOD_UP
-        rested = self.dwell_before(rep) if rep is not None and stood else 0.0
-        base = rep.base if rep is not None and stood else None
+        rested, base = 0.0, None
+        if rep is not None and why is Abort.STOOD_UP:
+            rested, base = self.dwell_before(rep), rep.base
         self.rep = None
         self.stage = Stage.IDLE
         self.valley = None
